@@ -1,0 +1,137 @@
+# Developer and CI entry points. GNU make; recipes run in bash.
+#
+#   make run         demo on http://127.0.0.1:8000 (SQLite + in-memory channel layer)
+#   make test        whole suite on a throwaway PostgreSQL + Redis, then the SQLite smoke run
+#   make bench       bench/run_all.py on a throwaway PostgreSQL + Redis
+#   make messages    makemessages (django + djangojs, ko + en) and compilemessages
+#   make clean       caches and test artifacts; `make distclean` also drops .venv and db.sqlite3
+#
+# Variables: PYTEST_ARGS="-x -k foo" (both pytest phases), ADDR=127.0.0.1:8000 (run),
+# BENCH_ARGS (bench), PYTHON=python3 (used to create .venv).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+PIP := $(VPY) -m pip --disable-pip-version-check
+ADDR ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+
+SERVICES := tests/services/with-services.sh
+# The embedded default: no PostgreSQL, no Redis (SQLite, in-memory layer,
+# locmem cache, eager Celery).
+EMBEDDED := env -u DATABASE_URL -u REDIS_URL
+
+# Stamps named after a hash of the requirement files: a rerun with unchanged
+# requirements skips pip entirely; a change makes a new stamp name.
+RUN_HASH := $(shell cat requirements.txt | sha256sum | cut -c1-16)
+TEST_HASH := $(shell cat requirements.txt requirements-test.txt | sha256sum | cut -c1-16)
+RUN_STAMP := $(VENV)/.installed-run-$(RUN_HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(TEST_HASH)
+
+# Debian packages the test suite needs (redis-tools: redis-cli; postgresql-common:
+# pg_virtualenv; chromium: Playwright e2e; gettext: compilemessages).
+APT_PACKAGES := python3-venv redis-server redis-tools postgresql postgresql-common \
+	chromium gettext libpq5
+
+# makemessages already skips dot-directories (.venv); compilemessages does not.
+MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
+	--ignore=test-artifacts --ignore=bench/results
+
+.PHONY: help install run test-deps apt-deps test bench messages clean distclean
+
+help:
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+
+# --- virtualenv -----------------------------------------------------------
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): | $(VPY)
+	$(PIP) install -q -r requirements.txt
+	rm -f $(VENV)/.installed-run-*
+	touch $@
+
+$(TEST_STAMP): | $(VPY)
+	$(PIP) install -q -r requirements-test.txt
+	rm -f $(VENV)/.installed-test-*
+	touch $@
+
+install: $(RUN_STAMP)
+
+# --- run the demo ---------------------------------------------------------
+
+run: install
+	$(EMBEDDED) $(VPY) manage.py migrate --noinput
+	$(EMBEDDED) $(VPY) manage.py load_demo
+	$(EMBEDDED) $(VPY) manage.py runembedded $(ADDR)
+
+# --- test dependencies ----------------------------------------------------
+
+apt-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  [ "$$(dpkg-query -W -f='$${db:Status-Status}' "$$p" 2>/dev/null)" = installed ] || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "==> apt-get install$$missing"; \
+	  $$sudo apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing </dev/null; \
+	fi
+
+test-deps: apt-deps
+	@$(MAKE) --no-print-directory $(TEST_STAMP)
+
+# --- tests ----------------------------------------------------------------
+
+# Phase 1: everything except smoke (unit, integration, e2e) on PostgreSQL + Redis.
+# Phase 2: smoke tests on the embedded default (DATABASE_URL/REDIS_URL unset).
+# Both phases always run; the target fails if either fails, including pytest's
+# exit 5 (no tests collected).
+test: test-deps
+	@if find . -path ./.venv -prune -o -name '*.po' -print | grep -q .; then \
+	  echo "==> [0/2] compilemessages"; \
+	  $(EMBEDDED) $(VPY) manage.py compilemessages $(MSG_IGNORE) >/dev/null; \
+	fi
+	@echo "==> [1/2] full suite on throwaway PostgreSQL + Redis: pytest -m 'not smoke' $(PYTEST_ARGS)"
+	@rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke" $(PYTEST_ARGS) || rc1=$$?; \
+	echo "==> [2/2] smoke on the embedded default (SQLite, in-memory layer): pytest -m smoke $(PYTEST_ARGS)"; \
+	rc2=0; $(EMBEDDED) $(VENV)/bin/pytest -m smoke $(PYTEST_ARGS) || rc2=$$?; \
+	for r in "full:$$rc1" "smoke:$$rc2"; do \
+	  case "$${r#*:}" in \
+	    0) echo "==> $${r%%:*}: passed";; \
+	    5) echo "==> $${r%%:*}: FAILED (exit 5: no tests collected)";; \
+	    *) echo "==> $${r%%:*}: FAILED (exit $${r#*:})";; \
+	  esac; \
+	done; \
+	[ "$$rc1" -eq 0 ] && [ "$$rc2" -eq 0 ]
+
+bench: test-deps
+	@test -f bench/run_all.py || { echo "bench/run_all.py does not exist yet" >&2; exit 1; }
+	@echo "==> bench on throwaway PostgreSQL + Redis"
+	$(SERVICES) $(VPY) bench/run_all.py $(BENCH_ARGS)
+
+# --- translations ---------------------------------------------------------
+
+messages: install
+	@command -v msgfmt >/dev/null || { echo "gettext is missing: apt-get install gettext" >&2; exit 1; }
+	$(EMBEDDED) $(VPY) manage.py makemessages -l ko -l en $(MSG_IGNORE)
+	$(EMBEDDED) $(VPY) manage.py makemessages -d djangojs -l ko -l en $(MSG_IGNORE)
+	$(EMBEDDED) $(VPY) manage.py compilemessages $(MSG_IGNORE)
+
+# --- cleaning -------------------------------------------------------------
+
+clean:
+	find . -path ./.venv -prune -o -name __pycache__ -type d -print0 | xargs -0r rm -rf
+	find . -path ./.venv -prune -o -name '*.pyc' -type f -print0 | xargs -0r rm -f
+	rm -rf .pytest_cache .hypothesis test-artifacts
+
+distclean: clean
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,33 @@
+"""Per-user rate limits for writes (proposals, comments, flags, supports), kept in the cache.
+
+A fixed window per (action, user): simple, shared by every process through Redis in production.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+class RateLimited(ValidationError):
+    """Raised when a user has done an action too often; the message says when to try again."""
+
+
+def check_rate(*, action: str, user_id: int) -> None:
+    """Count one use of ``action`` by ``user_id``; raise RateLimited if over the configured limit."""
+    limit, window = settings.RATE_LIMITS[action]
+    key = f"rl:{action}:{user_id}"
+    if cache.add(key, 1, timeout=window):
+        return
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return
+    if count > limit:
+        minutes = max(1, window // 60)
+        raise RateLimited(
+            _("You have done this too often. You can do it %(limit)d times in %(minutes)d minutes; "
+              "please try again later.") % {"limit": limit, "minutes": minutes},
+            code="rate_limited",
+        )

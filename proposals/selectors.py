@@ -1,0 +1,121 @@
+"""Every read of the proposals module that is more than a .get(): listings, search, queues, inboxes."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import Comment, Flag, FollowUp, Notification, Proposal, Support, TimelineEntry
+from .states import AWAITING_ANSWER, PUBLIC_STATES, SUPPORTABLE_STATES, State
+
+SORTS = ("newest", "supported", "closing")
+PAGE_SIZE = 20
+_WORD = re.compile(r"[\w가-힣]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    query: str = ""
+    category: str = ""
+    district: str = ""
+    state: str = ""
+    sort: str = "newest"
+
+
+def search_terms(query: str) -> list[str]:
+    return _WORD.findall(query)[:8]
+
+
+def _apply_search(qs: QuerySet, query: str) -> QuerySet:
+    terms = search_terms(query)
+    if not terms:
+        return qs
+    if connection.vendor == "postgresql":
+        # Prefix match on each word ('simple' config): "자전거" finds "자전거도로를" as Korean attaches particles.
+        tsquery = " & ".join(f"{term}:*" for term in terms)
+        search = SearchQuery(tsquery, search_type="raw", config="simple")
+        return qs.filter(search_vector=search).annotate(rank=SearchRank("search_vector", search))
+    for term in terms:
+        qs = qs.filter(Q(title__icontains=term) | Q(body__icontains=term))
+    return qs
+
+
+def list_proposals(*, filters: ProposalFilters) -> QuerySet:
+    """Public proposals, filtered, searched and sorted; cheap enough to paginate at 100,000 rows."""
+    qs = Proposal.objects.filter(state__in=PUBLIC_STATES).select_related("category")
+    if filters.state in PUBLIC_STATES:
+        qs = qs.filter(state=filters.state)
+    if filters.category:
+        qs = qs.filter(category__code=filters.category)
+    if filters.district:
+        qs = qs.filter(district=filters.district)
+    qs = _apply_search(qs, filters.query)
+    if filters.sort == "supported":
+        return qs.order_by("-support_count", "-published_at", "-pk")
+    if filters.sort == "closing":
+        return qs.filter(
+            state__in=SUPPORTABLE_STATES, support_closed_at__isnull=True, support_closes_at__gt=timezone.now()
+        ).order_by("support_closes_at", "pk")
+    if filters.query and connection.vendor == "postgresql":
+        return qs.order_by("-rank", "-published_at", "-pk")
+    return qs.order_by("-published_at", "-pk")
+
+
+def get_proposal_page_data(*, proposal: Proposal, viewer) -> dict:
+    """What the proposal page shows: timeline, visible comments with replies, follow-ups with updates."""
+    show_hidden = viewer.is_authenticated and viewer.is_moderator
+    comments = Comment.objects.filter(proposal=proposal, parent__isnull=True).select_related("author")
+    replies = Comment.objects.select_related("author").order_by("created_at", "pk")
+    if not show_hidden:
+        comments = comments.filter(is_hidden=False)
+        replies = replies.filter(is_hidden=False)
+    follow_ups = (FollowUp.objects.filter(proposal=proposal).select_related("department")
+                  .prefetch_related("updates__author"))
+    return {
+        "timeline": TimelineEntry.objects.filter(proposal=proposal).select_related("actor"),
+        "comments": comments.prefetch_related(Prefetch("replies", queryset=replies)),
+        "follow_ups": list(follow_ups),
+        "has_supported": viewer.is_authenticated
+        and Support.objects.filter(proposal=proposal, user=viewer).exists(),
+        "moderation_actions": proposal.moderation_actions.select_related("moderator") if show_hidden else [],
+    }
+
+
+def follow_up_queue(*, department_id: int, include_done: bool = False) -> QuerySet:
+    """One department's queue, by due date; overdue items first because they are due earliest."""
+    qs = FollowUp.objects.filter(department_id=department_id).select_related("proposal", "department")
+    if not include_done:
+        qs = qs.exclude(state="completed")
+    return qs.order_by("due_at", "pk")
+
+
+def public_follow_ups(*, overdue_only: bool = False) -> QuerySet:
+    qs = FollowUp.objects.select_related("department", "proposal").exclude(proposal__state=State.HIDDEN)
+    if overdue_only:
+        qs = qs.filter(state__in=AWAITING_ANSWER, due_at__lt=timezone.now())
+    return qs.order_by("due_at", "pk")
+
+
+def moderation_queue() -> QuerySet:
+    """Open flags grouped by target: proposals and comments with the number of reports."""
+    return (Flag.objects.filter(resolved_at__isnull=True).values("proposal_id", "comment_id")
+            .annotate(reports=Count("pk")).order_by("-reports"))
+
+
+def open_flags_for(*, proposal_id=None, comment_id=None) -> QuerySet:
+    return Flag.objects.filter(resolved_at__isnull=True, proposal_id=proposal_id, comment_id=comment_id)
+
+
+def drafts_of(*, user) -> QuerySet:
+    return Proposal.objects.filter(author=user).order_by("-updated_at")
+
+
+def notifications_for(*, user) -> QuerySet:
+    return Notification.objects.filter(user=user).select_related("proposal", "follow_up")
+
+
+def unread_notification_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

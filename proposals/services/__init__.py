@@ -1,0 +1,22 @@
+"""Every write of the proposals module; views, tasks and commands call these and nothing else."""
+
+from .comments import add_comment
+from .follow_ups import (
+    move_follow_up, notify_overdue, publish_answer, reply_to_clarification, request_clarification,
+    update_progress,
+)
+from .lifecycle import (
+    TransitionError, parse_tags, publish_proposal, save_draft, transition, update_search_vector,
+    withdraw_proposal,
+)
+from .moderation import dismiss_flags, flag_content, hide_proposal, restore_proposal, set_comment_hidden
+from .notifications import notify
+from .support import add_support, close_expired_windows, close_support_window, escalate, withdraw_support
+
+__all__ = [
+    "TransitionError", "add_comment", "add_support", "close_expired_windows", "close_support_window",
+    "dismiss_flags", "escalate", "flag_content", "hide_proposal", "move_follow_up", "notify",
+    "notify_overdue", "parse_tags", "publish_answer", "publish_proposal", "reply_to_clarification",
+    "request_clarification", "restore_proposal", "save_draft", "set_comment_hidden", "transition",
+    "update_progress", "update_search_vector", "withdraw_proposal", "withdraw_support",
+]

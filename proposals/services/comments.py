@@ -1,0 +1,27 @@
+"""Comments on proposals, one level of replies."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from accounts.ratelimit import check_rate
+from frontend.markdown import render_markdown
+
+from .. import rules
+from ..models import Comment, Proposal
+
+
+@transaction.atomic
+def add_comment(*, author, proposal: Proposal, body: str, parent: Comment | None = None) -> Comment:
+    refusal = rules.refuse_comment(author, proposal, parent)
+    if refusal:
+        raise PermissionDenied(refusal)
+    comment = Comment(proposal=proposal, author=author, parent=parent, body=body.strip())
+    comment.body_html = render_markdown(comment.body)
+    comment.full_clean(exclude=["author", "proposal", "parent"])
+    check_rate(action="comment.create", user_id=author.pk)
+    comment.save()
+    if parent is not None and parent.author_id != author.pk:
+        from .notifications import notify
+
+        notify(kind="comment_reply", proposal=proposal, recipients=[parent.author_id])
+    return comment

@@ -1,0 +1,52 @@
+"""Celery tasks of the proposals module: thin, idempotent, safe to run twice or late."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import services
+from .models import Notification
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def close_support_window(self, proposal_id: int) -> bool:
+    """Queued for the deadline at publish time; does nothing if the window is already closed."""
+    return services.close_support_window(proposal_id=proposal_id)
+
+
+@shared_task
+def sweep_deadlines() -> dict:
+    """Run by beat every 30 s (and by the embedded sweeper): catches every deadline missed by a restart."""
+    return {
+        "closed_windows": services.close_expired_windows(),
+        "overdue_notified": services.notify_overdue(),
+    }
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_notification_emails(self, notification_ids: list[int]) -> int:
+    """Email each notification once to users who want email; ``emailed_at`` makes it idempotent."""
+    sent = 0
+    for note_id in notification_ids:
+        with transaction.atomic():
+            note = (Notification.objects.select_for_update(skip_locked=True)
+                    .select_related("user", "proposal", "follow_up").filter(pk=note_id, emailed_at__isnull=True)
+                    .first())
+            if note is None:
+                continue
+            if note.user.email_notifications and note.user.email:
+                with translation.override(settings.LANGUAGE_CODE):
+                    context = {"note": note, "user": note.user}
+                    subject = render_to_string("proposals/email/notification_subject.txt", context).strip()
+                    body = render_to_string("proposals/email/notification_body.txt", context)
+                try:
+                    send_mail(subject, body, None, [note.user.email])
+                except OSError as exc:  # mail server down: retry later, nothing marked as sent
+                    raise self.retry(exc=exc)
+                sent += 1
+            note.emailed_at = timezone.now()
+            note.save(update_fields=["emailed_at"])
+    return sent

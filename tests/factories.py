@@ -1,0 +1,97 @@
+"""factory_boy factories for every model the tests build."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Department, Role, User
+from proposals.models import Category, Comment, Proposal
+from proposals.states import State
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"dept-{n}")
+    name = factory.Sequence(lambda n: f"Department {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-123")
+    role = Role.CITIZEN
+
+
+class ResidentFactory(UserFactory):
+    is_verified_resident = True
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+class OfficerFactory(UserFactory):
+    role = Role.OFFICER
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class ModeratorFactory(UserFactory):
+    role = Role.MODERATOR
+
+
+class FacilitatorFactory(UserFactory):
+    role = Role.FACILITATOR
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+    is_staff = True
+    is_superuser = True
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"cat-{n}")
+    name = factory.Sequence(lambda n: f"Category {n}")
+    default_department = factory.SubFactory(DepartmentFactory)
+    deliberation_threshold = 2
+    escalation_threshold = 3
+    mayor_threshold = 5
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A draft by default; use ``published=True`` (a trait) for an open support window."""
+
+    class Meta:
+        model = Proposal
+
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Proposal {n}")
+    body = "More shade trees on the main street."
+    body_html = "<p>More shade trees on the main street.</p>"
+    category = factory.SubFactory(CategoryFactory)
+
+    class Params:
+        published = factory.Trait(
+            state=State.PUBLISHED,
+            published_at=factory.LazyFunction(timezone.now),
+            support_closes_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=30)),
+        )
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    proposal = factory.SubFactory(ProposalFactory, published=True)
+    author = factory.SubFactory(UserFactory)
+    body = "I agree."
+    body_html = "<p>I agree.</p>"

@@ -1,0 +1,1 @@
+"""Ballots and participatory budgets (issue 4). Not built yet."""
