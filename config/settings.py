@@ -172,7 +172,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Celery: Redis as broker in production; in the embedded default tasks run eagerly in-process and
 # an in-process sweeper (proposals.scheduler) honours deadlines stored in the database.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -19,6 +19,8 @@ def may_view(user, proposal: Proposal) -> bool:
         return True
     if not _signed_in(user):
         return False
+    if proposal.state == State.DRAFT:  # a draft is private to its author, moderators included
+        return proposal.author_id == user.pk
     return proposal.author_id == user.pk or user.is_moderator
 
 

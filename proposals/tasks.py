@@ -10,6 +10,8 @@ from django.utils import timezone, translation
 from . import services
 from .models import Notification
 
+SWEEP_SECONDS = settings.CELERY_BEAT_SCHEDULE["sweep-deadlines"]["schedule"]
+
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
 def close_support_window(self, proposal_id: int) -> bool:
@@ -19,11 +21,24 @@ def close_support_window(self, proposal_id: int) -> bool:
 
 @shared_task
 def sweep_deadlines() -> dict:
-    """Run by beat every 30 s (and by the embedded sweeper): catches every deadline missed by a restart."""
-    return {
-        "closed_windows": services.close_expired_windows(),
-        "overdue_notified": services.notify_overdue(),
+    """Run by beat every SWEEP_SECONDS (and by the embedded sweeper).
+
+    Closes every window whose deadline passed (also those missed while the server was down), and
+    arms an exact-time task for each window ending before the next sweep, so a deadline is met to
+    the second without queueing month-long ETA tasks (which Redis would redeliver every
+    visibility timeout).
+    """
+    now = timezone.now()
+    result = {
+        "closed_windows": services.close_expired_windows(now=now),
+        "overdue_notified": services.notify_overdue(now=now),
+        "armed": 0,
     }
+    if not sweep_deadlines.app.conf.task_always_eager:
+        for proposal_id, deadline in services.windows_closing_soon(now=now, within_seconds=SWEEP_SECONDS + 5):
+            close_support_window.apply_async(args=[proposal_id], eta=deadline)
+            result["armed"] += 1
+    return result
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
@@ -32,7 +47,8 @@ def send_notification_emails(self, notification_ids: list[int]) -> int:
     sent = 0
     for note_id in notification_ids:
         with transaction.atomic():
-            note = (Notification.objects.select_for_update(skip_locked=True)
+            # Lock only the notification: PostgreSQL refuses FOR UPDATE on the outer-joined nullable links.
+            note = (Notification.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("user", "proposal", "follow_up").filter(pk=note_id, emailed_at__isnull=True)
                     .first())
             if note is None:

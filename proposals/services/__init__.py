@@ -11,12 +11,14 @@ from .lifecycle import (
 )
 from .moderation import dismiss_flags, flag_content, hide_proposal, restore_proposal, set_comment_hidden
 from .notifications import notify
-from .support import add_support, close_expired_windows, close_support_window, escalate, withdraw_support
+from .support import (
+    add_support, close_expired_windows, close_support_window, escalate, windows_closing_soon, withdraw_support,
+)
 
 __all__ = [
     "TransitionError", "add_comment", "add_support", "close_expired_windows", "close_support_window",
     "dismiss_flags", "escalate", "flag_content", "hide_proposal", "move_follow_up", "notify",
     "notify_overdue", "parse_tags", "publish_answer", "publish_proposal", "reply_to_clarification",
     "request_clarification", "restore_proposal", "save_draft", "set_comment_hidden", "transition",
-    "update_progress", "update_search_vector", "withdraw_proposal", "withdraw_support",
+    "update_progress", "update_search_vector", "windows_closing_soon", "withdraw_proposal", "withdraw_support",
 ]

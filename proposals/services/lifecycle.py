@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from accounts.ratelimit import check_rate
 from frontend.markdown import render_markdown
 
 from .. import rules
-from ..models import Category, Proposal, Tag, TimelineEntry
+from ..models import BODY_MAX, Category, Proposal, Tag, TimelineEntry
 from ..states import TRANSITIONS, Scope, State
 
 MAX_TAGS = 5
@@ -19,6 +20,14 @@ MAX_TAGS = 5
 
 class TransitionError(ValidationError):
     """An illegal move in the lifecycle; the message names both states."""
+
+
+def check_text_length(*, field: str, text: str, limit: int) -> None:
+    """Enforce a TextField's max_length, which Django only passes to form widgets, never validates."""
+    try:
+        MaxLengthValidator(limit)(text)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.error_list}) from None
 
 
 def transition(*, proposal: Proposal, to: str, actor=None, reason: str = "", now: datetime | None = None) -> Proposal:
@@ -92,6 +101,7 @@ def save_draft(
     proposal.district = district if scope == Scope.DISTRICT else ""
     if scope == Scope.DISTRICT and not district:
         raise ValidationError({"district": _("Choose the district this proposal is about.")})
+    check_text_length(field="body", text=proposal.body, limit=BODY_MAX)
     tag_names = parse_tags(tags)
     proposal.body_html = render_markdown(proposal.body)
     proposal.full_clean(exclude=["author", "search_vector"])
@@ -113,19 +123,7 @@ def publish_proposal(*, proposal: Proposal, actor) -> Proposal:
     proposal.save(update_fields=["published_at", "support_closes_at"])
     transition(proposal=proposal, to=State.PUBLISHED, actor=actor, now=now)
     update_search_vector(proposal_ids=[proposal.pk])
-    _schedule_window_close(proposal)
     return proposal
-
-
-def _schedule_window_close(proposal: Proposal) -> None:
-    """Queue a task at the deadline; the periodic sweep closes it anyway if this task is lost."""
-    from ..tasks import close_support_window
-
-    if close_support_window.app.conf.task_always_eager:
-        return  # embedded default: the in-process sweeper honours the deadline
-
-    pk, eta = proposal.pk, proposal.support_closes_at
-    transaction.on_commit(lambda: close_support_window.apply_async(args=[pk], eta=eta))
 
 
 @transaction.atomic

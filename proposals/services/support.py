@@ -109,6 +109,16 @@ def close_support_window(*, proposal_id: int, now: datetime | None = None) -> bo
     return True
 
 
+def windows_closing_soon(*, now: datetime, within_seconds: float) -> list[tuple[int, datetime]]:
+    """(id, deadline) of open windows that end in the next ``within_seconds``, for exact-time tasks."""
+    return list(
+        Proposal.objects.filter(
+            state__in=SUPPORTABLE_STATES, support_closed_at__isnull=True, support_closes_at__gt=now,
+            support_closes_at__lte=now + timedelta(seconds=within_seconds),
+        ).values_list("pk", "support_closes_at")
+    )
+
+
 def close_expired_windows(*, now: datetime | None = None) -> int:
     """The sweep: close every window whose deadline passed (e.g. while the server was down)."""
     now = now or timezone.now()

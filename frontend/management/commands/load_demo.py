@@ -1,0 +1,187 @@
+"""Demo data for `make run`: departments, categories, users of every role, proposals in every state.
+
+Everything goes through the real services (support, escalation, answers, moderation), so the demo
+shows what the pipeline really produces. Where the demo needs time to have passed (a closed window,
+an overdue answer), it moves the stored deadline into the past and lets the sweep do the rest.
+"""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from accounts.districts import District
+from accounts.models import Department, Role, User
+from proposals import services
+from proposals.models import Category, Proposal
+from proposals.states import Verdict
+
+PASSWORD = "demo-pass-2026"
+DOMAIN = "demo.seoul.example"
+
+DEPARTMENTS = [
+    ("transport", "교통정책과 (Transport Policy)", False),
+    ("climate", "기후환경정책과 (Climate & Environment)", False),
+    ("welfare", "복지정책과 (Welfare Policy)", False),
+    ("culture", "문화정책과 (Culture Policy)", False),
+    ("mayor", "시장실 (Office of the Mayor)", True),
+]
+# code, name, department, window days, thresholds (deliberation, escalation, mayor)
+CATEGORIES = [
+    ("transport", "교통 (Transport)", "transport", 30, (50, 500, 5000)),
+    ("environment", "환경 (Environment)", "climate", 30, (50, 500, 5000)),
+    ("welfare", "복지 (Welfare)", "welfare", 30, (50, 500, 5000)),
+    ("culture", "문화 (Culture)", "culture", 30, (50, 500, 5000)),
+    # A category an admin configured with lower thresholds, to show that they are per category.
+    ("neighbourhood", "우리 동네 (Neighbourhood)", "climate", 14, (5, 15, 40)),
+]
+STAFF = [
+    ("citizen", Role.CITIZEN, "김시민", False, None),
+    ("resident", Role.CITIZEN, "이주민", True, None),
+    ("facilitator", Role.FACILITATOR, "박진행", True, None),
+    ("officer", Role.OFFICER, "최담당 (교통정책과)", False, "transport"),
+    ("officer-climate", Role.OFFICER, "정담당 (기후환경정책과)", False, "climate"),
+    ("moderator", Role.MODERATOR, "한관리", True, None),
+    ("admin", Role.ADMIN, "운영자", True, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent: does nothing if it is already there) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--supporters", type=int, default=520, help="number of demo residents")
+
+    def handle(self, *args, **options):
+        if User.objects.filter(email=f"citizen@{DOMAIN}").exists():
+            self.stdout.write("Demo data is already loaded.")
+        else:
+            # Demo notifications are stored in-site but not emailed to the console.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                self._load(options["supporters"])
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self._print_logins()
+
+    @transaction.atomic
+    def _load(self, supporters: int) -> None:
+        departments = {
+            code: Department.objects.get_or_create(code=code, defaults={"name": name, "is_mayor_office": mayor})[0]
+            for code, name, mayor in DEPARTMENTS
+        }
+        categories = {}
+        for code, name, dept, days, (deliberation, escalation, mayor) in CATEGORIES:
+            categories[code] = Category.objects.get_or_create(code=code, defaults=dict(
+                name=name, default_department=departments[dept], support_window_days=days,
+                deliberation_threshold=deliberation, escalation_threshold=escalation, mayor_threshold=mayor,
+            ))[0]
+        people = {key: self._user(key, role, name, verified, departments.get(dept)) for key, role, name, verified, dept
+                  in STAFF}
+        residents = self._residents(supporters)
+        self._proposals(categories, people, residents)
+
+    def _user(self, key, role, name, verified, department) -> User:
+        email = f"{key}@{DOMAIN}"
+        user = User.objects.create_user(
+            email=email, password=PASSWORD, display_name=name, role=role, department=department,
+            is_verified_resident=verified, verified_at=timezone.now() if verified else None,
+            is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN, district=District.MAPO,
+            birth_year=1985, gender="female" if key in ("citizen", "moderator") else "male",
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    def _residents(self, count: int) -> list[User]:
+        hashed = make_password(PASSWORD)
+        districts = [d for d in District.values if d != District.OUTSIDE]
+        genders = ["female", "male"]
+        User.objects.bulk_create([
+            User(email=f"resident{i:04d}@{DOMAIN}", password=hashed, display_name=f"시민{i:04d}",
+                 is_verified_resident=True, verified_at=timezone.now(), district=districts[i % len(districts)],
+                 birth_year=1950 + i % 55, gender=genders[i % 2])
+            for i in range(count)
+        ], batch_size=500)
+        return list(User.objects.filter(email__startswith="resident", email__endswith=DOMAIN).order_by("email"))
+
+    def _proposal(self, author, category, title, body, *, publish=True, supporters=(), district="", tags=""):
+        proposal = services.save_draft(
+            author=author, title=title, body=body, category=category, tags=tags,
+            scope="district" if district else "citywide", district=district,
+        )
+        if publish:
+            services.publish_proposal(proposal=proposal, actor=author)
+            for user in supporters:
+                services.add_support(proposal=proposal, user=user)
+        proposal.refresh_from_db()
+        return proposal
+
+    def _proposals(self, cat, who, residents) -> None:
+        citizen, resident = who["citizen"], who["resident"]
+        officer, officer_climate, moderator = who["officer"], who["officer-climate"], who["moderator"]
+        p = self._proposal
+        p(citizen, cat["culture"], "한강공원 야간 도서관 운영",
+          "여름철 한강공원에 **야간 이동도서관**을 운영해 주세요.\n\n- 금·토 저녁 7시~10시\n- 그늘막 대여와 함께",
+          publish=False, tags="도서관, 한강")
+        p(resident, cat["transport"], "자전거도로를 학교 앞까지 연결해 주세요",
+          "초등학교 앞 300m 구간에 자전거도로가 끊겨 있어 아이들이 차도로 다닙니다.", supporters=residents[:12],
+          tags="자전거, 안전")
+        p(citizen, cat["environment"], "동네 공원에 빗물정원 만들기",
+          "빗물을 모아 나무에 주는 **빗물정원**으로 여름 침수를 줄이고 그늘을 늘립시다.",
+          supporters=residents[:60], district=District.MAPO, tags="기후, 공원")
+        escalated = p(resident, cat["transport"], "심야버스 노선을 외곽까지 늘려 주세요",
+                      "밤 12시 이후 외곽 지역은 심야버스가 없어 택시비 부담이 큽니다.\n\n1. 노선 확대\n2. 배차 간격 공개",
+                      supporters=residents[:520], tags="버스, 심야")
+        answered = p(citizen, cat["neighbourhood"], "골목길 보안등을 LED로 바꿔 주세요",
+                     "어두운 골목길이 많아 밤길이 무섭습니다.", supporters=residents[:20], district=District.GURO)
+        in_progress = p(resident, cat["neighbourhood"], "버스정류장에 온열의자 설치",
+                        "겨울철 버스를 기다리는 어르신들을 위해 온열의자를 설치해 주세요.", supporters=residents[:45],
+                        district=District.NOWON, tags="버스정류장, 겨울")
+        completed = p(citizen, cat["neighbourhood"], "공원 음수대 수리", "고장 난 음수대를 고쳐 주세요.",
+                      supporters=residents[:16], district=District.MAPO)
+        overdue = p(resident, cat["neighbourhood"], "어린이 보호구역 과속카메라 추가",
+                    "등하굣길 과속 차량이 많습니다.", supporters=residents[:18], district=District.GANGSEO)
+        clarify = p(citizen, cat["neighbourhood"], "재활용 분리배출 안내판 다국어화",
+                    "외국인 주민도 알 수 있게 안내판을 여러 언어로 만들어 주세요.", supporters=residents[:17],
+                    district=District.YONGSAN)
+        closed = p(resident, cat["welfare"], "주민센터 토요일 운영", "맞벌이 가구를 위해 토요일 오전에도 열어 주세요.",
+                   supporters=residents[:8])
+        hidden = p(resident, cat["culture"], "광고성 게시물", "[광고] 지금 가입하면 포인트 지급!", supporters=[])
+        withdrawn = p(citizen, cat["welfare"], "경로당 와이파이 설치", "경로당에 무료 와이파이를 설치해 주세요.")
+
+        # The window of `closed` ended (as if 30 days passed); the sweep closes it.
+        Proposal.objects.filter(pk=closed.pk).update(support_closes_at=timezone.now() - timedelta(hours=1))
+        services.close_expired_windows()
+        # Department work on the escalated items.
+        services.publish_answer(officer=officer_climate, follow_up=answered.follow_ups.get(), verdict=Verdict.NOT_ACCEPTED,
+                                body="올해 교체 예산이 이미 배정되어 **내년 상반기**에 구로구 전역을 교체합니다. "
+                                     "이 골목은 그 계획에 포함되어 있어 별도 사업으로 채택하지 않습니다.")
+        services.publish_answer(officer=officer_climate, follow_up=in_progress.follow_ups.get(), verdict=Verdict.ACCEPTED,
+                                body="노원구 주요 정류장 40곳에 설치하겠습니다.")
+        services.update_progress(officer=officer_climate, follow_up=in_progress.follow_ups.get(), percent=40,
+                                 body="16곳 설치를 마쳤습니다.")
+        services.publish_answer(officer=officer_climate, follow_up=completed.follow_ups.get(), verdict=Verdict.ACCEPTED,
+                                body="수리하겠습니다.")
+        services.update_progress(officer=officer_climate, follow_up=completed.follow_ups.get(), percent=100,
+                                 body="수리를 마쳤습니다.", completed=True)
+        services.request_clarification(officer=officer_climate, follow_up=clarify.follow_ups.get(),
+                                       body="어느 언어가 가장 필요한지 알려 주실 수 있나요?")
+        overdue.follow_ups.update(due_at=timezone.now() - timedelta(days=3))
+        services.notify_overdue()
+        services.add_comment(author=citizen, proposal=escalated, body="저도 매일 겪는 문제입니다. 꼭 필요해요.")
+        comment = services.add_comment(author=who["facilitator"], proposal=escalated,
+                                       body="노선별 이용 통계가 공개되면 좋겠습니다.")
+        services.add_comment(author=resident, proposal=escalated, body="서울 열린데이터광장에 일부 있어요.", parent=comment)
+        services.flag_content(reporter=citizen, proposal=hidden, reason="광고입니다")
+        services.hide_proposal(moderator=moderator, proposal=hidden, reason="상업 광고 (운영정책 제3조)")
+        services.withdraw_proposal(proposal=withdrawn, actor=citizen, reason="구청에서 이미 설치하기로 했습니다.")
+        _ = officer  # the transport officer's queue holds `escalated`, still awaiting an answer
+
+    def _print_logins(self) -> None:
+        self.stdout.write("\nDemo logins (password for all: %s)" % PASSWORD)
+        for key, role, name, _verified, dept in STAFF:
+            self.stdout.write(f"  {role.label:<20} {key + '@' + DOMAIN:<38} {name}")
+        self.stdout.write(f"  (and resident0000..@{DOMAIN}: verified residents who supported the demo proposals)")
+        self.stdout.write("Open http://127.0.0.1:8000/\n")

@@ -1,0 +1,105 @@
+"""Smoke run of the embedded default, as a newcomer gets it from `make run`.
+
+No DATABASE_URL, no REDIS_URL: SQLite, the in-memory channel layer, eager Celery and the in-process
+deadline sweeper. The test migrates a fresh SQLite file, loads the demo data, starts
+`manage.py runembedded` as a real server process and reads the pages over HTTP; then it moves a
+support deadline into the past (as if the server had been down at that moment) and watches the
+sweeper close the window.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.smoke
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(env, *args, timeout=300) -> str:
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def _get(url: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"Accept-Language": "ko"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+@pytest.fixture(scope="module")
+def embedded_server(tmp_path_factory):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(SQLITE_PATH=str(tmp_path_factory.mktemp("embedded") / "db.sqlite3"), EMBEDDED_SWEEP_SECONDS="1",
+               DJANGO_SETTINGS_MODULE="config.settings", PYTHONUNBUFFERED="1")
+    _manage(env, "migrate", "--noinput")
+    demo_output = _manage(env, "load_demo")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runembedded", "--noreload", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            _get(base + "/")
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("the embedded server did not start: " + server.stdout.read()[-3000:])
+    yield {"base": base, "env": env, "demo_output": demo_output}
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_demo_data_prints_a_login_for_every_role(embedded_server):
+    output = embedded_server["demo_output"]
+    for login in ("citizen@", "resident@", "facilitator@", "officer@", "moderator@", "admin@"):
+        assert login in output
+    assert "demo-pass-2026" in output
+
+
+def test_pages_are_served_in_korean_by_default(embedded_server):
+    status, html = _get(embedded_server["base"] + "/proposals/")
+    assert status == 200
+    assert 'lang="ko"' in html
+    assert "심야버스 노선을 외곽까지 늘려 주세요" in html  # a demo proposal
+    status, html = _get(embedded_server["base"] + "/follow-ups/")
+    assert status == 200
+
+
+def test_sweeper_closes_a_window_whose_deadline_passed(embedded_server):
+    env = embedded_server["env"]
+    script = (
+        "from datetime import timedelta; from django.utils import timezone;"
+        "from proposals.models import Proposal;"
+        "p = Proposal.objects.get(title='자전거도로를 학교 앞까지 연결해 주세요');"
+        "Proposal.objects.filter(pk=p.pk).update(support_closes_at=timezone.now() - timedelta(seconds=1));"
+        "print(p.pk)"
+    )
+    pk = int(_manage(env, "shell", "-c", script).strip().splitlines()[-1])
+    check = f"from proposals.models import Proposal; print(Proposal.objects.get(pk={pk}).state)"
+    state = ""
+    for _ in range(40):  # the sweeper runs every second here; allow generous slack on a busy machine
+        state = _manage(env, "shell", "-c", check).strip()
+        if state == "closed":
+            break
+        time.sleep(0.5)
+    assert state == "closed"
+    status, html = _get(f"{embedded_server['base']}/proposals/{pk}/")
+    assert status == 200
