@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def embedded_server(tmp_path_factory):
         try:
             _get(base + "/")
             break
-        except OSError:
+        except urllib.error.HTTPError:
+            break  # the server answers; the tests below report what is wrong with the page
+        except OSError:  # not listening yet
             time.sleep(0.2)
     else:
         server.kill()
