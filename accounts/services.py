@@ -1,6 +1,6 @@
 """Writes on accounts: profile edits and resident verification."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,13 +12,19 @@ PROFILE_FIELDS = ("display_name", "district", "birth_year", "gender", "email_not
 
 @transaction.atomic
 def update_profile(*, user: User, **fields) -> User:
+    # The model allows up to 2100; a birth year after this year would skew every age aggregate.
+    birth_year = fields.get("birth_year")
+    if birth_year is not None and birth_year > timezone.localdate().year:
+        raise ValidationError({"birth_year": _("A birth year cannot be in the future.")})
+    # Work on a fresh copy so that a validation error leaves the caller's object (request.user) as it was.
+    stored = User.objects.select_for_update().get(pk=user.pk)
     for name, value in fields.items():
         if name not in PROFILE_FIELDS:
             raise ValueError(f"not a profile field: {name}")
-        setattr(user, name, value)
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=[*fields.keys()])
-    return user
+        setattr(stored, name, value)
+    stored.full_clean(exclude=["password"])
+    stored.save(update_fields=[*fields.keys()])
+    return stored
 
 
 @transaction.atomic

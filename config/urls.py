@@ -5,6 +5,10 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before allauth's include so /accounts/residents/ is ours; allauth has no such path anyway.
+    path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("proposals.urls")),
+    path("", include("frontend.urls")),
 ]

@@ -9,7 +9,7 @@ from .states import State
 def notification_text(note: Notification) -> str:
     title = note.proposal.title if note.proposal_id else (note.follow_up.title if note.follow_up_id else "")
     if note.kind == Notification.Kind.ESCALATED:
-        if note.proposal_id and note.proposal.escalation_level == "mayor":
+        if note.state == "mayor":  # the level when the notice was sent, not the proposal's level now
             return _("“%(title)s” reached the mayor's level.") % {"title": title}
         return _("“%(title)s” was escalated to the department, which must answer by the due date.") % {
             "title": title}

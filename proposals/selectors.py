@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Comment, Flag, FollowUp, Notification, Proposal, Support, TimelineEntry
+from .models import Comment, Flag, FollowUp, ModerationAction, Notification, Proposal, Support, TimelineEntry
 from .states import AWAITING_ANSWER, PUBLIC_STATES, SUPPORTABLE_STATES, State
 
 SORTS = ("newest", "supported", "closing")
@@ -59,7 +59,7 @@ def list_proposals(*, filters: ProposalFilters) -> QuerySet:
         return qs.filter(
             state__in=SUPPORTABLE_STATES, support_closed_at__isnull=True, support_closes_at__gt=timezone.now()
         ).order_by("support_closes_at", "pk")
-    if filters.query and connection.vendor == "postgresql":
+    if search_terms(filters.query) and connection.vendor == "postgresql":  # only then is there a rank
         return qs.order_by("-rank", "-published_at", "-pk")
     return qs.order_by("-published_at", "-pk")
 
@@ -80,7 +80,10 @@ def get_proposal_page_data(*, proposal: Proposal, viewer) -> dict:
         "follow_ups": list(follow_ups),
         "has_supported": viewer.is_authenticated
         and Support.objects.filter(proposal=proposal, user=viewer).exists(),
-        "moderation_actions": proposal.moderation_actions.select_related("moderator") if show_hidden else [],
+        "moderation_actions": (
+            ModerationAction.objects.filter(Q(proposal=proposal) | Q(comment__proposal=proposal))
+            .select_related("moderator", "comment") if show_hidden else []
+        ),
     }
 
 
@@ -119,3 +122,76 @@ def notifications_for(*, user) -> QuerySet:
 
 def unread_notification_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- Reads for the web pages (home, moderation queue, open data) ---------------------------------
+
+
+def open_for_support() -> QuerySet:
+    """Public proposals whose support window is open right now."""
+    return Proposal.objects.filter(
+        state__in=SUPPORTABLE_STATES, support_closed_at__isnull=True, support_closes_at__gt=timezone.now()
+    )
+
+
+def most_supported_open(*, limit: int = 4) -> list[Proposal]:
+    return list(open_for_support().select_related("category").order_by("-support_count", "-published_at")[:limit])
+
+
+def home_summary() -> dict:
+    """The landing page's counts; cached briefly because they scan the whole table."""
+    from django.core.cache import cache
+
+    cached = cache.get("home_summary")
+    if cached is not None:
+        return cached
+    answered = [State.ANSWERED, State.IN_PROGRESS, State.COMPLETED]
+    summary = Proposal.objects.filter(state__in=PUBLIC_STATES).aggregate(
+        public=Count("pk"),
+        escalated=Count("pk", filter=~Q(escalation_level="none")),
+        answered=Count("pk", filter=Q(state__in=answered)),
+    )
+    summary["open"] = open_for_support().count()
+    summary["overdue_follow_ups"] = public_follow_ups(overdue_only=True).count()
+    cache.set("home_summary", summary, timeout=30)
+    return summary
+
+
+def moderation_items(*, limit: int = 100) -> list[dict]:
+    """The moderation queue with each target and its open flags, loaded in a fixed number of queries."""
+    from collections import defaultdict
+
+    groups = list(moderation_queue()[:limit])
+    proposal_ids = {g["proposal_id"] for g in groups if g["proposal_id"]}
+    comment_ids = {g["comment_id"] for g in groups if g["comment_id"]}
+    proposals = Proposal.objects.select_related("author").in_bulk(proposal_ids)
+    comments = Comment.objects.select_related("author", "proposal").in_bulk(comment_ids)
+    flags = defaultdict(list)
+    for flag in (Flag.objects.filter(resolved_at__isnull=True)
+                 .filter(Q(proposal_id__in=proposal_ids) | Q(comment_id__in=comment_ids))
+                 .select_related("reporter").order_by("created_at", "pk")):
+        flags[(flag.proposal_id, flag.comment_id)].append(flag)
+    items = []
+    for g in groups:
+        proposal, comment = proposals.get(g["proposal_id"]), comments.get(g["comment_id"])
+        items.append({
+            "proposal": proposal,
+            "comment": comment,
+            "on_proposal": proposal or comment.proposal,  # the page the target is on
+            "reports": g["reports"],
+            "flags": flags[(g["proposal_id"], g["comment_id"])],
+        })
+    return items
+
+
+EXPORT_FIELDS = ("id", "title", "category__code", "district", "state", "support_count", "published_at",
+                 "escalation_level", "follow_up_verdict")
+
+
+def export_rows(*, filters: ProposalFilters) -> QuerySet:
+    """Public proposals as value tuples for the open-data download (first follow-up's verdict included)."""
+    from django.db.models import OuterRef, Subquery
+
+    verdict = FollowUp.objects.filter(proposal=OuterRef("pk")).order_by("created_at", "pk").values("verdict")[:1]
+    return (list_proposals(filters=filters).annotate(follow_up_verdict=Subquery(verdict))
+            .values_list(*EXPORT_FIELDS))

@@ -49,3 +49,15 @@ def _cookies_over_plain_http(settings):
     # The live server of the browser tests speaks plain HTTP; production keeps secure cookies.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture
+def client():
+    """The test client reads pages in English, so assertions quote the message ids.
+
+    Korean, the default for a browser that asks for nothing, is checked by tests/test_i18n.py, the
+    smoke run and the browser journeys.
+    """
+    from django.test import Client
+
+    return Client(headers={"Accept-Language": "en"})

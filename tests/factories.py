@@ -95,3 +95,58 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "I agree."
     body_html = "<p>I agree.</p>"
+
+
+# --- Supports, follow-ups and flags (the proposals service tests) ---------------------------------
+
+from proposals.models import Flag, FollowUp, Support  # noqa: E402
+from proposals.states import EscalationLevel, FollowUpState, Verdict  # noqa: E402
+
+
+class SupportFactory(factory.django.DjangoModelFactory):
+    """A support row only: it does not touch ``Proposal.support_count`` (services.add_support does)."""
+
+    class Meta:
+        model = Support
+
+    proposal = factory.SubFactory(ProposalFactory, published=True)
+    user = factory.SubFactory(ResidentFactory)
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """An open item in the queue of the category's department, for an escalated proposal.
+
+    ``answered=True`` gives an accepted answer (proposal answered) ready for progress reports.
+    """
+
+    class Meta:
+        model = FollowUp
+
+    proposal = factory.SubFactory(
+        ProposalFactory, state=factory.SelfAttribute("..proposal_state"), escalation_level=EscalationLevel.DEPARTMENT,
+        published_at=factory.LazyFunction(timezone.now), escalated_at=factory.LazyFunction(timezone.now),
+        support_closes_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=30)),
+    )
+    department = factory.LazyAttribute(
+        lambda o: o.proposal.category.default_department if o.proposal else DepartmentFactory()
+    )
+    title = factory.LazyAttribute(lambda o: o.proposal.title if o.proposal else "Follow-up")
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+    class Params:
+        proposal_state = State.ESCALATED
+        answered = factory.Trait(
+            state=FollowUpState.ANSWERED,
+            verdict=Verdict.ACCEPTED,
+            answered_at=factory.LazyFunction(timezone.now),
+            proposal_state=State.ANSWERED,
+        )
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Flag
+
+    reporter = factory.SubFactory(UserFactory)
+    proposal = factory.SubFactory(ProposalFactory, published=True)
+    reason = "Abusive language."

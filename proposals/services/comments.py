@@ -7,7 +7,8 @@ from accounts.ratelimit import check_rate
 from frontend.markdown import render_markdown
 
 from .. import rules
-from ..models import Comment, Proposal
+from ..models import COMMENT_MAX, Comment, Proposal
+from .lifecycle import check_text_length
 
 
 @transaction.atomic
@@ -16,6 +17,7 @@ def add_comment(*, author, proposal: Proposal, body: str, parent: Comment | None
     if refusal:
         raise PermissionDenied(refusal)
     comment = Comment(proposal=proposal, author=author, parent=parent, body=body.strip())
+    check_text_length(field="body", text=comment.body, limit=COMMENT_MAX)
     comment.body_html = render_markdown(comment.body)
     comment.full_clean(exclude=["author", "proposal", "parent"])
     check_rate(action="comment.create", user_id=author.pk)

@@ -66,7 +66,8 @@ def request_clarification(*, officer, follow_up: FollowUp, body: str) -> FollowU
 @transaction.atomic
 def reply_to_clarification(*, author, follow_up: FollowUp, body: str) -> FollowUp:
     """The proposal's author answers the department's question; the item goes back to the queue."""
-    follow_up = FollowUp.objects.select_for_update().select_related("proposal").get(pk=follow_up.pk)
+    # of=self: the proposal link is nullable (an outer join), which PostgreSQL cannot lock.
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=follow_up.pk)
     if follow_up.proposal is None or follow_up.proposal.author_id != author.pk:
         raise PermissionDenied(_("Only the author of the proposal can reply to the department."))
     body = _text(body)

@@ -87,7 +87,6 @@ def save_draft(
         refusal = rules.refuse_create(author)
         if refusal:
             raise PermissionDenied(refusal)
-        check_rate(action="proposal.create", user_id=author.pk)
         proposal = Proposal(author=author)
     else:
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -105,6 +104,8 @@ def save_draft(
     tag_names = parse_tags(tags)
     proposal.body_html = render_markdown(proposal.body)
     proposal.full_clean(exclude=["author", "search_vector"])
+    if proposal.pk is None:  # counted only once valid: fixing a form error is not creating another draft
+        check_rate(action="proposal.create", user_id=author.pk)
     proposal.save()
     proposal.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tag_names])
     return proposal

@@ -1,6 +1,7 @@
 """Telling people: in-site notifications now, emails after the commit (by a Celery task)."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import Notification, Proposal
 
@@ -34,3 +35,8 @@ def notify(*, kind: str, proposal: Proposal | None = None, follow_up=None, state
 def notify_state_change(*, proposal: Proposal, state: str) -> None:
     kind = {"escalated": "escalated", "answered": "answered"}.get(state, "state_changed")
     notify(kind=kind, proposal=proposal, state=state)
+
+
+def mark_all_read(*, user) -> int:
+    """Mark the user's own unread notifications as read."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -23,11 +23,11 @@ def _lock(proposal_id: int) -> Proposal:
 @transaction.atomic
 def add_support(*, proposal: Proposal, user) -> Proposal:
     """Count one verified resident's support; crossing a threshold escalates at once."""
-    check_rate(action="support.toggle", user_id=user.pk)
     proposal = _lock(proposal.pk)
     refusal = rules.refuse_support(user, proposal)
     if refusal:
         raise PermissionDenied(refusal)
+    check_rate(action="support.toggle", user_id=user.pk)  # only attempts that could succeed count
     try:
         with transaction.atomic():
             Support.objects.create(proposal=proposal, user=user)
@@ -42,10 +42,10 @@ def add_support(*, proposal: Proposal, user) -> Proposal:
 @transaction.atomic
 def withdraw_support(*, proposal: Proposal, user) -> Proposal:
     """Take a support back while the window is open. A threshold already crossed stays crossed."""
-    check_rate(action="support.toggle", user_id=user.pk)
     proposal = _lock(proposal.pk)
     if not proposal.is_support_open:
         raise PermissionDenied(_("The support window for this proposal is closed."))
+    check_rate(action="support.toggle", user_id=user.pk)
     deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()
     if not deleted:
         raise ValidationError(_("You do not support this proposal."), code="no_support")
@@ -88,7 +88,7 @@ def escalate(*, proposal: Proposal, level: str, now: datetime) -> FollowUp:
         follow_up = proposal.follow_ups.order_by("created_at").first()
         FollowUp.objects.filter(pk=follow_up.pk).update(level=level)
         record_milestone(proposal=proposal, code="mayor", now=now, reason=str(category.mayor_threshold))
-        notify(kind="escalated", proposal=proposal, follow_up=follow_up)
+        notify(kind="escalated", proposal=proposal, follow_up=follow_up, state=EscalationLevel.MAYOR)
     return follow_up
 
 

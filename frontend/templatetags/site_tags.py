@@ -1,0 +1,101 @@
+"""Presentation helpers shared by the page templates: time left, threshold meanings, badges."""
+
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from proposals.states import EscalationLevel, FollowUpState, State, Verdict
+
+register = template.Library()
+
+_THRESHOLD_LABELS = {
+    "deliberation": lambda: _("public deliberation"),
+    "department": lambda: _("the department"),
+    "mayor": lambda: _("the mayor's level"),
+}
+
+
+@register.filter
+def threshold_label(name: str) -> str:
+    """What crossing a threshold means, e.g. "public deliberation"."""
+    label = _THRESHOLD_LABELS.get(name)
+    return label() if label else name
+
+
+@register.filter
+def time_left(deadline: datetime | None) -> str:
+    """Days or hours until a deadline, in words; "" when there is none."""
+    if deadline is None:
+        return ""
+    seconds = (deadline - timezone.now()).total_seconds()
+    if seconds <= 0:
+        return _("Time is up")
+    days, hours = int(seconds // 86400), int(seconds // 3600)
+    if days >= 1:
+        return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+    if hours >= 1:
+        return ngettext("%(n)d hour left", "%(n)d hours left", hours) % {"n": hours}
+    return _("Less than an hour left")
+
+
+@register.filter
+def days_until(deadline: datetime | None) -> int | None:
+    """Whole days until a deadline in Seoul's calendar (negative when it has passed)."""
+    if deadline is None:
+        return None
+    today = timezone.localdate()
+    return (timezone.localtime(deadline).date() - today).days
+
+
+@register.filter
+def due_in_words(deadline: datetime | None) -> str:
+    days = days_until(deadline)
+    if days is None:
+        return ""
+    if days > 0:
+        return ngettext("due in %(n)d day", "due in %(n)d days", days) % {"n": days}
+    if days == 0:
+        return _("due today")
+    return ngettext("%(n)d day late", "%(n)d days late", -days) % {"n": -days}
+
+
+@register.filter
+def state_label(value: str) -> str:
+    return State(value).label if value in State.values else value
+
+
+@register.filter
+def follow_up_state_label(value: str) -> str:
+    return FollowUpState(value).label if value in FollowUpState.values else value
+
+
+@register.filter
+def verdict_label(value: str) -> str:
+    return Verdict(value).label if value in Verdict.values else value
+
+
+@register.filter
+def escalation_text(level: str) -> str:
+    if level == EscalationLevel.MAYOR:
+        return _("Escalated to the mayor's level")
+    if level == EscalationLevel.DEPARTMENT:
+        return _("Escalated to the department")
+    return ""
+
+
+@register.filter
+def percent_of(value, total) -> int:
+    """Whole percent of value toward total, capped at 100 (for progress bars)."""
+    try:
+        return max(0, min(100, int(int(value) * 100 / int(total))))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return 0
+
+
+@register.inclusion_tag("frontend/progress.html")
+def progress_bar(value, maximum, label: str = ""):
+    """An accessible progress bar (role=progressbar with aria values) that needs no JavaScript."""
+    return {"value": value, "maximum": maximum, "percent": percent_of(value, maximum), "label": label}

@@ -1,0 +1,89 @@
+"""Reading proposals: the listing, one proposal's page, and the open-data download."""
+
+from django.core.handlers.asgi import ASGIRequest
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from .. import rules, selectors
+from ..exports import export_response
+from ..forms import CommentForm, FlagForm, ModerationForm, ProposalFilterForm, ReplyForm, WithdrawForm
+from ..selectors import ProposalFilters
+from ..states import FollowUpState, State
+from .common import visible_proposal
+from .timeline import timeline_rows
+
+
+def proposal_list(request):
+    form = ProposalFilterForm(request.GET or None)
+    values = form.filter_values()
+    filters = ProposalFilters(query=values["q"], category=values["category"], district=values["district"],
+                              state=values["state"], sort=values["sort"])
+    page = Paginator(selectors.list_proposals(filters=filters), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "proposals/proposal_list.html", {
+        "form": form, "page": page, "proposals": page.object_list, "filtered": any(
+            values[k] for k in ("q", "category", "district", "state")),
+    })
+
+
+def _prepare_comments(user, proposal, comments) -> list:
+    """Attach what the viewer may do to each comment, so the template asks no rules itself."""
+    comments = list(comments)
+    for comment in comments:
+        comment.replies_list = list(comment.replies.all())
+        comment.may_reply = rules.refuse_comment(user, proposal, comment) is None
+        for item in [comment, *comment.replies_list]:
+            item.may_flag = rules.refuse_flag(user, comment=item) is None
+    return comments
+
+
+def detail_context(request, proposal, *, comment_form=None, reply_to=None, clarification_form=None,
+                   clarification_for=None) -> dict:
+    """Everything the proposal page shows; also used to re-render it with a form's errors and text."""
+    user = request.user
+    data = selectors.get_proposal_page_data(proposal=proposal, viewer=user)
+    is_author = user.is_authenticated and proposal.author_id == user.pk
+    for follow_up in data["follow_ups"]:
+        follow_up.awaits_author = is_author and follow_up.state == FollowUpState.CLARIFICATION
+        follow_up.reply_form = (clarification_form if clarification_for == follow_up.pk and clarification_form
+                                else ReplyForm())
+    has_supported = data["has_supported"]
+    return {
+        "proposal": proposal,
+        "timeline_rows": timeline_rows(data["timeline"]),
+        "comments": _prepare_comments(user, proposal, data["comments"]),
+        "follow_ups": data["follow_ups"],
+        "moderation_actions": data["moderation_actions"],
+        "has_supported": has_supported,
+        "next_threshold": proposal.next_threshold(),
+        "support_refusal": None if has_supported else rules.refuse_support(user, proposal),
+        "may_withdraw_support": has_supported and proposal.is_support_open,
+        "is_author": is_author,
+        "may_edit": rules.refuse_edit(user, proposal) is None,
+        "may_withdraw": rules.refuse_withdraw(user, proposal) is None,
+        "comment_refusal": rules.refuse_comment(user, proposal),
+        "may_flag": rules.refuse_flag(user, proposal=proposal) is None,
+        "may_moderate": rules.refuse_moderate(user) is None,
+        "is_hidden": proposal.state == State.HIDDEN,
+        "is_draft": proposal.state == State.DRAFT,
+        "comment_form": comment_form if reply_to is None and comment_form else CommentForm(),
+        "reply_form": comment_form if reply_to is not None else None,
+        "reply_to": reply_to,
+        "flag_form": FlagForm(),
+        "moderation_form": ModerationForm(),
+        "withdraw_form": WithdrawForm(),
+    }
+
+
+def proposal_detail(request, pk: int):
+    proposal = visible_proposal(request, pk)
+    return render(request, "proposals/proposal_detail.html", detail_context(request, proposal))
+
+
+def export(request, fmt: str):
+    """Open data: the public proposals (with the listing's filters) as CSV or JSON, streamed."""
+    values = ProposalFilterForm(request.GET or None).filter_values()
+    filters = ProposalFilters(query=values["q"], category=values["category"], district=values["district"],
+                              state=values["state"], sort=values["sort"])
+    # Under ASGI (Daphne) the body must be an async iterator, or Django buffers the whole file first.
+    return export_response(fmt, selectors.export_rows(filters=filters), filename="seoul-proposals",
+                           asynchronous=isinstance(request, ASGIRequest))
