@@ -26,7 +26,10 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 class ProposalFilterForm(forms.Form):
     """The listing's search box and filters (GET); unknown values are ignored rather than refused."""
 
-    SORTS = [("newest", _("Newest")), ("supported", _("Most supported")), ("closing", _("Closing soon"))]
+    SORTS = [
+        ("relevance", _("Best match")), ("newest", _("Newest")), ("supported", _("Most supported")),
+        ("closing", _("Closing soon")),
+    ]
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     category = forms.ChoiceField(label=_("Category"), required=False)
@@ -46,7 +49,8 @@ class ProposalFilterForm(forms.Form):
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})  # an unbound form (no GET parameters) has none
         data = {name: cleaned.get(name, "") for name in ("q", "category", "district", "state", "sort")}
-        data["sort"] = data["sort"] or "newest"
+        # A search is ordered by best match unless the reader chose another order.
+        data["sort"] = data["sort"] or ("relevance" if data["q"].strip() else "newest")
         return data
 
 

@@ -9,7 +9,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
@@ -29,6 +29,7 @@ def _loop(stop: threading.Event, interval: float) -> None:
         finally:
             close_old_connections()
         stop.wait(interval)
+    connections.close_all()  # a stopped sweeper must not keep the database open
 
 
 def start_embedded_sweeper(interval: float | None = None) -> threading.Event:

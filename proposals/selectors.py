@@ -11,7 +11,7 @@ from django.utils import timezone
 from .models import Comment, Flag, FollowUp, ModerationAction, Notification, Proposal, Support, TimelineEntry
 from .states import AWAITING_ANSWER, PUBLIC_STATES, SUPPORTABLE_STATES, State
 
-SORTS = ("newest", "supported", "closing")
+SORTS = ("relevance", "newest", "supported", "closing")
 PAGE_SIZE = 20
 _WORD = re.compile(r"[\w가-힣]+", re.UNICODE)
 
@@ -59,8 +59,8 @@ def list_proposals(*, filters: ProposalFilters) -> QuerySet:
         return qs.filter(
             state__in=SUPPORTABLE_STATES, support_closed_at__isnull=True, support_closes_at__gt=timezone.now()
         ).order_by("support_closes_at", "pk")
-    if search_terms(filters.query) and connection.vendor == "postgresql":  # only then is there a rank
-        return qs.order_by("-rank", "-published_at", "-pk")
+    if filters.sort == "relevance" and search_terms(filters.query) and connection.vendor == "postgresql":
+        return qs.order_by("-rank", "-published_at", "-pk")  # SQLite has no rank: newest first there
     return qs.order_by("-published_at", "-pk")
 
 
