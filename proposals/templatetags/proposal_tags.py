@@ -1,4 +1,4 @@
-"""Template helpers for proposals: notification text, progress toward a threshold."""
+"""Template helpers for proposals: the words and links of notifications."""
 
 from django import template
 from django.conf import settings
@@ -17,12 +17,3 @@ def notice_text(note) -> str:
 def notice_url(note) -> str:
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     return base + notification_url(note)
-
-
-@register.filter
-def percent_of(value, total) -> int:
-    """Whole percent of value toward total, capped at 100 (for progress bars)."""
-    try:
-        return max(0, min(100, int(int(value) * 100 / int(total))))
-    except (TypeError, ValueError, ZeroDivisionError):
-        return 0
