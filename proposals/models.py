@@ -103,8 +103,12 @@ class Proposal(models.Model):
             models.Index(fields=["state", "-published_at"], name="proposal_state_published"),
             models.Index(fields=["-published_at"], name="proposal_published"),
             models.Index(fields=["-support_count", "-published_at"], name="proposal_support"),
-            models.Index(fields=["support_closes_at"], name="proposal_closes"),
-            models.Index(fields=["category", "-published_at"], name="proposal_category"),
+            # "Closing soon" and the deadline sweep read only open windows (docs/benchmarks.md).
+            models.Index(
+                fields=["support_closes_at", "id"], name="proposal_open_closing",
+                condition=Q(state__in=["published", "escalated"], support_closed_at__isnull=True),
+            ),
+            models.Index(fields=["category", "-published_at"], include=["state"], name="proposal_category_state"),
             models.Index(fields=["district", "-published_at"], name="proposal_district"),
             models.Index(fields=["author", "state"], name="proposal_author"),
         ]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import Comment, Flag, FollowUp, ModerationAction, Notification, Proposal, Support, TimelineEntry
@@ -37,7 +37,8 @@ def _apply_search(qs: QuerySet, query: str) -> QuerySet:
         # Prefix match on each word ('simple' config): "자전거" finds "자전거도로를" as Korean attaches particles.
         tsquery = " & ".join(f"{term}:*" for term in terms)
         search = SearchQuery(tsquery, search_type="raw", config="simple")
-        return qs.filter(search_vector=search).annotate(rank=SearchRank("search_vector", search))
+        # F(): rank the stored vector (a string would make Django rebuild it from text for every row).
+        return qs.filter(search_vector=search).annotate(rank=SearchRank(F("search_vector"), search))
     for term in terms:
         qs = qs.filter(Q(title__icontains=term) | Q(body__icontains=term))
     return qs
@@ -67,7 +68,9 @@ def list_proposals(*, filters: ProposalFilters) -> QuerySet:
 def get_proposal_page_data(*, proposal: Proposal, viewer) -> dict:
     """What the proposal page shows: timeline, visible comments with replies, follow-ups with updates."""
     show_hidden = viewer.is_authenticated and viewer.is_moderator
-    comments = Comment.objects.filter(proposal=proposal, parent__isnull=True).select_related("author")
+    # Top-level comments newest first (paged by the view); replies in conversation order.
+    comments = (Comment.objects.filter(proposal=proposal, parent__isnull=True).select_related("author")
+                .order_by("-created_at", "-pk"))
     replies = Comment.objects.select_related("author").order_by("created_at", "pk")
     if not show_hidden:
         comments = comments.filter(is_hidden=False)
@@ -85,6 +88,15 @@ def get_proposal_page_data(*, proposal: Proposal, viewer) -> dict:
             .select_related("moderator", "comment") if show_hidden else []
         ),
     }
+
+
+def comment_page_number(*, comment: Comment, per_page: int, include_hidden: bool) -> int:
+    """The page (newest first) on which a top-level comment appears, to re-show a reply with its error."""
+    newer = Comment.objects.filter(proposal_id=comment.proposal_id, parent__isnull=True).filter(
+        Q(created_at__gt=comment.created_at) | Q(created_at=comment.created_at, pk__gt=comment.pk))
+    if not include_hidden:
+        newer = newer.filter(is_hidden=False)
+    return newer.count() // per_page + 1
 
 
 def follow_up_queue(*, department_id: int, include_done: bool = False) -> QuerySet:

@@ -6,11 +6,15 @@ from django.shortcuts import render
 
 from .. import rules, selectors
 from ..exports import export_response
+from ..models import Comment
 from ..forms import CommentForm, FlagForm, ModerationForm, ProposalFilterForm, ReplyForm, WithdrawForm
 from ..selectors import ProposalFilters
 from ..states import FollowUpState, State
 from .common import visible_proposal
 from .timeline import timeline_rows
+
+# A long thread is paged: rendering 250 comments with their forms cost ~120 ms (docs/benchmarks.md).
+COMMENTS_PER_PAGE = 50
 
 
 def proposal_list(request):
@@ -47,10 +51,18 @@ def detail_context(request, proposal, *, comment_form=None, reply_to=None, clari
         follow_up.reply_form = (clarification_form if clarification_for == follow_up.pk and clarification_form
                                 else ReplyForm())
     has_supported = data["has_supported"]
+    page_number = request.GET.get("comments")
+    if reply_to is not None:  # show the page that holds the comment being replied to, with the typed text
+        parent = Comment.objects.filter(pk=reply_to, proposal=proposal).first()
+        if parent is not None:
+            page_number = selectors.comment_page_number(
+                comment=parent, per_page=COMMENTS_PER_PAGE, include_hidden=user.is_authenticated and user.is_moderator)
+    comments_page = Paginator(data["comments"], COMMENTS_PER_PAGE).get_page(page_number)
     return {
         "proposal": proposal,
         "timeline_rows": timeline_rows(data["timeline"]),
-        "comments": _prepare_comments(user, proposal, data["comments"]),
+        "comments": _prepare_comments(user, proposal, comments_page),
+        "comments_page": comments_page,
         "follow_ups": data["follow_ups"],
         "moderation_actions": data["moderation_actions"],
         "has_supported": has_supported,

@@ -589,3 +589,30 @@ def test_queue_marks_overdue_items(client, escalated):
     response = login(client, OfficerFactory(department=follow_up.department)).get(
         reverse("proposals:follow_up_queue"))
     assert 'class="is-overdue"' in response.text and "3 days late" in response.text
+
+
+def test_long_comment_thread_is_paged_newest_first(client):
+    proposal = ProposalFactory(published=True)
+    for i in range(55):
+        CommentFactory(proposal=proposal, body=f"comment number {i:02d}", body_html=f"<p>comment number {i:02d}</p>")
+    first = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "comment number 54" in first and "comment number 05" in first
+    assert "comment number 04" not in first
+    second = client.get(reverse("proposals:detail", args=[proposal.pk]) + "?comments=2").content.decode()
+    assert "comment number 04" in second and "comment number 00" in second
+    assert "comment number 54" not in second
+
+
+def test_failed_reply_on_an_older_page_comes_back_with_the_text(client, citizen):
+    proposal = ProposalFactory(published=True)
+    oldest = CommentFactory(proposal=proposal, body="the oldest comment", body_html="<p>the oldest comment</p>")
+    for _ in range(55):
+        CommentFactory(proposal=proposal)
+    client.force_login(citizen)
+    typed = "my careful reply " + "x" * 3000  # over the 3,000-character limit
+    response = client.post(reverse("proposals:comment", args=[proposal.pk]), {"body": typed, "parent": oldest.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "the oldest comment" in html  # the page holding the parent is shown
+    assert typed in html  # and the reply box still has what was typed
+    assert not Comment.objects.filter(parent=oldest).exists()
