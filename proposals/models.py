@@ -234,7 +234,7 @@ class ModerationAction(models.Model):
     class Action(models.TextChoices):
         HIDE = "hide", _("Hidden")
         RESTORE = "restore", _("Restored")
-        DISMISS = "dismiss", _("Flags dismissed")
+        DISMISS = "dismiss", _("Reports dismissed")
 
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.CASCADE,

@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
             name='ModerationAction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('hide', 'Hidden'), ('restore', 'Restored'), ('dismiss', 'Flags dismissed')], max_length=10)),
+                ('action', models.CharField(choices=[('hide', 'Hidden'), ('restore', 'Restored'), ('dismiss', 'Reports dismissed')], max_length=10)),
                 ('reason', models.TextField(max_length=1000, verbose_name='reason')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='moderation_actions', to='proposals.comment')),

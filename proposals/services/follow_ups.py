@@ -38,7 +38,7 @@ def _lock_for(officer, follow_up: FollowUp) -> FollowUp:
 def _text(body: str) -> str:
     body = body.strip()
     if not body:
-        raise ValidationError({"body": _("Please write the text; it is published.")}, code="required")
+        raise ValidationError({"body": _("Please write the text; it will be published.")}, code="required")
     if len(body) > 20_000:
         raise ValidationError({"body": _("The text is too long (at most 20,000 characters).")}, code="max_length")
     return body
