@@ -95,11 +95,11 @@ def test_sweeper_closes_a_window_whose_deadline_passed(embedded_server):
         "Proposal.objects.filter(pk=p.pk).update(support_closes_at=timezone.now() - timedelta(seconds=1));"
         "print(p.pk)"
     )
-    pk = int(_manage(env, "shell", "-c", script).strip().splitlines()[-1])
+    pk = int(_manage(env, "shell", "-v", "0", "-c", script).strip().splitlines()[-1])
     check = f"from proposals.models import Proposal; print(Proposal.objects.get(pk={pk}).state)"
     state = ""
     for _ in range(40):  # the sweeper runs every second here; allow generous slack on a busy machine
-        state = _manage(env, "shell", "-c", check).strip()
+        state = _manage(env, "shell", "-v", "0", "-c", check).strip().splitlines()[-1]
         if state == "closed":
             break
         time.sleep(0.5)

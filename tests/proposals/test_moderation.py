@@ -245,5 +245,5 @@ def test_moderators_see_hidden_comments_on_the_page(discussion, make_viewer):
     data = selectors.get_proposal_page_data(proposal=proposal, viewer=make_viewer())
 
     comments = list(data["comments"])
-    assert comments == [visible, hidden]
-    assert list(comments[0].replies.all()) == [visible_reply, hidden_reply]
+    assert comments == [hidden, visible]  # top-level comments are newest first
+    assert list(comments[1].replies.all()) == [visible_reply, hidden_reply]  # replies in conversation order
