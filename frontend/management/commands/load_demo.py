@@ -182,6 +182,6 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write("\nDemo logins (password for all: %s)" % PASSWORD)
         for key, role, name, _verified, dept in STAFF:
-            self.stdout.write(f"  {role.label:<20} {key + '@' + DOMAIN:<38} {name}")
+            self.stdout.write(f"  {key + '@' + DOMAIN:<38} {name} · {role.label}")
         self.stdout.write(f"  (and resident0000..@{DOMAIN}: verified residents who supported the demo proposals)")
-        self.stdout.write("Open http://127.0.0.1:8000/\n")
+        self.stdout.write("`make run` serves on http://127.0.0.1:8000/ (set ADDR= to change it).\n")
