@@ -35,9 +35,10 @@ RUN_STAMP := $(VENV)/.installed-run-$(RUN_HASH)
 TEST_STAMP := $(VENV)/.installed-test-$(TEST_HASH)
 
 # Debian packages the test suite needs (redis-tools: redis-cli; postgresql-common:
-# pg_virtualenv; chromium: Playwright e2e; gettext: compilemessages).
+# pg_virtualenv; chromium: Playwright e2e; fonts-nanum: Korean glyphs in the
+# browser screenshots; gettext: compilemessages).
 APT_PACKAGES := python3-venv redis-server redis-tools postgresql postgresql-common \
-	chromium gettext libpq5
+	chromium fonts-nanum gettext libpq5
 
 # makemessages already skips dot-directories (.venv); compilemessages does not.
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
