@@ -242,6 +242,25 @@ def _run_threads(worker, concurrency: int, warmup: float, duration: float, targe
     }
 
 
+def _clicks(rng, users, open_ids, window):
+    """The clicks one client makes, the same for the app and the raw baseline: (time, user, proposal),
+    cycling through its users, each supporting a random open proposal at most once, until the window
+    (plus a grace period) ends."""
+    done = {u: set() for u in users}
+    j = 0
+    while True:
+        now = time.time()
+        if now >= window[1] + GRACE:
+            return
+        user = users[j % len(users)]
+        j += 1
+        pid = rng.choice(open_ids)
+        if pid in done[user]:
+            continue
+        done[user].add(pid)
+        yield now, user, pid
+
+
 def run_app(target: Target, concurrency: int, warmup: float, duration: float, seed: int) -> dict:
     csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret, accepted as cookie and token
 
@@ -249,19 +268,9 @@ def run_app(target: Target, concurrency: int, warmup: float, duration: float, se
         rng = random.Random(seed * 1000 + i)
         server = target.servers[i % len(target.servers)]
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-        done = {u: set() for u in users}
-        latencies, statuses, j = [], {}, 0
+        latencies, statuses = [], {}
         body = urlencode({"action": "add", "csrfmiddlewaretoken": csrf})
-        while True:
-            now = time.time()
-            if now >= window[1] + GRACE:
-                break
-            user = users[j % len(users)]
-            j += 1
-            pid = rng.choice(target.open_ids)
-            if pid in done[user]:
-                continue
-            done[user].add(pid)
+        for now, user, pid in _clicks(rng, users, target.open_ids, window):
             headers = {"Cookie": f"sessionid={target.sessions[user]}; csrftoken={csrf}",
                        "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": csrf}
             t = time.perf_counter()
@@ -289,19 +298,9 @@ def run_raw(target: Target, concurrency: int, warmup: float, duration: float, se
 
     def worker(i, users, window):
         rng = random.Random(seed * 1000 + i)
-        done = {u: set() for u in users}
-        latencies, statuses, j = [], {}, 0
+        latencies, statuses = [], {}
         with psycopg.connect(target.url) as conn:
-            while True:
-                now = time.time()
-                if now >= window[1] + GRACE:
-                    break
-                user = users[j % len(users)]
-                j += 1
-                pid = rng.choice(target.open_ids)
-                if pid in done[user]:
-                    continue
-                done[user].add(pid)
+            for now, user, pid in _clicks(rng, users, target.open_ids, window):
                 t = time.perf_counter()
                 with conn.transaction():
                     conn.execute("INSERT INTO proposals_support (proposal_id, user_id, created_at) "
