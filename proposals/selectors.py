@@ -13,6 +13,7 @@ from .states import AWAITING_ANSWER, PUBLIC_STATES, SUPPORTABLE_STATES, State
 
 SORTS = ("relevance", "newest", "supported", "closing")
 PAGE_SIZE = 20
+SEARCH_RESULT_CAP = 1000
 _WORD = re.compile(r"[\w가-힣]+", re.UNICODE)
 
 
@@ -63,6 +64,34 @@ def list_proposals(*, filters: ProposalFilters) -> QuerySet:
     if filters.sort == "relevance" and search_terms(filters.query) and connection.vendor == "postgresql":
         return qs.order_by("-rank", "-published_at", "-pk")  # SQLite has no rank: newest first there
     return qs.order_by("-published_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One listing page's rows, and what the paginator should know about their number."""
+
+    proposals: QuerySet
+    count: int | None = None  # known already (searches); None: let the paginator count
+    is_broad: bool = False  # a search with more than SEARCH_RESULT_CAP matches
+
+
+def proposal_listing(*, filters: ProposalFilters) -> Listing:
+    """The listing page: like list_proposals, but a search is bounded.
+
+    Counting and ranking cost time in proportion to the matches (a word in half of 100,000
+    proposals: ~200 ms). So a search first counts at most SEARCH_RESULT_CAP + 1 matches. Within the
+    cap that is the exact count and the results are ranked; beyond it the reader gets the newest
+    SEARCH_RESULT_CAP matches, newest first, and is asked to narrow the search (docs/benchmarks.md).
+    """
+    qs = list_proposals(filters=filters)
+    if not search_terms(filters.query):
+        return Listing(proposals=qs)
+    matches = qs.order_by()[: SEARCH_RESULT_CAP + 1].count()
+    if matches <= SEARCH_RESULT_CAP:
+        return Listing(proposals=qs, count=matches)
+    if filters.sort == "relevance":
+        qs = qs.order_by("-published_at", "-pk")
+    return Listing(proposals=qs[:SEARCH_RESULT_CAP], count=SEARCH_RESULT_CAP, is_broad=True)
 
 
 def get_proposal_page_data(*, proposal: Proposal, viewer) -> dict:

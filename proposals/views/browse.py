@@ -22,10 +22,15 @@ def proposal_list(request):
     values = form.filter_values()
     filters = ProposalFilters(query=values["q"], category=values["category"], district=values["district"],
                               state=values["state"], sort=values["sort"])
-    page = Paginator(selectors.list_proposals(filters=filters), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = selectors.proposal_listing(filters=filters)
+    paginator = Paginator(listing.proposals, selectors.PAGE_SIZE)
+    if listing.count is not None:
+        paginator.count = listing.count  # already counted (bounded) by the selector
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "proposals/proposal_list.html", {
-        "form": form, "page": page, "proposals": page.object_list, "filtered": any(
-            values[k] for k in ("q", "category", "district", "state")),
+        "form": form, "page": page, "proposals": page.object_list, "is_broad": listing.is_broad,
+        "result_cap": selectors.SEARCH_RESULT_CAP,
+        "filtered": any(values[k] for k in ("q", "category", "district", "state")),
     })
 
 

@@ -166,3 +166,32 @@ def test_drafts_and_unread_notifications_belong_to_their_user():
     assert list(selectors.drafts_of(user=author)) == [mine]
     assert selectors.unread_notification_count(user=author) == 1
     assert selectors.unread_notification_count(user=UserFactory()) == 0
+
+
+def test_search_within_the_cap_is_counted_exactly(monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_RESULT_CAP", 3)
+    for i in range(3):
+        _published(days_ago=i, title=f"버스정류장 그늘막 {i}")
+    services.update_search_vector()
+    listing = selectors.proposal_listing(filters=ProposalFilters(query="버스", sort="relevance"))
+    assert listing.count == 3 and not listing.is_broad
+    assert len(list(listing.proposals)) == 3
+
+
+def test_broad_search_shows_the_newest_matches_up_to_the_cap(monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_RESULT_CAP", 2)
+    oldest, middle, newest = (_published(days_ago=d, title=f"버스 노선 {d}") for d in (3, 2, 1))
+    _published(title="공원 벤치")  # not a match
+    services.update_search_vector()
+    listing = selectors.proposal_listing(filters=ProposalFilters(query="버스", sort="relevance"))
+    assert listing.is_broad and listing.count == 2
+    assert list(listing.proposals) == [newest, middle]
+
+
+def test_broad_search_page_says_so(client, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_RESULT_CAP", 1)
+    for d in (1, 2):
+        _published(days_ago=d, title=f"버스 노선 {d}")
+    services.update_search_vector()
+    html = client.get("/proposals/?q=버스").content.decode()
+    assert "More than 1 proposals match; the newest 1 are shown." in html
