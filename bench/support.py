@@ -221,7 +221,6 @@ def _run_threads(worker, concurrency: int, warmup: float, duration: float, targe
     while time.time() < t0:
         time.sleep(0.001)
     busy0, total0 = machine_busy()
-    cpu0 = [cpu_times(s.proc.pid) for s in target.servers]
     start_event.set()
     time.sleep(max(0.0, window[0] - time.time()))
     busy1, total1 = machine_busy()
