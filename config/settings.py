@@ -187,9 +187,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "proposals.tasks.sweep_deadlines", "schedule": 30.0},
+    # Round deadlines have exact-time tasks; this only catches what a lost task or a restart missed.
+    "sweep-rounds": {"task": "deliberation.tasks.sweep_rounds", "schedule": 5.0},
 }
-# Seconds between sweeps of the embedded scheduler thread started by `manage.py runembedded`.
-EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "5"))
+# The embedded default has no beat: `manage.py runembedded` runs these sweeps in a thread, every
+# EMBEDDED_SWEEP_SECONDS (1 s, so a round ends within a second of its deadline there too).
+EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds"]
+EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "1"))
 
 # Per-user rate limits: action -> (max events, window seconds). Overridable in tests.
 RATE_LIMITS = {
@@ -197,6 +201,7 @@ RATE_LIMITS = {
     "comment.create": (20, 600),
     "flag.create": (20, 3600),
     "support.toggle": (60, 60),
+    "chat.message": (20, 30),
 }
 
 LOGGING = {

@@ -1,8 +1,9 @@
-"""The embedded default's deadline keeper: a daemon thread that runs the same sweep beat runs.
+"""The embedded default's deadline keeper: a daemon thread that runs the sweeps beat runs.
 
 With no Redis there is no beat process; ``manage.py runembedded`` starts this thread so support
-windows still close at their deadline (within EMBEDDED_SWEEP_SECONDS), including deadlines that
-passed while the server was down (the first sweep runs at start).
+windows close and rounds end at their deadline (within EMBEDDED_SWEEP_SECONDS), including deadlines
+that passed while the server was down (the first sweep runs at start). The sweeps are listed in
+settings.EMBEDDED_SWEEPS.
 """
 
 import logging
@@ -10,20 +11,21 @@ import threading
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
 
 
 def _loop(stop: threading.Event, interval: float) -> None:
-    from .tasks import sweep_deadlines
-
+    sweeps = [import_string(path) for path in settings.EMBEDDED_SWEEPS]
     while not stop.is_set():
         try:
             close_old_connections()
-            result = sweep_deadlines()
-            if any(result.values()):
-                log.warning("deadline sweep: %s", result)
+            for sweep in sweeps:
+                result = sweep()
+                if result and (not isinstance(result, dict) or any(result.values())):
+                    log.warning("%s: %s", sweep.name, result)
         except Exception:  # keep the thread alive; the next sweep retries
             log.exception("deadline sweep failed")
         finally:

@@ -1,0 +1,43 @@
+"""Admin for live rooms: read-mostly; the clock and the chat change only through the room itself."""
+
+from django.contrib import admin
+
+from .models import AgendaTemplate, ChatMessage, Room, RoomEvent, RoomMember, Round
+
+
+class RoundInline(admin.TabularInline):
+    model = Round
+    extra = 0
+    fields = ("position", "kind", "title", "duration_seconds", "speakers", "chat_open", "turn_seconds", "state")
+    readonly_fields = ("state",)
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ("title", "facilitator", "access", "state", "created_at")
+    list_filter = ("state", "access")
+    search_fields = ("title",)
+    readonly_fields = ("state", "current_round", "last_seq", "opened_at", "ended_at")
+    inlines = [RoundInline]
+
+
+@admin.register(RoomMember)
+class RoomMemberAdmin(admin.ModelAdmin):
+    list_display = ("room", "user", "role", "invited", "muted", "removed_at")
+    list_filter = ("role", "invited", "muted")
+
+
+@admin.register(RoomEvent)
+class RoomEventAdmin(admin.ModelAdmin):
+    list_display = ("room", "seq", "type", "actor", "created_at")
+    list_filter = ("type",)
+    readonly_fields = [f.name for f in RoomEvent._meta.fields]
+
+
+@admin.register(ChatMessage)
+class ChatMessageAdmin(admin.ModelAdmin):
+    list_display = ("room", "seq", "author", "body", "hidden_at")
+    readonly_fields = ("room", "seq", "author", "body", "created_at", "hidden_at", "hidden_by", "hidden_reason")
+
+
+admin.site.register(AgendaTemplate)

@@ -1,0 +1,42 @@
+"""How a room's domain event becomes a broadcast: persist with the next per-room seq, send after commit.
+
+Nothing else in the code calls the channel layer for rooms. ``append_event`` takes the room row's
+lock (the UPDATE of ``last_seq``) until its transaction ends, so seq order is commit order; the
+broadcast leaves only after the commit, so nobody hears of a change that rolled back.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+
+from .models import Room, RoomEvent
+
+
+def group_name(room_id: int) -> str:
+    return f"room.{room_id}"
+
+
+def envelope(event: RoomEvent) -> dict:
+    """The frame every client receives: {"type", "seq", "data"} (docs/realtime-protocol.md)."""
+    return {"type": event.type, "seq": event.seq, "data": event.data}
+
+
+def append_event(*, room_id: int, type: str, data: dict, actor=None) -> RoomEvent:
+    """Store the event with the room's next sequence number and broadcast it once committed."""
+    with transaction.atomic():
+        Room.objects.filter(pk=room_id).update(last_seq=F("last_seq") + 1)
+        seq = Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).get()
+        event = RoomEvent.objects.create(room_id=room_id, seq=seq, type=type, data=data, actor=actor)
+    transaction.on_commit(lambda: broadcast(event))
+    return event
+
+
+def broadcast(event: RoomEvent) -> None:
+    layer = get_channel_layer()
+    async_to_sync(layer.group_send)(group_name(event.room_id), {"type": "room.event", "event": envelope(event)})
+
+
+def events_after(*, room_id: int, seq: int, limit: int = 1000) -> list[dict]:
+    """What a reconnecting client missed, in order, without duplicates."""
+    return [envelope(e) for e in RoomEvent.objects.filter(room_id=room_id, seq__gt=seq).order_by("seq")[:limit]]

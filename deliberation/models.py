@@ -1,0 +1,147 @@
+"""Live rooms: the room, its agenda of timed rounds, who is in it, and its event log."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
+
+CHAT_MAX = 1000
+
+
+class Room(models.Model):
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rooms")
+    proposal = models.ForeignKey(
+        "proposals.Proposal", null=True, blank=True, on_delete=models.SET_NULL, related_name="rooms",
+        verbose_name=_("linked proposal"),
+    )
+    access = models.CharField(_("access"), max_length=10, choices=Access.choices, default=Access.PUBLIC)
+    observers_allowed = models.BooleanField(_("observers allowed"), default=True)
+    auto_advance = models.BooleanField(
+        _("move on when a round's time is up"), default=True,
+        help_text=_("Otherwise the room stops and waits for the facilitator."),
+    )
+    state = models.CharField(max_length=10, choices=RoomState.choices, default=RoomState.DRAFT)
+    current_round = models.ForeignKey("Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The last sequence number handed out to an event of this room (see services.events.append_event).
+    last_seq = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Round(models.Model):
+    """One timed item of the agenda. While running, ``deadline_at`` is the truth every client counts to."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="rounds")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("kind"), max_length=15, choices=RoundKind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    duration_seconds = models.PositiveIntegerField(
+        _("duration (seconds)"), validators=[MinValueValidator(10), MaxValueValidator(24 * 3600)]
+    )
+    speakers = models.CharField(_("who may speak"), max_length=15, choices=Speakers.choices,
+                                default=Speakers.QUEUE)
+    chat_open = models.BooleanField(_("chat open"), default=True)
+    turn_seconds = models.PositiveSmallIntegerField(
+        _("speaking turn (seconds)"), default=120, validators=[MinValueValidator(10), MaxValueValidator(3600)]
+    )
+    state = models.CharField(max_length=10, choices=RoundState.choices, default=RoundState.PENDING)
+    started_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    remaining_seconds = models.FloatField(null=True, blank=True, help_text="kept while paused")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["room", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "position"], name="round_position_unique"),
+            models.CheckConstraint(condition=~Q(state="running") | Q(deadline_at__isnull=False),
+                                   name="running_round_has_deadline"),
+        ]
+        indexes = [models.Index(fields=["deadline_at"], condition=Q(state="running"), name="round_running_deadline")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def seconds_left(self, now: datetime | None = None) -> float | None:
+        if self.state == RoundState.RUNNING and self.deadline_at:
+            return max(0.0, (self.deadline_at - (now or timezone.now())).total_seconds())
+        if self.state == RoundState.PAUSED:
+            return self.remaining_seconds
+        return None
+
+
+class RoomMember(models.Model):
+    """Someone invited to, or present in, a room, with a role; removal and muting are kept here."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_memberships")
+    role = models.CharField(max_length=20, choices=MemberRole.choices, default=MemberRole.PARTICIPANT)
+    invited = models.BooleanField(default=False)
+    muted = models.BooleanField(default=False)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_membership_per_room")]
+
+
+class RoomEvent(models.Model):
+    """The room's log: every broadcast is stored here first, numbered per room; clients resume by seq."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["room", "seq"]
+        constraints = [models.UniqueConstraint(fields=["room", "seq"], name="room_event_seq_unique")]
+
+
+class ChatMessage(models.Model):
+    """A chat line, stored with the seq of the event that announced it; hidden ones stay on record."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveBigIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.CharField(max_length=CHAT_MAX)
+    created_at = models.DateTimeField(default=timezone.now)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["room", "seq"]
+        constraints = [models.UniqueConstraint(fields=["room", "seq"], name="chat_message_seq_unique")]
+
+
+class AgendaTemplate(models.Model):
+    """A reusable agenda ("round table", "listening forum"): a list of round specifications."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rounds = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,63 @@
+"""Who may join a room, watch it, speak in it or run it: one place, asked by services and the consumer."""
+
+from django.utils.translation import gettext as _
+
+from .models import Room, RoomMember
+from .states import Access, MemberRole, RoomState, RoundKind, RoundState
+
+# WebSocket close codes (docs/realtime-protocol.md).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+def is_facilitator(user, room: Room) -> bool:
+    return user.is_authenticated and (room.facilitator_id == user.pk or user.is_city_admin)
+
+
+def membership(user, room: Room) -> RoomMember | None:
+    if not user.is_authenticated:
+        return None
+    return RoomMember.objects.filter(room=room, user=user).first()
+
+
+def refuse_join(user, room: Room, member: RoomMember | None) -> tuple[int, str] | None:
+    """(close code, reason) when this user may not connect; None when they may."""
+    if not user.is_authenticated:
+        return CLOSE_UNAUTHENTICATED, _("Please sign in to join the room.")
+    if is_facilitator(user, room):
+        return None
+    if room.state == RoomState.DRAFT:
+        return CLOSE_FORBIDDEN, _("This room is not open yet.")
+    if member is not None and member.removed_at is not None:
+        return CLOSE_FORBIDDEN, _("You were removed from this room.")
+    if room.access != Access.PUBLIC and (member is None or not member.invited):
+        return CLOSE_FORBIDDEN, _("This room is for invited people only.")
+    if member is not None and member.role == MemberRole.OBSERVER and not room.observers_allowed:
+        return CLOSE_FORBIDDEN, _("This room does not admit observers.")
+    return None
+
+
+def refuse_chat(user, room: Room, member: RoomMember | None) -> str | None:
+    if is_facilitator(user, room):
+        return None
+    if member is None or member.removed_at is not None:
+        return _("You are not a participant of this room.")
+    if member.role == MemberRole.OBSERVER:
+        return _("Observers can read but not write.")
+    if member.muted:
+        return _("The facilitator has muted you.")
+    current = room.current_round
+    if room.state != RoomState.LIVE or current is None or current.state != RoundState.RUNNING:
+        return _("The chat opens when a round is running.")
+    if not current.chat_open or current.kind == RoundKind.BREAK:
+        return _("The chat is closed in this round.")
+    return None
+
+
+def refuse_control(user, room: Room) -> str | None:
+    if not is_facilitator(user, room):
+        return _("Only the room's facilitator can do this.")
+    if room.state == RoomState.ENDED:
+        return _("This room has ended.")
+    return None
