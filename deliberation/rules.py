@@ -21,7 +21,7 @@ def membership(user, room: Room) -> RoomMember | None:
     return RoomMember.objects.filter(room=room, user=user).first()
 
 
-def refuse_join(user, room: Room, member: RoomMember | None) -> tuple[int, str] | None:
+def refuse_join(user, room: Room, member: RoomMember | None, *, as_observer: bool = False) -> tuple[int, str] | None:
     """(close code, reason) when this user may not connect; None when they may."""
     if not user.is_authenticated:
         return CLOSE_UNAUTHENTICATED, _("Please sign in to join the room.")
@@ -33,7 +33,8 @@ def refuse_join(user, room: Room, member: RoomMember | None) -> tuple[int, str] 
         return CLOSE_FORBIDDEN, _("You were removed from this room.")
     if room.access != Access.PUBLIC and (member is None or not member.invited):
         return CLOSE_FORBIDDEN, _("This room is for invited people only.")
-    if member is not None and member.role == MemberRole.OBSERVER and not room.observers_allowed:
+    observing = member.role == MemberRole.OBSERVER if member is not None else as_observer
+    if observing and not room.observers_allowed:
         return CLOSE_FORBIDDEN, _("This room does not admit observers.")
     return None
 

@@ -150,3 +150,39 @@ class FlagFactory(factory.django.DjangoModelFactory):
     reporter = factory.SubFactory(UserFactory)
     proposal = factory.SubFactory(ProposalFactory, published=True)
     reason = "Abusive language."
+
+
+# --- Live rooms (deliberation) ---------------------------------------------------------------------
+
+from deliberation import services as room_services  # noqa: E402
+from deliberation.models import Room  # noqa: E402
+
+
+def default_agenda() -> list[dict]:
+    return [
+        {"kind": "discussion", "title": "Opening discussion", "duration_seconds": 600},
+        {"kind": "break", "title": "Coffee", "duration_seconds": 300},
+        {"kind": "qa", "title": "Questions", "duration_seconds": 600},
+    ]
+
+
+class RoomFactory(factory.Factory):
+    """A room built through services.create_room; ``stage="open"`` opens it, ``"live"`` also starts round 1."""
+
+    class Meta:
+        model = Room
+
+    facilitator = factory.SubFactory(FacilitatorFactory)
+    title = factory.Sequence(lambda n: f"Room {n}")
+    rounds = factory.LazyFunction(default_agenda)
+    stage = "draft"
+
+    @classmethod
+    def _create(cls, model_class, stage="draft", **kwargs):
+        room = room_services.create_room(**kwargs)
+        if stage in ("open", "live"):
+            room_services.open_room(room=room, actor=room.facilitator)
+        if stage == "live":
+            room_services.start_round(room=room, actor=room.facilitator)
+        room.refresh_from_db()
+        return room

@@ -24,7 +24,7 @@ def clean_chat_text(body: str) -> str:
 
 @transaction.atomic
 def post_message(*, room: Room, author, body: str) -> ChatMessage:
-    room = Room.objects.select_for_update().select_related("current_round").get(pk=room.pk)
+    room = Room.objects.select_for_update(of=("self",)).select_related("current_round").get(pk=room.pk)
     refusal = rules.refuse_chat(author, room, rules.membership(author, room))
     if refusal:
         raise PermissionDenied(refusal)

@@ -54,9 +54,10 @@ def _move_round(rnd: Round, to: str) -> None:
 def _lock(room_id: int, actor=None) -> Room:
     room = Room.objects.select_for_update().get(pk=room_id)
     if actor is not None:
-        refusal = rules.refuse_control(actor, room)
-        if refusal:
-            raise PermissionDenied(refusal)
+        if not rules.is_facilitator(actor, room):
+            raise PermissionDenied(rules.refuse_control(actor, room))
+        if room.state == RoomState.ENDED:  # an illegal move, not a matter of permission
+            raise ClockError(_("This room has ended."), code="room_ended")
     return room
 
 
@@ -112,6 +113,8 @@ def _finish(room: Room, rnd: Round, to: str, now: datetime, actor, *, advance: b
 @transaction.atomic
 def open_room(*, room: Room, actor) -> Room:
     room = _lock(room.pk, actor)
+    if room.state != RoomState.DRAFT:  # the table allows LIVE -> OPEN, but only between rounds, not from here
+        raise ClockError(_("The room is already open."), code="already_open")
     _move_room(room, RoomState.OPEN)
     room.opened_at = timezone.now()
     room.save(update_fields=["state", "opened_at"])

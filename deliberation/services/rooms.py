@@ -86,7 +86,7 @@ def join(*, room: Room, user, as_observer: bool = False) -> RoomMember:
     """Record that ``user`` entered the room (checked by rules.refuse_join first); returns the membership."""
     room = Room.objects.get(pk=room.pk)  # the caller's copy may predate the room opening
     member = rules.membership(user, room)
-    refusal = rules.refuse_join(user, room, member)
+    refusal = rules.refuse_join(user, room, member, as_observer=as_observer)
     if refusal:
         raise PermissionDenied(refusal[1])
     if member is None:

@@ -1,0 +1,312 @@
+"""Chat in a room, and the room's event log that numbers every broadcast (seq, resume, rollback)."""
+
+import asyncio
+import threading
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone, translation
+
+from accounts.ratelimit import RateLimited
+from deliberation import services
+from deliberation.events import events_after, group_name
+from deliberation.models import CHAT_MAX, ChatMessage, Room, RoomEvent, RoomMember
+from deliberation.states import MemberRole
+from tests.factories import FacilitatorFactory, ResidentFactory, RoomFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):  # messages are asserted by their English ids
+        yield
+
+
+def _member(room: Room, role: str = MemberRole.PARTICIPANT, **fields) -> RoomMember:
+    user = ResidentFactory()
+    return RoomMember.objects.create(room=room, user=user, role=role, **fields)
+
+
+def _seqs(room: Room) -> list[int]:
+    return list(RoomEvent.objects.filter(room=room).order_by("seq").values_list("seq", flat=True))
+
+
+# --- Who may write, and when -----------------------------------------------------------------------
+
+
+def test_a_member_posts_a_message_stored_with_the_seq_of_its_event():
+    room = RoomFactory(stage="live")
+    author = _member(room).user
+
+    message = services.post_message(room=room, author=author, body="  Hello, neighbours  ")
+
+    event = RoomEvent.objects.get(room=room, type="chat.message")
+    assert (message.body, message.seq, message.author) == ("Hello, neighbours", event.seq, author)
+    assert event.data == {"author_id": author.pk, "author": author.public_name, "body": "Hello, neighbours"}
+    assert Room.objects.get(pk=room.pk).last_seq == event.seq
+
+
+def test_the_facilitator_may_write_without_a_membership():
+    room = RoomFactory(stage="live")
+    services.post_message(room=room, author=room.facilitator, body="Welcome")
+    assert ChatMessage.objects.filter(room=room).count() == 1
+
+
+def _refused(room: Room, author, body: str = "hello", match: str = "") -> None:
+    events = RoomEvent.objects.filter(room=room).count()
+    with pytest.raises(PermissionDenied, match=match):
+        services.post_message(room=room, author=author, body=body)
+    assert not ChatMessage.objects.filter(room=room).exists()
+    assert RoomEvent.objects.filter(room=room).count() == events
+
+
+def test_a_non_member_cannot_write():
+    room = RoomFactory(stage="live")
+    _refused(room, ResidentFactory(), match="not a participant")
+
+
+def test_another_facilitator_who_is_not_a_member_cannot_write():
+    room = RoomFactory(stage="live")
+    _refused(room, FacilitatorFactory(), match="not a participant")
+
+
+def test_a_removed_member_cannot_write():
+    room = RoomFactory(stage="live")
+    _refused(room, _member(room, removed_at=timezone.now()).user, match="not a participant")
+
+
+def test_an_observer_reads_but_cannot_write():
+    room = RoomFactory(stage="live")
+    _refused(room, _member(room, role=MemberRole.OBSERVER).user, match="Observers")
+
+
+def test_a_muted_member_cannot_write():
+    room = RoomFactory(stage="live")
+    _refused(room, _member(room, muted=True).user, match="muted")
+
+
+def test_the_chat_is_closed_in_a_break_round():
+    room = RoomFactory(stage="open")
+    services.start_round(room=room, actor=room.facilitator, round_id=room.rounds.get(kind="break").pk)
+    _refused(room, _member(room).user, match="closed in this round")
+
+
+def test_the_chat_is_closed_in_a_round_with_chat_open_false():
+    room = RoomFactory(stage="live", rounds=[
+        {"kind": "presentation", "title": "Talk", "duration_seconds": 600, "chat_open": False}])
+    _refused(room, _member(room).user, match="closed in this round")
+
+
+@pytest.mark.parametrize("stage", ["open", "paused"])
+def test_the_chat_is_closed_when_no_round_runs(stage):
+    room = RoomFactory(stage="open" if stage == "open" else "live")
+    if stage == "paused":
+        services.pause_round(room=room, actor=room.facilitator)
+    _refused(room, _member(room).user, match="when a round is running")
+
+
+# --- What may be written ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, code", [
+    ("", "empty"), ("   \n\t ", "empty"), ("\x00\x07\x1b", "empty"), ("x" * (CHAT_MAX + 1), "too_long"),
+])
+def test_an_empty_or_too_long_message_is_refused(body, code):
+    room = RoomFactory(stage="live")
+    events = RoomEvent.objects.filter(room=room).count()
+
+    with pytest.raises(ValidationError) as refused:
+        services.post_message(room=room, author=_member(room).user, body=body)
+
+    assert refused.value.code == code
+    assert not ChatMessage.objects.exists()
+    assert RoomEvent.objects.filter(room=room).count() == events
+
+
+def test_a_message_of_exactly_the_maximum_length_is_accepted():
+    room = RoomFactory(stage="live")
+    message = services.post_message(room=room, author=_member(room).user, body="x" * CHAT_MAX)
+    assert len(message.body) == CHAT_MAX
+
+
+def test_control_characters_are_stripped_but_newlines_and_tabs_kept():
+    assert services.clean_chat_text("hi\x00\x07 there\x1b[31m\x7f\n\tbye") == "hi there[31m\x7f\n\tbye"
+
+
+def test_posting_too_often_is_rate_limited(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "chat.message": (2, 30)}
+    room = RoomFactory(stage="live")
+    author, other = _member(room).user, _member(room).user
+    services.post_message(room=room, author=author, body="one")
+    services.post_message(room=room, author=author, body="two")
+
+    with pytest.raises(RateLimited):
+        services.post_message(room=room, author=author, body="three")
+
+    assert list(ChatMessage.objects.values_list("body", flat=True)) == ["one", "two"]
+    services.post_message(room=room, author=other, body="mine")  # the limit is per person
+
+
+# --- Hiding a message ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def posted():
+    room = RoomFactory(stage="live")
+    return room, services.post_message(room=room, author=_member(room).user, body="rude words")
+
+
+def test_hiding_keeps_the_message_on_record_with_who_and_why(posted):
+    room, message = posted
+
+    services.hide_message(room=room, actor=room.facilitator, seq=message.seq, reason="  Insults  ")
+
+    message.refresh_from_db()
+    assert message.body == "rude words"
+    assert message.hidden_at is not None
+    assert (message.hidden_by, message.hidden_reason) == (room.facilitator, "Insults")
+    event = RoomEvent.objects.get(room=room, type="chat.hidden")
+    assert (event.data, event.actor) == ({"seq": message.seq}, room.facilitator)
+
+
+def test_hiding_twice_emits_chat_hidden_once(posted):
+    room, message = posted
+    services.hide_message(room=room, actor=room.facilitator, seq=message.seq, reason="Insults")
+    first = ChatMessage.objects.get(pk=message.pk).hidden_at
+
+    services.hide_message(room=room, actor=room.facilitator, seq=message.seq, reason="Again")
+
+    assert RoomEvent.objects.filter(room=room, type="chat.hidden").count() == 1
+    assert ChatMessage.objects.get(pk=message.pk).hidden_at == first
+    assert ChatMessage.objects.get(pk=message.pk).hidden_reason == "Insults"
+
+
+@pytest.mark.parametrize("who", ["author", "citizen", "other facilitator"])
+def test_only_the_facilitator_can_hide_a_message(posted, who):
+    room, message = posted
+    actor = {"author": message.author, "citizen": ResidentFactory(), "other facilitator": FacilitatorFactory()}[who]
+
+    with pytest.raises(PermissionDenied, match="facilitator"):
+        services.hide_message(room=room, actor=actor, seq=message.seq, reason="Insults")
+
+    assert ChatMessage.objects.get(pk=message.pk).hidden_at is None
+    assert not RoomEvent.objects.filter(type="chat.hidden").exists()
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_hiding_requires_a_reason(posted, reason):
+    room, message = posted
+
+    with pytest.raises(ValidationError) as refused:
+        services.hide_message(room=room, actor=room.facilitator, seq=message.seq, reason=reason)
+
+    assert refused.value.code == "reason_required"
+    assert ChatMessage.objects.get(pk=message.pk).hidden_at is None
+
+
+def test_hiding_an_unknown_message_is_refused(posted):
+    room, message = posted
+    with pytest.raises(ValidationError) as refused:
+        services.hide_message(room=room, actor=room.facilitator, seq=message.seq + 100, reason="Insults")
+    assert refused.value.code == "not_found"
+
+
+# --- The event log ---------------------------------------------------------------------------------
+
+
+def test_seqs_are_one_to_n_without_gaps_and_independent_per_room():
+    room, other = RoomFactory(stage="live"), RoomFactory(stage="live")
+    for n in range(3):
+        services.post_message(room=room, author=room.facilitator, body=f"a{n}")
+        services.post_message(room=other, author=other.facilitator, body=f"b{n}")
+    services.pause_round(room=room, actor=room.facilitator)
+
+    for r in (room, other):
+        seqs = _seqs(r)
+        assert seqs == list(range(1, len(seqs) + 1))
+        assert Room.objects.get(pk=r.pk).last_seq == len(seqs)
+    assert len(_seqs(room)) == len(_seqs(other)) + 1  # one more event, not a shared counter
+
+
+def test_events_after_returns_exactly_the_later_events_in_order():
+    room = RoomFactory(stage="live")
+    for n in range(5):
+        services.post_message(room=room, author=room.facilitator, body=f"m{n}")
+    k = 4
+
+    missed = events_after(room_id=room.pk, seq=k)
+
+    assert [e["seq"] for e in missed] == list(range(k + 1, Room.objects.get(pk=room.pk).last_seq + 1))
+    assert [e["data"]["body"] for e in missed] == [f"m{n}" for n in range(5)][-len(missed):]
+    assert set(missed[0]) == {"type", "seq", "data"}
+    assert events_after(room_id=room.pk, seq=Room.objects.get(pk=room.pk).last_seq) == []
+
+
+def test_a_rolled_back_transaction_leaves_no_event():
+    room = RoomFactory(stage="live")
+    before = (_seqs(room), Room.objects.get(pk=room.pk).last_seq)
+
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            services.post_message(room=room, author=room.facilitator, body="never happened")
+            raise RuntimeError("the caller failed after the service")
+
+    assert (_seqs(room), Room.objects.get(pk=room.pk).last_seq) == before
+    assert not ChatMessage.objects.exists()
+    services.post_message(room=room, author=room.facilitator, body="next")
+    assert _seqs(room) == before[0] + [before[1] + 1]  # the rolled-back seq is handed out again
+
+
+def test_the_broadcast_leaves_only_after_the_commit(django_capture_on_commit_callbacks):
+    room = RoomFactory(stage="live")
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group_name(room.pk), channel)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        message = services.post_message(room=room, author=room.facilitator, body="after commit")
+    assert len(callbacks) == 1  # queued for the commit, not sent
+
+    callbacks[0]()
+
+    async def receive():
+        return await asyncio.wait_for(layer.receive(channel), timeout=5)
+
+    frame = async_to_sync(receive)()
+    assert frame["event"] == {"type": "chat.message", "seq": message.seq,
+                              "data": RoomEvent.objects.get(seq=message.seq, room=room).data}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_chat_gets_consecutive_seqs_without_duplicates():
+    assert connection.vendor == "postgresql", "row locks need PostgreSQL; run under tests/services/with-services.sh"
+    room = RoomFactory(stage="live")
+    earlier = Room.objects.get(pk=room.pk).last_seq
+    authors = [_member(room).user for _ in range(10)]
+    barrier, errors = threading.Barrier(10), []
+
+    def post(author):
+        try:
+            barrier.wait(timeout=10)
+            services.post_message(room=room, author=author, body=f"from {author.pk}")
+        except Exception as exc:  # reported below, with the others
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(a,)) for a in authors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert _seqs(room) == list(range(1, earlier + 11))
+    assert sorted(ChatMessage.objects.filter(room=room).values_list("seq", flat=True)) == list(
+        range(earlier + 1, earlier + 11))
+    assert Room.objects.get(pk=room.pk).last_seq == earlier + 10
