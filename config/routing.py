@@ -1,3 +1,5 @@
 """WebSocket routes of every module. Live rooms (deliberation) and live results (voting) add theirs here."""
 
-websocket_urlpatterns: list = []
+from deliberation.routing import websocket_urlpatterns as deliberation_routes
+
+websocket_urlpatterns: list = [*deliberation_routes]

@@ -1,0 +1,116 @@
+"""The room WebSocket protocol as data: one schema per inbound frame type, one validate function.
+
+A schema maps each field of ``data`` to a Field (type, required, limits). ``validate`` returns the
+cleaned ``(type, data)`` or raises ProtocolError with a code and a reason the client can show.
+OUTBOUND lists the keys each server frame's ``data`` carries; tests check frames against it.
+See docs/realtime-protocol.md.
+"""
+
+from typing import NamedTuple
+
+from django.utils.translation import gettext as _
+
+from .models import CHAT_MAX
+
+MAX_FRAME_CHARS = 16_000  # far above any valid frame; larger ones are refused before parsing
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+class Field(NamedTuple):
+    type: type
+    required: bool = True
+    max_length: int | None = None
+    min: int | None = None
+    max: int | None = None
+    nonzero: bool = False
+
+
+INBOUND: dict[str, dict[str, Field]] = {
+    "ping": {},
+    "resume": {"last_seq": Field(int, min=0)},
+    "chat.send": {"body": Field(str, max_length=CHAT_MAX)},
+    "chat.hide": {"seq": Field(int, min=1), "reason": Field(str, max_length=300)},
+    "clock.start": {"round_id": Field(int, required=False, min=1)},
+    "clock.pause": {},
+    "clock.resume": {},
+    "clock.adjust": {"seconds": Field(int, min=-3600, max=3600, nonzero=True)},
+    "clock.skip": {},
+    "room.end": {},
+}
+
+_ROUND = ("round", "deadline", "remaining_seconds", "server_time")
+OUTBOUND: dict[str, tuple[str, ...]] = {
+    "hello": ("room", "agenda", "current", "server_time"),
+    "pong": ("server_time",),
+    "chat.message": ("author_id", "author", "body"),
+    "chat.hidden": ("seq",),
+    "presence.joined": ("user_id", "name"),
+    "presence.left": ("user_id", "name"),
+    "room.opened": ("server_time",),
+    "room.waiting": ("next_round_id", "server_time"),
+    "room.ended": ("server_time",),
+    "round.started": _ROUND,
+    "round.paused": _ROUND,
+    "round.resumed": _ROUND,
+    "round.adjusted": (*_ROUND, "by_seconds"),
+    "round.ended": ("round_id", "state", "server_time"),
+}
+
+
+def _type_name(kind: type) -> str:
+    return _("an integer") if kind is int else _("a text")
+
+
+def _clean(name: str, field: Field, value):
+    # bool is an int in Python; a JSON true is not a number here.
+    if not isinstance(value, field.type) or isinstance(value, bool):
+        raise ProtocolError("invalid_field", _("The field “%(field)s” must be %(kind)s.")
+                            % {"field": name, "kind": _type_name(field.type)})
+    if field.max_length is not None and len(value) > field.max_length:
+        raise ProtocolError("too_long", _("The field “%(field)s” has at most %(n)d characters.")
+                            % {"field": name, "n": field.max_length})
+    too_small = field.min is not None and value < field.min
+    too_large = field.max is not None and value > field.max
+    if too_small or too_large or (field.nonzero and value == 0):
+        raise ProtocolError("invalid_field", _("The field “%(field)s” is out of range.") % {"field": name})
+    return value
+
+
+def validate(frame) -> tuple[str, dict]:
+    """Check a decoded inbound frame {"type", "data"} against its schema; return (type, cleaned data)."""
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise ProtocolError("invalid_field", _("A frame is an object with a “type”."))
+    extra = set(frame) - {"type", "seq", "data"}
+    if extra:
+        raise ProtocolError("invalid_field", _("Unknown field: %(field)s") % {"field": sorted(extra)[0]})
+    schema = INBOUND.get(frame["type"])
+    if schema is None:
+        raise ProtocolError("unknown_type", _("Unknown frame type: %(type)s") % {"type": frame["type"][:40]})
+    data = frame.get("data", {})
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid_field", _("The field “%(field)s” must be an object.") % {"field": "data"})
+    extra = set(data) - set(schema)
+    if extra:
+        raise ProtocolError("invalid_field", _("Unknown field: %(field)s") % {"field": sorted(extra)[0][:40]})
+    cleaned = {}
+    for name, field in schema.items():
+        if name in data:
+            cleaned[name] = _clean(name, field, data[name])
+        elif field.required:
+            raise ProtocolError("invalid_field", _("The field “%(field)s” is required.") % {"field": name})
+    return frame["type"], cleaned
+
+
+def check_outbound(frame: dict) -> None:
+    """Assert a server frame has the envelope and the data keys of its type (used by the tests)."""
+    if frame.get("type") == "error":
+        assert set(frame) == {"type", "code", "message"}, frame
+        return
+    assert set(frame) - {"seq"} == {"type", "data"}, frame
+    missing = set(OUTBOUND[frame["type"]]) - set(frame["data"])
+    assert not missing, f"{frame['type']} lacks {sorted(missing)}"

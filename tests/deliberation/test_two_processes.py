@@ -1,0 +1,168 @@
+"""Two real daphne processes share a room through Redis: both clients see the same events in seq order.
+
+Needs PostgreSQL (the servers are other processes and must see the test database) and Redis (the
+channel layer between them); tests/services/with-services.sh provides both. Without them it fails.
+The client is a minimal RFC 6455 one written here, so the test needs no extra package.
+"""
+
+import asyncio
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tests.factories import RoomFactory, UserFactory
+from tests.processes import subprocess_database_url
+
+CHATS_EACH = 3
+
+
+class RawWebSocket:
+    """Just enough of a WebSocket client: handshake, masked text frames out, text frames in."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int, path: str, cookie: str) -> "RawWebSocket":
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                      f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                      f"Origin: http://127.0.0.1:{port}\r\nCookie: {cookie}\r\n\r\n").encode())
+        response = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        assert response.split(b"\r\n")[0].split()[1] == b"101", response
+        return cls(reader, writer)
+
+    async def send_json(self, content: dict) -> None:
+        payload, mask = json.dumps(content).encode(), os.urandom(4)
+        size = len(payload)
+        length = bytes([0x80 | size]) if size < 126 else bytes([0x80 | 126]) + size.to_bytes(2, "big")
+        self.writer.write(b"\x81" + length + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+        await self.writer.drain()
+
+    async def receive_json(self, timeout: float = 5) -> dict:
+        return await asyncio.wait_for(self._receive_text(), timeout)
+
+    async def _receive_text(self) -> dict:
+        message = b""
+        while True:
+            first, second = await self.reader.readexactly(2)
+            size = second & 0x7F
+            if size >= 126:
+                size = int.from_bytes(await self.reader.readexactly(2 if size == 126 else 8), "big")
+            payload = await self.reader.readexactly(size)  # server frames are not masked
+            opcode = first & 0x0F
+            if opcode == 0x8:
+                raise ConnectionError(f"closed by the server: {payload[:2].hex()}")
+            if opcode in (0x1, 0x0):
+                message += payload
+                if first & 0x80:
+                    return json.loads(message)
+
+    async def close(self) -> None:
+        mask = os.urandom(4)
+        self.writer.write(b"\x88\x82" + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(b"\x03\xe8")))
+        self.writer.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "daphne exited:\n" + log.read_text()[-3000:]
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    pytest.fail("daphne did not listen in time:\n" + log.read_text()[-3000:])
+
+
+@contextmanager
+def daphne_servers(count: int, tmp_path: Path):
+    env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    daphne = str(Path(sys.executable).parent / "daphne")
+    servers = []
+    try:
+        for n in range(count):
+            port, log = _free_port(), tmp_path / f"daphne-{n}.log"
+            with open(log, "ab") as out:
+                process = subprocess.Popen([daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                                           cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+            servers.append((port, process, log))
+        for port, process, log in servers:
+            _wait_for_port(port, process, log)
+        yield [port for port, _process, _log in servers]
+    finally:
+        for _port, process, _log in servers:
+            process.terminate()
+        for _port, process, _log in servers:
+            try:
+                process.wait(timeout=3)
+            except subprocess.TimeoutExpired:  # daphne sometimes waits ~10 s for its channel-layer reads
+                process.kill()
+                process.wait(timeout=10)
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+async def _chat_across(ports: list[int], room_id: int, cookies: list[str]) -> list[list[dict]]:
+    clients = [await RawWebSocket.open(port, f"/ws/rooms/{room_id}/", cookie) for port, cookie in zip(ports, cookies)]
+    for ws in clients:
+        hello = await ws.receive_json()
+        assert hello["type"] == "hello", hello
+        await ws.send_json({"type": "resume", "data": {"last_seq": hello["seq"]}})
+    # Both talk at once, each through its own server.
+    await asyncio.gather(*(ws.send_json({"type": "chat.send", "data": {"body": f"{n}-{i}"}})
+                           for i in range(CHATS_EACH) for n, ws in enumerate(clients)))
+    received = []
+    for ws in clients:
+        frames = []
+        while sum(f["type"] == "chat.message" for f in frames) < CHATS_EACH * len(clients):
+            frame = await ws.receive_json()
+            assert frame["type"] != "error", frame
+            frames.append(frame)
+        received.append(frames)
+        await ws.close()
+    return received
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_clients_on_two_servers_see_the_same_events_in_the_same_order(tmp_path):
+    assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
+    assert connection.vendor == "postgresql", "DATABASE_URL must point to PostgreSQL for the server processes"
+    room = RoomFactory(stage="live")
+    cookies = [_session_cookie(UserFactory()), _session_cookie(UserFactory())]
+
+    with daphne_servers(2, tmp_path) as ports:
+        first, second = asyncio.run(asyncio.wait_for(_chat_across(ports, room.pk, cookies), 15))
+
+    for frames in (first, second):
+        seqs = [f["seq"] for f in frames]
+        assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), seqs  # in order, no gap, no repeat
+    chats = [[(f["seq"], f["data"]["body"]) for f in frames if f["type"] == "chat.message"]
+             for frames in (first, second)]
+    assert chats[0] == chats[1]
+    assert sorted(body for _seq, body in chats[0]) == sorted(f"{n}-{i}" for n in range(2) for i in range(CHATS_EACH))
+    shared = {f["seq"] for f in first} & {f["seq"] for f in second}
+    assert [f for f in first if f["seq"] in shared] == [f for f in second if f["seq"] in shared]
