@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from config.celery import app as celery_app
+from tests.processes import broker  # noqa: F401 (a fixture for tests that start a real worker)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,72 +4,22 @@ Needs PostgreSQL (the worker is another process and must see the test database) 
 broker); `make test` / tests/services/with-services.sh provide both. Without them these tests fail.
 """
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from proposals import tasks
 from proposals.models import Proposal
 from proposals.states import State
 from tests.factories import ProposalFactory
+from tests.processes import celery_worker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WAIT_SECONDS = 20  # generous: worker start-up on a loaded CI machine, not a speed assertion
-
-
-@pytest.fixture
-def broker():
-    assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
-    assert connection.vendor == "postgresql", "DATABASE_URL must point to PostgreSQL for a worker process"
-    celery_app.conf.task_always_eager = False  # conftest forces eager; this test needs the real queue
-    yield celery_app
-    celery_app.conf.task_always_eager = True
-
-
-def _test_database_url() -> str:
-    # pytest-django renamed the database in place ("test_<name>"); the worker must use the same one.
-    db = connection.settings_dict
-    return (f"postgres://{quote(db['USER'] or '')}:{quote(str(db['PASSWORD'] or ''))}"
-            f"@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}")
-
-
-@contextmanager
-def celery_worker(log_path: Path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--concurrency", "1",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
-        "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
-    ]
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
 
 
 def _wait_for_state(pk: int, state: str, *, process, log_path: Path) -> str:

@@ -1,0 +1,62 @@
+"""Helpers for tests that start other processes (a Celery worker, a daphne server) on the test database.
+
+They need PostgreSQL (another process must see the test database) and Redis (the broker, the
+channel layer); `make test` / tests/services/with-services.sh provide both. Without them the
+fixtures fail rather than skip.
+"""
+
+import os
+import subprocess
+import sys
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app as celery_app
+
+
+@pytest.fixture
+def broker():
+    assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
+    assert connection.vendor == "postgresql", "DATABASE_URL must point to PostgreSQL for a worker process"
+    celery_app.conf.task_always_eager = False  # conftest forces eager; this test needs the real queue
+    yield celery_app
+    celery_app.conf.task_always_eager = True
+
+
+def subprocess_database_url() -> str:
+    # pytest-django renamed the database in place ("test_<name>"); the worker must use the same one.
+    db = connection.settings_dict
+    return (f"postgres://{quote(db['USER'] or '')}:{quote(str(db['PASSWORD'] or ''))}"
+            f"@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}")
+
+
+@contextmanager
+def celery_worker(log_path: Path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": subprocess_database_url(),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--concurrency", "1",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
+        "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
+    ]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
