@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AgendaTemplate, ChatMessage, Room, RoomEvent, RoomMember, Round
+from .models import AgendaTemplate, ChatMessage, Hand, Room, RoomEvent, RoomMember, Round
 
 
 class RoundInline(admin.TabularInline):
@@ -24,6 +24,7 @@ class RoomAdmin(admin.ModelAdmin):
 @admin.register(RoomMember)
 class RoomMemberAdmin(admin.ModelAdmin):
     list_display = ("room", "user", "role", "invited", "muted", "removed_at")
+    readonly_fields = ("muted", "removed_at", "removed_by", "removed_reason")  # moderation happens in the room
     list_filter = ("role", "invited", "muted")
 
 
@@ -38,6 +39,13 @@ class RoomEventAdmin(admin.ModelAdmin):
 class ChatMessageAdmin(admin.ModelAdmin):
     list_display = ("room", "seq", "author", "body", "hidden_at")
     readonly_fields = ("room", "seq", "author", "body", "created_at", "hidden_at", "hidden_by", "hidden_reason")
+
+
+@admin.register(Hand)
+class HandAdmin(admin.ModelAdmin):
+    list_display = ("room", "user", "state", "raised_at", "floor_given_at", "ended_at")
+    list_filter = ("state",)
+    readonly_fields = [f.name for f in Hand._meta.fields]
 
 
 admin.site.register(AgendaTemplate)

@@ -11,22 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import rules, services
+from .dispatch import ACTIONS, CLOSE_ERRORS
 from .events import events_after, group_name
 from .models import Room
 from .protocol import MAX_FRAME_CHARS, ProtocolError, validate
-
-ACTIONS = {  # inbound type -> the service call, given the locked-by-the-service room, the user and the data
-    "chat.send": lambda room, user, d: services.post_message(room=room, author=user, body=d["body"]),
-    "chat.hide": lambda room, user, d: services.hide_message(room=room, actor=user, seq=d["seq"], reason=d["reason"]),
-    "clock.start": lambda room, user, d: services.start_round(room=room, actor=user, round_id=d.get("round_id")),
-    "clock.pause": lambda room, user, d: services.pause_round(room=room, actor=user),
-    "clock.resume": lambda room, user, d: services.resume_round(room=room, actor=user),
-    "clock.adjust": lambda room, user, d: services.adjust_round(room=room, actor=user, seconds=d["seconds"]),
-    "clock.skip": lambda room, user, d: services.skip_round(room=room, actor=user),
-    "room.end": lambda room, user, d: services.end_room(room=room, actor=user),
-}
-CLOSE_ERRORS = {rules.CLOSE_UNAUTHENTICATED: "unauthenticated", rules.CLOSE_FORBIDDEN: "forbidden",
-                rules.CLOSE_NOT_FOUND: "not_found"}
 
 
 def scope_language(scope) -> str:
@@ -118,14 +106,17 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def room_event(self, message):
         """A committed event of the room (events.broadcast): in seq order, gaps filled from the log, no repeats."""
-        seq = message["event"]["seq"]
-        if not self.synced or seq <= self.last_sent:
-            return  # before resume the client's position is unknown; resume replays it from the log
-        if seq > self.last_sent + 1:  # an earlier event is still on its way from another process
-            await self.send_missed(upto=seq)
-        if seq > self.last_sent:
-            await self.send_json(message["event"])
-            self.last_sent = seq
+        event = message["event"]
+        if self.synced and event["seq"] > self.last_sent:  # before resume, resume replays it from the log
+            if event["seq"] > self.last_sent + 1:  # an earlier event is still on its way from another process
+                await self.send_missed(upto=event["seq"])
+            if event["seq"] > self.last_sent:
+                await self.send_json(event)
+                self.last_sent = event["seq"]
+        if event["type"] == "member.removed" and event["data"]["user_id"] == self.user.pk:
+            with translation.override(self.language):  # this person was removed: every tab of theirs closes
+                await self.send_error("forbidden", _("You were removed from this room."))
+            await self.close(code=rules.CLOSE_FORBIDDEN)
 
     async def resume(self, last_seq: int):  # a second resume never repeats what this connection delivered
         self.last_sent = max(self.last_sent, last_seq) if self.synced else last_seq

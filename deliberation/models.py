@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
+from .states import Access, HandState, MemberRole, RoomState, RoundKind, RoundState, Speakers
 
 CHAT_MAX = 1000
 
@@ -95,10 +95,37 @@ class RoomMember(models.Model):
     invited = models.BooleanField(default=False)
     muted = models.BooleanField(default=False)
     removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    removed_reason = models.CharField(max_length=300, blank=True)
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_membership_per_room")]
+
+
+class Hand(models.Model):
+    """A raised hand in the room's speaking queue; while speaking, ``turn_deadline_at`` is the turn's end."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="hands")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=HandState.choices, default=HandState.WAITING)
+    raised_at = models.DateTimeField(default=timezone.now)
+    floor_given_at = models.DateTimeField(null=True, blank=True)
+    turn_deadline_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["room", "raised_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "user"], condition=Q(state__in=["waiting", "speaking"]),
+                                    name="one_open_hand_per_user"),
+            models.UniqueConstraint(fields=["room"], condition=Q(state="speaking"), name="one_speaker_per_room"),
+            models.CheckConstraint(condition=~Q(state="speaking") | Q(turn_deadline_at__isnull=False),
+                                   name="speaking_hand_has_deadline"),
+        ]
+        indexes = [models.Index(fields=["turn_deadline_at"], condition=Q(state="speaking"),
+                                name="hand_speaking_deadline")]
 
 
 class RoomEvent(models.Model):

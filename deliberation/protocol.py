@@ -41,11 +41,18 @@ INBOUND: dict[str, dict[str, Field]] = {
     "clock.adjust": {"seconds": Field(int, min=-3600, max=3600, nonzero=True)},
     "clock.skip": {},
     "room.end": {},
+    "queue.raise": {},
+    "queue.lower": {"user_id": Field(int, required=False, min=1)},
+    "queue.give_floor": {"user_id": Field(int, required=False, min=1)},
+    "queue.end_turn": {},
+    "member.mute": {"user_id": Field(int, min=1)},
+    "member.unmute": {"user_id": Field(int, min=1)},
+    "member.remove": {"user_id": Field(int, min=1), "reason": Field(str, max_length=300)},
 }
 
 _ROUND = ("round", "deadline", "remaining_seconds", "server_time")
 OUTBOUND: dict[str, tuple[str, ...]] = {
-    "hello": ("room", "agenda", "current", "server_time"),
+    "hello": ("room", "agenda", "current", "queue", "server_time"),
     "pong": ("server_time",),
     "chat.message": ("author_id", "author", "body"),
     "chat.hidden": ("seq",),
@@ -59,6 +66,10 @@ OUTBOUND: dict[str, tuple[str, ...]] = {
     "round.resumed": _ROUND,
     "round.adjusted": (*_ROUND, "by_seconds"),
     "round.ended": ("round_id", "state", "server_time"),
+    "queue.updated": ("queue", "server_time"),
+    "member.muted": ("user_id", "name"),
+    "member.unmuted": ("user_id", "name"),
+    "member.removed": ("user_id", "name"),
 }
 
 

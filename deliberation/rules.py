@@ -2,13 +2,20 @@
 
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
+
 from .models import Room, RoomMember
-from .states import Access, MemberRole, RoomState, RoundKind, RoundState
+from .states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
 
 # WebSocket close codes (docs/realtime-protocol.md).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+
+
+def may_create_room(user) -> bool:
+    """Facilitators and admins run rooms."""
+    return user.is_authenticated and (user.role in (Role.FACILITATOR, Role.ADMIN) or user.is_superuser)
 
 
 def is_facilitator(user, room: Room) -> bool:
@@ -61,4 +68,20 @@ def refuse_control(user, room: Room) -> str | None:
         return _("Only the room's facilitator can do this.")
     if room.state == RoomState.ENDED:
         return _("This room has ended.")
+    return None
+
+
+def refuse_hand(user, room: Room, member: RoomMember | None) -> str | None:
+    """Why ``user`` may not raise a hand now; None when they may (a running round open to the queue)."""
+    if member is None or member.removed_at is not None:
+        return _("You are not a participant of this room.")
+    if member.role == MemberRole.OBSERVER:
+        return _("Observers cannot raise a hand.")
+    if member.muted:
+        return _("The facilitator has muted you.")
+    current = room.current_round
+    if room.state != RoomState.LIVE or current is None or current.state != RoundState.RUNNING:
+        return _("Hands can be raised only while a round is running.")
+    if current.speakers not in (Speakers.QUEUE, Speakers.EVERYONE):
+        return _("In this round only the facilitator and the invited speakers take the floor.")
     return None

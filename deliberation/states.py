@@ -65,3 +65,21 @@ class MemberRole(models.TextChoices):
     OBSERVER = "observer", _("Observer")
     SPEAKER = "speaker", _("Speaker or expert")
     TABLE_FACILITATOR = "table_facilitator", _("Table facilitator")
+
+
+class HandState(models.TextChoices):
+    """A raised hand in the speaking queue: it waits, gets the floor, and ends done or lowered."""
+
+    WAITING = "waiting", _("Waiting")
+    SPEAKING = "speaking", _("Speaking")
+    DONE = "done", _("Done")
+    LOWERED = "lowered", _("Lowered")
+
+
+HAND_TRANSITIONS: dict[str, set[str]] = {
+    HandState.WAITING: {HandState.SPEAKING, HandState.LOWERED},
+    HandState.SPEAKING: {HandState.DONE, HandState.LOWERED},  # lowered while speaking: cut off
+    HandState.DONE: set(),
+    HandState.LOWERED: set(),
+}
+OPEN_HAND_STATES = (HandState.WAITING, HandState.SPEAKING)

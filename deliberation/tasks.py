@@ -1,4 +1,4 @@
-"""Celery tasks of live rooms: the round deadline, and the sweep; both idempotent."""
+"""Celery tasks of live rooms: the round and turn deadlines, and the sweep; all idempotent."""
 
 from celery import shared_task
 from celery.signals import worker_ready
@@ -13,9 +13,18 @@ def expire_round(room_id: int, round_id: int) -> bool:
 
 
 @shared_task
+def expire_turn(room_id: int, hand_id: int) -> bool:
+    """Queued for a speaking turn's deadline; a stale one (the turn already ended) does nothing."""
+    return services.expire_turn(room_id=room_id, hand_id=hand_id)
+
+
+@shared_task
 def sweep_rounds() -> int:
-    """Beat runs it every few seconds and every worker runs it on start: catches deadlines missed by a restart."""
-    return services.expire_due_rounds()
+    """Beat runs it every few seconds and every worker runs it on start: catches deadlines missed by a restart.
+
+    Rounds and speaking turns both; returns how many of them it ended.
+    """
+    return services.expire_due_rounds() + services.expire_due_turns()
 
 
 @worker_ready.connect

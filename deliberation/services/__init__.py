@@ -5,6 +5,10 @@ from .clock import (
     ClockError, adjust_round, end_room, expire_due_rounds, expire_round, open_room, pause_round, resume_round,
     round_data, skip_round, start_round,
 )
+from .moderation import mute_member, remove_member, unmute_member
+from .queue import (
+    QueueError, end_turn, expire_due_turns, expire_turn, give_floor, lower_hand, queue_data, raise_hand,
+)
 from .rooms import announce_presence, create_room, invite, join, room_state_snapshot, save_agenda_template
 
 __all__ = [
@@ -12,4 +16,7 @@ __all__ = [
     "expire_due_rounds", "expire_round", "hide_message", "invite", "join", "open_room", "pause_round",
     "post_message", "resume_round", "room_state_snapshot", "round_data", "save_agenda_template", "skip_round",
     "start_round",
+    # the speaking queue and moderation
+    "QueueError", "end_turn", "expire_due_turns", "expire_turn", "give_floor", "lower_hand", "mute_member",
+    "queue_data", "raise_hand", "remove_member", "unmute_member",
 ]

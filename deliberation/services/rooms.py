@@ -4,8 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-
 from .. import rules
 from ..events import append_event
 from ..models import AgendaTemplate, Room, RoomMember, Round
@@ -13,10 +11,6 @@ from ..states import MemberRole, RoomState, RoundKind, Speakers
 
 ROUND_FIELDS = ("kind", "title", "duration_seconds", "speakers", "chat_open", "turn_seconds")
 MAX_ROUNDS = 40
-
-
-def _may_facilitate(user) -> bool:
-    return user.is_authenticated and (user.role in (Role.FACILITATOR, Role.ADMIN) or user.is_superuser)
 
 
 def _clean_rounds(rounds: list[dict]) -> list[Round]:
@@ -41,7 +35,7 @@ def _clean_rounds(rounds: list[dict]) -> list[Round]:
 def create_room(*, facilitator, title: str, rounds: list[dict], description: str = "", access: str = "public",
                 observers_allowed: bool = True, auto_advance: bool = True, proposal=None) -> Room:
     """A room in preparation with its agenda; ``rounds`` are dicts of ROUND_FIELDS, in order."""
-    if not _may_facilitate(facilitator):
+    if not rules.may_create_room(facilitator):
         raise PermissionDenied(_("Only facilitators can create rooms."))
     room = Room(facilitator=facilitator, title=title.strip(), description=description.strip(), access=access,
                 observers_allowed=observers_allowed, auto_advance=auto_advance, proposal=proposal)
@@ -56,7 +50,7 @@ def create_room(*, facilitator, title: str, rounds: list[dict], description: str
 
 @transaction.atomic
 def save_agenda_template(*, actor, name: str, rounds: list[dict]) -> AgendaTemplate:
-    if not _may_facilitate(actor):
+    if not rules.may_create_room(actor):
         raise PermissionDenied(_("Only facilitators can save agenda templates."))
     _clean_rounds(rounds)
     template = AgendaTemplate(name=name.strip(), created_by=actor, rounds=rounds)
@@ -104,6 +98,7 @@ def room_state_snapshot(room: Room) -> dict:
     from django.utils import timezone
 
     from .clock import round_data
+    from .queue import queue_data
 
     now = timezone.now()
     current = room.current_round
@@ -113,6 +108,7 @@ def room_state_snapshot(room: Room) -> dict:
         "agenda": [{"id": r.pk, "position": r.position, "kind": r.kind, "title": r.title, "state": r.state,
                     "duration_seconds": r.duration_seconds} for r in room.rounds.order_by("position")],
         "current": round_data(current, now) if current else None,
+        "queue": queue_data(room.pk, now)["queue"],
         "server_time": now.isoformat(),
     }
 

@@ -1,0 +1,29 @@
+"""Which service each inbound frame type calls: the consumer's dispatch table, one line per type.
+
+Each entry takes the room (a bare ``Room(pk=...)``: the service locks and reloads it), the user and
+the frame's cleaned data (deliberation.protocol.validate). ``ping`` and ``resume`` are the consumer's own.
+"""
+
+from . import rules, services
+
+ACTIONS = {
+    "chat.send": lambda room, user, d: services.post_message(room=room, author=user, body=d["body"]),
+    "chat.hide": lambda room, user, d: services.hide_message(room=room, actor=user, seq=d["seq"], reason=d["reason"]),
+    "clock.start": lambda room, user, d: services.start_round(room=room, actor=user, round_id=d.get("round_id")),
+    "clock.pause": lambda room, user, d: services.pause_round(room=room, actor=user),
+    "clock.resume": lambda room, user, d: services.resume_round(room=room, actor=user),
+    "clock.adjust": lambda room, user, d: services.adjust_round(room=room, actor=user, seconds=d["seconds"]),
+    "clock.skip": lambda room, user, d: services.skip_round(room=room, actor=user),
+    "room.end": lambda room, user, d: services.end_room(room=room, actor=user),
+    "queue.raise": lambda room, user, d: services.raise_hand(room=room, user=user),
+    "queue.lower": lambda room, user, d: services.lower_hand(room=room, actor=user, user_id=d.get("user_id")),
+    "queue.give_floor": lambda room, user, d: services.give_floor(room=room, actor=user, user_id=d.get("user_id")),
+    "queue.end_turn": lambda room, user, d: services.end_turn(room=room, actor=user),
+    "member.mute": lambda room, user, d: services.mute_member(room=room, actor=user, user_id=d["user_id"]),
+    "member.unmute": lambda room, user, d: services.unmute_member(room=room, actor=user, user_id=d["user_id"]),
+    "member.remove": lambda room, user, d: services.remove_member(room=room, actor=user, user_id=d["user_id"],
+                                                                  reason=d["reason"]),
+}
+
+CLOSE_ERRORS = {rules.CLOSE_UNAUTHENTICATED: "unauthenticated", rules.CLOSE_FORBIDDEN: "forbidden",
+                rules.CLOSE_NOT_FOUND: "not_found"}
