@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("proposals.urls")),
+    path("", include("deliberation.urls")),
     path("", include("frontend.urls")),
 ]
