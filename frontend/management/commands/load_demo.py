@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.districts import District
 from accounts.models import Department, Role, User
+from deliberation import services as room_services
 from proposals import services
 from proposals.models import Category, Proposal
 from proposals.states import Verdict
@@ -82,6 +83,7 @@ class Command(BaseCommand):
                   in STAFF}
         residents = self._residents(supporters)
         self._proposals(categories, people, residents)
+        self._rooms(people)
 
     def _user(self, key, role, name, verified, department) -> User:
         email = f"{key}@{DOMAIN}"
@@ -178,6 +180,21 @@ class Command(BaseCommand):
         services.hide_proposal(moderator=moderator, proposal=hidden, reason="상업 광고 (운영정책 제3조)")
         services.withdraw_proposal(proposal=withdrawn, actor=citizen, reason="구청에서 이미 설치하기로 했습니다.")
         _ = officer  # the transport officer's queue holds `escalated`, still awaiting an answer
+
+    def _rooms(self, who) -> None:
+        """An open round-table room on the escalated night-bus proposal, ready for its first round."""
+        proposal = Proposal.objects.get(title="심야버스 노선을 외곽까지 늘려 주세요")
+        room = room_services.create_room(
+            facilitator=who["facilitator"], title="원탁회의: 심야버스 노선 확대", proposal=proposal,
+            description="심야버스 노선 확대안을 두고 시민 의견을 나눕니다.",
+            rounds=[
+                {"kind": "presentation", "title": "담당부서 설명", "duration_seconds": 300, "speakers": "facilitator"},
+                {"kind": "discussion", "title": "자유 토론", "duration_seconds": 900, "turn_seconds": 120},
+                {"kind": "qa", "title": "질의응답", "duration_seconds": 600},
+                {"kind": "break", "title": "휴식", "duration_seconds": 300},
+            ],
+        )
+        room_services.open_room(room=room, actor=who["facilitator"])
 
     def _print_logins(self) -> None:
         self.stdout.write("\nDemo logins (password for all: %s)" % PASSWORD)
