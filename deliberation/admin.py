@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 
-from .models import AgendaTemplate, ChatMessage, Hand, Room, RoomEvent, RoomMember, Round
+from .models import (
+    AgendaTemplate, ChatMessage, Hand, LiveAnswer, LivePoll, MoveOnVote, Question, QuestionVote, Room, RoomEvent,
+    RoomMember, Round,
+)
 
 
 class RoundInline(admin.TabularInline):
@@ -48,4 +51,4 @@ class HandAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Hand._meta.fields]
 
 
-admin.site.register(AgendaTemplate)
+admin.site.register([AgendaTemplate, LivePoll, LiveAnswer, Question, QuestionVote, MoveOnVote])

@@ -23,6 +23,20 @@ ACTIONS = {
     "member.unmute": lambda room, user, d: services.unmute_member(room=room, actor=user, user_id=d["user_id"]),
     "member.remove": lambda room, user, d: services.remove_member(room=room, actor=user, user_id=d["user_id"],
                                                                   reason=d["reason"]),
+    "question.ask": lambda room, user, d: services.ask_question(room=room, user=user, body=d["body"]),
+    "question.vote": lambda room, user, d: services.upvote_question(room=room, user=user,
+                                                                    question_id=d["question_id"]),
+    "question.unvote": lambda room, user, d: services.remove_vote(room=room, user=user, question_id=d["question_id"]),
+    "question.mark": lambda room, user, d: services.mark_question(room=room, actor=user, question_id=d["question_id"],
+                                                                  state=d["state"], reason=d.get("reason", "")),
+    "floor.invite": lambda room, user, d: services.invite_to_speak(room=room, actor=user, user_id=d["user_id"]),
+    "move_on.vote": lambda room, user, d: services.vote_move_on(room=room, user=user),
+    "poll.open": lambda room, user, d: services.open_poll(
+        room=room, actor=user, question=d["question"], kind=d["kind"], options=d.get("options", []),
+        max_choices=d.get("max_choices"), duration_seconds=d["duration_seconds"]),
+    "poll.answer": lambda room, user, d: services.answer_poll(room=room, user=user, poll_id=d["poll_id"],
+                                                              choices=d["choices"]),
+    "poll.close": lambda room, user, d: services.close_poll(room=room, actor=user, poll_id=d["poll_id"]),
 }
 
 CLOSE_ERRORS = {rules.CLOSE_UNAUTHENTICATED: "unauthenticated", rules.CLOSE_FORBIDDEN: "forbidden",

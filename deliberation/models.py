@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .states import Access, HandState, MemberRole, RoomState, RoundKind, RoundState, Speakers
+from .states import (
+    Access, HandState, MemberRole, PollKind, PollState, QuestionState, RoomState, RoundKind, RoundState, Speakers,
+)
 
 CHAT_MAX = 1000
 
@@ -172,3 +174,93 @@ class AgendaTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Questions of Q&A rounds and the room's vote to move on (issue 3) ------------------------------
+
+QUESTION_MAX = 500
+
+
+class Question(models.Model):
+    """A question written in a Q&A round; participants upvote it, the facilitator marks it answered."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="questions")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.CharField(_("question text"), max_length=QUESTION_MAX)
+    state = models.CharField(max_length=10, choices=QuestionState.choices, default=QuestionState.OPEN)
+    votes_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["round", "-votes_count", "created_at", "pk"]
+        indexes = [models.Index(fields=["round", "state"], name="question_round_state")]
+
+
+class QuestionVote(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "user"], name="one_vote_per_question")]
+
+
+class MoveOnVote(models.Model):
+    """A participant's wish to leave the current round early; enough of them skip it."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="move_on_votes")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="move_on_votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "user"], name="one_move_on_vote_per_round")]
+
+
+# --- Live polls (issue 3) ----------------------------------------------------------------------------
+
+
+class LivePoll(models.Model):
+    """A question the facilitator asks the room; open until ``closes_at`` (or closed early), then on record.
+
+    ``results_dirty`` marks answers not yet broadcast: ``poll.results`` leaves at most once a second per
+    poll (``results_sent_at``), the rest is flushed by a task and the sweep (services.polls).
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="polls")
+    round = models.ForeignKey(Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="polls")
+    question = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=PollKind.choices)
+    options = models.JSONField(default=list, blank=True)
+    max_choices = models.PositiveSmallIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=PollState.choices, default=PollState.OPEN)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    results_dirty = models.BooleanField(default=False)
+    results_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["room", "opened_at", "pk"]
+        indexes = [models.Index(fields=["closes_at"], condition=Q(state="open"), name="poll_open_closes_at")]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class LiveAnswer(models.Model):
+    """One person's answer to a poll (option indexes, or the scale value); changeable while the poll is open."""
+
+    poll = models.ForeignKey(LivePoll, on_delete=models.CASCADE, related_name="answers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    choices = models.JSONField(default=list)
+    answered_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="one_answer_per_poll")]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
-from .models import CHAT_MAX
+from .models import CHAT_MAX, QUESTION_MAX
 
 MAX_FRAME_CHARS = 16_000  # far above any valid frame; larger ones are refused before parsing
 
@@ -48,11 +48,26 @@ INBOUND: dict[str, dict[str, Field]] = {
     "member.mute": {"user_id": Field(int, min=1)},
     "member.unmute": {"user_id": Field(int, min=1)},
     "member.remove": {"user_id": Field(int, min=1), "reason": Field(str, max_length=300)},
+    # questions, the fair floor and the vote to move on (issue 3)
+    "question.ask": {"body": Field(str, max_length=QUESTION_MAX)},
+    "question.vote": {"question_id": Field(int, min=1)},
+    "question.unvote": {"question_id": Field(int, min=1)},
+    "question.mark": {"question_id": Field(int, min=1), "state": Field(str, max_length=20),
+                      "reason": Field(str, required=False, max_length=300)},
+    "floor.invite": {"user_id": Field(int, min=1)},
+    "move_on.vote": {},
+    # live polls (issue 3): a "list" field is checked for its length here, its items by the service
+    "poll.open": {"question": Field(str, max_length=300), "kind": Field(str, max_length=20),
+                  "options": Field(list, required=False, max_length=10),
+                  "max_choices": Field(int, required=False, min=1, max=10),
+                  "duration_seconds": Field(int, min=10, max=3600)},
+    "poll.answer": {"poll_id": Field(int, min=1), "choices": Field(list, max_length=10)},
+    "poll.close": {"poll_id": Field(int, min=1)},
 }
 
 _ROUND = ("round", "deadline", "remaining_seconds", "server_time")
 OUTBOUND: dict[str, tuple[str, ...]] = {
-    "hello": ("room", "agenda", "current", "queue", "server_time"),
+    "hello": ("room", "agenda", "current", "queue", "questions", "server_time"),
     "pong": ("server_time",),
     "chat.message": ("author_id", "author", "body"),
     "chat.hidden": ("seq",),
@@ -70,10 +85,18 @@ OUTBOUND: dict[str, tuple[str, ...]] = {
     "member.muted": ("user_id", "name"),
     "member.unmuted": ("user_id", "name"),
     "member.removed": ("user_id", "name"),
+    "questions.updated": ("round_id", "questions", "server_time"),
+    "floor.invited": ("user_id", "name"),
+    "move_on.updated": ("round_id", "votes", "needed"),
+    "poll.opened": ("poll", "closes_at", "server_time"),
+    "poll.results": ("poll_id", "counts", "total"),
+    "poll.closed": ("poll_id", "counts", "total"),
 }
 
 
 def _type_name(kind: type) -> str:
+    if kind is list:
+        return _("a list")
     return _("an integer") if kind is int else _("a text")
 
 
@@ -83,8 +106,13 @@ def _clean(name: str, field: Field, value):
         raise ProtocolError("invalid_field", _("The field “%(field)s” must be %(kind)s.")
                             % {"field": name, "kind": _type_name(field.type)})
     if field.max_length is not None and len(value) > field.max_length:
+        if field.type is list:
+            raise ProtocolError("too_long", _("The field “%(field)s” has at most %(n)d items.")
+                                % {"field": name, "n": field.max_length})
         raise ProtocolError("too_long", _("The field “%(field)s” has at most %(n)d characters.")
                             % {"field": name, "n": field.max_length})
+    if field.type is list:
+        return list(value)  # no range for lists; the service checks the items
     too_small = field.min is not None and value < field.min
     too_large = field.max is not None and value > field.max
     if too_small or too_large or (field.nonzero and value == 0):

@@ -85,3 +85,44 @@ def refuse_hand(user, room: Room, member: RoomMember | None) -> str | None:
     if current.speakers not in (Speakers.QUEUE, Speakers.EVERYONE):
         return _("In this round only the facilitator and the invited speakers take the floor.")
     return None
+
+
+def refuse_question(user, room: Room, member: RoomMember | None) -> str | None:
+    """Why ``user`` may not ask or upvote a question now; None in a running Q&A round for a participant."""
+    if member is None or member.removed_at is not None:
+        return _("You are not a participant of this room.")
+    if member.role == MemberRole.OBSERVER:
+        return _("Observers can read but not write.")
+    current = room.current_round
+    if room.state != RoomState.LIVE or current is None or current.state != RoundState.RUNNING:
+        return _("Questions can be asked only while a round is running.")
+    if current.kind != RoundKind.QA:
+        return _("Questions are asked in a questions-and-answers round.")
+    return None
+
+
+def refuse_move_on(user, room: Room, member: RoomMember | None) -> str | None:
+    """Why ``user`` may not vote to move on; participants (not observers, not removed) may."""
+    if member is None or member.removed_at is not None:
+        return _("You are not a participant of this room.")
+    if member.role == MemberRole.OBSERVER:
+        return _("Observers cannot vote to move on.")
+    return None
+
+
+def move_on_needed(eligible: int) -> int:
+    """Votes that skip the round: more than half of the members who may vote (at least one)."""
+    return eligible // 2 + 1
+
+
+def refuse_poll_answer(user, room: Room, member: RoomMember | None) -> str | None:
+    """Why ``user`` may not answer a live poll; participants (not observers, muted or removed) may."""
+    if member is None or member.removed_at is not None:
+        return _("You are not a participant of this room.")
+    if member.role == MemberRole.OBSERVER:
+        return _("Observers cannot answer polls.")
+    if member.muted:
+        return _("The facilitator has muted you.")
+    if room.state == RoomState.ENDED:
+        return _("This room has ended.")
+    return None

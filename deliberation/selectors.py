@@ -14,3 +14,28 @@ def visible_rooms(*, user) -> QuerySet:
     invited = Q(members__user=user, members__invited=True, members__removed_at__isnull=True)
     shown = Q(state__in=[RoomState.OPEN, RoomState.LIVE, RoomState.ENDED]) & (Q(access=Access.PUBLIC) | invited)
     return rooms.filter(shown | Q(facilitator=user)).distinct().order_by("-created_at")
+
+
+def floor_stats(room: Room) -> list[dict]:
+    """Who has had the floor, for the facilitator: per participant (not observers, not removed), speaking
+    turns (hands that reached speaking), chat messages and their share of the room's chat in percent.
+
+    The quietest first (fewest turns, then fewest messages), so the facilitator sees whom to invite.
+    """
+    from django.db.models import Count
+
+    from .models import ChatMessage, Hand, RoomMember
+    from .states import MemberRole
+
+    members = (RoomMember.objects.filter(room=room, removed_at__isnull=True).exclude(role=MemberRole.OBSERVER)
+               .select_related("user"))
+    turns = dict(Hand.objects.filter(room=room, floor_given_at__isnull=False).values("user_id")
+                 .annotate(n=Count("pk")).values_list("user_id", "n"))
+    messages = dict(ChatMessage.objects.filter(room=room).values("author_id")
+                    .annotate(n=Count("pk")).values_list("author_id", "n"))
+    total = sum(messages.values())
+    rows = [{"user_id": m.user_id, "name": m.user.public_name, "turns": turns.get(m.user_id, 0),
+             "messages": messages.get(m.user_id, 0),
+             "chat_share": round(100 * messages.get(m.user_id, 0) / total, 1) if total else 0.0}
+            for m in members]
+    return sorted(rows, key=lambda r: (r["turns"], r["messages"], r["name"]))

@@ -83,3 +83,33 @@ HAND_TRANSITIONS: dict[str, set[str]] = {
     HandState.LOWERED: set(),
 }
 OPEN_HAND_STATES = (HandState.WAITING, HandState.SPEAKING)
+
+
+class QuestionState(models.TextChoices):
+    """A question of a Q&A round: open for votes, being answered, answered, or hidden by the facilitator."""
+
+    OPEN = "open", _("Open for votes")
+    ANSWERING = "answering", _("Being answered")
+    ANSWERED = "answered", _("Answered")
+    HIDDEN = "hidden", _("Hidden")
+
+
+QUESTION_TRANSITIONS: dict[str, set[str]] = {
+    QuestionState.OPEN: {QuestionState.ANSWERING, QuestionState.ANSWERED, QuestionState.HIDDEN},
+    QuestionState.ANSWERING: {QuestionState.ANSWERED, QuestionState.HIDDEN},
+    QuestionState.ANSWERED: {QuestionState.HIDDEN},
+    QuestionState.HIDDEN: set(),
+}
+
+
+class PollKind(models.TextChoices):
+    """A live poll: one option, several options (up to ``max_choices``), or a 1-5 scale."""
+
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    SCALE = "scale", _("Scale from 1 to 5")
+
+
+class PollState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")

@@ -19,12 +19,25 @@ def expire_turn(room_id: int, hand_id: int) -> bool:
 
 
 @shared_task
+def expire_poll(room_id: int, poll_id: int) -> bool:
+    """Queued for a live poll's closing time; a stale one (the poll was closed already) does nothing."""
+    return services.expire_poll(room_id=room_id, poll_id=poll_id)
+
+
+@shared_task
+def flush_poll_results(room_id: int, poll_id: int) -> bool:
+    """Queued for the end of a poll's one-second results window: sends the latest counts if still pending."""
+    return services.flush_poll_results(room_id=room_id, poll_id=poll_id)
+
+
+@shared_task
 def sweep_rounds() -> int:
     """Beat runs it every few seconds and every worker runs it on start: catches deadlines missed by a restart.
 
-    Rounds and speaking turns both; returns how many of them it ended.
+    Rounds, speaking turns and live polls (which also get their pending results sent); returns how many
+    of them it ended.
     """
-    return services.expire_due_rounds() + services.expire_due_turns()
+    return services.expire_due_rounds() + services.expire_due_turns() + services.expire_due_polls()
 
 
 @worker_ready.connect

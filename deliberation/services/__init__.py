@@ -5,7 +5,12 @@ from .clock import (
     ClockError, adjust_round, end_room, expire_due_rounds, expire_round, open_room, pause_round, resume_round,
     round_data, skip_round, start_round,
 )
+from .floor import FloorError, invite_to_speak, vote_move_on
 from .moderation import mute_member, remove_member, unmute_member
+from .polls import (
+    PollError, answer_poll, close_poll, expire_due_polls, expire_poll, flush_poll_results, open_poll, poll_results,
+)
+from .questions import QuestionError, ask_question, mark_question, questions_data, remove_vote, upvote_question
 from .queue import (
     QueueError, end_turn, expire_due_turns, expire_turn, give_floor, lower_hand, queue_data, raise_hand,
 )
@@ -19,4 +24,10 @@ __all__ = [
     # the speaking queue and moderation
     "QueueError", "end_turn", "expire_due_turns", "expire_turn", "give_floor", "lower_hand", "mute_member",
     "queue_data", "raise_hand", "remove_member", "unmute_member",
+    # questions, the fair floor and the vote to move on
+    "FloorError", "QuestionError", "ask_question", "invite_to_speak", "mark_question", "questions_data",
+    "remove_vote", "upvote_question", "vote_move_on",
+    # live polls
+    "PollError", "answer_poll", "close_poll", "expire_due_polls", "expire_poll", "flush_poll_results",
+    "open_poll", "poll_results",
 ]

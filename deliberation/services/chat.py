@@ -12,13 +12,13 @@ from ..events import append_event
 from ..models import CHAT_MAX, ChatMessage, Room
 
 
-def clean_chat_text(body: str) -> str:
+def clean_chat_text(body: str, limit: int = CHAT_MAX) -> str:
     """Plain text only: control characters removed, whitespace trimmed, length limited (clients escape it)."""
     text = "".join(ch for ch in str(body) if ch in "\n\t" or ch >= " ").strip()
     if not text:
         raise ValidationError(_("The message is empty."), code="empty")
-    if len(text) > CHAT_MAX:
-        raise ValidationError(_("A message has at most %(n)d characters.") % {"n": CHAT_MAX}, code="too_long")
+    if len(text) > limit:
+        raise ValidationError(_("A message has at most %(n)d characters.") % {"n": limit}, code="too_long")
     return text
 
 

@@ -220,3 +220,11 @@ def expire_due_rounds(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = list(Round.objects.filter(state=RoundState.RUNNING, deadline_at__lte=now).values_list("room_id", "pk"))
     return sum(expire_round(room_id=room_id, round_id=round_id, now=now) for room_id, round_id in due)
+
+
+def skip_by_vote(room: Room, rnd: Round, now: datetime) -> Round | None:
+    """The room voted to move on (services.floor.vote_move_on): skip ``rnd`` like ``skip_round``, by nobody.
+
+    The caller holds the room's lock (``_lock(room_id)``) and has checked ``rnd`` is the current round.
+    """
+    return _finish(room, rnd, RoundState.SKIPPED, now, None, advance=True)

@@ -98,6 +98,7 @@ def room_state_snapshot(room: Room) -> dict:
     from django.utils import timezone
 
     from .clock import round_data
+    from .questions import questions_data
     from .queue import queue_data
 
     now = timezone.now()
@@ -109,6 +110,7 @@ def room_state_snapshot(room: Room) -> dict:
                     "duration_seconds": r.duration_seconds} for r in room.rounds.order_by("position")],
         "current": round_data(current, now) if current else None,
         "queue": queue_data(room.pk, now)["queue"],
+        "questions": questions_data(current.pk, now)["questions"] if current else [],
         "server_time": now.isoformat(),
     }
 
