@@ -206,6 +206,14 @@ def _close(poll: LivePoll, now: datetime, actor=None) -> None:
     append_event(room_id=poll.room_id, type="poll.closed", actor=actor, data=poll_results(poll))
 
 
+def close_open_polls(*, room: Room, now: datetime, actor=None) -> int:
+    """Close every open poll of a room the caller has locked (the room is ending); final results go out."""
+    polls = list(LivePoll.objects.select_for_update().filter(room=room, state=PollState.OPEN))
+    for poll in polls:
+        _close(poll, now, actor)
+    return len(polls)
+
+
 @transaction.atomic
 def close_poll(*, room: Room, actor, poll_id: int) -> LivePoll:
     """The facilitator closes a poll before its time; the final results go to everyone."""

@@ -350,3 +350,17 @@ def test_with_a_broker_the_close_and_the_pending_results_are_queued_for_their_ex
         ("deliberation.tasks.expire_poll", [room.pk, poll.pk], poll.closes_at),
         ("deliberation.tasks.flush_poll_results", [room.pk, poll.pk], poll.results_sent_at + timedelta(seconds=1)),
     ]
+
+
+@pytest.mark.django_db
+def test_ending_the_room_closes_its_open_polls_with_final_results():
+    room = RoomFactory(stage="live")
+    facilitator = room.facilitator
+    poll = services.open_poll(room=room, actor=facilitator, question="버스 노선 확대에 찬성하십니까?",
+                                   kind="single", options=["찬성", "반대"], duration_seconds=300)
+    services.end_room(room=room, actor=facilitator)
+    poll.refresh_from_db()
+    assert poll.state == "closed" and poll.closed_at is not None
+    types = list(RoomEvent.objects.filter(room=room).order_by("seq").values_list("type", flat=True))
+    assert types[-2:] == ["poll.closed", "room.ended"]
+    assert LivePoll.objects.filter(room=room, state="open").count() == 0
