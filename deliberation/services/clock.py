@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import rules
 from ..events import append_event
+from .locking import run_at
 from .polls import close_open_polls
 from ..models import Room, Round
 from ..states import FINISHED_ROUND_STATES, ROOM_TRANSITIONS, ROUND_TRANSITIONS, RoomState, RoundState
@@ -72,10 +73,7 @@ def _current(room: Room) -> Round:
 def _schedule_expiry(rnd: Round) -> None:
     from ..tasks import expire_round
 
-    if expire_round.app.conf.task_always_eager:
-        return  # embedded default: the in-process sweeper runs every second
-    room_id, round_id, eta = rnd.room_id, rnd.pk, rnd.deadline_at
-    transaction.on_commit(lambda: expire_round.apply_async(args=[room_id, round_id], eta=eta))
+    run_at(expire_round, rnd.room_id, rnd.pk, eta=rnd.deadline_at)
 
 
 def _start(room: Room, rnd: Round, now: datetime, actor) -> Round:

@@ -18,6 +18,7 @@ from .. import rules
 from ..events import append_event
 from ..models import LiveAnswer, LivePoll, Room
 from ..states import PollKind, PollState, RoomState
+from .locking import lock_room, lock_room_for_facilitator, run_at
 
 QUESTION_MAX = 300
 OPTION_MAX = 100
@@ -52,16 +53,6 @@ def poll_results(poll: LivePoll) -> dict:
     return {"poll_id": poll.pk, "counts": counts, "total": total}
 
 
-def _lock(room_id: int) -> Room:
-    return Room.objects.select_for_update(of=("self",)).get(pk=room_id)
-
-
-def _facilitator_lock(room_id: int, actor) -> Room:
-    room = _lock(room_id)
-    refusal = rules.refuse_control(actor, room)
-    if refusal:
-        raise PermissionDenied(refusal)
-    return room
 
 
 def _open_poll(room: Room, poll_id: int, now: datetime) -> LivePoll:
@@ -132,17 +123,11 @@ def _clean_choices(poll: LivePoll, choices) -> list[int]:
     return sorted(choices)
 
 
-def _schedule(task, poll_id: int, room_id: int, eta: datetime) -> None:
-    if task.app.conf.task_always_eager:
-        return  # embedded default: the in-process sweeper runs every second
-    transaction.on_commit(lambda: task.apply_async(args=[room_id, poll_id], eta=eta))
-
-
 @transaction.atomic
 def open_poll(*, room: Room, actor, question: str, kind: str, options: list | None = None,
               max_choices: int | None = None, duration_seconds: int) -> LivePoll:
     """The facilitator asks the room; the poll closes by itself after ``duration_seconds`` (10..3600)."""
-    room, now = _facilitator_lock(room.pk, actor), timezone.now()
+    room, now = lock_room_for_facilitator(room.pk, actor), timezone.now()
     question, options, max_choices = _clean_question(question, kind, options, max_choices, duration_seconds)
     poll = LivePoll.objects.create(
         room=room, round_id=room.current_round_id if room.state == RoomState.LIVE else None, question=question,
@@ -154,7 +139,7 @@ def open_poll(*, room: Room, actor, question: str, kind: str, options: list | No
                        "server_time": now.isoformat()})
     from ..tasks import expire_poll
 
-    _schedule(expire_poll, poll.pk, room.pk, poll.closes_at)
+    run_at(expire_poll, room.pk, poll.pk, eta=poll.closes_at)
     return poll
 
 
@@ -166,7 +151,7 @@ def _flush(poll: LivePoll, now: datetime, *, schedule: bool = True) -> bool:
         from ..tasks import flush_poll_results
 
         if schedule:  # one queued flush per pending batch is enough
-            _schedule(flush_poll_results, poll.pk, poll.room_id, poll.results_sent_at + RESULTS_INTERVAL)
+            run_at(flush_poll_results, poll.room_id, poll.pk, eta=poll.results_sent_at + RESULTS_INTERVAL)
         return False
     poll.results_dirty, poll.results_sent_at = False, now
     poll.save(update_fields=["results_dirty", "results_sent_at"])
@@ -177,7 +162,7 @@ def _flush(poll: LivePoll, now: datetime, *, schedule: bool = True) -> bool:
 @transaction.atomic
 def answer_poll(*, room: Room, user, poll_id: int, choices: list) -> LiveAnswer:
     """A participant answers (or changes their answer) while the poll is open."""
-    room, now = _lock(room.pk), timezone.now()
+    room, now = lock_room(room.pk), timezone.now()
     refusal = rules.refuse_poll_answer(user, room, rules.membership(user, room))
     if refusal:
         raise PermissionDenied(refusal)
@@ -217,7 +202,7 @@ def close_open_polls(*, room: Room, now: datetime, actor=None) -> int:
 @transaction.atomic
 def close_poll(*, room: Room, actor, poll_id: int) -> LivePoll:
     """The facilitator closes a poll before its time; the final results go to everyone."""
-    room, now = _facilitator_lock(room.pk, actor), timezone.now()
+    room, now = lock_room_for_facilitator(room.pk, actor), timezone.now()
     poll = LivePoll.objects.select_for_update().filter(pk=poll_id, room=room).first()
     if poll is None:
         raise PollError(_("There is no such poll in this room."), code="no_poll")
@@ -231,7 +216,7 @@ def close_poll(*, room: Room, actor, poll_id: int) -> LivePoll:
 def expire_poll(*, room_id: int, poll_id: int, now: datetime | None = None) -> bool:
     """The poll's time is up: close it. Idempotent; does nothing before ``closes_at`` or once closed."""
     now = now or timezone.now()
-    room = _lock(room_id)
+    room = lock_room(room_id)
     poll = LivePoll.objects.select_for_update().filter(pk=poll_id, room=room).first()
     if poll is None or poll.state != PollState.OPEN or poll.closes_at > now:
         return False
@@ -243,7 +228,7 @@ def expire_poll(*, room_id: int, poll_id: int, now: datetime | None = None) -> b
 def flush_poll_results(*, room_id: int, poll_id: int, now: datetime | None = None) -> bool:
     """Send the pending ``poll.results`` of a poll, if any and if its last send is a second old. Idempotent."""
     now = now or timezone.now()
-    room = _lock(room_id)
+    room = lock_room(room_id)
     poll = LivePoll.objects.select_for_update().filter(pk=poll_id, room=room).first()
     return poll is not None and _flush(poll, now)
 

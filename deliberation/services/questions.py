@@ -19,6 +19,7 @@ from ..events import append_event
 from ..models import QUESTION_MAX, Question, QuestionVote, Room
 from ..states import QUESTION_TRANSITIONS, QuestionState
 from .chat import clean_chat_text
+from .locking import lock_room
 
 
 class QuestionError(ValidationError):
@@ -44,12 +45,9 @@ def emit_questions(room_id: int, round_id: int, now: datetime, actor=None) -> No
     append_event(room_id=room_id, type="questions.updated", data=questions_data(round_id, now), actor=actor)
 
 
-def _lock(room_id: int) -> Room:
-    return Room.objects.select_for_update(of=("self",)).select_related("current_round").get(pk=room_id)
-
 
 def _participant_lock(room_id: int, user) -> Room:
-    room = _lock(room_id)
+    room = lock_room(room_id)
     refusal = rules.refuse_question(user, room, rules.membership(user, room))
     if refusal:
         raise PermissionDenied(refusal)
@@ -113,7 +111,7 @@ def mark_question(*, room: Room, actor, question_id: int, state: str, reason: st
 
     One question is answered at a time: marking one ``answering`` marks the one before ``answered``.
     """
-    room, now = _lock(room.pk), timezone.now()
+    room, now = lock_room(room.pk), timezone.now()
     refusal = rules.refuse_control(actor, room)
     if refusal:
         raise PermissionDenied(refusal)

@@ -17,6 +17,7 @@ from .. import rules
 from ..events import append_event
 from ..models import Hand, Room, Round
 from ..states import HAND_TRANSITIONS, OPEN_HAND_STATES, HandState, RoomState, RoundState
+from .locking import lock_room, lock_room_for_facilitator, run_at
 
 
 class QueueError(ValidationError):
@@ -41,16 +42,6 @@ def emit_queue(room_id: int, now: datetime, actor=None) -> None:
     append_event(room_id=room_id, type="queue.updated", data=queue_data(room_id, now), actor=actor)
 
 
-def _lock(room_id: int) -> Room:
-    return Room.objects.select_for_update(of=("self",)).select_related("current_round").get(pk=room_id)
-
-
-def _facilitator_lock(room_id: int, actor) -> Room:
-    room = _lock(room_id)
-    refusal = rules.refuse_control(actor, room)
-    if refusal:
-        raise PermissionDenied(refusal)
-    return room
 
 
 def _move(hand: Hand, to: str, now: datetime) -> None:
@@ -74,7 +65,7 @@ def _speaking(room: Room) -> Hand | None:
 @transaction.atomic
 def raise_hand(*, room: Room, user) -> Hand:
     """Join the queue; allowed only in a running round whose speakers come from the queue (or everyone)."""
-    room, now = _lock(room.pk), timezone.now()
+    room, now = lock_room(room.pk), timezone.now()
     refusal = rules.refuse_hand(user, room, rules.membership(user, room))
     if refusal:
         raise PermissionDenied(refusal)
@@ -93,7 +84,7 @@ def raise_hand(*, room: Room, user) -> Hand:
 @transaction.atomic
 def lower_hand(*, room: Room, actor, user_id: int | None = None) -> Hand:
     """Lower one's own hand, or (the facilitator) anyone's; a speaker lowered loses the floor."""
-    room, now = _lock(room.pk), timezone.now()
+    room, now = lock_room(room.pk), timezone.now()
     target = user_id or actor.pk
     if target != actor.pk:
         refusal = rules.refuse_control(actor, room)
@@ -110,16 +101,13 @@ def lower_hand(*, room: Room, actor, user_id: int | None = None) -> Hand:
 def _schedule_expiry(hand: Hand) -> None:
     from ..tasks import expire_turn
 
-    if expire_turn.app.conf.task_always_eager:
-        return  # embedded default: the in-process sweeper runs every second
-    room_id, hand_id, eta = hand.room_id, hand.pk, hand.turn_deadline_at
-    transaction.on_commit(lambda: expire_turn.apply_async(args=[room_id, hand_id], eta=eta))
+    run_at(expire_turn, hand.room_id, hand.pk, eta=hand.turn_deadline_at)
 
 
 @transaction.atomic
 def give_floor(*, room: Room, actor, user_id: int | None = None) -> Hand:
     """The facilitator gives the floor to the next waiting hand (or ``user_id``'s); the speaker before is done."""
-    room, now = _facilitator_lock(room.pk, actor), timezone.now()
+    room, now = lock_room_for_facilitator(room.pk, actor), timezone.now()
     rnd: Round | None = room.current_round
     if room.state != RoomState.LIVE or rnd is None or rnd.state != RoundState.RUNNING:
         raise QueueError(_("The floor can be given only while a round is running."), code="no_round")
@@ -145,7 +133,7 @@ def give_floor(*, room: Room, actor, user_id: int | None = None) -> Hand:
 @transaction.atomic
 def end_turn(*, room: Room, actor) -> Hand:
     """The speaker (or the facilitator) ends the current turn."""
-    room, now = _lock(room.pk), timezone.now()
+    room, now = lock_room(room.pk), timezone.now()
     hand = _speaking(room)
     if hand is None:
         raise QueueError(_("Nobody has the floor."), code="no_turn")
@@ -170,7 +158,7 @@ def drop_hand(room: Room, user_id: int, now: datetime, actor) -> bool:
 def expire_turn(*, room_id: int, hand_id: int, now: datetime | None = None) -> bool:
     """The turn's time is up: the hand is done. Idempotent; does nothing before the deadline or once ended."""
     now = now or timezone.now()
-    room = _lock(room_id)
+    room = lock_room(room_id)
     hand = Hand.objects.select_for_update().filter(pk=hand_id, room=room).first()
     if hand is None or hand.state != HandState.SPEAKING or hand.turn_deadline_at > now:
         return False
