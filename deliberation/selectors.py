@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import Room
+from .models import ChatMessage, Room
 from .states import Access, RoomState
 
 
@@ -39,3 +39,10 @@ def floor_stats(room: Room) -> list[dict]:
              "chat_share": round(100 * messages.get(m.user_id, 0) / total, 1) if total else 0.0}
             for m in members]
     return sorted(rows, key=lambda r: (r["turns"], r["messages"], r["name"]))
+
+
+def recent_chat(*, room: Room, up_to_seq: int, limit: int) -> list[ChatMessage]:
+    """The last ``limit`` visible chat messages at or below ``up_to_seq``, oldest first (for the page)."""
+    newest = (ChatMessage.objects.filter(room=room, hidden_at__isnull=True, seq__lte=up_to_seq)
+              .select_related("author").order_by("-seq")[:limit])
+    return list(newest)[::-1]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from . import rules, selectors, services
 from .forms import AgendaFormSet, RoomForm
-from .models import ChatMessage, Room
+from .models import Room
 from .states import RoomState, RoundState
 
 CHAT_HISTORY = 50
@@ -74,8 +74,7 @@ def room_create(request):
 def room_detail(request, pk: int):
     room = _room_for(request, pk)
     last_seq = room.last_seq  # read before the chat, so every message shown is at or below it
-    chat = list(ChatMessage.objects.filter(room=room, hidden_at__isnull=True, seq__lte=last_seq)
-                .select_related("author").order_by("-seq")[:CHAT_HISTORY])[::-1]
+    chat = selectors.recent_chat(room=room, up_to_seq=last_seq, limit=CHAT_HISTORY)
     current = room.current_round
     if current is not None and current.state not in (RoundState.RUNNING, RoundState.PAUSED):
         current = None
