@@ -317,3 +317,21 @@ def test_second_resume_does_not_repeat_delivered_events():
         return await ws.receive_nothing(timeout=0.3)
 
     assert async_to_sync(scenario)() is True
+
+
+def test_error_frames_are_in_korean_for_a_browser_that_asks_for_no_language():
+    room = RoomFactory(stage="live")
+    cookie = session_cookie(UserFactory())
+
+    async def scenario():
+        ws = WebsocketCommunicator(application, f"/ws/rooms/{room.pk}/", headers=[
+            (b"origin", b"http://testserver"), (b"cookie", cookie)])
+        await enter(ws)
+        await ws.send_json_to({"type": "clock.pause", "data": {}})
+        error = await until(ws, "error")
+        await ws.disconnect()
+        return error
+
+    error = async_to_sync(scenario)()
+    assert error["code"] == "forbidden"
+    assert error["message"] == "토론방의 퍼실리테이터만 할 수 있습니다."  # "Only the room's facilitator can do this."
