@@ -101,6 +101,12 @@ class RoomMember(models.Model):
                                    related_name="+")
     removed_reason = models.CharField(max_length=300, blank=True)
     joined_at = models.DateTimeField(default=timezone.now)
+    # Presence (services.presence): open WebSocket connections of this person in this room, and when
+    # one of them last showed life. Present = connections > 0 and seen recently (a crashed server's
+    # connections go stale instead of staying "present" for ever).
+    connections = models.PositiveIntegerField(default=0)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    presence_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_membership_per_room")]
@@ -131,12 +137,16 @@ class Hand(models.Model):
 
 
 class RoomEvent(models.Model):
-    """The room's log: every broadcast is stored here first, numbered per room; clients resume by seq."""
+    """The room's log: every broadcast is stored here first, numbered per room; clients resume by seq.
+
+    ``table`` narrows the audience: a table's chat reaches that table's members and the facilitator.
+    """
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveBigIntegerField()
     type = models.CharField(max_length=40)
     data = models.JSONField(default=dict)
+    table = models.ForeignKey("Table", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -151,6 +161,8 @@ class ChatMessage(models.Model):
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
     seq = models.PositiveBigIntegerField()
+    table = models.ForeignKey("Table", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages",
+                              help_text="null: the plenary chat")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.CharField(max_length=CHAT_MAX)
     created_at = models.DateTimeField(default=timezone.now)
@@ -264,3 +276,44 @@ class LiveAnswer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["poll", "user"], name="one_answer_per_poll")]
+
+
+# --- Tables: the room split into small groups (issue 3) --------------------------------------------
+
+TABLE_SUMMARY_MAX = 2000
+
+
+class Table(models.Model):
+    """A small group of the room (breakout), open from the split until the facilitator brings everyone back.
+
+    Who sat where stays on record (TableSeat), and so does the summary the table sent to the plenary.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="tables")
+    number = models.PositiveSmallIntegerField()
+    round = models.ForeignKey(Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="tables")
+    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    summary = models.TextField(_("summary"), max_length=TABLE_SUMMARY_MAX, blank=True)
+    summary_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    summary_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["room", "opened_at", "number"]
+        indexes = [models.Index(fields=["room"], condition=Q(closed_at__isnull=True), name="table_open")]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}/{self.number}"
+
+
+class TableSeat(models.Model):
+    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="seats")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seated_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True, help_text="moved to another table")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["table", "user"], name="one_seat_per_table")]
