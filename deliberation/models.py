@@ -34,6 +34,8 @@ class Room(models.Model):
     current_round = models.ForeignKey("Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The last sequence number handed out to an event of this room (see services.events.append_event).
     last_seq = models.PositiveBigIntegerField(default=0)
+    # When the last ``presence.updated`` left (services.presence coalesces joins and leaves).
+    presence_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
