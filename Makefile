@@ -44,7 +44,7 @@ APT_PACKAGES := python3-venv redis-server redis-tools postgresql postgresql-comm
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 	--ignore=test-artifacts --ignore=bench/results
 
-.PHONY: help install run test-deps apt-deps test bench messages clean distclean
+.PHONY: help install run test-deps apt-deps test bench bench-ws messages clean distclean
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -119,6 +119,11 @@ bench: test-deps
 	@test -f bench/run_all.py || { echo "bench/run_all.py does not exist yet" >&2; exit 1; }
 	@echo "==> bench on throwaway PostgreSQL + Redis"
 	$(SERVICES) $(VPY) bench/run_all.py $(BENCH_ARGS)
+
+# The live-room WebSocket benchmark (issue 3): options through BENCH_WS_ARGS, e.g. "--quick".
+bench-ws: test-deps
+	@echo "==> live-room WebSocket bench on throwaway PostgreSQL + Redis"
+	$(SERVICES) $(VPY) bench/ws_run.py $(BENCH_WS_ARGS)
 
 # --- translations ---------------------------------------------------------
 
