@@ -1,5 +1,8 @@
 /* The live room client: one WebSocket, events applied in seq order, the server's clock, reconnects.
-   Protocol: docs/realtime-protocol.md. Strings come from data-* attributes translated by the template. */
+   Protocol: docs/realtime-protocol.md. Strings come from data-* attributes translated by the template;
+   text from the server is only ever set with textContent.
+   Sections: helpers, tabs, clock, round and agenda, chat, queue, poll, questions, floor, people,
+   tables, frames, connection, the user's actions. */
 (function () {
   "use strict";
   var root = document.getElementById("room");
@@ -7,19 +10,88 @@
   var d = root.dataset;
   var $ = function (id) { return document.getElementById(id); };
   var lastSeq = parseInt(d.lastSeq, 10) || 0;
+  var me = { id: parseInt(d.userId, 10) || null, isFacilitator: d.isFacilitator === "1", tableId: null, muted: false };
   var clock = { deadline: d.deadline ? Date.parse(d.deadline) : null,
                 remaining: d.remaining ? parseFloat(d.remaining) : null,
                 offset: d.serverTime ? Date.parse(d.serverTime) - Date.now() : 0 };
-  var currentRoundId = d.roundId ? parseInt(d.roundId, 10) : null, ws = null, attempt = 0, retryTimer = null, stopped = false;
+  var currentRoundId = d.roundId ? parseInt(d.roundId, 10) : null, roundKind = d.roundKind || "";
+  var ws = null, attempt = 0, retryTimer = null, pingTimer = null, pongTimer = null, stopped = false, lastError = "";
   var FINAL_CLOSE = { 4401: true, 4403: true, 4404: true };
+  var PING_EVERY = 25000, PONG_WAIT = 10000;
 
+  /* --- helpers --- */
   function setText(el, text) { if (el && el.textContent !== text) el.textContent = text; }
+  function msg(key, vars) {  // a translated string with %(name)s placeholders filled in
+    var text = d["msg" + key] || "";
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return vars && name in vars ? vars[name] : all; });
+  }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+  function button(label, action, attrs, className) {
+    var b = el("button", "button small" + (className ? " " + className : ""), label);
+    b.type = "button";
+    b.dataset.action = action;
+    for (var key in attrs) if (attrs.hasOwnProperty(key)) b.dataset[key] = attrs[key];
+    b.disabled = !isOpen();
+    return b;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function status(text) { setText($("room-status"), text || ""); }
   function banner(text) {
-    var el = $("room-banner");
-    el.hidden = !text;
-    setText(el, text || "");
+    var node = $("room-banner");
+    node.hidden = !text;
+    setText(node, text || "");
   }
+  function notice(text) {
+    var node = $("my-notice");
+    node.hidden = !text;
+    setText(node, text || "");
+  }
+  function store(key, value) {  // per room, in this browser; failures (private mode) only forget
+    try {
+      if (value === undefined) return JSON.parse(localStorage.getItem("room" + d.roomId + ":" + key));
+      localStorage.setItem("room" + d.roomId + ":" + key, JSON.stringify(value));
+    } catch (err) { return null; }
+  }
+
+  /* --- tabs: one section at a time on a phone, all of them side by side on a wide screen --- */
+  var tabs = $("room-tabs");
+  function showTab(name, focus) {
+    var buttons = tabs.querySelectorAll("[data-tab]");
+    for (var i = 0; i < buttons.length; i++) {
+      var on = buttons[i].dataset.tab === name;
+      buttons[i].setAttribute("aria-selected", on ? "true" : "false");
+      buttons[i].tabIndex = on ? 0 : -1;
+      if (on) buttons[i].classList.remove("has-news");
+      if (on && focus) buttons[i].focus();
+      $("panel-" + buttons[i].dataset.tab).classList.toggle("is-active", on);
+    }
+    store("tab", name);
+  }
+  function news(name) {  // a dot on a tab that changed while another one is shown
+    var tab = tabs.querySelector('[data-tab="' + name + '"]');
+    if (tab && tab.getAttribute("aria-selected") !== "true") tab.classList.add("has-news");
+  }
+  tabs.hidden = false;
+  root.classList.add("has-tabs");
+  tabs.addEventListener("click", function (event) {
+    var tab = event.target.closest("[data-tab]");
+    if (tab) showTab(tab.dataset.tab);
+  });
+  tabs.addEventListener("keydown", function (event) {  // arrow keys move between tabs (WAI-ARIA tabs)
+    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+    var all = Array.prototype.slice.call(tabs.querySelectorAll("[data-tab]"));
+    var at = all.indexOf(document.activeElement);
+    if (at < 0) return;
+    var next = all[(at + (event.key === "ArrowRight" ? 1 : all.length - 1)) % all.length];
+    showTab(next.dataset.tab, true);
+  });
+  var savedTab = store("tab");
+  showTab(savedTab && $("panel-" + savedTab) ? savedTab : (me.isFacilitator ? "run" : "chat"));
 
   /* --- the clock: deadline - (now + offset), offset taken from each frame's server_time --- */
   function format(seconds) {
@@ -27,13 +99,23 @@
     var ss = ("0" + (s % 60)).slice(-2);
     return h ? h + ":" + ("0" + m).slice(-2) + ":" + ss : m + ":" + ss;
   }
+  function untilServer(deadline, offset) { return (deadline - (Date.now() + offset)) / 1000; }
   function secondsLeft() {
-    if (clock.deadline !== null) return (clock.deadline - (Date.now() + clock.offset)) / 1000;
+    if (clock.deadline !== null) return untilServer(clock.deadline, clock.offset);
     return clock.remaining;
   }
   function tick() {
     var left = secondsLeft();
     setText($("room-clock"), left === null ? "--:--" : format(left));
+    if (queue.turnDeadline !== null) {
+      var turn = format(untilServer(queue.turnDeadline, queue.offset));
+      setText($("turn-clock"), turn);
+      var mine = document.querySelector("#queue-list .turn-clock");
+      if (mine) setText(mine, turn);
+    }
+    if (poll.current && poll.current.state === "open") {
+      setText($("poll-closes"), msg("PollCloses", { time: format(untilServer(poll.closesAt, poll.offset)) }));
+    }
   }
   function setClock(data) {
     clock.offset = Date.parse(data.server_time) - Date.now();
@@ -47,7 +129,7 @@
     tick();
   }
 
-  /* --- the page's state --- */
+  /* --- the round, the agenda and the room's state --- */
   function setRoundState(roundId, state) {
     var li = document.querySelector('#agenda li[data-round-id="' + roundId + '"]');
     if (!li) return;
@@ -60,34 +142,450 @@
     setText(badge, d["room" + state.charAt(0).toUpperCase() + state.slice(1)] || state);
     d.state = state;
   }
+  function setRoundKind(kind) {
+    roundKind = kind || "";
+    var qa = roundKind === "qa";
+    setText($("questions-note"), qa ? "" : msg("QaOnly"));
+    var form = $("question-form");
+    if (form) form.hidden = !qa;
+  }
   function applyRound(type, data) {
     var round = data.round;
-    if (type === "round.started" || round.id !== currentRoundId) setText($("round-title"), round.title);
+    if (type === "round.started" || round.id !== currentRoundId) {
+      setText($("round-title"), round.title);
+      if (round.id !== currentRoundId) resetMoveOn();
+    }
     currentRoundId = round.id;
+    setRoundKind(round.kind);
     setRoundState(round.id, round.state);
     setClock(data);
     setText($("clock-note"), round.state === "paused" ? d.msgPaused : "");
     if (type === "round.started") setRoomState("live");
     if (round.state === "running" && $("chat-note")) $("chat-note").hidden = true;  // the chat may be open now
   }
-  function addChat(seq, data) {
-    var list = $("chat-list"), empty = list.querySelector(".chat-empty");
-    if (empty) empty.remove();
-    var li = document.createElement("li"), author = document.createElement("span"),
-        body = document.createElement("span");
+
+  /* --- chat: the plenary's and the table's; the facilitator's tools on each message --- */
+  function chatItem(seq, authorId, author, body, tableNumber) {
+    var li = el("li");
     li.dataset.seq = seq;
-    author.className = "chat-author";
-    author.textContent = data.author;
-    body.className = "chat-body";
-    body.textContent = data.body;
-    li.appendChild(author);
+    if (authorId) li.dataset.authorId = authorId;
+    if (tableNumber) li.appendChild(el("span", "badge table-badge", msg("TableN", { n: tableNumber })));
+    var name = el(me.isFacilitator && authorId && authorId !== me.id ? "button" : "span", "chat-author", author);
+    if (name.tagName === "BUTTON") {  // the author's name opens the moderation tools for them
+      name.type = "button";
+      name.dataset.action = "member.tools";
+      name.dataset.userId = authorId;
+      name.dataset.name = author;
+      name.setAttribute("aria-expanded", "false");
+    }
+    li.appendChild(name);
     li.appendChild(document.createTextNode(" "));
-    li.appendChild(body);
+    li.appendChild(el("span", "chat-body", body));
+    if (me.isFacilitator) {
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(button(msg("Hide"), "chat.hide", { seq: seq }, "link-like"));
+    }
+    return li;
+  }
+  function appendTo(list, li) {
+    var empty = list.querySelector(".chat-empty");
+    if (empty) empty.remove();
     var nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
     list.appendChild(li);
     if (nearBottom) list.scrollTop = list.scrollHeight;
   }
+  function addChat(seq, data) {
+    countMessage(data.author_id);
+    if (data.table_id) {
+      var table = tables.byId(data.table_id);
+      var mineTable = data.table_id === me.tableId;
+      var list = mineTable ? $("table-chat-list") : $("fac-table-chat-list");
+      if (!mineTable && !me.isFacilitator) return;
+      list.hidden = false;
+      if (!mineTable) $("fac-table-chat-title").hidden = false;
+      appendTo(list, chatItem(seq, data.author_id, data.author, data.body, mineTable ? null : (table && table.number)));
+      news("table");
+      return;
+    }
+    appendTo($("chat-list"), chatItem(seq, data.author_id, data.author, data.body));
+    news("chat");
+  }
+  function decorateHistory() {  // the messages the page came with get the same tools as live ones
+    if (!me.isFacilitator) return;
+    var items = document.querySelectorAll("#chat-list li[data-seq]");
+    for (var i = 0; i < items.length; i++) {
+      var li = items[i], author = li.querySelector(".chat-author"), body = li.querySelector(".chat-body");
+      li.parentNode.replaceChild(chatItem(li.dataset.seq, parseInt(li.dataset.authorId, 10), author.textContent,
+                                          body.textContent), li);
+    }
+  }
+  function sendChat(input, toTable) {
+    var body = input.value.trim(), data = { body: body };
+    if (toTable) data.table = true;
+    if (body && send("chat.send", data)) input.value = "";  // kept when not sent
+  }
 
+  /* --- the speaking queue: replaced whole by every queue.updated --- */
+  var queue = { entries: [], turnDeadline: null, offset: 0, seenTurns: {} };
+  function applyQueue(entries, serverTime) {
+    queue.entries = entries || [];
+    queue.offset = serverTime ? Date.parse(serverTime) - Date.now() : 0;
+    var list = $("queue-list"), speaker = null, myPlace = 0, waiting = 0;
+    clear(list);
+    queue.entries.forEach(function (entry) {
+      var li = el("li", "queue-" + entry.state), isMe = entry.user_id === me.id;
+      li.dataset.userId = entry.user_id;
+      if (entry.state === "speaking") {
+        speaker = entry;
+        if (!queue.seenTurns[entry.hand_id]) { queue.seenTurns[entry.hand_id] = true; countTurn(entry.user_id); }
+      } else {
+        waiting += 1;
+        if (isMe) myPlace = waiting;
+      }
+      li.appendChild(el("span", "queue-name", entry.name + (isMe ? " " + msg("You") : "")));
+      li.appendChild(el("span", "badge", entry.state === "speaking" ? msg("Speaking") : msg("WaitingHand")));
+      if (entry.state === "speaking") li.appendChild(el("span", "turn-clock", ""));
+      if (me.isFacilitator) {
+        var tools = el("span", "queue-tools");
+        if (entry.state === "waiting") tools.appendChild(button(msg("GiveFloor"), "queue.give_floor", { userId: entry.user_id }));
+        tools.appendChild(button(msg("LowerHand"), "queue.lower", { userId: entry.user_id }));
+        li.appendChild(tools);
+      }
+      list.appendChild(li);
+    });
+    if (!queue.entries.length) list.appendChild(el("li", "empty", msg("QueueEmpty")));
+    queue.turnDeadline = speaker && speaker.turn_deadline ? Date.parse(speaker.turn_deadline) : null;
+    $("speaker-line").hidden = !speaker;
+    setText($("speaker-name"), speaker ? msg("NowSpeaking", { name: speaker.name }) : "");
+    if (!speaker) setText($("turn-clock"), "");
+    var mineSpeaking = speaker && speaker.user_id === me.id, mineRaised = mineSpeaking || myPlace > 0;
+    root.classList.toggle("i-have-floor", !!mineSpeaking);
+    setText($("queue-me"), mineSpeaking ? msg("YourFloor") : (myPlace ? msg("YourPlace", { n: myPlace }) : ""));
+    if (mineRaised) delete $("my-notice").dataset.kind;  // an invitation is answered by raising a hand
+    if (mineSpeaking) notice(msg("YourFloor"));
+    else if ($("my-notice").dataset.kind !== "invited" && !me.muted) notice("");
+    if ($("raise-hand")) {
+      $("raise-hand").hidden = mineRaised;
+      $("lower-hand").hidden = !myPlace;
+      $("end-my-turn").hidden = !mineSpeaking;
+    }
+    tick();
+    news("queue");
+  }
+
+  /* --- the live poll: one open (or just closed) poll at a time --- */
+  var poll = { current: null, counts: [], total: 0, closesAt: null, offset: 0 };
+  function pollLabels(p) { return p.kind === "scale" ? ["1", "2", "3", "4", "5"] : p.options; }
+  function openPoll(data) {
+    poll.current = data.poll;
+    poll.counts = pollLabels(data.poll).map(function () { return 0; });
+    poll.total = 0;
+    poll.closesAt = Date.parse(data.closes_at);
+    poll.offset = Date.parse(data.server_time) - Date.now();
+    renderPoll();
+    news("poll");
+  }
+  function renderPoll() {
+    var area = $("poll-area"), p = poll.current;
+    clear(area);
+    if (!p) { area.appendChild(el("p", "empty", msg("NoPoll"))); return; }
+    var isOpen = p.state === "open", mine = store("poll" + p.id) || [];
+    area.appendChild(el("h3", "poll-question", p.question));
+    if (isOpen) area.appendChild(el("p", "small poll-closes", "")).id = "poll-closes";
+    else area.appendChild(el("p", "poll-closed-note", msg("PollClosed")));
+    if (isOpen && !me.isFacilitator) area.appendChild(answerForm(p, mine));
+    area.appendChild(resultBars(p));
+    if (isOpen && me.isFacilitator) {
+      var close = button(msg("PollClose"), "poll.close", { pollId: p.id }, "danger");
+      close.classList.remove("small");
+      area.appendChild(close);
+    }
+    tick();
+  }
+  function answerForm(p, mine) {
+    var form = el("form", "poll-answer"), fieldset = el("fieldset"), labels = pollLabels(p);
+    var multiple = p.kind === "multiple", max = p.max_choices || labels.length;
+    form.id = "poll-answer";
+    fieldset.appendChild(el("legend", "visually-hidden", p.question));
+    if (multiple) fieldset.appendChild(el("p", "helptext", msg("PollMax", { n: max })));
+    if (p.kind === "scale") fieldset.appendChild(el("p", "helptext", msg("ScaleLow") + " · " + msg("ScaleHigh")));
+    labels.forEach(function (label, index) {
+      var value = p.kind === "scale" ? index + 1 : index, row = el("label", "poll-choice" + (p.kind === "scale" ? " scale" : ""));
+      var input = el("input");
+      input.type = multiple ? "checkbox" : "radio";
+      input.name = "choice";
+      input.value = value;
+      input.checked = mine.indexOf(value) >= 0;
+      row.appendChild(input);
+      row.appendChild(el("span", "", label));
+      fieldset.appendChild(row);
+    });
+    form.appendChild(fieldset);
+    var submit = el("button", "button primary needs-socket", mine.length ? msg("PollChange") : msg("PollAnswer"));
+    submit.type = "submit";
+    submit.disabled = !isOpen();
+    form.appendChild(submit);
+    if (mine.length) form.appendChild(el("p", "small poll-answered", msg("PollAnswered")));
+    form.addEventListener("change", function () {  // multiple: no more than max_choices ticked
+      if (!multiple) return;
+      var boxes = form.querySelectorAll("input"), ticked = form.querySelectorAll("input:checked").length;
+      for (var i = 0; i < boxes.length; i++) boxes[i].disabled = !boxes[i].checked && ticked >= max;
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var picked = Array.prototype.map.call(form.querySelectorAll("input:checked"), function (i) {
+        return parseInt(i.value, 10);
+      });
+      if (!picked.length) return;
+      if (send("poll.answer", { poll_id: p.id, choices: picked })) {
+        store("poll" + p.id, picked);
+        renderPoll();
+        status(msg("PollAnswered"));
+      }
+    });
+    return form;
+  }
+  function resultBars(p) {
+    var box = el("div", "poll-results"), list = el("ol", "plain-list bars"), labels = pollLabels(p);
+    var top = Math.max.apply(null, poll.counts.concat([1]));
+    labels.forEach(function (label, index) {
+      var count = poll.counts[index] || 0, li = el("li", "bar-row");
+      var head = el("div", "bar-head");
+      head.appendChild(el("span", "bar-label", label));
+      head.appendChild(el("span", "bar-count", String(count)));
+      var track = el("div", "progress"), fill = el("div", "progress-fill");
+      fill.style.width = (poll.total ? Math.round(100 * count / top) : 0) + "%";
+      track.appendChild(fill);
+      li.appendChild(head);
+      li.appendChild(track);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    var total = el("p", "small poll-total", msg("PollAnswers", { n: poll.total }));
+    total.id = "poll-total";
+    total.setAttribute("aria-live", "polite");
+    box.appendChild(total);
+    return box;
+  }
+  function pollResults(data, closed) {
+    if (!poll.current || poll.current.id !== data.poll_id) return;
+    poll.counts = data.counts;
+    poll.total = data.total;
+    if (closed) poll.current.state = "closed";
+    var bars = document.querySelector("#poll-area .poll-results");
+    if (closed || !bars) renderPoll();
+    else bars.parentNode.replaceChild(resultBars(poll.current), bars);  // a half-ticked answer stays as it is
+    news("poll");
+  }
+
+  /* --- questions in a Q&A round: replaced whole by every questions.updated --- */
+  var myVotes = store("votes") || [];
+  function applyQuestions(items) {
+    var list = $("question-list");
+    clear(list);
+    (items || []).forEach(function (q) {
+      var li = el("li", "question question-" + q.state), voted = myVotes.indexOf(q.id) >= 0;
+      li.dataset.questionId = q.id;
+      var votes = el("span", "question-votes", String(q.votes));
+      votes.setAttribute("aria-label", msg("Votes", { n: q.votes }));
+      li.appendChild(votes);
+      var text = el("div", "question-text");
+      text.appendChild(el("p", "question-body", q.body));
+      var meta = el("p", "small meta", q.author);
+      if (q.state !== "open") meta.appendChild(el("span", "badge", msg("Q" + q.state.charAt(0).toUpperCase() + q.state.slice(1))));
+      text.appendChild(meta);
+      var tools = el("div", "question-tools");
+      if (!me.isFacilitator && q.author_id !== me.id && q.state === "open") {
+        var vote = button(voted ? msg("Unvote") : msg("Upvote"), voted ? "question.unvote" : "question.vote", { questionId: q.id });
+        vote.setAttribute("aria-pressed", voted ? "true" : "false");
+        tools.appendChild(vote);
+      }
+      if (me.isFacilitator) {
+        if (q.state === "open") tools.appendChild(button(msg("MarkAnswering"), "question.mark", { questionId: q.id, state: "answering" }));
+        if (q.state !== "answered") tools.appendChild(button(msg("MarkAnswered"), "question.mark", { questionId: q.id, state: "answered" }));
+        tools.appendChild(button(msg("Hide"), "question.mark", { questionId: q.id, state: "hidden" }, "danger"));
+      }
+      text.appendChild(tools);
+      li.appendChild(text);
+      list.appendChild(li);
+    });
+    if (!list.firstChild) list.appendChild(el("li", "empty", msg("NoQuestions")));
+  }
+  function setVoted(questionId, on) {
+    var at = myVotes.indexOf(questionId);
+    if (on && at < 0) myVotes.push(questionId);
+    if (!on && at >= 0) myVotes.splice(at, 1);
+    store("votes", myVotes);
+  }
+
+  /* --- a fair floor: live turns and chat share on the page-load figures; the move-on vote --- */
+  function statRow(userId) { return document.querySelector('#floor-stats tr[data-user-id="' + userId + '"]'); }
+  function countTurn(userId) {
+    var row = statRow(userId);
+    if (!row) return;
+    row.dataset.turns = (parseInt(row.dataset.turns, 10) || 0) + 1;
+    setText(row.querySelector(".stat-turns"), row.dataset.turns);
+  }
+  function countMessage(userId) {
+    var row = statRow(userId);
+    if (!row) return;
+    row.dataset.messages = (parseInt(row.dataset.messages, 10) || 0) + 1;
+    var rows = document.querySelectorAll("#floor-stats tbody tr"), total = 0, i;
+    for (i = 0; i < rows.length; i++) total += parseInt(rows[i].dataset.messages, 10) || 0;
+    for (i = 0; i < rows.length; i++) {
+      var share = total ? Math.round(1000 * (parseInt(rows[i].dataset.messages, 10) || 0) / total) / 10 : 0;
+      setText(rows[i].querySelector(".stat-share"), share + "%");
+    }
+  }
+  function resetMoveOn() {
+    setText($("move-on-count"), me.isFacilitator ? "–" : "");
+    if ($("move-on")) $("move-on").removeAttribute("aria-pressed");
+  }
+
+  /* --- people: who is present, at which table; the facilitator's tools for each --- */
+  var people = {}, muted = {}, presentCount = null;
+  function applyPresence(members, count, replace) {
+    if (replace) people = {};
+    (members || []).forEach(function (m) {
+      if (m.present === false) delete people[m.user_id];
+      else people[m.user_id] = m;
+      if (m.user_id === me.id && m.table_id !== undefined && m.present !== false) me.tableId = m.table_id;
+    });
+    presentCount = typeof count === "number" ? count : Object.keys(people).length;
+    renderPeople();
+  }
+  function renderPeople() {
+    setText($("presence-count"), presentCount === null ? "" : msg("Present", { n: presentCount }));
+    var list = $("presence-list");
+    clear(list);
+    Object.keys(people).map(function (k) { return people[k]; })
+      .sort(function (a, b) { return (a.table_id || 0) - (b.table_id || 0) || a.name.localeCompare(b.name); })
+      .forEach(function (m) {
+        var li = el("li", "person"), table = m.table_id ? tables.byId(m.table_id) : null;
+        li.dataset.userId = m.user_id;
+        li.appendChild(el("span", "person-name", m.name + (m.user_id === me.id ? " " + msg("You") : "")));
+        if (m.role === "observer") li.appendChild(el("span", "badge", msg("Observer")));
+        if (muted[m.user_id]) li.appendChild(el("span", "badge state-hidden", msg("Muted")));
+        if (table) li.appendChild(el("span", "badge table-badge", msg("TableN", { n: table.number })));
+        if (me.isFacilitator && m.user_id !== me.id) li.appendChild(memberTools(m.user_id, m.name));
+        list.appendChild(li);
+      });
+  }
+  function memberTools(userId, name) {
+    var tools = el("span", "member-tools"), attrs = { userId: userId, name: name };
+    tools.appendChild(button(msg("Invite"), "floor.invite", attrs));
+    tools.appendChild(button(muted[userId] ? msg("Unmute") : msg("Mute"), muted[userId] ? "member.unmute" : "member.mute", attrs));
+    tools.appendChild(button(msg("Remove"), "member.remove", attrs, "danger"));
+    return tools;
+  }
+  function setMuted(data, on) {
+    if (on) muted[data.user_id] = true; else delete muted[data.user_id];
+    renderPeople();
+    if (data.user_id !== me.id) return;
+    me.muted = on;
+    notice(on ? msg("MutedYou") : msg("UnmutedYou"));
+    enableControls(isOpen());
+  }
+
+  /* --- tables: the facilitator splits the room; each person sees their own table --- */
+  var tables = { open: [], byId: function (id) {
+    for (var i = 0; i < tables.open.length; i++) if (tables.open[i].id === id) return tables.open[i];
+    return null;
+  } };
+  function findMyTable() {
+    for (var i = 0; i < tables.open.length; i++) {
+      var members = tables.open[i].members;
+      for (var j = 0; j < members.length; j++) if (members[j].user_id === me.id) return tables.open[i];
+    }
+    return null;
+  }
+  function mayWriteSummary(table) {
+    if (me.isFacilitator) return true;
+    return table.facilitator_id ? table.facilitator_id === me.id : findMyTable() === table;
+  }
+  function applyTables(list) {
+    tables.open = list || [];
+    var mine = findMyTable(), wasAt = me.tableId;
+    me.tableId = mine ? mine.id : null;
+    if (me.tableId !== wasAt) clear($("table-chat-list"));
+    setText($("table-me"), mine ? msg("YourTable", { n: mine.number }) : msg("NoTable"));
+    $("my-table").hidden = !mine;
+    var members = $("table-members");
+    clear(members);
+    if (mine) mine.members.forEach(function (m) {
+      var li = el("li", "", m.name + (m.user_id === me.id ? " " + msg("You") : ""));
+      if (m.user_id === mine.facilitator_id) li.appendChild(el("span", "badge", msg("TableLead")));
+      members.appendChild(li);
+    });
+    var box = $("table-summary-box"), editor = $("table-summary-body");
+    box.hidden = !(mine && mayWriteSummary(mine));
+    if (mine && document.activeElement !== editor) editor.value = mine.summary || "";
+    renderAllTables();
+    renderSummaries(tables.open, false);
+    renderPeople();
+    news("table");
+  }
+  function renderAllTables() {
+    var box = $("all-tables-box"), list = $("all-tables");
+    box.hidden = !me.isFacilitator || !tables.open.length;
+    clear(list);
+    if (!me.isFacilitator) return;
+    tables.open.forEach(function (table) {
+      var li = el("li", "table-card");
+      li.appendChild(el("h4", "", msg("TableN", { n: table.number })));
+      var members = el("ul", "plain-list");
+      table.members.forEach(function (m) {
+        var row = el("li", "table-member", m.name);
+        if (m.user_id === table.facilitator_id) row.appendChild(el("span", "badge", msg("TableLead")));
+        else row.appendChild(button(msg("MakeLead"), "tables.set_facilitator", { tableId: table.id, userId: m.user_id }));
+        var move = el("select", "table-move");
+        move.setAttribute("aria-label", msg("MoveTo") + " " + m.name);
+        move.dataset.userId = m.user_id;
+        tables.open.forEach(function (other) {
+          var option = el("option", "", msg("TableN", { n: other.number }));
+          option.value = other.id;
+          option.selected = other.id === table.id;
+          move.appendChild(option);
+        });
+        row.appendChild(move);
+        members.appendChild(row);
+      });
+      li.appendChild(members);
+      var summary = el("textarea", "table-summary-edit");
+      summary.maxLength = 2000;
+      summary.rows = 2;
+      summary.value = table.summary || "";
+      summary.setAttribute("aria-label", msg("TableN", { n: table.number }));
+      li.appendChild(summary);
+      li.appendChild(button(msg("SummarySave"), "tables.summary", { tableId: table.id }));
+      list.appendChild(li);
+    });
+  }
+  function renderSummaries(list, closed) {
+    var box = $("summaries-box"), ol = $("summaries"), any = false;
+    clear(ol);
+    (list || []).forEach(function (table) {
+      if (!table.summary && !closed) return;
+      any = true;
+      var li = el("li", "summary");
+      li.appendChild(el("h4", "", msg("TableN", { n: table.number })));
+      li.appendChild(el("p", "summary-body" + (table.summary ? "" : " empty"), table.summary || msg("NoSummary")));
+      ol.appendChild(li);
+    });
+    box.hidden = !any;
+  }
+  function tableSummary(data) {
+    var table = tables.byId(data.table_id);
+    if (table) table.summary = data.body;
+    var editor = $("table-summary-body");
+    if (data.table_id === me.tableId && document.activeElement !== editor) editor.value = data.body;
+    if (data.author_id === me.id) status(msg("SummarySaved"));
+    renderSummaries(tables.open, false);
+    renderAllTables();
+    news("table");
+  }
+
+  /* --- frames --- */
   var handlers = {
     "round.started": applyRound, "round.paused": applyRound, "round.resumed": applyRound,
     "round.adjusted": applyRound,
@@ -101,48 +599,124 @@
       stopClock(false);
       setText($("round-title"), d.msgWaiting);
       setText($("clock-note"), "");
+      setRoundKind("");
+      resetMoveOn();
     },
     "room.ended": function () {
       setRoomState("ended");
       stopClock(false);
       setText($("round-title"), d.msgEnded);
       setText($("clock-note"), "");
+      stopped = true;
       enableControls(false);
     },
     "chat.message": function (type, data, seq) { addChat(seq, data); },
     "chat.hidden": function (type, data) {
-      var li = document.querySelector('#chat-list li[data-seq="' + data.seq + '"]');
+      var li = document.querySelector('.chat-list li[data-seq="' + data.seq + '"]');
       if (li) li.remove();
     },
-    // The snapshot lists nobody present, so a count built from these events alone would mislead.
+    "queue.updated": function (type, data) { applyQueue(data.queue, data.server_time); },
+    "member.muted": function (type, data) { setMuted(data, true); },
+    "member.unmuted": function (type, data) { setMuted(data, false); },
+    "member.removed": function (type, data) {
+      delete people[data.user_id];
+      renderPeople();
+    },
+    "questions.updated": function (type, data) {
+      if (data.round_id === currentRoundId || currentRoundId === null) applyQuestions(data.questions);
+      news("questions");
+    },
+    "floor.invited": function (type, data) {
+      if (data.user_id === me.id) {
+        $("my-notice").dataset.kind = "invited";
+        notice(msg("Invited"));
+      } else if (me.isFacilitator) {
+        status(msg("InviteSent", { name: data.name }));
+      }
+    },
+    "move_on.updated": function (type, data) {
+      if (data.round_id !== currentRoundId && currentRoundId !== null) return;
+      setText($("move-on-count"), msg("MoveOnCount", { votes: data.votes, needed: data.needed }));
+    },
+    "poll.opened": function (type, data) { openPoll(data); },
+    "poll.results": function (type, data) { pollResults(data, false); },
+    "poll.closed": function (type, data) { pollResults(data, true); },
+    "presence.updated": function (type, data) { applyPresence(data.members, data.count, false); },
+    "tables.opened": function (type, data) { applyTables(data.tables); },
+    "tables.updated": function (type, data) { applyTables(data.tables); },
+    "table.summary": function (type, data) { tableSummary(data); },
+    "tables.closed": function (type, data) {
+      applyTables([]);
+      renderSummaries(data.tables, true);
+      status(msg("TablesClosed"));
+    },
+    // Before presence.updated the server sent these; the snapshot lists nobody, so they are not counted.
     "presence.joined": function () {}, "presence.left": function () {}
   };
+
+  function applyHello(data) {
+    if (data.you) {
+      me.id = data.you.user_id;
+      me.isFacilitator = !!data.you.is_facilitator || me.isFacilitator;
+    }
+    if (data.room) setRoomState(data.room.state);
+    (data.agenda || []).forEach(function (r) { setRoundState(r.id, r.state); });
+    if (data.current) applyRound("hello", data.current);
+    else setRoundKind("");
+    applyQueue(data.queue, data.server_time);
+    applyQuestions(data.questions);
+    if (data.tables) applyTables(data.tables);
+    if (data.presence) applyPresence(data.presence, data.presence_count, true);
+  }
 
   function onFrame(frame) {
     if (frame.type === "hello") {
       attempt = 0;
+      lastError = "";
       banner("");
       status(d.msgConnected);
+      applyHello(frame.data || {});
       send("resume", { last_seq: lastSeq });
       enableControls(d.state !== "ended");
       return;
     }
-    if (frame.type === "error") { status(frame.message); return; }
-    if (typeof frame.seq !== "number" || frame.seq <= lastSeq) return;  // pong, or already applied
+    if (frame.type === "pong") {
+      clearTimeout(pongTimer);
+      var theirs = frame.data && frame.data.last_seq;
+      if (typeof theirs === "number" && theirs > lastSeq) send("resume", { last_seq: lastSeq });
+      return;
+    }
+    if (frame.type === "error") { lastError = frame.message; status(frame.message); onRefusal(frame.code); return; }
+    if (typeof frame.seq !== "number" || frame.seq <= lastSeq) return;  // already applied
     lastSeq = frame.seq;
     var handler = handlers[frame.type];
     if (handler) handler(frame.type, frame.data || {}, frame.seq);  // unknown types are ignored
   }
+  function onRefusal(code) {  // the local record of votes follows what the server says
+    if (!pendingVote) return;
+    if (code === "already_voted") setVoted(pendingVote, true);
+    if (code === "no_vote") setVoted(pendingVote, false);
+    pendingVote = null;
+  }
 
-  /* --- the connection --- */
+  /* --- the connection: backoff with jitter, a ping every 25 s, offline shown --- */
+  function isOpen() { return !!ws && ws.readyState === WebSocket.OPEN && d.state !== "ended"; }
   function send(type, data) {
     if (!ws || ws.readyState !== WebSocket.OPEN) { status(d.msgReconnecting); return false; }
     ws.send(JSON.stringify({ type: type, data: data || {} }));
     return true;
   }
   function enableControls(on) {
-    var buttons = root.querySelectorAll("[data-frame], #chat-form button");
-    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = !on;
+    var buttons = root.querySelectorAll("[data-frame], [data-action], .needs-socket, #chat-form button");
+    for (var i = 0; i < buttons.length; i++) {
+      var needsVoice = buttons[i].dataset.action === "queue.raise" || buttons[i].closest("#chat-form, #table-chat-form");
+      buttons[i].disabled = !on || (me.muted && !!needsVoice);
+    }
+  }
+  function ping() {
+    if (!send("ping", {})) return;
+    clearTimeout(pongTimer);
+    pongTimer = setTimeout(function () { if (ws) ws.close(); }, PONG_WAIT);  // a silent connection is a dead one
   }
   function connect() {
     clearTimeout(retryTimer);
@@ -153,10 +727,13 @@
     ws.onmessage = function (event) {
       try { onFrame(JSON.parse(event.data)); } catch (err) { /* a bad frame must not stop the room */ }
     };
+    ws.onopen = function () { clearInterval(pingTimer); pingTimer = setInterval(ping, PING_EVERY); };
     ws.onclose = function (event) {
-      enableControls(false);
+      clearInterval(pingTimer);
+      clearTimeout(pongTimer);
       ws = null;
-      if (FINAL_CLOSE[event.code]) { stopped = true; banner(d.msgClosed); return; }
+      enableControls(false);
+      if (FINAL_CLOSE[event.code]) { stopped = true; banner(lastError || d.msgClosed); return; }
       scheduleReconnect();
     };
   }
@@ -171,22 +748,121 @@
   window.addEventListener("offline", function () { banner(d.msgOffline); if (ws) ws.close(); });
   window.addEventListener("online", function () { attempt = 0; if (!ws) connect(); });
 
-  /* --- the user's actions --- */
+  /* --- the user's actions: buttons carry data-frame (clock) or data-action (everything else) --- */
+  var pendingVote = null;
+  var actions = {
+    "queue.raise": function () { send("queue.raise"); },
+    "queue.lower": function (b) { send("queue.lower", b.dataset.userId ? { user_id: +b.dataset.userId } : {}); },
+    "queue.give_floor": function (b) { send("queue.give_floor", b.dataset.userId ? { user_id: +b.dataset.userId } : {}); },
+    "queue.end_turn": function () { send("queue.end_turn"); },
+    "move_on.vote": function (b) {
+      if (send("move_on.vote")) { b.setAttribute("aria-pressed", "true"); status(msg("MoveOnSent")); }
+    },
+    "floor.invite": function (b) { send("floor.invite", { user_id: +b.dataset.userId }); },
+    "member.tools": function (b) {  // the chat author's name: show or hide their moderation tools
+      var open = b.parentNode.querySelector(".member-tools");
+      b.setAttribute("aria-expanded", open ? "false" : "true");
+      if (open) open.remove();
+      else b.parentNode.appendChild(memberTools(+b.dataset.userId, b.dataset.name));
+    },
+    "member.mute": function (b) { send("member.mute", { user_id: +b.dataset.userId }); },
+    "member.unmute": function (b) { send("member.unmute", { user_id: +b.dataset.userId }); },
+    "member.remove": function (b) {
+      var reason = window.prompt(msg("ReasonRemove", { name: b.dataset.name }));
+      if (reason && reason.trim()) send("member.remove", { user_id: +b.dataset.userId, reason: reason.trim() });
+    },
+    "chat.hide": function (b) {
+      var reason = window.prompt(msg("ReasonHide"));
+      if (reason && reason.trim()) send("chat.hide", { seq: +b.dataset.seq, reason: reason.trim() });
+    },
+    "question.vote": function (b) {
+      pendingVote = +b.dataset.questionId;
+      if (send("question.vote", { question_id: pendingVote })) setVoted(pendingVote, true);
+    },
+    "question.unvote": function (b) {
+      pendingVote = +b.dataset.questionId;
+      if (send("question.unvote", { question_id: pendingVote })) setVoted(pendingVote, false);
+    },
+    "question.mark": function (b) {
+      var data = { question_id: +b.dataset.questionId, state: b.dataset.state };
+      if (data.state === "hidden") {
+        var reason = window.prompt(msg("ReasonQuestion"));
+        if (!reason || !reason.trim()) return;
+        data.reason = reason.trim();
+      }
+      send("question.mark", data);
+    },
+    "poll.close": function (b) { send("poll.close", { poll_id: +b.dataset.pollId }); },
+    "tables.bring_back": function () { send("tables.bring_back"); },
+    "tables.set_facilitator": function (b) {
+      send("tables.set_facilitator", { table_id: +b.dataset.tableId, user_id: +b.dataset.userId });
+    },
+    "tables.summary": function (b) {  // the facilitator's editor in the list of all tables
+      var body = b.parentNode.querySelector(".table-summary-edit").value.trim();
+      send("tables.summary", { table_id: +b.dataset.tableId, body: body });
+    }
+  };
   root.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-frame]");
-    if (!button) return;
-    var type = button.dataset.frame, data = {};
-    if (type === "clock.adjust") data.seconds = parseInt(button.dataset.seconds, 10);
+    var b = event.target.closest("[data-frame], [data-action]");
+    if (!b || b.disabled) return;
+    if (b.dataset.action) { actions[b.dataset.action](b); return; }
+    var type = b.dataset.frame, data = {};
+    if (type === "clock.adjust") data.seconds = parseInt(b.dataset.seconds, 10);
     if (type === "room.end" && !window.confirm(d.msgConfirmEnd)) return;
     send(type, data);
   });
-  var form = $("chat-form");
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    var input = $("chat-body"), body = input.value.trim();
-    if (body && send("chat.send", { body: body })) input.value = "";  // kept when not sent
+  root.addEventListener("change", function (event) {
+    var select = event.target.closest(".table-move");
+    if (select) send("tables.move", { user_id: +select.dataset.userId, table_id: +select.value });
   });
+  function onSubmit(id, work) {
+    var form = $(id);
+    if (form) form.addEventListener("submit", function (event) { event.preventDefault(); work(form); });
+  }
+  function enterSends(id, formId) {  // Enter sends, Shift+Enter makes a new line
+    var input = $(id);
+    if (input) input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {  // not while composing Hangul
+        event.preventDefault();
+        $(formId).requestSubmit ? $(formId).requestSubmit() : $(formId).dispatchEvent(new Event("submit"));
+      }
+    });
+  }
+  onSubmit("chat-form", function () { sendChat($("chat-body"), false); });
+  onSubmit("table-chat-form", function () { sendChat($("table-chat-body"), true); });
+  enterSends("chat-body", "chat-form");
+  enterSends("table-chat-body", "table-chat-form");
+  onSubmit("question-form", function () {
+    var input = $("question-body"), body = input.value.trim();
+    if (body && send("question.ask", { body: body })) input.value = "";
+  });
+  onSubmit("table-summary-form", function () {
+    if (me.tableId) send("tables.summary", { table_id: me.tableId, body: $("table-summary-body").value.trim() });
+  });
+  onSubmit("split-form", function () {
+    send("tables.split", { size: parseInt($("split-size").value, 10), method: $("split-method").value });
+  });
+  onSubmit("poll-form", function (form) {
+    var kind = $("poll-kind").value, data = { question: $("poll-question").value.trim(), kind: kind,
+                                              duration_seconds: parseInt($("poll-duration").value, 10) || 60 };
+    if (kind !== "scale") {
+      data.options = $("poll-options").value.split("\n").map(function (s) { return s.trim(); })
+        .filter(function (s) { return s; });
+    }
+    if (kind === "multiple" && $("poll-max").value) data.max_choices = parseInt($("poll-max").value, 10);
+    if (data.question && send("poll.open", data)) { form.reset(); $("poll-new").open = false; showPollFields(); }
+  });
+  function showPollFields() {
+    if (!$("poll-kind")) return;
+    var kind = $("poll-kind").value;
+    $("poll-options-field").hidden = kind === "scale";
+    $("poll-max-field").hidden = kind !== "multiple";
+  }
+  if ($("poll-kind")) $("poll-kind").addEventListener("change", showPollFields);
 
+  decorateHistory();
+  setRoundKind(roundKind);
+  enableControls(false);
   setInterval(tick, 250);
   tick();
   connect();
