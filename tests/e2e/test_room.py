@@ -1,4 +1,5 @@
-"""A live room in two phone browsers over a real daphne: the clock, the chat and +1 minute reach both.
+"""A live room in phone browsers over a real daphne: the clock, the chat, a queue turn, a live poll,
+questions, the move-on vote and a table split, each step checked on the other person's screen.
 
 The e2e conftest's live server speaks WSGI only, so this test starts daphne (HTTP and WebSockets) on
 the test database; that needs PostgreSQL (another process must see the data) and Redis (the channel
@@ -122,3 +123,118 @@ def test_citizen_follows_the_facilitators_clock_and_chat_live(signed_in_page):
     jump = _seconds(citizen_page) - before
     assert 55 <= jump <= 61, jump
     screenshot(citizen_page, "room-citizen-phone")
+
+
+def _open_room(facilitator_page, room) -> None:
+    """Open the room from the facilitator's page (the factory's stage="open" would broadcast from inside
+    Playwright's event loop)."""
+    facilitator_page.goto(f"/rooms/{room.pk}/")
+    with facilitator_page.expect_navigation():
+        facilitator_page.locator(f"form[action='/rooms/{room.pk}/open/'] button").click()
+
+
+def _tab(page, name: str) -> None:
+    page.locator(f"#tab-{name}").click()
+    expect(page.locator(f"#panel-{name}")).to_be_visible()
+
+
+def test_a_queue_turn_a_live_poll_and_questions_reach_the_other_phone(signed_in_page):
+    room = RoomFactory(title="그늘 있는 거리", rounds=[
+        {"kind": "discussion", "title": "여는 토론", "duration_seconds": 600, "turn_seconds": 120},
+        {"kind": "qa", "title": "질의응답", "duration_seconds": 300},
+    ])
+    citizen = UserFactory(display_name="김시민")
+    path = f"/rooms/{room.pk}/"
+    facilitator_page = signed_in_page(room.facilitator)
+    _open_room(facilitator_page, room)
+    start = facilitator_page.locator("[data-frame='clock.start']")
+    expect(start).to_be_enabled()
+    citizen_page = signed_in_page(citizen)
+    citizen_page.goto(path)
+    expect(citizen_page.locator("#chat-form button")).to_be_enabled()
+
+    # A round: the facilitator starts it, the citizen's pinned header shows it.
+    start.click()
+    expect(citizen_page.locator("#round-title")).to_have_text("여는 토론")
+
+    # A queue turn: the citizen raises a hand, the facilitator sees it and gives the floor.
+    _tab(citizen_page, "queue")
+    citizen_page.locator("#raise-hand").click()
+    expect(citizen_page.locator("#lower-hand")).to_be_visible()
+    _tab(facilitator_page, "queue")
+    hand = facilitator_page.locator(f"#queue-list li[data-user-id='{citizen.pk}']")
+    expect(hand).to_contain_text("김시민")
+    hand.locator("[data-action='queue.give_floor']").click()
+    expect(citizen_page.locator("#my-notice")).to_be_visible()
+    expect(citizen_page.locator("#speaker-line")).to_contain_text("김시민")
+    turn = citizen_page.locator("#turn-clock")
+    expect(turn).to_have_text(re.compile(r"^(2:00|1:\d\d)$"))
+    first = _clock_seconds(turn.inner_text())
+    time.sleep(2.2)
+    assert _clock_seconds(turn.inner_text()) < first, "the turn's countdown does not move"
+    expect(citizen_page.locator("#end-my-turn")).to_be_visible()
+    expect(facilitator_page.locator("#speaker-line")).to_contain_text("김시민")
+    screenshot(citizen_page, "room-citizen-phone-floor")
+
+    # A live poll: the facilitator opens it, the citizen answers and changes the answer.
+    _tab(facilitator_page, "poll")
+    facilitator_page.locator("#poll-new summary").click()
+    facilitator_page.fill("#poll-question", "다음 벤치는 어디에?")
+    facilitator_page.fill("#poll-options", "공원\n도서관\n시장")
+    facilitator_page.fill("#poll-duration", "120")
+    facilitator_page.locator("#poll-form [type=submit]").click()
+    expect(citizen_page.locator("#tab-poll")).to_have_class(re.compile("has-news"))
+    _tab(citizen_page, "poll")
+    expect(citizen_page.locator("#poll-area .poll-question")).to_have_text("다음 벤치는 어디에?")
+    expect(citizen_page.locator("#poll-closes")).to_contain_text(re.compile(r"[12]:\d\d"))
+    citizen_page.locator("#poll-answer .poll-choice").nth(1).click()
+    citizen_page.locator("#poll-answer [type=submit]").click()
+    counts = facilitator_page.locator("#poll-area .bar-count")
+    expect(counts).to_have_text(["0", "1", "0"])
+    expect(facilitator_page.locator("#poll-total")).to_contain_text("1")
+    time.sleep(1.1)  # results go out at most once a second; a later batch needs a Celery worker, not run here
+    citizen_page.locator("#poll-answer .poll-choice").nth(2).click()
+    citizen_page.locator("#poll-answer [type=submit]").click()
+    expect(counts).to_have_text(["0", "0", "1"])
+    expect(citizen_page.locator("#poll-area .bar-count")).to_have_text(["0", "0", "1"])
+    screenshot(facilitator_page, "room-facilitator-phone-poll")
+    facilitator_page.locator("#poll-area [data-action='poll.close']").click()
+    expect(citizen_page.locator("#poll-area .poll-closed-note")).to_be_visible()
+    expect(citizen_page.locator("#poll-answer")).to_have_count(0)
+
+    # The facilitator ends the turn; the citizen may raise a hand again.
+    _tab(facilitator_page, "queue")
+    facilitator_page.locator("#panel-queue [data-action='queue.end_turn']").click()
+    expect(citizen_page.locator("#speaker-line")).to_be_hidden()
+    _tab(citizen_page, "queue")
+    expect(citizen_page.locator("#raise-hand")).to_be_visible()
+
+    # The fair floor: an invitation reaches the citizen; a proposal to move on reaches the facilitator.
+    _tab(facilitator_page, "people")
+    person = facilitator_page.locator(f"#presence-list li[data-user-id='{citizen.pk}']")
+    if person.count():  # the presence list needs the server's presence frames
+        person.locator("[data-action='floor.invite']").click()
+        expect(citizen_page.locator("#my-notice")).to_be_visible()
+    citizen_page.locator("#move-on").click()
+    expect(facilitator_page.locator("#move-on-count")).to_contain_text("1")
+
+    # Questions: in the Q&A round the citizen asks, the facilitator marks it answering.
+    _tab(facilitator_page, "run")
+    facilitator_page.locator("[data-frame='clock.skip']").click()
+    expect(citizen_page.locator("#round-title")).to_have_text("질의응답")
+    _tab(citizen_page, "questions")
+    citizen_page.fill("#question-body", "나무는 누가 관리하나요?")
+    citizen_page.locator("#question-form [type=submit]").click()
+    _tab(facilitator_page, "questions")
+    question = facilitator_page.locator("#question-list li.question").filter(has_text="나무는 누가 관리하나요?")
+    expect(question.locator(".question-votes")).to_have_text("0")
+    question.locator("[data-state='answering']").click()
+    expect(citizen_page.locator("#question-list li.question-answering")).to_contain_text("나무는 누가 관리하나요?")
+    screenshot(citizen_page, "room-citizen-phone-questions")
+
+
+def _clock_seconds(text: str) -> int:
+    match = re.fullmatch(r"(?:(\d+):)?(\d+):(\d\d)", text.strip())
+    assert match, f"the clock shows {text!r}"
+    hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
