@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,7 +116,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # The default pool of 100 connections fails a connect storm; see docs/architecture.md.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}]},
+            # capacity: a room's burst waits in the layer for the process that reads it (one channel
+            # per room per process with ROOM_FANOUT=local), so it is larger than the default 100.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}], "capacity": 1000},
         }
     }
 else:
@@ -194,6 +197,12 @@ CELERY_BEAT_SCHEDULE = {
 # EMBEDDED_SWEEP_SECONDS (1 s, so a round ends within a second of its deadline there too).
 EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds"]
 EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "1"))
+
+# How room events reach sockets (deliberation/fanout.py, docs/architecture.md "Fan-out"): "local", one
+# channel-layer subscription per room per process; "group", Channels' stock group of every socket.
+ROOM_FANOUT = os.environ.get("ROOM_FANOUT", "local")
+if ROOM_FANOUT not in ("local", "group"):
+    raise ImproperlyConfigured("ROOM_FANOUT must be 'local' or 'group'")
 
 # Per-user rate limits: action -> (max events, window seconds). Overridable in tests.
 RATE_LIMITS = {

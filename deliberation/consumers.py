@@ -12,7 +12,8 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import rules, services
 from .dispatch import ACTIONS, CLOSE_ERRORS
-from .events import events_after, group_name
+from .events import events_after
+from .fanout import fanout
 from .models import Room
 from .protocol import MAX_FRAME_CHARS, ProtocolError, validate
 
@@ -30,33 +31,37 @@ def scope_language(scope) -> str:
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
-    joined = synced = False  # synced: the client said where it is (resume); live events flow from then on
-    last_sent = 0  # the highest seq delivered on this connection; nothing at or below it is sent again
+    """One person's socket in one room.
+
+    Events reach it through the process's fan-out (deliberation/fanout.py), complete and in seq order.
+    Live events flow only once the client said where it is (``resume``): until then the log has them.
+    While a resume replays the log, live events wait in ``held`` and follow it, so none is sent twice
+    or out of order. Table chat is sent only to those who may read it (``readable``).
+    """
+
+    joined = synced = catching_up = False
+    last_sent = 0  # the highest seq handled on this connection; nothing at or below it is sent again
+    readable: set | None = None  # table ids whose chat this person reads; None: every table (facilitator)
 
     async def connect(self):
         self.room_id = self.scope["url_route"]["kwargs"]["room_id"]
         self.user, self.language = self.scope["user"], scope_language(self.scope)
+        self.held: list = []
         refusal = await self.in_db(self._admit)
         await self.accept()  # accept first so the browser sees the close code (a refused handshake hides it)
         if refusal:
             await self.send_error(CLOSE_ERRORS[refusal[0]], refusal[1])
             return await self.close(code=refusal[0])  # daphne drops close reasons; the error frame has it
-        self.group = group_name(self.room_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await fanout().join(self)
         self.joined = True
-        snapshot = await self.in_db(lambda: services.room_state_snapshot(
-            Room.objects.select_related("current_round").get(pk=self.room_id)))
+        snapshot = await self.in_db(self._arrive)
         await self.send_json({"type": "hello", "seq": snapshot["room"]["last_seq"], "data": snapshot})
-        await self.announce(present=True)
 
     async def disconnect(self, code):
         if self.joined:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.announce(present=False)
-
-    async def announce(self, *, present: bool):
-        await self.in_db(lambda: services.announce_presence(room=Room(pk=self.room_id), user=self.user,
-                                                            present=present))
+            self.joined = False
+            await fanout().leave(self)
+            await self.in_db(lambda: services.disconnected(room_id=self.room_id, user=self.user))
 
     def _admit(self) -> tuple[int, str] | None:
         room = Room.objects.filter(pk=self.room_id).first()
@@ -65,7 +70,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         refusal = rules.refuse_join(self.user, room, rules.membership(self.user, room))
         if refusal is None:
             services.join(room=room, user=self.user)
+            tables = services.readable_tables(room, self.user)
+            self.readable = None if tables is None else set(tables)
         return refusal
+
+    def _arrive(self) -> dict:
+        services.connected(room_id=self.room_id, user=self.user)
+        room = Room.objects.select_related("current_round").get(pk=self.room_id)
+        return services.room_state_snapshot(room, self.user)
 
     @database_sync_to_async
     def in_db(self, work):
@@ -89,7 +101,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             try:
                 kind, data = validate(content)
                 if kind == "ping":
-                    await self.send_json({"type": "pong", "data": {"server_time": timezone.now().isoformat()}})
+                    last_seq = await self.in_db(lambda: services.heartbeat(room_id=self.room_id, user=self.user))
+                    await self.send_json({"type": "pong", "data": {"server_time": timezone.now().isoformat(),
+                                                                   "last_seq": last_seq}})
                 elif kind == "resume":
                     await self.resume(data["last_seq"])
                 else:
@@ -105,33 +119,60 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_error("not_found", _("There is no such room."))
 
     async def room_event(self, message):
-        """A committed event of the room (events.broadcast): in seq order, gaps filled from the log, no repeats."""
-        event = message["event"]
-        if self.synced and event["seq"] > self.last_sent:  # before resume, resume replays it from the log
-            if event["seq"] > self.last_sent + 1:  # an earlier event is still on its way from another process
-                await self.send_missed(upto=event["seq"])
-            if event["seq"] > self.last_sent:
-                await self.send_json(event)
+        """ROOM_FANOUT=group: the broadcast came to this socket's own channel; its own feed orders it."""
+        await self.feed.push(message)
+
+    def may_read(self, table_id: int | None) -> bool:
+        return table_id is None or self.readable is None or table_id in self.readable
+
+    def learn_tables(self, event: dict) -> None:
+        """A table split or move seats this person: from now on they read that table's chat."""
+        if self.readable is not None and event["type"] in ("tables.opened", "tables.updated"):
+            for table in event["data"]["tables"]:
+                if any(m["user_id"] == self.user.pk for m in table["members"]):
+                    self.readable.add(table["id"])
+
+    async def deliver(self, event: dict, text: str, table_id: int | None):
+        """The next event of the room (from the feed, in order): send it if this person may see it."""
+        self.learn_tables(event)
+        if self.synced:
+            if self.catching_up:
+                self.held.append((event, text, table_id))
+            elif event["seq"] > self.last_sent:
                 self.last_sent = event["seq"]
+                if self.may_read(table_id):
+                    await self.send(text_data=text)
         if event["type"] == "member.removed" and event["data"]["user_id"] == self.user.pk:
             with translation.override(self.language):  # this person was removed: every tab of theirs closes
                 await self.send_error("forbidden", _("You were removed from this room."))
             await self.close(code=rules.CLOSE_FORBIDDEN)
 
-    async def resume(self, last_seq: int):  # a second resume never repeats what this connection delivered
+    async def resume(self, last_seq: int):
+        """Replay the log after ``last_seq``, then what arrived meanwhile; a second resume repeats nothing."""
         self.last_sent = max(self.last_sent, last_seq) if self.synced else last_seq
-        self.synced = True
-        await self.send_missed()
+        self.synced = self.catching_up = True
+        try:
+            await self.send_missed()
+            while self.held:
+                held, self.held = self.held, []
+                for event, text, table_id in held:
+                    if event["seq"] > self.last_sent:
+                        self.last_sent = event["seq"]
+                        if self.may_read(table_id):
+                            await self.send(text_data=text)
+        finally:
+            self.catching_up = False
 
-    async def send_missed(self, upto: int | None = None):
-        """Every logged event after last_sent (up to ``upto``), in order, in pages."""
+    async def send_missed(self):
+        """Every logged event after last_sent that this person may see, in order, in pages."""
         while True:
-            page = await self.in_db(lambda: events_after(room_id=self.room_id, seq=self.last_sent))
+            tables = None if self.readable is None else sorted(self.readable)
+            page = await self.in_db(lambda: events_after(room_id=self.room_id, seq=self.last_sent, tables=tables))
             for event in page:
-                if upto is not None and event["seq"] > upto:
-                    return
-                await self.send_json(event)
-                self.last_sent = event["seq"]
+                if event["seq"] > self.last_sent:
+                    self.learn_tables(event)
+                    await self.send_json(event)
+                    self.last_sent = event["seq"]
             if len(page) < 1000:
                 return
 

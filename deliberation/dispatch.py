@@ -7,7 +7,8 @@ the frame's cleaned data (deliberation.protocol.validate). ``ping`` and ``resume
 from . import rules, services
 
 ACTIONS = {
-    "chat.send": lambda room, user, d: services.post_message(room=room, author=user, body=d["body"]),
+    "chat.send": lambda room, user, d: services.post_message(room=room, author=user, body=d["body"],
+                                                             to_table=d.get("table", False)),
     "chat.hide": lambda room, user, d: services.hide_message(room=room, actor=user, seq=d["seq"], reason=d["reason"]),
     "clock.start": lambda room, user, d: services.start_round(room=room, actor=user, round_id=d.get("round_id")),
     "clock.pause": lambda room, user, d: services.pause_round(room=room, actor=user),
@@ -37,6 +38,15 @@ ACTIONS = {
     "poll.answer": lambda room, user, d: services.answer_poll(room=room, user=user, poll_id=d["poll_id"],
                                                               choices=d["choices"]),
     "poll.close": lambda room, user, d: services.close_poll(room=room, actor=user, poll_id=d["poll_id"]),
+    "tables.split": lambda room, user, d: services.split_into_tables(room=room, actor=user, size=d["size"],
+                                                                     method=d["method"]),
+    "tables.move": lambda room, user, d: services.move_to_table(room=room, actor=user, user_id=d["user_id"],
+                                                                table_id=d["table_id"]),
+    "tables.set_facilitator": lambda room, user, d: services.set_table_facilitator(
+        room=room, actor=user, table_id=d["table_id"], user_id=d["user_id"]),
+    "tables.summary": lambda room, user, d: services.submit_summary(room=room, user=user, table_id=d["table_id"],
+                                                                    body=d["body"]),
+    "tables.bring_back": lambda room, user, d: services.bring_back(room=room, actor=user),
 }
 
 CLOSE_ERRORS = {rules.CLOSE_UNAUTHENTICATED: "unauthenticated", rules.CLOSE_FORBIDDEN: "forbidden",

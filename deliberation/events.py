@@ -8,7 +8,7 @@ broadcast leaves only after the commit, so nobody hears of a change that rolled 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from .models import Room, RoomEvent
 
@@ -22,21 +22,39 @@ def envelope(event: RoomEvent) -> dict:
     return {"type": event.type, "seq": event.seq, "data": event.data}
 
 
-def append_event(*, room_id: int, type: str, data: dict, actor=None) -> RoomEvent:
-    """Store the event with the room's next sequence number and broadcast it once committed."""
+def append_event(*, room_id: int, type: str, data: dict, actor=None, table_id: int | None = None) -> RoomEvent:
+    """Store the event with the room's next sequence number and broadcast it once committed.
+
+    ``table_id`` narrows the audience to that table's members and the facilitator (table chat).
+    """
     with transaction.atomic():
         Room.objects.filter(pk=room_id).update(last_seq=F("last_seq") + 1)
         seq = Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).get()
-        event = RoomEvent.objects.create(room_id=room_id, seq=seq, type=type, data=data, actor=actor)
+        event = RoomEvent.objects.create(room_id=room_id, seq=seq, type=type, data=data, actor=actor,
+                                         table_id=table_id)
     transaction.on_commit(lambda: broadcast(event))
     return event
 
 
 def broadcast(event: RoomEvent) -> None:
+    """One message to the room's group; each server process orders it and hands it to its sockets (fanout)."""
     layer = get_channel_layer()
-    async_to_sync(layer.group_send)(group_name(event.room_id), {"type": "room.event", "event": envelope(event)})
+    async_to_sync(layer.group_send)(group_name(event.room_id), {"type": "room.event", "event": envelope(event),
+                                                                "table_id": event.table_id})
 
 
-def events_after(*, room_id: int, seq: int, limit: int = 1000) -> list[dict]:
-    """What a reconnecting client missed, in order, without duplicates."""
-    return [envelope(e) for e in RoomEvent.objects.filter(room_id=room_id, seq__gt=seq).order_by("seq")[:limit]]
+def events_after(*, room_id: int, seq: int, upto: int | None = None, tables=None, with_table: bool = False,
+                 limit: int = 1000) -> list[dict]:
+    """The logged events after ``seq`` (up to ``upto``), in order: what a reconnecting client missed.
+
+    ``tables``: the table ids whose chat this person may read (None: every table, for the facilitator).
+    ``with_table``: the broadcast form ``{"event", "table_id"}`` instead of bare envelopes (fanout).
+    """
+    events = RoomEvent.objects.filter(room_id=room_id, seq__gt=seq).order_by("seq")
+    if upto is not None:
+        events = events.filter(seq__lte=upto)
+    if tables is not None:
+        events = events.filter(Q(table__isnull=True) | Q(table_id__in=tables))
+    if with_table:
+        return [{"event": envelope(e), "table_id": e.table_id} for e in events[:limit]]
+    return [envelope(e) for e in events[:limit]]

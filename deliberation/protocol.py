@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
-from .models import CHAT_MAX, QUESTION_MAX
+from .models import CHAT_MAX, QUESTION_MAX, TABLE_SUMMARY_MAX
 
 MAX_FRAME_CHARS = 16_000  # far above any valid frame; larger ones are refused before parsing
 
@@ -33,7 +33,7 @@ class Field(NamedTuple):
 INBOUND: dict[str, dict[str, Field]] = {
     "ping": {},
     "resume": {"last_seq": Field(int, min=0)},
-    "chat.send": {"body": Field(str, max_length=CHAT_MAX)},
+    "chat.send": {"body": Field(str, max_length=CHAT_MAX), "table": Field(bool, required=False)},
     "chat.hide": {"seq": Field(int, min=1), "reason": Field(str, max_length=300)},
     "clock.start": {"round_id": Field(int, required=False, min=1)},
     "clock.pause": {},
@@ -63,16 +63,22 @@ INBOUND: dict[str, dict[str, Field]] = {
                   "duration_seconds": Field(int, min=10, max=3600)},
     "poll.answer": {"poll_id": Field(int, min=1), "choices": Field(list, max_length=10)},
     "poll.close": {"poll_id": Field(int, min=1)},
+    # tables (issue 3)
+    "tables.split": {"size": Field(int, min=2, max=30), "method": Field(str, max_length=20)},
+    "tables.move": {"user_id": Field(int, min=1), "table_id": Field(int, min=1)},
+    "tables.set_facilitator": {"table_id": Field(int, min=1), "user_id": Field(int, min=1)},
+    "tables.summary": {"table_id": Field(int, min=1), "body": Field(str, max_length=TABLE_SUMMARY_MAX)},
+    "tables.bring_back": {},
 }
 
 _ROUND = ("round", "deadline", "remaining_seconds", "server_time")
 OUTBOUND: dict[str, tuple[str, ...]] = {
-    "hello": ("room", "agenda", "current", "queue", "questions", "server_time"),
-    "pong": ("server_time",),
-    "chat.message": ("author_id", "author", "body"),
+    "hello": ("room", "agenda", "current", "queue", "questions", "you", "presence", "presence_count", "tables",
+              "server_time"),
+    "pong": ("server_time", "last_seq"),
+    "chat.message": ("author_id", "author", "body", "table_id"),
     "chat.hidden": ("seq",),
-    "presence.joined": ("user_id", "name"),
-    "presence.left": ("user_id", "name"),
+    "presence.updated": ("members", "more", "count", "server_time"),
     "room.opened": ("server_time",),
     "room.waiting": ("next_round_id", "server_time"),
     "room.ended": ("server_time",),
@@ -91,10 +97,16 @@ OUTBOUND: dict[str, tuple[str, ...]] = {
     "poll.opened": ("poll", "closes_at", "server_time"),
     "poll.results": ("poll_id", "counts", "total"),
     "poll.closed": ("poll_id", "counts", "total"),
+    "tables.opened": ("tables", "method", "size", "server_time"),
+    "tables.updated": ("tables",),
+    "table.summary": ("table_id", "number", "body", "author_id", "author"),
+    "tables.closed": ("tables", "server_time"),
 }
 
 
 def _type_name(kind: type) -> str:
+    if kind is bool:
+        return _("true or false")
     if kind is list:
         return _("a list")
     return _("an integer") if kind is int else _("a text")
@@ -102,6 +114,11 @@ def _type_name(kind: type) -> str:
 
 def _clean(name: str, field: Field, value):
     # bool is an int in Python; a JSON true is not a number here.
+    if field.type is bool:
+        if not isinstance(value, bool):
+            raise ProtocolError("invalid_field", _("The field “%(field)s” must be %(kind)s.")
+                                % {"field": name, "kind": _type_name(bool)})
+        return value
     if not isinstance(value, field.type) or isinstance(value, bool):
         raise ProtocolError("invalid_field", _("The field “%(field)s” must be %(kind)s.")
                             % {"field": name, "kind": _type_name(field.type)})

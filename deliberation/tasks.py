@@ -31,13 +31,21 @@ def flush_poll_results(room_id: int, poll_id: int) -> bool:
 
 
 @shared_task
+def flush_presence(room_id: int) -> bool:
+    """Queued for the end of a room's one-second presence window: sends the joins and leaves still pending."""
+    return services.flush_presence(room_id=room_id)
+
+
+@shared_task
 def sweep_rounds() -> int:
     """Beat runs it every few seconds and every worker runs it on start: catches deadlines missed by a restart.
 
-    Rounds, speaking turns and live polls (which also get their pending results sent); returns how many
-    of them it ended.
+    Rounds, speaking turns and live polls (which also get their pending results sent), and presence
+    updates still pending; returns how many rounds, turns and polls it ended.
     """
-    return services.expire_due_rounds() + services.expire_due_turns() + services.expire_due_polls()
+    ended = services.expire_due_rounds() + services.expire_due_turns() + services.expire_due_polls()
+    services.flush_due_presence()
+    return ended
 
 
 @worker_ready.connect

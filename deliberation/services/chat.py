@@ -23,16 +23,26 @@ def clean_chat_text(body: str, limit: int = CHAT_MAX) -> str:
 
 
 @transaction.atomic
-def post_message(*, room: Room, author, body: str) -> ChatMessage:
+def post_message(*, room: Room, author, body: str, to_table: bool = False) -> ChatMessage:
+    """A chat line to the plenary, or (``to_table``) to the author's table only."""
+    from .tables import seat_of
+
     room = Room.objects.select_for_update(of=("self",)).select_related("current_round").get(pk=room.pk)
     refusal = rules.refuse_chat(author, room, rules.membership(author, room))
     if refusal:
         raise PermissionDenied(refusal)
+    table_id = None
+    if to_table:
+        seat = seat_of(room.pk, author.pk)
+        if seat is None:
+            raise ValidationError(_("You are not sitting at a table."), code="no_table")
+        table_id = seat.table_id
     text = clean_chat_text(body)
     check_rate(action="chat.message", user_id=author.pk)
-    event = append_event(room_id=room.pk, type="chat.message", actor=author,
-                         data={"author_id": author.pk, "author": author.public_name, "body": text})
-    return ChatMessage.objects.create(room=room, seq=event.seq, author=author, body=text,
+    event = append_event(room_id=room.pk, type="chat.message", actor=author, table_id=table_id,
+                         data={"author_id": author.pk, "author": author.public_name, "body": text,
+                               "table_id": table_id})
+    return ChatMessage.objects.create(room=room, seq=event.seq, author=author, body=text, table_id=table_id,
                                       created_at=event.created_at)
 
 
@@ -51,5 +61,6 @@ def hide_message(*, room: Room, actor, seq: int, reason: str) -> ChatMessage:
     if message.hidden_at is None:
         message.hidden_at, message.hidden_by, message.hidden_reason = timezone.now(), actor, reason
         message.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-        append_event(room_id=room.pk, type="chat.hidden", data={"seq": seq}, actor=actor)
+        append_event(room_id=room.pk, type="chat.hidden", data={"seq": seq}, actor=actor,
+                     table_id=message.table_id)
     return message

@@ -18,6 +18,7 @@ from .. import rules
 from ..events import append_event
 from .locking import run_at
 from .polls import close_open_polls
+from .tables import close_tables
 from ..models import Room, Round
 from ..states import FINISHED_ROUND_STATES, ROOM_TRANSITIONS, ROUND_TRANSITIONS, RoomState, RoundState
 
@@ -192,6 +193,7 @@ def end_room(*, room: Room, actor) -> Room:
         rnd.ended_at, rnd.deadline_at, rnd.remaining_seconds = now, None, None
         rnd.save(update_fields=["state", "ended_at", "deadline_at", "remaining_seconds"])
     close_open_polls(room=room, now=now, actor=actor)  # final results before the room is over
+    close_tables(room, now, actor)  # the summaries too
     _move_room(room, RoomState.ENDED)
     room.current_round, room.ended_at = None, now
     room.save(update_fields=["state", "current_round", "ended_at"])

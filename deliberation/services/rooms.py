@@ -93,16 +93,20 @@ def join(*, room: Room, user, as_observer: bool = False) -> RoomMember:
     return member
 
 
-def room_state_snapshot(room: Room) -> dict:
-    """What a client needs on connect besides the events it missed: the agenda and the clock."""
+def room_state_snapshot(room: Room, user) -> dict:
+    """What a client needs on connect besides the events it missed: the agenda, the clock, who is here."""
     from django.utils import timezone
 
     from .clock import round_data
+    from .presence import presence_data
     from .questions import questions_data
     from .queue import queue_data
+    from .tables import seat_of, tables_data
 
     now = timezone.now()
     current = room.current_round
+    member = rules.membership(user, room)
+    seat = seat_of(room.pk, user.pk)
     return {
         "room": {"id": room.pk, "title": room.title, "state": room.state, "last_seq": room.last_seq,
                  "is_live": room.state == RoomState.LIVE},
@@ -111,10 +115,9 @@ def room_state_snapshot(room: Room) -> dict:
         "current": round_data(current, now) if current else None,
         "queue": queue_data(room.pk, now)["queue"],
         "questions": questions_data(current.pk, now)["questions"] if current else [],
+        "you": {"user_id": user.pk, "name": user.public_name, "role": member.role if member else None,
+                "is_facilitator": rules.is_facilitator(user, room), "table_id": seat.table_id if seat else None},
+        **presence_data(room.pk, now),
+        "tables": tables_data(room.pk),
         "server_time": now.isoformat(),
     }
-
-
-def announce_presence(*, room: Room, user, present: bool) -> None:
-    append_event(room_id=room.pk, type="presence.joined" if present else "presence.left",
-                 data={"user_id": user.pk, "name": user.public_name}, actor=user)

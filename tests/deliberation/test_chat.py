@@ -46,7 +46,8 @@ def test_a_member_posts_a_message_stored_with_the_seq_of_its_event():
 
     event = RoomEvent.objects.get(room=room, type="chat.message")
     assert (message.body, message.seq, message.author) == ("Hello, neighbours", event.seq, author)
-    assert event.data == {"author_id": author.pk, "author": author.public_name, "body": "Hello, neighbours"}
+    assert event.data == {"author_id": author.pk, "author": author.public_name, "body": "Hello, neighbours",
+                          "table_id": None}
     assert Room.objects.get(pk=room.pk).last_seq == event.seq
 
 

@@ -329,5 +329,5 @@ def test_the_hello_snapshot_carries_the_queue():
     room = RoomFactory(stage="live")
     user = _member(room)
     services.raise_hand(room=room, user=user)
-    snapshot = services.room_state_snapshot(Room.objects.get(pk=room.pk))
+    snapshot = services.room_state_snapshot(Room.objects.get(pk=room.pk), room.facilitator)
     assert [(h["user_id"], h["state"]) for h in snapshot["queue"]] == [(user.pk, "waiting")]

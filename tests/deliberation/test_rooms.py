@@ -243,7 +243,7 @@ def test_an_invited_observer_is_refused_when_the_room_does_not_admit_observers()
 def test_the_snapshot_on_connect_has_the_agenda_and_the_running_clock():
     room = RoomFactory(stage="live")
 
-    snapshot = services.room_state_snapshot(Room.objects.get(pk=room.pk))
+    snapshot = services.room_state_snapshot(Room.objects.get(pk=room.pk), room.facilitator)
 
     assert snapshot["room"]["state"] == RoomState.LIVE and snapshot["room"]["is_live"]
     assert snapshot["room"]["last_seq"] == Room.objects.get(pk=room.pk).last_seq

@@ -1,0 +1,151 @@
+"""How a room's events reach the sockets of one server process, complete and in seq order.
+
+A ``RoomFeed`` turns the broadcasts of one room (which may arrive late, twice or out of order when
+several processes write to the room) into the room's events in seq order without holes: it starts
+from the room's ``last_seq`` at subscription time, and fills any hole from the event log before
+going on. Each event is serialised once and handed to the feed's sinks (consumers), which decide
+whether their person may see it (table chat) and send the ready-made text.
+
+Two designs share this code (settings.ROOM_FANOUT, see docs/architecture.md "Fan-out"):
+
+- ``local`` (default): one feed per room per process, subscribed once to the room's group on the
+  channel layer; a broadcast costs one layer message per process, then a loop over local sockets.
+- ``group``: Channels' stock design, every consumer in the group with its own feed of one sink;
+  a broadcast costs one layer message per socket. Kept for the benchmark that chose between them.
+"""
+
+import asyncio
+import json
+import logging
+import weakref
+
+from channels.db import database_sync_to_async
+
+from .events import events_after, group_name
+from .models import Room
+
+log = logging.getLogger(__name__)
+
+
+class RoomFeed:
+    def __init__(self, room_id: int):
+        self.room_id = room_id
+        self.sinks: set = set()
+        self.base: int | None = None  # the highest seq handed on; None until subscribed
+        self.early: list[dict] = []  # broadcasts that came before ``base`` was known
+
+    async def start(self) -> None:
+        """Call once subscribed to the group: everything at or below ``base`` is in the log already."""
+        self.base = await database_sync_to_async(
+            lambda: Room.objects.filter(pk=self.room_id).values_list("last_seq", flat=True).first() or 0)()
+        early, self.early = self.early, []
+        for message in sorted(early, key=lambda m: m["event"]["seq"]):
+            await self.push(message)
+
+    async def push(self, message: dict) -> None:
+        """One broadcast (``{"event": envelope, "table_id": ...}``) from the layer."""
+        if self.base is None:
+            self.early.append(message)
+            return
+        seq = message["event"]["seq"]
+        if seq <= self.base:
+            return  # a repeat, or older than the subscription (the log has it)
+        while seq > self.base + 1:  # an earlier event is late (another process) or was lost: take it from the log
+            missed = await database_sync_to_async(
+                lambda: events_after(room_id=self.room_id, seq=self.base, upto=seq - 1, with_table=True))()
+            if not missed:
+                break  # cannot happen (seq order is commit order); never wait for it
+            for event in missed:
+                await self._hand_on(event)
+        await self._hand_on(message)
+
+    async def _hand_on(self, message: dict) -> None:
+        event = message["event"]
+        self.base = event["seq"]
+        text = json.dumps(event, ensure_ascii=False)
+        for sink in list(self.sinks):
+            try:
+                await sink.deliver(event, text, message.get("table_id"))
+            except Exception:  # one broken socket must not stop the room for the others
+                log.exception("room %s: delivery to a socket failed", self.room_id)
+
+
+class LocalFanout:
+    """``local``: one layer subscription per room in this process, shared by its consumers."""
+
+    def __init__(self):
+        self.feeds: dict[int, RoomFeed] = {}
+        self.readers: dict[int, asyncio.Task] = {}
+        self.lock = asyncio.Lock()
+
+    async def join(self, consumer) -> None:
+        async with self.lock:
+            feed = self.feeds.get(consumer.room_id)
+            if feed is None:
+                feed = self.feeds[consumer.room_id] = RoomFeed(consumer.room_id)
+                layer = consumer.channel_layer
+                channel = await layer.new_channel()
+                await layer.group_add(group_name(consumer.room_id), channel)
+                self.readers[consumer.room_id] = asyncio.create_task(self._read(layer, channel, feed))
+                await feed.start()
+            feed.sinks.add(consumer)
+
+    async def leave(self, consumer) -> None:
+        async with self.lock:
+            feed = self.feeds.get(consumer.room_id)
+            if feed is None:
+                return
+            feed.sinks.discard(consumer)
+            if not feed.sinks:
+                del self.feeds[consumer.room_id]
+                self.readers.pop(consumer.room_id).cancel()
+
+    @staticmethod
+    async def _read(layer, channel: str, feed: RoomFeed) -> None:
+        """Pass the room's broadcasts to the feed; if the layer fails, subscribe again (holes are filled)."""
+        group = group_name(feed.room_id)
+        while True:
+            try:
+                message = await layer.receive(channel)
+                if message.get("type") == "room.event":
+                    await feed.push(message)
+            except asyncio.CancelledError:
+                await layer.group_discard(group, channel)
+                raise
+            except Exception:
+                log.exception("room %s: the process's subscription failed; subscribing again", feed.room_id)
+                await asyncio.sleep(1)
+                try:
+                    channel = await layer.new_channel()
+                    await layer.group_add(group, channel)
+                except Exception:
+                    log.exception("room %s: subscribing again failed", feed.room_id)
+
+
+class GroupFanout:
+    """``group``: each consumer in the group on its own (Channels' stock design)."""
+
+    async def join(self, consumer) -> None:
+        consumer.feed = RoomFeed(consumer.room_id)
+        consumer.feed.sinks.add(consumer)
+        await consumer.channel_layer.group_add(group_name(consumer.room_id), consumer.channel_name)
+        await consumer.feed.start()
+
+    async def leave(self, consumer) -> None:
+        await consumer.channel_layer.group_discard(group_name(consumer.room_id), consumer.channel_name)
+
+
+_local: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalFanout]" = weakref.WeakKeyDictionary()
+_group = GroupFanout()
+
+
+def fanout():
+    """The design in use; ``local`` keeps one registry per event loop (a server has one; tests have many)."""
+    from django.conf import settings
+
+    if settings.ROOM_FANOUT == "group":
+        return _group
+    loop = asyncio.get_running_loop()
+    if loop not in _local:
+        _local[loop] = LocalFanout()
+    return _local[loop]

@@ -1,0 +1,136 @@
+"""Presence: who is in the room now, and at which table; coalesced so a crowd arriving costs few frames.
+
+Each WebSocket connection counts on its RoomMember row (``connections``), and shows life through
+``seen_at`` (on connect and on the client's pings). Someone is present while they have a connection
+seen in the last PRESENCE_STALE: a server that crashed cannot keep people present for ever.
+
+Joins and leaves are not broadcast one by one: 3,000 people arriving would be 3,000 events for
+3,000 sockets. Each change stamps ``presence_changed_at``; at most once per PRESENCE_INTERVAL a
+``presence.updated`` event lists the members changed since the last one, with their current state.
+The flush runs right away when the last one is older than the interval, else a task (and the sweep)
+sends it at the end of the interval. The list overlaps the previous one by PRESENCE_OVERLAP, so a
+change that committed late is not missed (a repeat is harmless: the entries are states, not deltas).
+"""
+
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from ..events import append_event
+from ..models import Room, RoomMember, TableSeat
+from .locking import lock_room, run_at
+
+PRESENCE_STALE = timedelta(seconds=90)
+PRESENCE_INTERVAL = timedelta(seconds=1)
+PRESENCE_OVERLAP = timedelta(seconds=2)
+HEARTBEAT_EVERY = timedelta(seconds=45)  # the client pings every 25 s; a write every other ping at most
+PRESENCE_LIST_MAX = 200  # hello and each update list at most this many people (and always the count)
+
+
+def present_members(room_id: int, now: datetime):
+    return RoomMember.objects.filter(room_id=room_id, connections__gt=0, seen_at__gte=now - PRESENCE_STALE,
+                                     removed_at__isnull=True)
+
+
+def _open_table_of():
+    """Annotation: the open table a member sits at now (None in the plenary)."""
+    seats = TableSeat.objects.filter(table__room_id=OuterRef("room_id"), user_id=OuterRef("user_id"),
+                                     table__closed_at__isnull=True, left_at__isnull=True)
+    return seats.values("table_id")[:1]
+
+
+def member_entry(member: RoomMember, now: datetime, table_id=None) -> dict:
+    present = (member.connections > 0 and member.seen_at is not None and member.seen_at >= now - PRESENCE_STALE
+               and member.removed_at is None)
+    return {"user_id": member.user_id, "name": member.user.public_name, "role": member.role, "present": present,
+            "table_id": table_id}
+
+
+def presence_data(room_id: int, now: datetime) -> dict:
+    """For hello: the people present (at most PRESENCE_LIST_MAX, newest first) and how many there are."""
+    from django.db.models import Subquery
+
+    present = present_members(room_id, now)
+    listed = (present.select_related("user").annotate(table_id=Subquery(_open_table_of()))
+              .order_by("-presence_changed_at", "pk")[:PRESENCE_LIST_MAX])
+    return {"presence": [{k: v for k, v in member_entry(m, now, m.table_id).items() if k != "present"}
+                         for m in listed],
+            "presence_count": present.count()}
+
+
+def connected(*, room_id: int, user) -> None:
+    """A socket of ``user`` joined the room (after services.join made the membership)."""
+    now = timezone.now()
+    RoomMember.objects.filter(room_id=room_id, user=user).update(
+        connections=F("connections") + 1, seen_at=now, presence_changed_at=now)
+    _soon(room_id, now)
+
+
+def disconnected(*, room_id: int, user) -> None:
+    now = timezone.now()
+    RoomMember.objects.filter(room_id=room_id, user=user).update(
+        connections=Greatest(F("connections") - 1, 0), presence_changed_at=now)
+    _soon(room_id, now)
+
+
+def heartbeat(*, room_id: int, user) -> int:
+    """A ping: keep this person present; returns the room's last seq (so the client can see a lost event)."""
+    now = timezone.now()
+    RoomMember.objects.filter(room_id=room_id, user=user, connections__gt=0).filter(
+        Q(seen_at__isnull=True) | Q(seen_at__lt=now - HEARTBEAT_EVERY)).update(seen_at=now)
+    return Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).first() or 0
+
+
+def _soon(room_id: int, now: datetime) -> None:
+    """Flush now if the last update is a second old; else make sure one flush is queued for the second's end."""
+    sent = Room.objects.filter(pk=room_id).values_list("presence_sent_at", flat=True).first()
+    if sent is None or now - sent >= PRESENCE_INTERVAL:
+        flush_presence(room_id=room_id, now=now)
+    elif cache.add(f"presence-flush:{room_id}", 1, timeout=2):  # one queued flush per room per window
+        from .. import tasks
+
+        with transaction.atomic():
+            run_at(tasks.flush_presence, room_id, eta=sent + PRESENCE_INTERVAL)
+
+
+def flush_presence(*, room_id: int, now: datetime | None = None) -> bool:
+    """Send ``presence.updated`` if anyone changed since the last one and it is a second old. Idempotent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        room = lock_room(room_id)
+        if room.presence_sent_at is not None and now - room.presence_sent_at < PRESENCE_INTERVAL:
+            return False
+        changed = RoomMember.objects.filter(room=room, presence_changed_at__isnull=False)
+        if room.presence_sent_at is not None:
+            changed = changed.filter(presence_changed_at__gt=room.presence_sent_at - PRESENCE_OVERLAP)
+            if not changed.filter(presence_changed_at__gt=room.presence_sent_at).exists():
+                return False
+        from django.db.models import Subquery
+
+        total = changed.count()
+        if not total:
+            return False
+        members = [member_entry(m, now, m.table_id) for m in
+                   changed.select_related("user").annotate(table_id=Subquery(_open_table_of()))
+                   .order_by("-presence_changed_at", "pk")[:PRESENCE_LIST_MAX]]
+        append_event(room_id=room.pk, type="presence.updated",
+                     data={"members": members, "more": total - len(members),
+                           "count": present_members(room.pk, now).count(), "server_time": now.isoformat()})
+        Room.objects.filter(pk=room.pk).update(presence_sent_at=now)
+    cache.delete(f"presence-flush:{room_id}")
+    return True
+
+
+def flush_due_presence(*, now: datetime | None = None) -> int:
+    """The sweep: rooms with presence changes not yet sent (a lost task, a restart); returns rooms flushed."""
+    now = now or timezone.now()
+    newer = RoomMember.objects.filter(room_id=OuterRef("pk")).filter(
+        Q(room__presence_sent_at__isnull=True) | Q(presence_changed_at__gt=F("room__presence_sent_at")),
+        presence_changed_at__isnull=False)
+    due = Room.objects.filter(Exists(newer)).filter(
+        Q(presence_sent_at__isnull=True) | Q(presence_sent_at__lte=now - PRESENCE_INTERVAL)).values_list("pk", flat=True)
+    return sum(flush_presence(room_id=pk, now=now) for pk in list(due))
