@@ -1,6 +1,6 @@
 """URLs of the room pages (namespace ``deliberation``); the WebSocket routes are in routing.py."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("rooms/new/", views.room_create, name="create"),
     path("rooms/<int:pk>/", views.room_detail, name="room"),
     path("rooms/<int:pk>/open/", views.room_open, name="open"),
+    path("rooms/<int:pk>/chat/", views.chat_post, name="chat_post"),
+    path("rooms/<int:pk>/record/", views.room_record, name="record"),
+    re_path(r"^rooms/(?P<pk>[0-9]+)/record\.(?P<fmt>md|csv|json)$", views.room_record_export, name="record_export"),
 ]

@@ -1,15 +1,18 @@
-"""Room pages: the list, creating a room with its agenda, the live room page, and opening a room."""
+"""Room pages: the list, creating a room with its agenda, the live room page, opening a room, writing in
+the chat without JavaScript, and the room's record with its downloads."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import rules, selectors, services
+from . import exports, rules, selectors, services
 from .forms import AgendaFormSet, RoomForm
 from .models import Room
 from .states import RoomState, RoundState
@@ -85,6 +88,8 @@ def room_detail(request, pk: int):
         "last_seq": last_seq, "now": now, "seconds_left": left, "clock_text": clock_text(left),
         "is_facilitator": rules.is_facilitator(request.user, room),
         "chat_refusal": _chat_refusal(request.user, room),
+        # what the no-JS chat form sent last time it was refused (chat_post), shown once
+        "chat_draft": request.session.pop(chat_draft_key(room.pk), ""),
         "round_states": RoundState.choices, "room_states": RoomState.choices,
     })
 
@@ -108,3 +113,79 @@ def room_open(request, pk: int):
     else:
         messages.success(request, _("The room is open. People can come in; start the first round when ready."))
     return redirect("deliberation:room", pk=room.pk)
+
+
+# --- Chat without JavaScript ---------------------------------------------------------------------------
+
+CHAT_DRAFT_MAX = 2000
+
+
+def chat_draft_key(pk: int) -> str:
+    """Session key of the text a refused no-JS chat post keeps, so the room page can put it back."""
+    return f"room_chat_draft_{pk}"
+
+
+def _refusal_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc.args[0]) if exc.args else _("You cannot write in this room now.")
+
+
+@require_POST
+@login_required
+def chat_post(request, pk: int):
+    """The room page's chat form (textarea ``body``) for a browser without JavaScript: the same service as
+    the WebSocket; a refusal comes back as a message, with the typed text kept for the form."""
+    room = _room_for(request, pk)
+    body = request.POST.get("body", "")
+    try:
+        if rules.membership(request.user, room) is None and not rules.is_facilitator(request.user, room):
+            services.join(room=room, user=request.user)  # the socket would have made them a member on connecting
+        services.post_message(room=room, author=request.user, body=body)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _refusal_text(exc))
+        request.session[chat_draft_key(room.pk)] = body[:CHAT_DRAFT_MAX]
+    else:
+        request.session.pop(chat_draft_key(room.pk), None)
+    return redirect(reverse("deliberation:room", args=[room.pk]) + "#chat")
+
+
+# --- The room's record -----------------------------------------------------------------------------------
+
+
+def _record_room_for(request, pk: int) -> Room | None:
+    """The room if this viewer may read its record (selectors.may_read_record); None when an anonymous
+    visitor should sign in first; 404 for a draft, 403 with the reason for someone not admitted."""
+    room = get_object_or_404(Room.objects.select_related("facilitator", "proposal"), pk=pk)
+    member = rules.membership(request.user, room)
+    if selectors.may_read_record(request.user, room, member):
+        return room
+    if room.state == RoomState.DRAFT:
+        raise Http404
+    if not request.user.is_authenticated:
+        return None
+    refusal = rules.refuse_join(request.user, room, member)
+    raise PermissionDenied(refusal[1] if refusal else _("This record is not open to you."))
+
+
+def room_record(request, pk: int):
+    room = _record_room_for(request, pk)
+    if room is None:
+        return redirect_to_login(request.get_full_path())
+    from proposals import rules as proposal_rules
+
+    record = selectors.room_record(room)
+    for rnd in record["rounds"]:
+        rnd["planned_text"], rnd["actual_text"] = clock_text(rnd["planned_seconds"]), clock_text(rnd["actual_seconds"])
+    proposal = room.proposal if room.proposal and proposal_rules.may_view(request.user, room.proposal) else None
+    return render(request, "deliberation/record.html", {
+        "room": room, "record": record, "proposal": proposal,
+        "may_enter": request.user.is_authenticated and room.state != RoomState.ENDED,
+    })
+
+
+def room_record_export(request, pk: int, fmt: str):
+    room = _record_room_for(request, pk)
+    if room is None:
+        return redirect_to_login(request.get_full_path())
+    return exports.record_response(selectors.room_record(room), fmt)

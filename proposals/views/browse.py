@@ -4,6 +4,8 @@ from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from deliberation import selectors as deliberation_selectors
+
 from .. import rules, selectors
 from ..exports import export_response
 from ..models import Comment
@@ -69,6 +71,7 @@ def detail_context(request, proposal, *, comment_form=None, reply_to=None, clari
         "comments": _prepare_comments(user, proposal, comments_page),
         "comments_page": comments_page,
         "follow_ups": data["follow_ups"],
+        "rooms": deliberation_selectors.rooms_for_proposal(proposal=proposal, viewer=user),
         "moderation_actions": data["moderation_actions"],
         "has_supported": has_supported,
         "next_threshold": proposal.next_threshold(),
