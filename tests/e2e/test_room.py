@@ -59,10 +59,11 @@ def signed_in_page(browser, daphne_url):
     """A phone-sized Korean page on the daphne server, already signed in as ``user``."""
     contexts = []
 
-    def make(user):
+    def make(user, javascript: bool = True):
         client = Client()
         client.force_login(user)
         context = browser.new_context(viewport=PHONE, locale="ko-KR", base_url=daphne_url,
+                                      java_script_enabled=javascript,
                                       extra_http_headers={"Accept-Language": "ko-KR"})
         context.set_default_timeout(15_000)
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": daphne_url,
@@ -238,3 +239,99 @@ def _clock_seconds(text: str) -> int:
     assert match, f"the clock shows {text!r}"
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     return hours * 3600 + minutes * 60 + seconds
+
+
+def test_a_table_split_seats_each_citizen_with_a_table_chat_and_a_summary_for_the_plenary(signed_in_page):
+    """Four citizens in tables of two: each sees their table; table chat stays at the table (and reaches
+    the facilitator); a summary written at a table reaches everyone when the facilitator brings them back."""
+    room = RoomFactory(title="그늘 있는 거리", rounds=[
+        {"kind": "tables", "title": "테이블 토론", "duration_seconds": 900},
+    ])
+    facilitator_page = signed_in_page(room.facilitator)
+    _open_room(facilitator_page, room)
+    start = facilitator_page.locator("[data-frame='clock.start']")
+    expect(start).to_be_enabled()
+    names = ["김시민", "이하늘", "박바다", "최나무"]
+    citizens = {}
+    for name in names:
+        page = signed_in_page(UserFactory(display_name=name))
+        page.goto(f"/rooms/{room.pk}/")
+        expect(page.locator("#chat-form button")).to_be_enabled()
+        citizens[name] = page
+    start.click()
+    for page in citizens.values():
+        expect(page.locator("#round-title")).to_have_text("테이블 토론")
+
+    _tab(facilitator_page, "table")
+    facilitator_page.fill("#split-size", "2")
+    facilitator_page.select_option("#split-method", "random")
+    facilitator_page.locator("#split-form [type=submit]").click()
+    expect(facilitator_page.locator("#all-tables > li")).to_have_count(2)
+
+    tablemate = {}
+    for name, page in citizens.items():
+        _tab(page, "table")
+        expect(page.locator("#my-table")).to_be_visible()
+        expect(page.locator("#table-me")).to_contain_text(re.compile(r"[12]"))
+        members = page.locator("#table-members li")
+        expect(members).to_have_count(2)
+        expect(members.filter(has_text=name)).to_have_count(1)
+        tablemate[name] = next(other for other in names if other != name and members.filter(has_text=other).count())
+    first = names[0]
+    mate = tablemate[first]
+    others = [n for n in names if n not in (first, mate)]
+    assert tablemate[mate] == first and tablemate[others[0]] == others[1]
+
+    # Table chat: the tablemate and the facilitator read it; the other table and the plenary do not.
+    citizens[first].fill("#table-chat-body", "우리 테이블은 그늘막이 먼저예요")
+    citizens[first].locator("#table-chat-form [type=submit]").click()
+    expect(citizens[mate].locator("#table-chat-list")).to_contain_text("우리 테이블은 그늘막이 먼저예요")
+    expect(facilitator_page.locator("#fac-table-chat-list")).to_contain_text("우리 테이블은 그늘막이 먼저예요")
+    for name in others:
+        expect(citizens[name].locator("#table-chat-list li")).to_have_count(0)
+    for page in [facilitator_page, *citizens.values()]:
+        expect(page.locator("#chat-list")).not_to_contain_text("그늘막이 먼저")
+    screenshot(citizens[first], "room-citizen-phone-table")
+    screenshot(facilitator_page, "room-facilitator-phone-tables")
+
+    # The summary: written at the table, saved for everyone; bringing everyone back shows it to the plenary.
+    writer = next(citizens[n] for n in (first, mate) if citizens[n].locator("#table-summary-box").is_visible())
+    writer.fill("#table-summary-body", "그늘막 먼저, 벤치는 그다음")
+    writer.locator("#table-summary-form [type=submit]").click()
+    expect(facilitator_page.locator("#summaries")).to_contain_text("그늘막 먼저, 벤치는 그다음")
+    facilitator_page.locator("[data-action='tables.bring_back']").click()
+    for page in citizens.values():
+        expect(page.locator("#my-table")).to_be_hidden()
+        expect(page.locator("#summaries")).to_contain_text("그늘막 먼저, 벤치는 그다음")
+    expect(facilitator_page.locator("#all-tables-box")).to_be_hidden()
+
+
+def test_without_javascript_the_chat_form_posts_and_keeps_a_refused_draft(signed_in_page):
+    room = RoomFactory(title="그늘 있는 거리", rounds=[
+        {"kind": "discussion", "title": "여는 토론", "duration_seconds": 600},
+    ])
+    facilitator_page = signed_in_page(room.facilitator)
+    _open_room(facilitator_page, room)
+    citizen_page = signed_in_page(UserFactory(display_name="김시민"), javascript=False)
+    citizen_page.goto(f"/rooms/{room.pk}/")
+    expect(citizen_page.locator("noscript")).to_have_count(1)
+    expect(citizen_page.locator("#room-tabs")).to_be_hidden()
+    expect(citizen_page.locator("#panel-queue")).to_be_visible()  # every section, one under the other
+
+    # No round runs yet: the post is refused and the typed text comes back in the form.
+    citizen_page.fill("#chat-body", "아직 시작 전인가요?")
+    with citizen_page.expect_navigation():
+        citizen_page.locator("#chat-form [type=submit]").click()
+    expect(citizen_page.locator("#chat-body")).to_have_value("아직 시작 전인가요?")
+    expect(citizen_page.locator(".messages")).to_be_visible()
+
+    start = facilitator_page.locator("[data-frame='clock.start']")
+    expect(start).to_be_enabled()
+    start.click()
+    expect(facilitator_page.locator("#round-title")).to_have_text("여는 토론")
+    citizen_page.fill("#chat-body", "그늘막이 필요해요 <i>정말</i>")
+    with citizen_page.expect_navigation():
+        citizen_page.locator("#chat-form [type=submit]").click()
+    expect(citizen_page.locator("#chat-list .chat-body").last).to_have_text("그늘막이 필요해요 <i>정말</i>")
+    expect(citizen_page.locator("#chat-body")).to_have_value("")
+    expect(facilitator_page.locator("#chat-list")).to_contain_text("그늘막이 필요해요")

@@ -72,7 +72,9 @@
     }
     store("tab", name);
   }
+  var quiet = false;  // true while the snapshot is applied: it is not news
   function news(name) {  // a dot on a tab that changed while another one is shown
+    if (quiet) return;
     var tab = tabs.querySelector('[data-tab="' + name + '"]');
     if (tab && tab.getAttribute("aria-selected") !== "true") tab.classList.add("has-news");
   }
@@ -91,6 +93,7 @@
     showTab(next.dataset.tab, true);
   });
   var savedTab = store("tab");
+  if (location.hash === "#chat") savedTab = "chat";  // back from the form's own post (chat_post)
   showTab(savedTab && $("panel-" + savedTab) ? savedTab : (me.isFacilitator ? "run" : "chat"));
 
   /* --- the clock: deadline - (now + offset), offset taken from each frame's server_time --- */
@@ -509,6 +512,11 @@
     me.tableId = mine ? mine.id : null;
     if (me.tableId !== wasAt) clear($("table-chat-list"));
     setText($("table-me"), mine ? msg("YourTable", { n: mine.number }) : msg("NoTable"));
+    $("table-me").hidden = me.isFacilitator && tables.open.length > 0;  // the facilitator sees every table below
+    if ($("split-form")) {  // one split at a time: split, or bring everyone back
+      $("split-form").querySelector("[type=submit]").hidden = tables.open.length > 0;
+      $("split-form").querySelector("[data-action='tables.bring_back']").hidden = !tables.open.length;
+    }
     $("my-table").hidden = !mine;
     var members = $("table-members");
     clear(members);
@@ -655,6 +663,7 @@
   };
 
   function applyHello(data) {
+    quiet = true;
     if (data.you) {
       me.id = data.you.user_id;
       me.isFacilitator = !!data.you.is_facilitator || me.isFacilitator;
@@ -667,6 +676,7 @@
     applyQuestions(data.questions);
     if (data.tables) applyTables(data.tables);
     if (data.presence) applyPresence(data.presence, data.presence_count, true);
+    quiet = false;
   }
 
   function onFrame(frame) {
