@@ -1,0 +1,154 @@
+"""Presence: connections counted per member, coalesced presence.updated events, stale connections, pings."""
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.utils import timezone
+
+from deliberation import services
+from deliberation.models import Room, RoomEvent, RoomMember
+from deliberation.services.presence import PRESENCE_LIST_MAX, present_members, presence_data
+from tests.factories import ResidentFactory, RoomFactory, UserFactory
+
+from .test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _member(room) -> RoomMember:
+    return RoomMember.objects.create(room=room, user=ResidentFactory())
+
+
+def _updates(room) -> list[dict]:
+    return list(RoomEvent.objects.filter(room=room, type="presence.updated").order_by("seq")
+                .values_list("data", flat=True))
+
+
+def test_the_first_arrival_is_announced_at_once_with_the_count():
+    room = RoomFactory(stage="live")
+    member = _member(room)
+
+    services.connected(room_id=room.pk, user=member.user)
+
+    [update] = _updates(room)
+    assert update["count"] == 1 and update["more"] == 0
+    assert update["members"] == [{"user_id": member.user_id, "name": member.user.public_name,
+                                  "role": "participant", "present": True, "table_id": None}]
+
+
+def test_a_crowd_arriving_within_a_second_costs_one_more_event_not_one_each():
+    room = RoomFactory(stage="live")
+    crowd = [_member(room) for _ in range(30)]
+
+    for member in crowd:
+        services.connected(room_id=room.pk, user=member.user)
+    sent_so_far = len(_updates(room))
+    services.flush_presence(room_id=room.pk, now=timezone.now() + timedelta(seconds=1.5))
+
+    updates = _updates(room)
+    assert sent_so_far <= 2  # the first at once, perhaps one more if the loop crossed a second
+    assert len(updates) <= sent_so_far + 1
+    assert updates[-1]["count"] == 30
+    announced = {m["user_id"] for u in updates for m in u["members"] if m["present"]}
+    assert announced == {m.user_id for m in crowd}
+
+
+def _a_second_passes(room) -> None:
+    """As if the last presence.updated left a while ago (instead of sleeping)."""
+    Room.objects.filter(pk=room.pk).update(presence_sent_at=timezone.now() - timedelta(seconds=1.5))
+
+
+def test_leaving_is_announced_as_not_present_and_a_second_tab_keeps_someone_present():
+    room = RoomFactory(stage="live")
+    member = _member(room)
+
+    services.connected(room_id=room.pk, user=member.user)
+    services.connected(room_id=room.pk, user=member.user)  # a second tab
+    services.disconnected(room_id=room.pk, user=member.user)
+    _a_second_passes(room)
+    assert services.flush_presence(room_id=room.pk)
+    assert _updates(room)[-1]["members"][0]["present"] is True
+
+    services.disconnected(room_id=room.pk, user=member.user)
+    services.disconnected(room_id=room.pk, user=member.user)  # never below zero
+    _a_second_passes(room)
+    assert services.flush_presence(room_id=room.pk)
+    last = _updates(room)[-1]
+    assert last["members"][0]["present"] is False and last["count"] == 0
+    assert RoomMember.objects.get(pk=member.pk).connections == 0
+
+
+def test_nothing_changed_means_no_event_and_the_flush_is_idempotent():
+    room = RoomFactory(stage="live")
+    services.connected(room_id=room.pk, user=_member(room).user)
+    before = len(_updates(room))
+    later = timezone.now() + timedelta(seconds=5)
+    assert services.flush_presence(room_id=room.pk, now=later) is False
+    assert services.flush_due_presence(now=later) == 0
+    assert len(_updates(room)) == before
+
+
+def test_the_sweep_sends_a_pending_change_whose_task_was_lost():
+    room = RoomFactory(stage="live")
+    first, second = _member(room), _member(room)
+    services.connected(room_id=room.pk, user=first.user)
+    services.connected(room_id=room.pk, user=second.user)  # within the second: pending (eager Celery queues none)
+
+    assert services.flush_due_presence(now=timezone.now() + timedelta(seconds=2)) == 1
+    assert second.user_id in {m["user_id"] for m in _updates(room)[-1]["members"]}
+
+
+def test_a_connection_that_stops_showing_life_no_longer_counts_as_present():
+    room = RoomFactory(stage="live")
+    member = _member(room)
+    services.connected(room_id=room.pk, user=member.user)
+    assert present_members(room.pk, timezone.now()).count() == 1
+    assert present_members(room.pk, timezone.now() + timedelta(minutes=2)).count() == 0
+
+
+def test_a_ping_keeps_someone_present_and_returns_the_last_seq():
+    room = RoomFactory(stage="live")
+    member = _member(room)
+    services.connected(room_id=room.pk, user=member.user)
+    RoomMember.objects.filter(pk=member.pk).update(seen_at=timezone.now() - timedelta(seconds=80))
+
+    last_seq = services.heartbeat(room_id=room.pk, user=member.user)
+
+    assert last_seq == Room.objects.get(pk=room.pk).last_seq
+    assert RoomMember.objects.get(pk=member.pk).seen_at > timezone.now() - timedelta(seconds=5)
+
+
+def test_hello_lists_at_most_the_cap_and_always_the_count():
+    room = RoomFactory(stage="live")
+    now = timezone.now()
+    members = [RoomMember(room=room, user=ResidentFactory(), connections=1, seen_at=now, presence_changed_at=now)
+               for _ in range(PRESENCE_LIST_MAX + 5)]
+    RoomMember.objects.bulk_create(members)
+    data = presence_data(room.pk, now)
+    assert data["presence_count"] == PRESENCE_LIST_MAX + 5
+    assert len(data["presence"]) == PRESENCE_LIST_MAX
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_the_socket_hello_shows_who_is_here_and_pong_carries_the_last_seq():
+    room = RoomFactory(stage="live")
+    alice, bob = UserFactory(), UserFactory()
+    first, second = communicator(room.pk, alice), communicator(room.pk, bob)
+
+    async def scenario():
+        await enter(first)
+        hello = await enter(second)
+        await second.send_json_to({"type": "ping"})
+        pong = await until(second, "pong")
+        await second.disconnect()
+        await first.disconnect()
+        return hello, pong
+
+    hello, pong = async_to_sync(scenario)()
+    assert {p["user_id"] for p in hello["data"]["presence"]} == {alice.pk, bob.pk}
+    assert hello["data"]["presence_count"] == 2
+    assert hello["data"]["you"] == {"user_id": bob.pk, "name": bob.public_name, "role": "participant",
+                                    "is_facilitator": False, "table_id": None}
+    assert pong["data"]["last_seq"] >= hello["seq"]
+    assert RoomMember.objects.get(room=room, user=alice).connections == 0
