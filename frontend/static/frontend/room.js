@@ -156,7 +156,7 @@
     var round = data.round;
     if (type === "round.started" || round.id !== currentRoundId) {
       setText($("round-title"), round.title);
-      if (round.id !== currentRoundId) resetMoveOn();
+      if (round.id !== currentRoundId) newRound();
     }
     currentRoundId = round.id;
     setRoundKind(round.kind);
@@ -387,6 +387,7 @@
     var list = $("question-list");
     clear(list);
     (items || []).forEach(function (q) {
+      if (q.voted !== undefined) setVoted(q.id, q.voted);  // the server's word, when a frame carries it
       var li = el("li", "question question-" + q.state), voted = myVotes.indexOf(q.id) >= 0;
       li.dataset.questionId = q.id;
       var votes = el("span", "question-votes", String(q.votes));
@@ -440,6 +441,14 @@
       setText(rows[i].querySelector(".stat-share"), share + "%");
     }
   }
+  function newRound() {  // what belonged to the last round goes: its votes, an invitation to speak in it
+    resetMoveOn();
+    status("");
+    if ($("my-notice").dataset.kind === "invited") {
+      delete $("my-notice").dataset.kind;
+      notice(me.muted ? msg("MutedYou") : "");
+    }
+  }
   function resetMoveOn() {
     setText($("move-on-count"), me.isFacilitator ? "–" : "");
     if ($("move-on")) $("move-on").removeAttribute("aria-pressed");
@@ -450,6 +459,7 @@
   function applyPresence(members, count, replace) {
     if (replace) people = {};
     (members || []).forEach(function (m) {
+      if (m.muted !== undefined) { if (m.muted) muted[m.user_id] = true; else delete muted[m.user_id]; }
       if (m.present === false) delete people[m.user_id];
       else people[m.user_id] = m;
       if (m.user_id === me.id && m.table_id !== undefined && m.present !== false) me.tableId = m.table_id;
@@ -481,12 +491,12 @@
     tools.appendChild(button(msg("Remove"), "member.remove", attrs, "danger"));
     return tools;
   }
-  function setMuted(data, on) {
+  function setMuted(data, on, silently) {
     if (on) muted[data.user_id] = true; else delete muted[data.user_id];
     renderPeople();
     if (data.user_id !== me.id) return;
     me.muted = on;
-    notice(on ? msg("MutedYou") : msg("UnmutedYou"));
+    if (!silently || on) notice(on ? msg("MutedYou") : msg("UnmutedYou"));
     enableControls(isOpen());
   }
 
@@ -608,7 +618,7 @@
       setText($("round-title"), d.msgWaiting);
       setText($("clock-note"), "");
       setRoundKind("");
-      resetMoveOn();
+      newRound();
     },
     "room.ended": function () {
       setRoomState("ended");
@@ -667,6 +677,7 @@
     if (data.you) {
       me.id = data.you.user_id;
       me.isFacilitator = !!data.you.is_facilitator || me.isFacilitator;
+      if (data.you.muted !== undefined) setMuted({ user_id: me.id }, !!data.you.muted, true);
     }
     if (data.room) setRoomState(data.room.state);
     (data.agenda || []).forEach(function (r) { setRoundState(r.id, r.state); });
@@ -676,6 +687,14 @@
     applyQuestions(data.questions);
     if (data.tables) applyTables(data.tables);
     if (data.presence) applyPresence(data.presence, data.presence_count, true);
+    // Not in the snapshot yet (asked for): the open poll and the round's move-on count; used when present.
+    if (data.poll) {
+      openPoll({ poll: data.poll.poll, closes_at: data.poll.closes_at, server_time: data.server_time });
+      if (data.poll.your_choices) store("poll" + data.poll.poll.id, data.poll.your_choices);
+      pollResults({ poll_id: data.poll.poll.id, counts: data.poll.counts, total: data.poll.total },
+                  data.poll.poll.state === "closed");
+    }
+    if (data.move_on) handlers["move_on.updated"]("move_on.updated", data.move_on);
     quiet = false;
   }
 
