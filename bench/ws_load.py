@@ -5,19 +5,22 @@ Driven by bench/ws_run.py through stdin/stdout lines; it does not need Django. O
 
     python bench/ws_load.py --plan PLAN.json --out RESULT.json
 
-PLAN.json: {"url", "origin", "clients": [{"cookie": "sessionid=…" | null, "role": "facilitator" |
-"sender" | "listener"}], "phases": [...] (only the process that holds the senders), "connect_concurrency",
-"settle_quiet", "settle_max", "drain_quiet", "drain_max"}.
+PLAN.json: {"url", "origin", "clients": [{"cookie": "sessionid=…" | null, "role": …}],
+"connect_concurrency", "open_timeout", "settle_quiet", "settle_max"}.
 
 Line protocol (driver → here / here → driver):
 
     CONNECT <t0>   open every client (at most connect_concurrency handshakes in flight); t0 is the
                    driver's time.monotonic() at the start, the same clock in every process on Linux
-    ← CONNECTED <json>   all handshakes done (hello received, or failed); then wait until quiet
+    ← CONNECTED <json>   all handshakes done (hello received, or failed)
     ← READY <json>       no frame for settle_quiet seconds (presence traffic drained), or settle_max
-    GO <t0>        send the phases' messages from t0 (this process holds the senders, if any)
-    ← SENT         every message of the phases is sent
-    DRAIN          wait until no frame for drain_quiet seconds (or drain_max), write RESULT.json
+    PHASE <json>   send one phase's messages: {"name", "senders": [client index], "count",
+                   "interval" (s; none = as fast as possible)}
+    ← SENT
+    QUIET <q> <max> [<phase> <sent>]   wait until this process's clients have every message of the
+                   phase, or no frame has arrived for q seconds, or max seconds
+    ← QUIET <waited s>
+    FINISH         write RESULT.json, drop the connections
     ← DONE
 
 Each message's body is "<phase letter><index> <send time ns>": the sender stamps time.monotonic_ns()
@@ -30,6 +33,7 @@ bins, so several processes' results merge exactly.
 
 import argparse
 import asyncio
+import gc
 import json
 import resource
 import sys
@@ -54,6 +58,7 @@ class Stats:
     def __init__(self):
         self.hist = {p: Counter() for p in PHASE_LETTERS}  # latency bin -> deliveries
         self.per_msg = defaultdict(lambda: [0, 0])  # message id -> [receivers, max latency ns]
+        self.delivered = Counter()  # phase -> deliveries in this process
         self.first_recv = {}
         self.last_recv = {}
         self.frames = Counter()
@@ -131,6 +136,7 @@ async def receive(client: Client, stats: Stats):
                 client.seen.add(mid)
                 lat = t - int(sent)
                 hist[phase][lat // BIN_NS] += 1
+                stats.delivered[phase] += 1
                 rec = per_msg[mid]
                 rec[0] += 1
                 if lat > rec[1]:
@@ -146,42 +152,42 @@ async def receive(client: Client, stats: Stats):
         stats.closed_early += 1
 
 
-async def send_phases(clients: list[Client], phases: list[dict], t0: float, sent: dict):
-    """Each phase: senders (client indices), count, and either interval (s between messages) or none (burst)."""
-    loop_start = t0
-    for phase in phases:
-        senders = [clients[i] for i in phase["senders"] if clients[i].ws is not None]
-        if not senders:
+async def send_phase(clients: list[Client], phase: dict, sent: dict):
+    """One phase: senders (client indices), count, and interval (s between messages) or none (a burst)."""
+    senders = [clients[i] for i in phase["senders"] if clients[i].ws is not None]
+    if not senders:
+        return
+    letter = PHASE_LETTERS[phase["name"]]
+    start = time.monotonic()
+    interval = phase.get("interval")
+    for i in range(phase["count"]):
+        if interval:
+            delay = start + i * interval - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        client = senders[i % len(senders)]
+        ns = time.monotonic_ns()
+        try:
+            await client.ws.send(json.dumps({"type": "chat.send", "data": {"body": f"{letter}{i} {ns}"}}))
+        except Exception:  # noqa: BLE001
+            sent["send_errors"] = sent.get("send_errors", 0) + 1
             continue
-        letter = PHASE_LETTERS[phase["name"]]
-        start = max(loop_start, time.monotonic())
-        interval = phase.get("interval")
-        for i in range(phase["count"]):
-            if interval:
-                delay = start + i * interval - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            client = senders[i % len(senders)]
-            ns = time.monotonic_ns()
-            try:
-                await client.ws.send(json.dumps({"type": "chat.send", "data": {"body": f"{letter}{i} {ns}"}}))
-            except Exception:  # noqa: BLE001
-                sent.setdefault("send_errors", 0)
-                sent["send_errors"] = sent.get("send_errors", 0) + 1
-                continue
-            rec = sent.setdefault(phase["name"], {"count": 0, "first_send": ns, "last_send": ns})
-            rec["count"] += 1
-            rec["last_send"] = ns
-            if not interval and i % 20 == 19:
-                await asyncio.sleep(0)  # let receivers run between sends of a burst
-        loop_start = time.monotonic() + phase.get("gap_after", 1.5)
+        rec = sent.setdefault(phase["name"], {"count": 0, "first_send": ns, "last_send": ns})
+        rec["count"] += 1
+        rec["last_send"] = ns
+        if not interval and i % 20 == 19:
+            await asyncio.sleep(0)  # let the receivers run between the sends of a burst
 
 
-async def wait_quiet(stats: Stats, quiet: float, limit: float) -> float:
+async def wait_quiet(stats: Stats, quiet: float, limit: float, phase: str | None = None, expected: int = 0) -> float:
+    """Until this process's clients hold every expected delivery of the phase, or nothing has arrived
+    for ``quiet`` seconds (counted from the start of the wait at the earliest), or ``limit`` seconds."""
     start = time.monotonic()
     while time.monotonic() - start < limit:
-        await asyncio.sleep(0.1)
-        if time.monotonic() - stats.last_frame >= quiet:
+        await asyncio.sleep(0.05)
+        if phase and expected and stats.delivered[phase] >= expected:
+            break
+        if time.monotonic() - max(stats.last_frame, start) >= quiet:
             break
     return time.monotonic() - start
 
@@ -224,23 +230,34 @@ async def main(plan: dict, out: str):
     frames_settle = dict(stats.frames)
     emit("READY " + json.dumps({"settle_s": round(settle, 2), "frames": frames_settle}))
 
-    cmd = await read_line(reader)
-    assert cmd[0] == "GO", cmd
+    gc.collect()
+    gc.freeze()  # the clients' objects are long-lived: keep them out of the collector's full passes
     sent: dict = {}
+    quiet_s: list[float] = []
     cpu1 = time.process_time()
     wall1 = time.monotonic()
-    if plan.get("phases"):
-        await send_phases(clients, plan["phases"], float(cmd[1]), sent)
-    emit("SENT")
-    cmd = await read_line(reader)
-    assert cmd[0] == "DRAIN", cmd
-    drain = await wait_quiet(stats, plan.get("drain_quiet", 2.0), plan.get("drain_max", 120))
+    while True:
+        cmd = await read_line(reader)
+        if cmd[0] == "PHASE":
+            phase = json.loads(cmd[1])
+            await send_phase(clients, phase, sent)
+            emit(f"SENT {sent.get(phase['name'], {}).get('count', 0)}")
+        elif cmd[0] == "QUIET":  # QUIET <quiet s> <max s> [<phase> <messages sent>]
+            words = cmd[1].split()
+            quiet, limit = float(words[0]), float(words[1])
+            phase, count = (words[2], int(words[3])) if len(words) > 3 else (None, 0)
+            quiet_s.append(round(await wait_quiet(stats, quiet, limit, phase, count * len(ok)), 2))
+            emit(f"QUIET {quiet_s[-1]}")
+        elif cmd[0] == "FINISH":
+            break
+        else:
+            raise SystemExit(f"ws_load: unknown command {cmd}")
     cpu2, wall2 = time.process_time(), time.monotonic()
     for c in ok:
         c.closing = True
     result = {
         "connect": connected, "settle_s": round(settle, 2), "frames_settle": frames_settle,
-        "drain_s": round(drain, 2), "sent": sent,
+        "quiet_s": quiet_s, "sent": sent,
         "hist": {p: {str(k): v for k, v in h.items()} for p, h in stats.hist.items()},
         "per_msg": {k: v for k, v in stats.per_msg.items()},
         "first_recv": stats.first_recv, "last_recv": stats.last_recv,

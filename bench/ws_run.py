@@ -15,11 +15,13 @@ channel layer, the cache that holds the chat rate limit). For each repetition, e
    or two above ``--split-at`` clients), which opens N clients signed in by session cookies (the
    facilitator is one of them), each sending ``resume`` after its ``hello`` as a browser does, and
    waits until no frame has arrived for 1.5 s (the presence events of the connect storm);
-3. runs three phases: **broadcast** (the facilitator sends one chat line every 0.5 s, 20 in all: the
+3. runs three phases, each from a quiet room: **broadcast** (the facilitator sends one chat line every
+   0.25 s, 20 in all: the
    chat rate limit is 20 per 30 s per person), **chat** (participants send at a steady total rate,
-   default 10 per second for 10 s, spread over 40 senders so nobody reaches the limit), **burst**
-   (200 lines as fast as the senders can write them: the deliveries per second the server sustains);
-4. waits until no frame has arrived for 2 s and merges the load generator's results.
+   default 10 per second for 6 s, spread over 40 senders so nobody reaches the limit), **burst**
+   (100 lines as fast as the senders can write them: the deliveries per second the server sustains);
+   after each phase it waits until every client has every message, or nothing has arrived for 3 s,
+   or --drain-max (30 s); then it merges the load generators' results.
 
 Then the websocket-shootout ladder (broadcast phase only): N steps up until fewer than 95 % of
 broadcasts reach every client within 500 ms, or a client fails to connect.
@@ -148,7 +150,7 @@ def clear_rate_limits() -> int:
 # --- servers ------------------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, mode: str, label: str):
+    def __init__(self, mode: str, label: str, daphne_args: list[str]):
         self.mode, self.port = mode, free_port()
         self.log_path = RESULTS / f"ws-server-{label}.log"
         self.log = open(self.log_path, "w")
@@ -158,7 +160,7 @@ class Server:
         else:
             env["ROOM_FANOUT"] = mode
             daphne = Path(PY).with_name("daphne")
-            cmd = [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"]
+            cmd = [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), *daphne_args, "config.asgi:application"]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -197,7 +199,7 @@ class LoadProc:
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
 
-    def expect(self, word: str) -> dict | None:
+    def expect(self, word: str):
         line = self.proc.stdout.readline().strip()
         if not line.startswith(word):
             raise SystemExit(f"ws_run: load generator said {line!r}, expected {word}")
@@ -230,11 +232,11 @@ def run_once(args, seed: Seed | None, mode: str, n: int, label: str, shootout: b
     if mode != "baseline":
         room_id = seed.live_room(label)
         clear_rate_limits()
-    server = Server(mode, label)
+    server = Server(mode, label, args.daphne_args.split())
     path = "/" if mode == "baseline" else f"/ws/rooms/{room_id}/"
     base = {"url": f"ws://127.0.0.1:{server.port}{path}", "origin": f"http://127.0.0.1:{server.port}",
             "connect_concurrency": args.connect_concurrency, "settle_quiet": 1.5, "settle_max": args.settle_max,
-            "drain_quiet": 2.0, "drain_max": args.drain_max, "open_timeout": 60}
+            "open_timeout": 60}
     users = [seed.facilitator, *seed.users[:n - 1]] if seed else [None] * n
     clients = [{"cookie": seed.cookies[u.pk] if u else None,
                 "role": "facilitator" if i == 0 else "listener"} for i, u in enumerate(users)]
@@ -256,13 +258,15 @@ def run_once(args, seed: Seed | None, mode: str, n: int, label: str, shootout: b
         ready = [p.expect("READY") for p in procs]
         cpu_server1, cpu_load1 = tree_cpu(server.proc.pid), sum(cpu_seconds(p.proc.pid) for p in procs)
         t_ready = time.monotonic()
-        go = time.monotonic() + 0.3
+        drains = {}
+        for phase in phases:  # one phase at a time, each from a quiet room
+            procs[0].send("PHASE " + json.dumps(phase))
+            count = procs[0].expect("SENT")
+            for p in procs:
+                p.send(f"QUIET 3 {args.drain_max} {phase['name']} {count}")
+            drains[phase["name"]] = max(p.expect("QUIET") for p in procs)
         for p in procs:
-            p.send(f"GO {go}")
-        for p in procs:
-            p.expect("SENT")
-        for p in procs:
-            p.send("DRAIN")
+            p.send("FINISH")
         for p in procs:
             p.expect("DONE")
         t_end = time.monotonic()
@@ -274,7 +278,7 @@ def run_once(args, seed: Seed | None, mode: str, n: int, label: str, shootout: b
                 p.proc.kill()
         server.stop()
     out = merge(parts, connected, ready, n, t0)
-    out.update(mode=mode, n=n, label=label, room_id=room_id, load_procs=procs_n, senders=n_senders,
+    out.update(mode=mode, n=n, label=label, drain_s=drains, room_id=room_id, load_procs=procs_n, senders=n_senders,
                cpu_pct={"server_connect": pct(cpu_server1 - cpu_server0, t_ready - t0),
                         "load_connect": pct(cpu_load1 - cpu_load0, t_ready - t0),
                         "server_measure": pct(cpu_server2 - cpu_server1, t_end - t_ready),
@@ -383,7 +387,7 @@ def summarize(runs: list[dict], modes: list[str], ns: list[int]) -> dict:
                 for key in ("p50_ms", "p99_ms", "max_ms", "delivered_per_s", "all_within_500ms_pct"):
                     row[f"{phase}_{key}"] = med([ph(r, phase, key) for r in rs])
             row["lost"] = sum(sum(p["lost"] for p in r["phases"].values()) for r in rs)
-            row["rejected"] = sum(sum(p["sent"] - p["accepted"] for p in r["phases"].values()) for r in rs)
+            row["unserved"] = sum(sum(p["sent"] - p["accepted"] for p in r["phases"].values()) for r in rs)
             row["reordered"] = sum(r["reordered"] for r in rs)
             row["gap_seqs"] = sum(r["gap_seqs"] for r in rs)
             row["errors"] = {}
@@ -424,7 +428,7 @@ def markdown(table: dict, ladder: dict, info: dict, command: str, seconds: float
         f"medians over {args.reps} repetition(s); ratios are mode / baseline of the same repetition "
         f"(for delivered/s: mode / baseline, higher is better).", "",
         "| mode | N | connect s (errors) | settle s | broadcast p50 / p99 / max ms | chat p50 / p99 / max ms "
-        "| chat delivered/s | burst delivered/s | lost | rejected | reordered | gaps | CPU % server / load gen "
+        "| chat delivered/s | burst delivered/s | lost | unserved | reordered | gaps | CPU % server / load gen "
         "| ×p99 bcast | ×p99 chat | ×burst/s | ×connect |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
         "| ---: | ---: | ---: | ---: |",
@@ -436,7 +440,7 @@ def markdown(table: dict, ladder: dict, info: dict, command: str, seconds: float
             f"{fmt(row['broadcast_p50_ms'])} / {fmt(row['broadcast_p99_ms'])} / {fmt(row['broadcast_max_ms'])} | "
             f"{fmt(row['chat_p50_ms'])} / {fmt(row['chat_p99_ms'])} / {fmt(row['chat_max_ms'])} | "
             f"{fmt(row['chat_delivered_per_s'], 0)} | {fmt(row['burst_delivered_per_s'], 0)} | {row['lost']:,} | "
-            f"{row['rejected']} | {row['reordered']} | {row['gap_seqs']} | "
+            f"{row['unserved']} | {row['reordered']} | {row['gap_seqs']} | "
             f"{fmt(row['cpu_server_measure'], 0)} / {fmt(row['cpu_load_measure'], 0)} | "
             f"{fmt(row.get('ratio_broadcast_p99'), 2)} | {fmt(row.get('ratio_chat_p99'), 2)} | "
             f"{fmt(row.get('ratio_burst_delivered'), 2)} | {fmt(row.get('ratio_connect'), 2)} |")
@@ -462,21 +466,39 @@ def main(argv=None):
     parser.add_argument("--n", default="100,1000,3000", help="clients per room, comma-separated")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--broadcasts", type=int, default=20, help="at most 20: the chat rate limit per 30 s")
-    parser.add_argument("--broadcast-interval", type=float, default=0.5)
+    parser.add_argument("--broadcast-interval", type=float, default=0.25)
     parser.add_argument("--chat-rate", type=float, default=10.0)
-    parser.add_argument("--chat-seconds", type=float, default=10.0)
-    parser.add_argument("--burst", type=int, default=200)
+    parser.add_argument("--chat-seconds", type=float, default=6.0)
+    parser.add_argument("--burst", type=int, default=100)
     parser.add_argument("--senders", type=int, default=40)
     parser.add_argument("--connect-concurrency", type=int, default=100, help="handshakes in flight at once")
     parser.add_argument("--split-at", type=int, default=2000, help="use two load-generator processes from this N")
-    parser.add_argument("--settle-max", type=float, default=180)
-    parser.add_argument("--drain-max", type=float, default=120)
-    parser.add_argument("--ladder", default="100,500,1000,2000,3000,4000,5000",
+    parser.add_argument("--settle-max", type=float, default=90)
+    parser.add_argument("--drain-max", type=float, default=30,
+                        help="after each phase, wait at most this long for the last deliveries")
+    parser.add_argument("--ladder", default="500,1000,2000,3000,4000,5000",
                         help="shootout steps ('' to skip)")
+    parser.add_argument("--daphne-args", default="", help="extra daphne options, e.g. '--websocket_connect_timeout 30'")
+    parser.add_argument("--from-json", help="only print the summary of an earlier (possibly partial) result file")
     parser.add_argument("--quick", action="store_true", help="N=100,1000, one repetition, ladder to 2000")
     args = parser.parse_args(argv)
     if args.quick:
         args.n, args.reps, args.ladder = "100,1000", 1, "500,1000,2000"
+    if args.from_json:
+        data = json.loads(Path(args.from_json).read_text())
+        runs, info = data["runs"], data["info"]
+        saved = argparse.Namespace(**data["args"])
+        ns = sorted({r["n"] for r in runs if not r.get("shootout")})
+        modes = ["baseline", *[x for x in saved.fanout.split(",") if x]]
+        ladder: dict[str, list[dict]] = {}
+        for r in runs:
+            if r.get("shootout"):
+                pct_ok = r["phases"].get("broadcast", {}).get("all_within_500ms_pct")
+                ladder.setdefault(r["mode"], []).append({"n": r["n"], "pct": pct_ok, "errors": r["connect_errors"],
+                                                         "pass": bool(pct_ok is not None and pct_ok >= 95
+                                                                      and r["connect_errors"] == 0)})
+        print(markdown(summarize(runs, modes, ns), ladder, info, f"(summary of {args.from_json})", 0, saved))
+        return
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")) \
             or not os.environ.get("REDIS_URL"):
         sys.exit("ws_run: needs DATABASE_URL (PostgreSQL) and REDIS_URL; `make bench-ws` sets both up")
@@ -501,8 +523,8 @@ def main(argv=None):
     def save():
         write_json(f"ws-{stamp}.json", {"info": info, "args": vars(args), "runs": runs})
 
-    for rep in range(1, args.reps + 1):
-        for n in ns:
+    for n in ns:  # N outermost: a run cut short still has every repetition of the smaller sizes
+        for rep in range(1, args.reps + 1):
             order = modes if rep % 2 else [modes[0], *modes[:0:-1]]  # the baseline first, the others alternating
             for mode in order:
                 label = f"{stamp}-{mode}-{n}-r{rep}"
