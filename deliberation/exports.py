@@ -1,7 +1,7 @@
 """A room's record as downloads: a readable Markdown document, the transcript as CSV, the whole record as JSON.
 
 All three are written from ``selectors.room_record``, so hidden chat lines and hidden questions are
-absent from every one of them. A record is one room (bounded), so each file is built whole rather
+absent from every one of them, and table chat is in them only for whoever could read it in the room. A record is one room (bounded), so each file is built whole rather
 than streamed like the proposals' open data. Times are written in the city's time zone.
 
 CSV layout: one row per visible chat line (seq, time, round, table, author, body); an empty table

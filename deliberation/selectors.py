@@ -117,11 +117,24 @@ def _round_at(started: list[tuple], when) -> dict | None:
     return rnd if rnd["ended_at"] is None or when <= rnd["ended_at"] else None
 
 
-def _record_transcript(room: Room, rounds: list[dict]) -> list[dict]:
+def record_tables_for(room: Room, viewer) -> list[int] | None:
+    """The tables whose chat ``viewer`` finds in the record: as in the room (services.readable_tables),
+    every table (None) for its facilitator and admins, the tables they sat at for others, none for
+    anonymous visitors. Table talk was said to a table, not to the public; its summary is what the
+    table gave the plenary, and that is in every record."""
+    from .services.tables import readable_tables
+
+    return readable_tables(room, viewer) if viewer is not None and viewer.is_authenticated else []
+
+
+def _record_transcript(room: Room, rounds: list[dict], table_ids: list[int] | None) -> list[dict]:
     """Visible chat lines in seq order; chat carries no round, so each line gets the round running when
-    it was written (chat is only open while a round runs). ``table`` is None for plenary chat."""
+    it was written (chat is only open while a round runs). ``table`` is None for plenary chat; table
+    lines only of ``table_ids`` (None: every table)."""
     started = sorted(((r["started_at"], r) for r in rounds if r["started_at"]), key=lambda pair: pair[0])
     messages = ChatMessage.objects.filter(room=room, hidden_at__isnull=True).select_related("author", "table")
+    if table_ids is not None:
+        messages = messages.filter(Q(table__isnull=True) | Q(table_id__in=table_ids))
     lines = []
     for message in messages.order_by("seq"):
         rnd = _round_at(started, message.created_at)
@@ -211,9 +224,12 @@ def _record_people(room: Room) -> dict:
     return {"participants": counts["participants"], "observers": counts["observers"]}
 
 
-def room_record(room: Room) -> dict:
+def room_record(room: Room, *, viewer=None) -> dict:
     """Everything the record shows: the room, the agenda as it ran, the visible transcript, poll results,
     questions (not hidden ones), table summaries, how many took part and who facilitated.
+
+    The transcript holds the plenary chat and the table chat ``viewer`` could read in the room
+    (record_tables_for); without a viewer, the plenary only.
 
     ``participants`` counts memberships that are not observers and were not removed (an invited member
     counts from the invitation). Datetimes are aware; the exports write them in the city's time zone.
@@ -230,6 +246,6 @@ def room_record(room: Room) -> dict:
                  "proposal_id": room.proposal_id},
         "facilitator": facilitators[0], "facilitators": facilitators,
         **_record_people(room),
-        "rounds": rounds, "transcript": _record_transcript(room, rounds), "polls": _record_polls(room),
+        "rounds": rounds, "transcript": _record_transcript(room, rounds, record_tables_for(room, viewer)), "polls": _record_polls(room),
         "questions": _record_questions(room), "tables": tables,
     }

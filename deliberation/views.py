@@ -174,7 +174,7 @@ def room_record(request, pk: int):
         return redirect_to_login(request.get_full_path())
     from proposals import rules as proposal_rules
 
-    record = selectors.room_record(room)
+    record = selectors.room_record(room, viewer=request.user)
     for rnd in record["rounds"]:
         rnd["planned_text"], rnd["actual_text"] = clock_text(rnd["planned_seconds"]), clock_text(rnd["actual_seconds"])
     proposal = room.proposal if room.proposal and proposal_rules.may_view(request.user, room.proposal) else None
@@ -188,4 +188,4 @@ def room_record_export(request, pk: int, fmt: str):
     room = _record_room_for(request, pk)
     if room is None:
         return redirect_to_login(request.get_full_path())
-    return exports.record_response(selectors.room_record(room), fmt)
+    return exports.record_response(selectors.room_record(room, viewer=request.user), fmt)

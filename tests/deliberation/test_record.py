@@ -63,7 +63,7 @@ def ran_room():
 
 
 def test_record_leaves_out_hidden_messages_and_questions(ran_room):
-    record = selectors.room_record(ran_room)
+    record = selectors.room_record(ran_room, viewer=ran_room.facilitator)
     bodies = [line["body"] for line in record["transcript"]]
     assert bodies == ["Trees, please.", "Awnings are cheaper.", "At the table: trees."]
     assert [q["body"] for q in record["questions"]] == ["Who waters the trees?"]
@@ -72,7 +72,7 @@ def test_record_leaves_out_hidden_messages_and_questions(ran_room):
 
 
 def test_transcript_lines_carry_their_round_and_table(ran_room):
-    lines = selectors.room_record(ran_room)["transcript"]
+    lines = selectors.room_record(ran_room, viewer=ran_room.facilitator)["transcript"]
     assert {line["round_title"] for line in lines} == {"Opening discussion"}
     assert [line["table"] for line in lines] == [None, None, 1]
     assert [line["author"] for line in lines] == ["Alice", "Bob", "Alice"]
@@ -115,15 +115,30 @@ def test_record_reads_in_a_bounded_number_of_queries(ran_room, django_assert_max
     for n in range(30):
         ChatMessage.objects.create(room=ran_room, seq=10_000 + n, author=UserFactory(), body=f"line {n}")
     room = type(ran_room).objects.select_related("facilitator").get(pk=ran_room.pk)
+    viewer = UserFactory()
     with django_assert_max_num_queries(8):
-        record = selectors.room_record(room)
-    assert len(record["transcript"]) == 33
+        record = selectors.room_record(room, viewer=viewer)
+    assert len(record["transcript"]) == 32  # not the table line: this viewer sat at no table
+
+
+def test_table_chat_is_in_the_record_only_for_those_who_could_read_it(ran_room):
+    alice = ChatMessage.objects.get(body="Trees, please.").author
+    table_line = "At the table: trees."
+
+    def bodies(viewer):
+        return [line["body"] for line in selectors.room_record(ran_room, viewer=viewer)["transcript"]]
+
+    assert table_line in bodies(ran_room.facilitator) and table_line in bodies(AdminFactory())
+    assert table_line in bodies(alice)
+    assert table_line not in bodies(UserFactory()) and table_line not in bodies(None)
+    assert selectors.room_record(ran_room)["tables"][0]["summary"] == "We want trees."  # summaries for all
 
 
 # --- the downloads ---------------------------------------------------------------------------------
 
 
 def test_csv_is_one_row_per_visible_line(client, ran_room):
+    client.force_login(ran_room.facilitator)
     response = client.get(reverse("deliberation:record_export", args=[ran_room.pk, "csv"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert f'room-{ran_room.pk}-record.csv' in response["Content-Disposition"]
@@ -148,13 +163,14 @@ def test_json_holds_the_whole_record_without_hidden_lines(client, ran_room):
     data = json.loads(response.content)
     assert data["room"]["title"] == "Shade on Main Street"
     assert [r["title"] for r in data["rounds"]] == ["Opening discussion", "Coffee", "Questions"]
-    assert len(data["transcript"]) == 3 and len(data["polls"]) == 2 and len(data["questions"]) == 1
+    assert len(data["transcript"]) == 2 and len(data["polls"]) == 2 and len(data["questions"]) == 1
     assert data["tables"][0]["summary"] == "We want trees."
-    assert "Something abusive" not in response.content.decode()
-    assert "An off-topic question" not in response.content.decode()
+    for absent in ("Something abusive", "An off-topic question", "At the table: trees."):
+        assert absent not in response.content.decode()
 
 
 def test_markdown_is_a_readable_document(client, ran_room):
+    client.force_login(ran_room.facilitator)
     response = client.get(reverse("deliberation:record_export", args=[ran_room.pk, "md"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/markdown")
     text = response.content.decode()
@@ -162,6 +178,7 @@ def test_markdown_is_a_readable_document(client, ran_room):
                     "## Questions", "## Table summaries", "## Transcript"):
         assert heading + "\n" in text or heading + " (" in text
     assert "**Alice**: Trees, please." in text and "- Trees: 1 (50.0%)" in text and "Mean: 3.5" in text
+    assert "Table 1 · **Alice**: At the table: trees." in text
     assert "Something abusive" not in text and "An off-topic question" not in text
 
 
