@@ -335,3 +335,66 @@ def test_without_javascript_the_chat_form_posts_and_keeps_a_refused_draft(signed
     expect(citizen_page.locator("#chat-list .chat-body").last).to_have_text("그늘막이 필요해요 <i>정말</i>")
     expect(citizen_page.locator("#chat-body")).to_have_value("")
     expect(facilitator_page.locator("#chat-list")).to_contain_text("그늘막이 필요해요")
+
+
+def _live_room_with_a_citizen(signed_in_page, name="김시민"):
+    room = RoomFactory(title="그늘 있는 거리", rounds=[
+        {"kind": "discussion", "title": "여는 토론", "duration_seconds": 600},
+    ])
+    citizen = UserFactory(display_name=name)
+    facilitator_page = signed_in_page(room.facilitator)
+    _open_room(facilitator_page, room)
+    start = facilitator_page.locator("[data-frame='clock.start']")
+    expect(start).to_be_enabled()
+    citizen_page = signed_in_page(citizen)
+    citizen_page.goto(f"/rooms/{room.pk}/")
+    expect(citizen_page.locator("#chat-form button")).to_be_enabled()
+    start.click()
+    expect(citizen_page.locator("#round-title")).to_have_text("여는 토론")
+    return room, citizen, facilitator_page, citizen_page
+
+
+def _say(page, text: str) -> None:
+    page.fill("#chat-body", text)
+    page.locator("#chat-form [type=submit]").click()
+
+
+def test_the_facilitator_hides_a_message_mutes_unmutes_and_removes_a_citizen(signed_in_page):
+    room, citizen, facilitator_page, citizen_page = _live_room_with_a_citizen(signed_in_page)
+    facilitator_page.on("dialog", lambda dialog: dialog.accept("인신공격"))  # the reason prompts
+    _say(citizen_page, "이건 숨겨질 말")
+    _tab(facilitator_page, "chat")
+    message = facilitator_page.locator("#chat-list li").filter(has_text="이건 숨겨질 말")
+    message.locator("[data-action='chat.hide']").click()
+    expect(citizen_page.locator("#chat-list")).not_to_contain_text("이건 숨겨질 말")
+    expect(message).to_have_count(0)
+
+    _say(citizen_page, "다시 말해 볼게요")
+    author = facilitator_page.locator("#chat-list li").filter(has_text="다시 말해 볼게요").locator(".chat-author")
+    author.click()  # the author's name opens the moderation tools
+    facilitator_page.locator("#chat-list .member-tools [data-action='member.mute']").click()
+    expect(citizen_page.locator("#my-notice")).to_be_visible()
+    expect(citizen_page.locator("#chat-form button")).to_be_disabled()
+    author.click()
+    author.click()  # closed and opened again: the tools now offer to unmute
+    facilitator_page.locator("#chat-list .member-tools [data-action='member.unmute']").click()
+    expect(citizen_page.locator("#chat-form button")).to_be_enabled()
+
+    facilitator_page.locator("#chat-list .member-tools [data-action='member.remove']").first.click()
+    expect(citizen_page.locator("#room-banner")).to_be_visible()
+    expect(citizen_page.locator("#room-banner")).to_contain_text("내보내")  # "removed", in Korean
+    expect(citizen_page.locator("#chat-form button")).to_be_disabled()
+
+
+def test_an_offline_phone_says_so_reconnects_by_itself_and_catches_up(signed_in_page):
+    room, citizen, facilitator_page, citizen_page = _live_room_with_a_citizen(signed_in_page)
+    citizen_page.context.set_offline(True)
+    expect(citizen_page.locator("#room-banner")).to_be_visible()
+    expect(citizen_page.locator("#chat-form button")).to_be_disabled()
+    _tab(facilitator_page, "chat")
+    _say(facilitator_page, "오프라인일 때 보낸 말")
+    expect(facilitator_page.locator("#chat-list")).to_contain_text("오프라인일 때 보낸 말")
+    citizen_page.context.set_offline(False)
+    expect(citizen_page.locator("#chat-list")).to_contain_text("오프라인일 때 보낸 말")  # resumed from its last seq
+    expect(citizen_page.locator("#room-banner")).to_be_hidden()
+    expect(citizen_page.locator("#chat-form button")).to_be_enabled()

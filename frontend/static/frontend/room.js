@@ -455,7 +455,7 @@
   }
 
   /* --- people: who is present, at which table; the facilitator's tools for each --- */
-  var people = {}, muted = {}, presentCount = null;
+  var people = {}, muted = {}, presentCount = null;  // people: at most the 200 the server lists
   function applyPresence(members, count, replace) {
     if (replace) people = {};
     (members || []).forEach(function (m) {
@@ -483,6 +483,8 @@
         if (me.isFacilitator && m.user_id !== me.id) li.appendChild(memberTools(m.user_id, m.name));
         list.appendChild(li);
       });
+    var unlisted = (presentCount || 0) - list.childNodes.length;  // a big room lists only some of its people
+    if (unlisted > 0) list.appendChild(el("li", "small more-people", msg("MorePeople", { n: unlisted })));
   }
   function memberTools(userId, name) {
     var tools = el("span", "member-tools"), attrs = { userId: userId, name: name };
