@@ -18,6 +18,7 @@ from .. import rules
 from ..events import append_event
 from .locking import run_at
 from .polls import close_open_polls
+from .queue import clear_queue
 from .tables import close_tables
 from ..models import Room, Round
 from ..states import FINISHED_ROUND_STATES, ROOM_TRANSITIONS, ROUND_TRANSITIONS, RoomState, RoundState
@@ -98,6 +99,7 @@ def _finish(room: Room, rnd: Round, to: str, now: datetime, actor, *, advance: b
     rnd.save(update_fields=["state", "ended_at", "deadline_at", "remaining_seconds"])
     append_event(room_id=room.pk, type="round.ended", actor=actor,
                  data={"round_id": rnd.pk, "state": to, "server_time": now.isoformat()})
+    clear_queue(room, now, actor)
     following = room.rounds.select_for_update().filter(state=RoundState.PENDING).order_by("position").first()
     if advance and following is not None:
         return _start(room, following, now, actor)

@@ -154,6 +154,20 @@ def drop_hand(room: Room, user_id: int, now: datetime, actor) -> bool:
     return True
 
 
+def clear_queue(room: Room, now: datetime, actor=None) -> int:
+    """A round ended: the speaker's turn is done and waiting hands are lowered (inside the caller's lock).
+
+    A new agenda item starts with an empty queue: hands raised about the last topic would otherwise
+    take the floor in the next one, perhaps a presentation where nobody may speak.
+    """
+    hands = list(Hand.objects.select_for_update().filter(room=room, state__in=OPEN_HAND_STATES))
+    for hand in hands:
+        _move(hand, HandState.DONE if hand.state == HandState.SPEAKING else HandState.LOWERED, now)
+    if hands:
+        emit_queue(room.pk, now, actor=actor)
+    return len(hands)
+
+
 @transaction.atomic
 def expire_turn(*, room_id: int, hand_id: int, now: datetime | None = None) -> bool:
     """The turn's time is up: the hand is done. Idempotent; does nothing before the deadline or once ended."""

@@ -331,3 +331,25 @@ def test_the_hello_snapshot_carries_the_queue():
     services.raise_hand(room=room, user=user)
     snapshot = services.room_state_snapshot(Room.objects.get(pk=room.pk), room.facilitator)
     assert [(h["user_id"], h["state"]) for h in snapshot["queue"]] == [(user.pk, "waiting")]
+
+
+@pytest.mark.parametrize("ending", ["skip", "deadline"])
+def test_a_round_ending_ends_the_turn_and_lowers_waiting_hands_so_the_next_item_starts_empty(ending):
+    room = RoomFactory(stage="live")
+    speaker, waiting = _member(room), _member(room)
+    services.raise_hand(room=room, user=speaker)
+    services.raise_hand(room=room, user=waiting)
+    services.give_floor(room=room, actor=room.facilitator)
+
+    if ending == "skip":
+        services.skip_round(room=room, actor=room.facilitator)
+    else:
+        round_id = Room.objects.get(pk=room.pk).current_round_id
+        services.expire_round(room_id=room.pk, round_id=round_id, now=timezone.now() + timedelta(hours=2))
+
+    states = dict(Hand.objects.filter(room=room).values_list("user_id", "state"))
+    assert states == {speaker.pk: HandState.DONE, waiting.pk: HandState.LOWERED}
+    types = list(RoomEvent.objects.filter(room=room).order_by("seq").values_list("type", "data"))
+    ended_at = [t for t, _d in types].index("round.ended")
+    after = [d for t, d in types[ended_at:] if t == "queue.updated"]
+    assert after and after[0]["queue"] == []
