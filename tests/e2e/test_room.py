@@ -176,6 +176,7 @@ def test_a_queue_turn_a_live_poll_and_questions_reach_the_other_phone(signed_in_
     expect(citizen_page.locator("#end-my-turn")).to_be_visible()
     expect(facilitator_page.locator("#speaker-line")).to_contain_text("김시민")
     screenshot(citizen_page, "room-citizen-phone-floor")
+    screenshot(facilitator_page, "room-facilitator-phone-queue")
 
     # A live poll: the facilitator opens it, the citizen answers and changes the answer.
     _tab(facilitator_page, "poll")
@@ -232,6 +233,8 @@ def test_a_queue_turn_a_live_poll_and_questions_reach_the_other_phone(signed_in_
     question.locator("[data-state='answering']").click()
     expect(citizen_page.locator("#question-list li.question-answering")).to_contain_text("나무는 누가 관리하나요?")
     screenshot(citizen_page, "room-citizen-phone-questions")
+    facilitator_page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(facilitator_page, "room-facilitator-desktop")
 
 
 def _clock_seconds(text: str) -> int:

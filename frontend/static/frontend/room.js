@@ -95,6 +95,16 @@
   var savedTab = store("tab");
   if (location.hash === "#chat") savedTab = "chat";  // back from the form's own post (chat_post)
   showTab(savedTab && $("panel-" + savedTab) ? savedTab : (me.isFacilitator ? "run" : "chat"));
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 60rem)") : null;
+  function onWidth() {  // a wide screen shows the chat beside every section, so the chat is no tab there
+    if (wide && wide.matches && $("tab-chat").getAttribute("aria-selected") === "true") {
+      showTab(me.isFacilitator ? "run" : "queue");
+    }
+  }
+  if (wide) {
+    onWidth();
+    if (wide.addEventListener) wide.addEventListener("change", onWidth);
+  }
 
   /* --- the clock: deadline - (now + offset), offset taken from each frame's server_time --- */
   function format(seconds) {
