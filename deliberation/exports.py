@@ -1,8 +1,9 @@
 """A room's record as downloads: a readable Markdown document, the transcript as CSV, the whole record as JSON.
 
 All three are written from ``selectors.room_record``, so hidden chat lines and hidden questions are
-absent from every one of them, and table chat is in them only for whoever could read it in the room. A record is one room (bounded), so each file is built whole rather
-than streamed like the proposals' open data. Times are written in the city's time zone.
+absent from every one of them, and table chat is in them only for whoever could read it in the room.
+A record is one room (bounded), so each file is built whole rather than streamed like the proposals'
+open data. Times are written in the city's time zone.
 
 CSV layout: one row per visible chat line (seq, time, round, table, author, body); an empty table
 means the plenary. Poll results, questions and table summaries are not transcript lines: they are in
@@ -17,6 +18,7 @@ from datetime import datetime
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from proposals.exports import _safe_cell as safe_cell  # the one place that escapes spreadsheet formulas
 
@@ -98,8 +100,8 @@ def _md_polls(record: dict) -> list[str]:
     if not record["polls"]:
         return lines + [_("No poll was asked."), ""]
     for poll in record["polls"]:
-        lines += [f"### {poll['question']}", "",
-                  f"{poll['kind_label']} · " + _("%(n)d answers") % {"n": poll["total"]}, ""]
+        answers = ngettext("%(n)d answer", "%(n)d answers", poll["total"]) % {"n": poll["total"]}
+        lines += [f"### {poll['question']}", "", f"{poll['kind_label']} · {answers}", ""]
         lines += [f"- {_cell(o['label'])}: {o['count']} ({o['percent']}%)" for o in poll["options"]]
         if poll["mean"] is not None:
             lines.append(f"- {_('Mean')}: {poll['mean']}")
@@ -112,8 +114,9 @@ def _md_questions(record: dict) -> list[str]:
     if not record["questions"]:
         return lines + [_("No question was asked."), ""]
     for q in record["questions"]:
-        votes = _("%(n)d votes") % {"n": q["votes"]}
-        lines.append(f"- {_cell(q['body'])} — {q['author']} · {votes} · {q['state_label']} ({_cell(q['round_title'])})")
+        votes = ngettext("%(n)d vote", "%(n)d votes", q["votes"]) % {"n": q["votes"]}
+        lines.append(f"- {_cell(q['body'])} — {q['author']} · {votes} · {q['state_label']} "
+                     f"({_cell(q['round_title'])})")
     return lines + [""]
 
 

@@ -106,14 +106,15 @@ def _record_rounds(room: Room) -> list[dict]:
     } for r in Round.objects.filter(room=room).order_by("position")]
 
 
-def _round_at(started: list[tuple], when) -> dict | None:
-    """The round that was running at ``when``: the last one started at or before it, if not yet ended."""
+def _round_at(starts: list, started: list[dict], when) -> dict | None:
+    """The round that was running at ``when``: the last one started at or before it, if not yet ended.
+    ``started``: the rounds that started, by start time; ``starts``: their start times."""
     from bisect import bisect_right
 
-    index = bisect_right([start for start, _round in started], when) - 1
+    index = bisect_right(starts, when) - 1
     if index < 0:
         return None
-    rnd = started[index][1]
+    rnd = started[index]
     return rnd if rnd["ended_at"] is None or when <= rnd["ended_at"] else None
 
 
@@ -131,13 +132,14 @@ def _record_transcript(room: Room, rounds: list[dict], table_ids: list[int] | No
     """Visible chat lines in seq order; chat carries no round, so each line gets the round running when
     it was written (chat is only open while a round runs). ``table`` is None for plenary chat; table
     lines only of ``table_ids`` (None: every table)."""
-    started = sorted(((r["started_at"], r) for r in rounds if r["started_at"]), key=lambda pair: pair[0])
+    started = sorted((r for r in rounds if r["started_at"]), key=lambda r: r["started_at"])
+    starts = [r["started_at"] for r in started]
     messages = ChatMessage.objects.filter(room=room, hidden_at__isnull=True).select_related("author", "table")
     if table_ids is not None:
         messages = messages.filter(Q(table__isnull=True) | Q(table_id__in=table_ids))
     lines = []
     for message in messages.order_by("seq"):
-        rnd = _round_at(started, message.created_at)
+        rnd = _round_at(starts, started, message.created_at)
         lines.append({
             "seq": message.seq, "created_at": message.created_at, "author": message.author.public_name,
             "body": message.body, "round_id": rnd["id"] if rnd else None, "round_title": rnd["title"] if rnd else "",
@@ -246,6 +248,7 @@ def room_record(room: Room, *, viewer=None) -> dict:
                  "proposal_id": room.proposal_id},
         "facilitator": facilitators[0], "facilitators": facilitators,
         **_record_people(room),
-        "rounds": rounds, "transcript": _record_transcript(room, rounds, record_tables_for(room, viewer)), "polls": _record_polls(room),
+        "rounds": rounds, "transcript": _record_transcript(room, rounds, record_tables_for(room, viewer)),
+        "polls": _record_polls(room),
         "questions": _record_questions(room), "tables": tables,
     }

@@ -134,14 +134,16 @@ def _refusal_text(exc: Exception) -> str:
 @require_POST
 @login_required
 def chat_post(request, pk: int):
-    """The room page's chat form (textarea ``body``) for a browser without JavaScript: the same service as
-    the WebSocket; a refusal comes back as a message, with the typed text kept for the form."""
+    """The room page's chat form (textarea ``body``; optional ``to_table`` = 1 for the writer's table) for a
+    browser without JavaScript: the same service as the WebSocket; a refusal comes back as a message,
+    with the typed text kept for the form."""
     room = _room_for(request, pk)
     body = request.POST.get("body", "")
+    to_table = request.POST.get("to_table") in ("1", "on", "true")
     try:
         if rules.membership(request.user, room) is None and not rules.is_facilitator(request.user, room):
             services.join(room=room, user=request.user)  # the socket would have made them a member on connecting
-        services.post_message(room=room, author=request.user, body=body)
+        services.post_message(room=room, author=request.user, body=body, to_table=to_table)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _refusal_text(exc))
         request.session[chat_draft_key(room.pk)] = body[:CHAT_DRAFT_MAX]

@@ -363,3 +363,17 @@ def test_chat_form_needs_sign_in_post_and_csrf(client):
     strict.force_login(citizen)
     assert strict.post(url, {"body": "hi"}).status_code == 403
     assert not ChatMessage.objects.filter(room=room).exists()
+
+
+def test_chat_form_writes_to_the_writers_table_when_asked(client):
+    room, citizen = RoomFactory(stage="live"), UserFactory()
+    services.join(room=room, user=citizen)
+    url = reverse("deliberation:chat_post", args=[room.pk])
+    client.force_login(citizen)
+    client.post(url, {"body": "To my table", "to_table": "1"})
+    assert not ChatMessage.objects.filter(room=room).exists()  # not seated: refused, text kept
+    assert client.session[chat_draft_key(room.pk)] == "To my table"
+    table = Table.objects.create(room=room, number=2, round=room.current_round)
+    TableSeat.objects.create(table=table, user=citizen)
+    client.post(url, {"body": "To my table", "to_table": "1"})
+    assert ChatMessage.objects.get(room=room).table == table
