@@ -255,9 +255,10 @@ def test_a_table_split_seats_each_citizen_with_a_table_chat_and_a_summary_for_th
     start = facilitator_page.locator("[data-frame='clock.start']")
     expect(start).to_be_enabled()
     names = ["김시민", "이하늘", "박바다", "최나무"]
-    citizens = {}
+    citizens, users = {}, {}
     for name in names:
-        page = signed_in_page(UserFactory(display_name=name))
+        users[name] = UserFactory(display_name=name)
+        page = signed_in_page(users[name])
         page.goto(f"/rooms/{room.pk}/")
         expect(page.locator("#chat-form button")).to_be_enabled()
         citizens[name] = page
@@ -302,6 +303,20 @@ def test_a_table_split_seats_each_citizen_with_a_table_chat_and_a_summary_for_th
     writer.fill("#table-summary-body", "그늘막 먼저, 벤치는 그다음")
     writer.locator("#table-summary-form [type=submit]").click()
     expect(facilitator_page.locator("#summaries")).to_contain_text("그늘막 먼저, 벤치는 그다음")
+    expect(citizens[others[0]].locator("#summaries")).to_contain_text("그늘막 먼저, 벤치는 그다음")
+
+    # The facilitator names a table facilitator (who alone writes that table's summary) and moves someone.
+    lead, moved = others
+    facilitator_page.locator(f"#all-tables [data-action='tables.set_facilitator'][data-user-id='{users[lead].pk}']").click()
+    expect(citizens[lead].locator("#table-members .badge")).to_have_count(1)
+    expect(citizens[lead].locator("#table-summary-box")).to_be_visible()
+    expect(citizens[moved].locator("#table-summary-box")).to_be_hidden()
+    move = facilitator_page.locator(f"#all-tables select.table-move[data-user-id='{users[moved].pk}']")
+    move.select_option(move.locator("option:not(:checked)").get_attribute("value"))
+    expect(citizens[moved].locator("#table-members li")).to_have_count(3)
+    expect(citizens[moved].locator("#table-members")).to_contain_text(first)
+    expect(citizens[first].locator("#table-members")).to_contain_text(moved)
+
     facilitator_page.locator("[data-action='tables.bring_back']").click()
     for page in citizens.values():
         expect(page.locator("#my-table")).to_be_hidden()
