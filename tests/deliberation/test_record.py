@@ -377,3 +377,11 @@ def test_chat_form_writes_to_the_writers_table_when_asked(client):
     TableSeat.objects.create(table=table, user=citizen)
     client.post(url, {"body": "To my table", "to_table": "1"})
     assert ChatMessage.objects.get(room=room).table == table
+
+
+def test_record_page_is_korean_first_and_escapes_what_people_wrote(ran_room):
+    ChatMessage.objects.filter(room=ran_room, body="Trees, please.").update(body="<script>alert(1)</script>")
+    response = Client().get(reverse("deliberation:record", args=[ran_room.pk]))  # asks for no language
+    page = response.content.decode()
+    assert response.status_code == 200 and '<html lang="ko">' in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
