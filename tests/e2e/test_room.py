@@ -7,6 +7,7 @@ layer): tests/services/with-services.sh provides both. Sessions are made with th
 handed to the browsers as cookies, because the test settings' fast password hasher is not the server's.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -416,3 +417,46 @@ def test_an_offline_phone_says_so_reconnects_by_itself_and_catches_up(signed_in_
     expect(citizen_page.locator("#chat-list")).to_contain_text("오프라인일 때 보낸 말")  # resumed from its last seq
     expect(citizen_page.locator("#room-banner")).to_be_hidden()
     expect(citizen_page.locator("#chat-form button")).to_be_enabled()
+
+
+def test_a_ping_every_25_seconds_and_a_resume_when_the_pong_says_events_were_missed(signed_in_page):
+    """The pong's last_seq is raised on the way (as if a broadcast had been lost): the page sends resume
+    with the seq it has. The page's timers run on Playwright's clock, so 25 s pass at once."""
+    room = RoomFactory(title="그늘 있는 거리", rounds=[{"kind": "discussion", "title": "여는 토론", "duration_seconds": 600}])
+    facilitator_page = signed_in_page(room.facilitator)
+    _open_room(facilitator_page, room)
+    sent, pongs = [], []
+
+    def through(ws):
+        server = ws.connect_to_server()
+
+        def to_page(message):
+            frame = json.loads(message)
+            if frame.get("type") == "pong":
+                pongs.append(frame["data"]["last_seq"])
+                frame["data"]["last_seq"] += 5
+            ws.send(json.dumps(frame))
+
+        def to_server(message):
+            sent.append(json.loads(message))
+            server.send(message)
+
+        server.on_message(to_page)
+        ws.on_message(to_server)
+
+    citizen_page = signed_in_page(UserFactory(display_name="김시민"))
+    citizen_page.route_web_socket(re.compile(r"/ws/rooms/"), through)
+    citizen_page.clock.install()
+    citizen_page.goto(f"/rooms/{room.pk}/")
+    expect(citizen_page.locator("#chat-form button")).to_be_enabled()
+    assert [f["type"] for f in sent] == ["resume"]
+
+    citizen_page.clock.fast_forward(26_000)
+    for _ in range(50):
+        if [f["type"] for f in sent][-2:] == ["ping", "resume"]:
+            break
+        citizen_page.wait_for_timeout(100)
+    assert [f["type"] for f in sent] == ["resume", "ping", "resume"], sent
+    # it asks from the seq it has applied: at least where it started, at most the server's real last seq
+    assert sent[0]["data"]["last_seq"] <= sent[-1]["data"]["last_seq"] <= pongs[0]
+    expect(citizen_page.locator("#room-banner")).to_be_hidden()
