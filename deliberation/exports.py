@@ -13,6 +13,7 @@ the JSON and the Markdown, where their shape fits.
 import csv
 import io
 import json
+import re
 from datetime import datetime
 
 from django.http import Http404, HttpResponse
@@ -59,24 +60,32 @@ def record_json(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2, default=encode) + "\n"
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#|!~])")
+
+
+def _text(text) -> str:
+    """What people wrote, as literal text in Markdown: no links, images, HTML or emphasis of their own."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
 def _cell(text) -> str:
-    """Text inside a Markdown table cell: no line breaks, no column separators."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """People's text inside a Markdown table cell or list item: literal, one line."""
+    return _text(" ".join(str(text).split()))
 
 
 def _quote(text: str) -> str:
-    return "\n".join("> " + line for line in text.splitlines()) or ">"
+    return "\n".join("> " + _text(line) for line in text.splitlines()) or ">"
 
 
 def _md_head(record: dict) -> list[str]:
     room = record["room"]
-    lines = [f"# {room['title']}", ""]
+    lines = [f"# {_cell(room['title'])}", ""]
     if room["description"]:
-        lines += [room["description"], ""]
+        lines += [_text(room["description"]), ""]
     lines += [
         f"- {_('State')}: {room['state_label']} · {_('Access')}: {room['access_label']}",
         f"- {_('Opened')}: {_clock(room['opened_at'])} · {_('Ended')}: {_clock(room['ended_at'])}",
-        f"- {_('Facilitated by')}: {', '.join(record['facilitators'])}",
+        f"- {_('Facilitated by')}: {_cell(', '.join(record['facilitators']))}",
         f"- {_('Participants')}: {record['participants']} · {_('Observers')}: {record['observers']}",
         "",
     ]
@@ -101,7 +110,7 @@ def _md_polls(record: dict) -> list[str]:
         return lines + [_("No poll was asked."), ""]
     for poll in record["polls"]:
         answers = ngettext("%(n)d answer", "%(n)d answers", poll["total"]) % {"n": poll["total"]}
-        lines += [f"### {poll['question']}", "", f"{poll['kind_label']} · {answers}", ""]
+        lines += [f"### {_cell(poll['question'])}", "", f"{poll['kind_label']} · {answers}", ""]
         lines += [f"- {_cell(o['label'])}: {o['count']} ({o['percent']}%)" for o in poll["options"]]
         if poll["mean"] is not None:
             lines.append(f"- {_('Mean')}: {poll['mean']}")
@@ -115,7 +124,7 @@ def _md_questions(record: dict) -> list[str]:
         return lines + [_("No question was asked."), ""]
     for q in record["questions"]:
         votes = ngettext("%(n)d vote", "%(n)d votes", q["votes"]) % {"n": q["votes"]}
-        lines.append(f"- {_cell(q['body'])} — {q['author']} · {votes} · {q['state_label']} "
+        lines.append(f"- {_cell(q['body'])} — {_cell(q['author'])} · {votes} · {q['state_label']} "
                      f"({_cell(q['round_title'])})")
     return lines + [""]
 
@@ -125,10 +134,10 @@ def _md_tables(record: dict) -> list[str]:
         return []
     lines = [f"## {_('Table summaries')}", ""]
     for table in record["tables"]:
-        round_title = f" ({table['round_title']})" if table["round_title"] else ""
+        round_title = f" ({_cell(table['round_title'])})" if table["round_title"] else ""
         lines += ["### " + _("Table %(n)s") % {"n": table["number"]} + round_title, ""]
         if table["facilitator"]:
-            lines += [f"{_('Table facilitator')}: {table['facilitator']}", ""]
+            lines += [f"{_('Table facilitator')}: {_cell(table['facilitator'])}", ""]
         lines += [_quote(table["summary"]) if table["summary"] else _("No summary was written."), ""]
     return lines
 
@@ -139,9 +148,9 @@ def _md_transcript(record: dict) -> list[str]:
         return lines + [_("Nobody wrote in the chat."), ""]
     for line in record["transcript"]:
         where = _("Table %(n)s") % {"n": line["table"]} if line["table"] is not None else _("Plenary")
-        round_title = f" · {line['round_title']}" if line["round_title"] else ""
-        body = line["body"].replace("\n", "  \n  ")
-        lines.append(f"- {_clock(line['created_at'])}{round_title} · {where} · **{line['author']}**: {body}")
+        round_title = f" · {_cell(line['round_title'])}" if line["round_title"] else ""
+        body = "  \n  ".join(_text(part) for part in line["body"].split("\n"))
+        lines.append(f"- {_clock(line['created_at'])}{round_title} · {where} · **{_cell(line['author'])}**: {body}")
     return lines + [""]
 
 

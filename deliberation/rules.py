@@ -126,3 +126,19 @@ def refuse_poll_answer(user, room: Room, member: RoomMember | None) -> str | Non
     if room.state == RoomState.ENDED:
         return _("This room has ended.")
     return None
+
+
+def may_read_record(user, room: Room, member) -> bool:
+    """Whether ``user`` may read the record of ``room`` (``member``: their RoomMember or None).
+
+    A public room's record is public once the room has ended (anyone, signed in or not); before
+    that, and for invited or panel rooms always, the record is for whoever may enter the room: its
+    facilitator and admins, and admitted members (refuse_join). Drafts only to their facilitator.
+    """
+    if room.state == RoomState.ENDED and room.access == Access.PUBLIC:
+        return True
+    if is_facilitator(user, room):
+        return True
+    if room.state == RoomState.DRAFT or not user.is_authenticated:
+        return False
+    return refuse_join(user, room, member) is None

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from . import rules
 from .models import ChatMessage, Room
 from .states import Access, RoomState
 
@@ -54,25 +55,6 @@ def recent_chat(*, room: Room, up_to_seq: int, limit: int) -> list[ChatMessage]:
 # questions never leave it. The queries are a fixed handful whatever the size of the room.
 
 
-def may_read_record(user, room: Room, member) -> bool:
-    """Whether ``user`` may read the record of ``room`` (``member``: their RoomMember or None).
-
-    A public room's record is public once the room has ended (anyone, signed in or not); before
-    that, and for invited or panel rooms always, the record is for whoever may enter the room: its
-    facilitator and admins, and admitted members (rules.refuse_join). Drafts only to their facilitator.
-    (A predicate that belongs in rules.py; it lives here while rules.py changes for tables.)
-    """
-    from . import rules
-
-    if room.state == RoomState.ENDED and room.access == Access.PUBLIC:
-        return True
-    if rules.is_facilitator(user, room):
-        return True
-    if room.state == RoomState.DRAFT or not user.is_authenticated:
-        return False
-    return rules.refuse_join(user, room, member) is None
-
-
 def rooms_for_proposal(*, proposal, viewer) -> list[Room]:
     """The rooms that deliberated (or deliberate) ``proposal`` whose record ``viewer`` may read, oldest first.
 
@@ -87,7 +69,7 @@ def rooms_for_proposal(*, proposal, viewer) -> list[Room]:
     members = {}
     if viewer.is_authenticated:
         members = {m.room_id: m for m in RoomMember.objects.filter(room__in=rooms, user=viewer)}
-    return [room for room in rooms if may_read_record(viewer, room, members.get(room.pk))]
+    return [room for room in rooms if rules.may_read_record(viewer, room, members.get(room.pk))]
 
 
 def _seconds_between(start, end) -> int | None:

@@ -156,11 +156,11 @@ def chat_post(request, pk: int):
 
 
 def _record_room_for(request, pk: int) -> Room | None:
-    """The room if this viewer may read its record (selectors.may_read_record); None when an anonymous
+    """The room if this viewer may read its record (rules.may_read_record); None when an anonymous
     visitor should sign in first; 404 for a draft, 403 with the reason for someone not admitted."""
     room = get_object_or_404(Room.objects.select_related("facilitator", "proposal"), pk=pk)
     member = rules.membership(request.user, room)
-    if selectors.may_read_record(request.user, room, member):
+    if rules.may_read_record(request.user, room, member):
         return room
     if room.state == RoomState.DRAFT:
         raise Http404

@@ -5,7 +5,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .. import rules
-from ..events import append_event
 from ..models import AgendaTemplate, Room, RoomMember, Round
 from ..states import MemberRole, RoomState, RoundKind, Speakers
 

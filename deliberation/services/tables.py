@@ -131,7 +131,7 @@ def _improve_by_swaps(tables: list[list], seen: list[Counter], keys: dict, rng: 
         return change
 
     attempts = min(50_000, 40 * sum(len(t) for t in tables))
-    for _ in range(attempts):
+    for _attempt in range(attempts):
         i, j = rng.sample(range(len(tables)), 2)
         if not tables[i] or not tables[j]:
             continue

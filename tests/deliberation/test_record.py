@@ -385,3 +385,14 @@ def test_record_page_is_korean_first_and_escapes_what_people_wrote(ran_room):
     page = response.content.decode()
     assert response.status_code == 200 and '<html lang="ko">' in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_markdown_keeps_what_people_wrote_literal(client, ran_room):
+    """A chat line with a link, an image or HTML is text in the Markdown download, not markup."""
+    from deliberation.exports import _text
+
+    assert _text("[click](http://evil.example) <script>x</script> ![i](a.png) **bold**") == (
+        "\\[click\\]\\(http://evil.example\\) \\<script\\>x\\</script\\> \\!\\[i\\]\\(a.png\\) \\*\\*bold\\*\\*")
+    client.force_login(ran_room.facilitator)
+    text = client.get(reverse("deliberation:record_export", args=[ran_room.pk, "md"])).content.decode()
+    assert "<script" not in text
