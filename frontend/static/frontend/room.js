@@ -451,8 +451,9 @@
       setText(rows[i].querySelector(".stat-share"), share + "%");
     }
   }
-  function newRound() {  // what belonged to the last round goes: its votes, an invitation to speak in it
+  function newRound() {  // what belonged to the last round goes: its votes, its questions, an invitation
     resetMoveOn();
+    applyQuestions([]);
     status("");
     if ($("my-notice").dataset.kind === "invited") {
       delete $("my-notice").dataset.kind;
@@ -553,6 +554,10 @@
     renderAllTables();
     renderSummaries(tables.open, false);
     renderPeople();
+    if (!tables.open.length) {  // the facilitator's view of every table's chat ends with the tables
+      clear($("fac-table-chat-list"));
+      $("fac-table-chat-list").hidden = $("fac-table-chat-title").hidden = true;
+    }
     news("table");
   }
   function renderAllTables() {
@@ -757,7 +762,18 @@
   function ping() {
     if (!send("ping", {})) return;
     clearTimeout(pongTimer);
-    pongTimer = setTimeout(function () { if (ws) ws.close(); }, PONG_WAIT);  // a silent connection is a dead one
+    pongTimer = setTimeout(dropSocket, PONG_WAIT);  // a silent connection is a dead one
+  }
+  function dropSocket() {  // give up on this socket now: a dead network may take minutes to report it closed
+    if (!ws) return;
+    var old = ws;
+    ws = null;
+    old.onclose = old.onmessage = null;
+    try { old.close(); } catch (err) { /* already closing */ }
+    clearInterval(pingTimer);
+    clearTimeout(pongTimer);
+    enableControls(false);
+    scheduleReconnect();
   }
   function connect() {
     clearTimeout(retryTimer);
@@ -786,8 +802,13 @@
     retryTimer = setTimeout(connect, base * (0.75 + Math.random() * 0.5));  // jitter: +-25 %
   }
 
-  window.addEventListener("offline", function () { banner(d.msgOffline); if (ws) ws.close(); });
+  window.addEventListener("offline", function () { banner(d.msgOffline); dropSocket(); });
   window.addEventListener("online", function () { attempt = 0; if (!ws) connect(); });
+  document.addEventListener("visibilitychange", function () {  // a phone back from sleep checks at once
+    if (document.visibilityState !== "visible" || stopped) return;
+    if (ws && ws.readyState === WebSocket.OPEN) ping();
+    else if (!ws) { attempt = 0; connect(); }
+  });
 
   /* --- the user's actions: buttons carry data-frame (clock) or data-action (everything else) --- */
   var pendingVote = null;
