@@ -418,6 +418,14 @@ def test_an_offline_phone_says_so_reconnects_by_itself_and_catches_up(signed_in_
     expect(citizen_page.locator("#room-banner")).to_be_hidden()
     expect(citizen_page.locator("#chat-form button")).to_be_enabled()
 
+    # A message the server refuses (the round is paused) comes back into the box, with the reason.
+    _tab(facilitator_page, "run")
+    facilitator_page.locator("[data-frame='clock.pause']").click()
+    expect(citizen_page.locator("#clock-note")).not_to_be_empty()
+    _say(citizen_page, "멈춘 동안 쓴 말")
+    expect(citizen_page.locator("#chat-body")).to_have_value("멈춘 동안 쓴 말")
+    expect(citizen_page.locator("#room-status")).not_to_be_empty()
+
 
 def test_a_ping_every_25_seconds_and_a_resume_when_the_pong_says_events_were_missed(signed_in_page):
     """The pong's last_seq is raised on the way (as if a broadcast had been lost): the page sends resume

@@ -117,11 +117,21 @@
     if (clock.deadline !== null) return untilServer(clock.deadline, clock.offset);
     return clock.remaining;
   }
+  var said = {};  // which "time is nearly up" a screen reader has already heard, per round or turn
+  function announce(key, text) {
+    if (said[key]) return;
+    said[key] = true;
+    setText($("clock-announce"), text);
+  }
   function tick() {
     var left = secondsLeft();
     setText($("room-clock"), left === null ? "--:--" : format(left));
+    if (clock.deadline !== null && left > 0 && left <= 60) announce("round" + currentRoundId, msg("OneMinute"));
     if (queue.turnDeadline !== null) {
-      var turn = format(untilServer(queue.turnDeadline, queue.offset));
+      var turnLeft = untilServer(queue.turnDeadline, queue.offset), turn = format(turnLeft);
+      if (root.classList.contains("i-have-floor") && turnLeft > 0 && turnLeft <= 30) {
+        announce("turn" + queue.turnDeadline, msg("TurnEnding"));
+      }
       setText($("turn-clock"), turn);
       var mine = document.querySelector("#queue-list .turn-clock");
       if (mine) setText(mine, turn);
@@ -208,6 +218,7 @@
     if (nearBottom) list.scrollTop = list.scrollHeight;
   }
   function addChat(seq, data) {
+    chatArrived(data);
     countMessage(data.author_id);
     if (data.table_id) {
       var table = tables.byId(data.table_id);
@@ -232,10 +243,22 @@
                                           body.textContent), li);
     }
   }
+  var pendingChat = null, restoredChat = null;  // the text just sent: put back in its box if refused
   function sendChat(input, toTable) {
     var body = input.value.trim(), data = { body: body };
     if (toTable) data.table = true;
-    if (body && send("chat.send", data)) input.value = "";  // kept when not sent
+    if (body && send("chat.send", data)) {  // kept when not sent
+      input.value = "";
+      pendingChat = { input: input, body: body };
+    }
+  }
+  function chatArrived(data) {
+    if (data.author_id !== me.id) return;
+    if (pendingChat && data.body === pendingChat.body) pendingChat = null;
+    if (restoredChat && data.body === restoredChat.body) {  // the refusal was another action's after all
+      if (restoredChat.input.value === data.body) restoredChat.input.value = "";
+      restoredChat = null;
+    }
   }
 
   /* --- the speaking queue: replaced whole by every queue.updated --- */
@@ -289,7 +312,14 @@
   /* --- the live poll: one open (or just closed) poll at a time --- */
   var poll = { current: null, counts: [], total: 0, closesAt: null, offset: 0 };
   function pollLabels(p) { return p.kind === "scale" ? ["1", "2", "3", "4", "5"] : p.options; }
+  var pendingPoll = null;  // the question of the poll this facilitator just asked to open
   function openPoll(data) {
+    if (pendingPoll !== null && data.poll.question === pendingPoll && $("poll-form")) {
+      $("poll-form").reset();
+      $("poll-new").open = false;
+      showPollFields();
+      pendingPoll = null;
+    }
     poll.current = data.poll;
     poll.counts = pollLabels(data.poll).map(function () { return 0; });
     poll.total = 0;
@@ -677,7 +707,10 @@
     "poll.results": function (type, data) { pollResults(data, false); },
     "poll.closed": function (type, data) { pollResults(data, true); },
     "presence.updated": function (type, data) { applyPresence(data.members, data.count, false); },
-    "tables.opened": function (type, data) { applyTables(data.tables); },
+    "tables.opened": function (type, data) {
+      applyTables(data.tables);
+      if (me.tableId) { showTab("table"); status(msg("YourTable", { n: tables.byId(me.tableId).number })); }
+    },
     "tables.updated": function (type, data) { applyTables(data.tables); },
     "table.summary": function (type, data) { tableSummary(data); },
     "tables.closed": function (type, data) {
@@ -738,7 +771,13 @@
     var handler = handlers[frame.type];
     if (handler) handler(frame.type, frame.data || {}, frame.seq);  // unknown types are ignored
   }
-  function onRefusal(code) {  // the local record of votes follows what the server says
+  function onRefusal(code) {  // what was sent and refused comes back; the local record of votes follows the server
+    if (pendingChat && !pendingChat.input.value) {
+      pendingChat.input.value = pendingChat.body;
+      restoredChat = pendingChat;
+    }
+    pendingChat = null;
+    pendingPoll = null;  // the poll form keeps what the facilitator typed
     if (!pendingVote) return;
     if (code === "already_voted") setVoted(pendingVote, true);
     if (code === "no_vote") setVoted(pendingVote, false);
@@ -912,7 +951,7 @@
         .filter(function (s) { return s; });
     }
     if (kind === "multiple" && $("poll-max").value) data.max_choices = parseInt($("poll-max").value, 10);
-    if (data.question && send("poll.open", data)) { form.reset(); $("poll-new").open = false; showPollFields(); }
+    if (data.question && send("poll.open", data)) pendingPoll = data.question;  // the form clears when it opens
   });
   function showPollFields() {
     if (!$("poll-kind")) return;
