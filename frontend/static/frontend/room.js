@@ -10,7 +10,8 @@
   var d = root.dataset;
   var $ = function (id) { return document.getElementById(id); };
   var lastSeq = parseInt(d.lastSeq, 10) || 0;
-  var me = { id: parseInt(d.userId, 10) || null, isFacilitator: d.isFacilitator === "1", tableId: null, muted: false };
+  var me = { id: parseInt(d.userId, 10) || null, isFacilitator: d.isFacilitator === "1", tableId: null, muted: false,
+             observer: false };
   var clock = { deadline: d.deadline ? Date.parse(d.deadline) : null,
                 remaining: d.remaining ? parseFloat(d.remaining) : null,
                 offset: d.serverTime ? Date.parse(d.serverTime) - Date.now() : 0 };
@@ -170,7 +171,7 @@
     var qa = roundKind === "qa";
     setText($("questions-note"), qa ? "" : msg("QaOnly"));
     var form = $("question-form");
-    if (form) form.hidden = !qa;
+    if (form) form.hidden = !qa || me.observer;
   }
   function applyRound(type, data) {
     var round = data.round;
@@ -301,7 +302,7 @@
     if (mineSpeaking) notice(msg("YourFloor"));
     else if ($("my-notice").dataset.kind !== "invited" && !me.muted) notice("");
     if ($("raise-hand")) {
-      $("raise-hand").hidden = mineRaised;
+      $("raise-hand").hidden = mineRaised || me.observer;
       $("lower-hand").hidden = !myPlace;
       $("end-my-turn").hidden = !mineSpeaking;
     }
@@ -728,6 +729,8 @@
       me.id = data.you.user_id;
       me.isFacilitator = !!data.you.is_facilitator || me.isFacilitator;
       if (data.you.muted !== undefined) setMuted({ user_id: me.id }, !!data.you.muted, true);
+      me.observer = data.you.role === "observer";  // observers read and listen: no hand, no vote, no questions
+      if ($("move-on")) $("move-on").hidden = me.observer;
     }
     if (data.room) setRoomState(data.room.state);
     (data.agenda || []).forEach(function (r) { setRoundState(r.id, r.state); });
