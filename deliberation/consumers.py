@@ -101,7 +101,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             try:
                 kind, data = validate(content)
                 if kind == "ping":
-                    last_seq = await self.in_db(lambda: services.heartbeat(room_id=self.room_id, user=self.user))
+                    tables = None if self.readable is None else sorted(self.readable)
+                    last_seq = await self.in_db(lambda: services.heartbeat(room_id=self.room_id, user=self.user,
+                                                                           tables=tables))
                     await self.send_json({"type": "pong", "data": {"server_time": timezone.now().isoformat(),
                                                                    "last_seq": last_seq}})
                 elif kind == "resume":

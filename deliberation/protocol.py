@@ -73,8 +73,8 @@ INBOUND: dict[str, dict[str, Field]] = {
 
 _ROUND = ("round", "deadline", "remaining_seconds", "server_time")
 OUTBOUND: dict[str, tuple[str, ...]] = {
-    "hello": ("room", "agenda", "current", "queue", "questions", "you", "presence", "presence_count", "tables",
-              "server_time"),
+    "hello": ("room", "agenda", "current", "queue", "questions", "poll", "move_on", "you", "presence",
+              "presence_count", "tables", "server_time"),
     "pong": ("server_time", "last_seq"),
     "chat.message": ("author_id", "author", "body", "table_id"),
     "chat.hidden": ("seq",),

@@ -83,10 +83,12 @@ def room_detail(request, pk: int):
         current = None
     now = timezone.now()
     left = current.seconds_left(now) if current else None
+    is_facilitator = rules.is_facilitator(request.user, room)
     return render(request, "deliberation/room.html", {
         "room": room, "rounds": room.rounds.order_by("position"), "current": current, "chat": chat,
         "last_seq": last_seq, "now": now, "seconds_left": left, "clock_text": clock_text(left),
-        "is_facilitator": rules.is_facilitator(request.user, room),
+        "is_facilitator": is_facilitator,
+        "floor_stats": selectors.floor_stats(room) if is_facilitator else None,
         "chat_refusal": _chat_refusal(request.user, room),
         # what the no-JS chat form sent last time it was refused (chat_post), shown once
         "chat_draft": request.session.pop(chat_draft_key(room.pk), ""),

@@ -47,7 +47,7 @@ def member_entry(member: RoomMember, now: datetime, table_id=None) -> dict:
     present = (member.connections > 0 and member.seen_at is not None and member.seen_at >= now - PRESENCE_STALE
                and member.removed_at is None)
     return {"user_id": member.user_id, "name": member.user.public_name, "role": member.role, "present": present,
-            "table_id": table_id}
+            "muted": member.muted, "table_id": table_id}
 
 
 def presence_data(room_id: int, now: datetime) -> dict:
@@ -77,12 +77,21 @@ def disconnected(*, room_id: int, user) -> None:
     _soon(room_id, now)
 
 
-def heartbeat(*, room_id: int, user) -> int:
-    """A ping: keep this person present; returns the room's last seq (so the client can see a lost event)."""
+def heartbeat(*, room_id: int, user, tables=None) -> int:
+    """A ping: keep this person present; returns the last seq they may see (so the client can tell a loss).
+
+    ``tables``: the tables whose chat they read (None: all); other tables' chat does not count, or a
+    client would think it lost what it may not see.
+    """
+    from ..models import RoomEvent
+
     now = timezone.now()
     RoomMember.objects.filter(room_id=room_id, user=user, connections__gt=0).filter(
         Q(seen_at__isnull=True) | Q(seen_at__lt=now - HEARTBEAT_EVERY)).update(seen_at=now)
-    return Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).first() or 0
+    if tables is None:
+        return Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).first() or 0
+    visible = RoomEvent.objects.filter(room_id=room_id).filter(Q(table__isnull=True) | Q(table_id__in=tables))
+    return visible.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
 def _soon(room_id: int, now: datetime) -> None:

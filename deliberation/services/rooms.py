@@ -113,10 +113,50 @@ def room_state_snapshot(room: Room, user) -> dict:
                     "duration_seconds": r.duration_seconds} for r in room.rounds.order_by("position")],
         "current": round_data(current, now) if current else None,
         "queue": queue_data(room.pk, now)["queue"],
-        "questions": questions_data(current.pk, now)["questions"] if current else [],
+        "questions": _with_own_votes(questions_data(current.pk, now)["questions"] if current else [], user),
+        "poll": _latest_poll(room, user),
+        "move_on": _move_on(room, current),
         "you": {"user_id": user.pk, "name": user.public_name, "role": member.role if member else None,
-                "is_facilitator": rules.is_facilitator(user, room), "table_id": seat.table_id if seat else None},
+                "is_facilitator": rules.is_facilitator(user, room), "muted": bool(member and member.muted),
+                "table_id": seat.table_id if seat else None},
         **presence_data(room.pk, now),
         "tables": tables_data(room.pk),
         "server_time": now.isoformat(),
     }
+
+
+def _with_own_votes(questions: list[dict], user) -> list[dict]:
+    """The ranked questions, each marked ``voted`` when this person upvoted it (for hello only)."""
+    from ..models import QuestionVote
+
+    mine = set(QuestionVote.objects.filter(user=user, question_id__in=[q["id"] for q in questions])
+               .values_list("question_id", flat=True))
+    return [{**q, "voted": q["id"] in mine} for q in questions]
+
+
+def _latest_poll(room: Room, user) -> dict | None:
+    """The open poll (else the last closed one of the current round), its counts and this person's answer."""
+    from ..models import LiveAnswer, LivePoll
+    from ..states import PollState
+    from .polls import poll_data, poll_results
+
+    poll = LivePoll.objects.filter(room=room, state=PollState.OPEN).order_by("-opened_at", "-pk").first()
+    if poll is None and room.current_round_id:
+        poll = LivePoll.objects.filter(room=room, round_id=room.current_round_id).order_by("-opened_at", "-pk").first()
+    if poll is None:
+        return None
+    results = poll_results(poll)
+    answer = LiveAnswer.objects.filter(poll=poll, user=user).values_list("choices", flat=True).first()
+    return {"poll": poll_data(poll), "closes_at": poll.closes_at.isoformat(), "counts": results["counts"],
+            "total": results["total"], "your_choices": answer}
+
+
+def _move_on(room: Room, current) -> dict | None:
+    """The current round's votes to move on, as in ``move_on.updated``."""
+    from ..models import MoveOnVote
+    from .floor import eligible_voters
+
+    if current is None:
+        return None
+    return {"round_id": current.pk, "votes": MoveOnVote.objects.filter(round=current).count(),
+            "needed": rules.move_on_needed(eligible_voters(room))}

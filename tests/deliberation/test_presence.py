@@ -34,7 +34,7 @@ def test_the_first_arrival_is_announced_at_once_with_the_count():
     [update] = _updates(room)
     assert update["count"] == 1 and update["more"] == 0
     assert update["members"] == [{"user_id": member.user_id, "name": member.user.public_name,
-                                  "role": "participant", "present": True, "table_id": None}]
+                                  "role": "participant", "present": True, "muted": False, "table_id": None}]
 
 
 def test_a_crowd_arriving_within_a_second_costs_one_more_event_not_one_each():
@@ -149,6 +149,23 @@ def test_over_the_socket_hello_shows_who_is_here_and_pong_carries_the_last_seq()
     assert {p["user_id"] for p in hello["data"]["presence"]} == {alice.pk, bob.pk}
     assert hello["data"]["presence_count"] == 2
     assert hello["data"]["you"] == {"user_id": bob.pk, "name": bob.public_name, "role": "participant",
-                                    "is_facilitator": False, "table_id": None}
+                                    "is_facilitator": False, "muted": False, "table_id": None}
     assert pong["data"]["last_seq"] >= hello["seq"]
     assert RoomMember.objects.get(room=room, user=alice).connections == 0
+
+
+def test_a_pong_counts_only_what_this_person_may_see():
+    """Another table's chat is not a loss: the last seq a seated person may see ignores it."""
+    from deliberation.models import Table, TableSeat
+
+    room = RoomFactory(stage="live")
+    here, there = _member(room), _member(room)
+    mine, theirs = (Table.objects.create(room=room, number=n) for n in (1, 2))
+    TableSeat.objects.create(table=mine, user=here.user)
+    TableSeat.objects.create(table=theirs, user=there.user)
+    services.post_message(room=room, author=here.user, body="ours", to_table=True)
+    seen = Room.objects.get(pk=room.pk).last_seq
+    services.post_message(room=room, author=there.user, body="theirs", to_table=True)
+
+    assert services.heartbeat(room_id=room.pk, user=here.user, tables=[mine.pk]) == seen
+    assert services.heartbeat(room_id=room.pk, user=room.facilitator, tables=None) == seen + 1

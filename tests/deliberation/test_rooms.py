@@ -250,3 +250,25 @@ def test_the_snapshot_on_connect_has_the_agenda_and_the_running_clock():
     assert [r["position"] for r in snapshot["agenda"]] == [1, 2, 3]
     assert snapshot["current"]["round"]["position"] == 1
     assert 0 < snapshot["current"]["remaining_seconds"] <= 600
+
+
+def test_hello_gives_a_late_arrival_the_open_poll_their_answer_their_votes_and_the_move_on_count():
+    from deliberation.models import RoomMember
+
+    room = RoomFactory(stage="live")
+    late = ResidentFactory()
+    RoomMember.objects.create(room=room, user=late, muted=True)
+    voter = ResidentFactory()
+    RoomMember.objects.create(room=room, user=voter)
+    poll = services.open_poll(room=room, actor=room.facilitator, question="Trees?", kind="single",
+                              options=["Yes", "No"], max_choices=None, duration_seconds=60)
+    services.answer_poll(room=room, user=voter, poll_id=poll.pk, choices=[1])
+    services.vote_move_on(room=room, user=voter)
+
+    for_voter = services.room_state_snapshot(Room.objects.get(pk=room.pk), voter)
+    for_late = services.room_state_snapshot(Room.objects.get(pk=room.pk), late)
+
+    assert for_voter["poll"]["poll"]["id"] == poll.pk and for_voter["poll"]["counts"] == [0, 1]
+    assert for_voter["poll"]["your_choices"] == [1] and for_late["poll"]["your_choices"] is None
+    assert for_late["move_on"]["votes"] == 1 and for_late["move_on"]["needed"] == 2
+    assert for_late["you"]["muted"] is True and for_voter["you"]["muted"] is False

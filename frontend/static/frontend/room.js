@@ -675,6 +675,7 @@
       setText($("clock-note"), "");
       stopped = true;
       enableControls(false);
+      $("record-link").hidden = false;
     },
     "chat.message": function (type, data, seq) { addChat(seq, data); },
     "chat.hidden": function (type, data) {
