@@ -1,6 +1,9 @@
 """The live room's WebSocket: admits, validates each frame, calls a service; events come back via the group."""
 
+import asyncio
 import json
+import logging
+import weakref
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -16,6 +19,9 @@ from .events import events_after
 from .fanout import fanout
 from .models import Room
 from .protocol import MAX_FRAME_CHARS, ProtocolError, validate
+from .services.presence import PRESENCE_INTERVAL
+
+log = logging.getLogger(__name__)
 
 
 def scope_language(scope) -> str:
@@ -28,6 +34,28 @@ def scope_language(scope) -> str:
         except LookupError:  # also None, "" and "*"
             continue
     return settings.LANGUAGE_CODE
+
+
+_presence_flushes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, set[int]]" = weakref.WeakKeyDictionary()
+
+
+def schedule_presence_flush(room_id: int) -> None:
+    """Send the room's pending presence change at the end of its one-second window, once per process."""
+    loop = asyncio.get_running_loop()
+    pending = _presence_flushes.setdefault(loop, set())
+    if room_id in pending:
+        return
+    pending.add(room_id)
+
+    async def flush():
+        await asyncio.sleep(PRESENCE_INTERVAL.total_seconds() + 0.05)
+        pending.discard(room_id)
+        try:
+            await database_sync_to_async(lambda: services.flush_presence(room_id=room_id))()
+        except Exception:  # the sweep sends it instead
+            log.exception("room %s: presence flush failed", room_id)
+
+    loop.create_task(flush())
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
@@ -54,14 +82,17 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return await self.close(code=refusal[0])  # daphne drops close reasons; the error frame has it
         await fanout().join(self)
         self.joined = True
-        snapshot = await self.in_db(self._arrive)
+        snapshot, pending = await self.in_db(self._arrive)
         await self.send_json({"type": "hello", "seq": snapshot["room"]["last_seq"], "data": snapshot})
+        if pending:
+            schedule_presence_flush(self.room_id)
 
     async def disconnect(self, code):
         if self.joined:
             self.joined = False
             await fanout().leave(self)
-            await self.in_db(lambda: services.disconnected(room_id=self.room_id, user=self.user))
+            if await self.in_db(lambda: services.disconnected(room_id=self.room_id, user=self.user)):
+                schedule_presence_flush(self.room_id)
 
     def _admit(self) -> tuple[int, str] | None:
         room = Room.objects.filter(pk=self.room_id).first()
@@ -74,10 +105,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             self.readable = None if tables is None else set(tables)
         return refusal
 
-    def _arrive(self) -> dict:
-        services.connected(room_id=self.room_id, user=self.user)
+    def _arrive(self) -> tuple[dict, bool]:
+        pending = services.connected(room_id=self.room_id, user=self.user)
         room = Room.objects.select_related("current_round").get(pk=self.room_id)
-        return services.room_state_snapshot(room, self.user)
+        return services.room_state_snapshot(room, self.user), pending
 
     @database_sync_to_async
     def in_db(self, work):

@@ -31,12 +31,6 @@ def flush_poll_results(room_id: int, poll_id: int) -> bool:
 
 
 @shared_task
-def flush_presence(room_id: int) -> bool:
-    """Queued for the end of a room's one-second presence window: sends the joins and leaves still pending."""
-    return services.flush_presence(room_id=room_id)
-
-
-@shared_task
 def sweep_rounds() -> int:
     """Beat runs it every few seconds and every worker runs it on start: catches deadlines missed by a restart.
 

@@ -7,14 +7,14 @@ seen in the last PRESENCE_STALE: a server that crashed cannot keep people presen
 Joins and leaves are not broadcast one by one: 3,000 people arriving would be 3,000 events for
 3,000 sockets. Each change stamps ``presence_changed_at``; at most once per PRESENCE_INTERVAL a
 ``presence.updated`` event lists the members changed since the last one, with their current state.
-The flush runs right away when the last one is older than the interval, else a task (and the sweep)
-sends it at the end of the interval. The list overlaps the previous one by PRESENCE_OVERLAP, so a
+The flush runs right away when the last one is older than the interval; else the server process
+that saw the change sends it at the end of the interval (the consumer schedules it, once per room
+per process), and the sweep sends anything a process did not live to send. The list overlaps the previous one by PRESENCE_OVERLAP, so a
 change that committed late is not missed (a repeat is harmless: the entries are states, not deltas).
 """
 
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ..events import append_event
 from ..models import Room, RoomMember, TableSeat
-from .locking import lock_room, run_at
+from .locking import lock_room
 
 PRESENCE_STALE = timedelta(seconds=90)
 PRESENCE_INTERVAL = timedelta(seconds=1)
@@ -62,19 +62,24 @@ def presence_data(room_id: int, now: datetime) -> dict:
             "presence_count": present.count()}
 
 
-def connected(*, room_id: int, user) -> None:
-    """A socket of ``user`` joined the room (after services.join made the membership)."""
+def connected(*, room_id: int, user) -> bool:
+    """A socket of ``user`` joined the room (after services.join made the membership).
+
+    Returns True when the change waits for the next update: the caller runs ``flush_presence``
+    PRESENCE_INTERVAL later (the consumer does, in its process; the sweep is the safety net).
+    """
     now = timezone.now()
     RoomMember.objects.filter(room_id=room_id, user=user).update(
         connections=F("connections") + 1, seen_at=now, presence_changed_at=now)
-    _soon(room_id, now)
+    return _soon(room_id, now)
 
 
-def disconnected(*, room_id: int, user) -> None:
+def disconnected(*, room_id: int, user) -> bool:
+    """A socket of ``user`` left; returns True when the change waits for the next update (see connected)."""
     now = timezone.now()
     RoomMember.objects.filter(room_id=room_id, user=user).update(
         connections=Greatest(F("connections") - 1, 0), presence_changed_at=now)
-    _soon(room_id, now)
+    return _soon(room_id, now)
 
 
 def heartbeat(*, room_id: int, user, tables=None) -> int:
@@ -94,16 +99,13 @@ def heartbeat(*, room_id: int, user, tables=None) -> int:
     return visible.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
-def _soon(room_id: int, now: datetime) -> None:
-    """Flush now if the last update is a second old; else make sure one flush is queued for the second's end."""
+def _soon(room_id: int, now: datetime) -> bool:
+    """Flush now if the last update is a second old; else True: the caller flushes at the second's end."""
     sent = Room.objects.filter(pk=room_id).values_list("presence_sent_at", flat=True).first()
     if sent is None or now - sent >= PRESENCE_INTERVAL:
         flush_presence(room_id=room_id, now=now)
-    elif cache.add(f"presence-flush:{room_id}", 1, timeout=2):  # one queued flush per room per window
-        from .. import tasks
-
-        with transaction.atomic():
-            run_at(tasks.flush_presence, room_id, eta=sent + PRESENCE_INTERVAL)
+        return False
+    return True
 
 
 def flush_presence(*, room_id: int, now: datetime | None = None) -> bool:
@@ -130,7 +132,6 @@ def flush_presence(*, room_id: int, now: datetime | None = None) -> bool:
                      data={"members": members, "more": total - len(members),
                            "count": present_members(room.pk, now).count(), "server_time": now.isoformat()})
         Room.objects.filter(pk=room.pk).update(presence_sent_at=now)
-    cache.delete(f"presence-flush:{room_id}")
     return True
 
 

@@ -169,3 +169,25 @@ def test_a_pong_counts_only_what_this_person_may_see():
 
     assert services.heartbeat(room_id=room.pk, user=here.user, tables=[mine.pk]) == seen
     assert services.heartbeat(room_id=room.pk, user=room.facilitator, tables=None) == seen + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_the_socket_an_arrival_within_the_second_is_announced_by_the_server_at_its_end():
+    """No Celery needed: the server process that saw the arrival sends the pending update itself."""
+    room = RoomFactory(stage="live")
+    alice, bob = UserFactory(), UserFactory()
+    first, second = communicator(room.pk, alice), communicator(room.pk, bob)
+
+    async def scenario():
+        await enter(first)  # alice's own arrival was announced at once: the window is open now
+        await enter(second)  # bob's arrival waits for the window's end
+        while True:
+            update = await until(first, "presence.updated")
+            if bob.pk in {m["user_id"] for m in update["data"]["members"]}:
+                break
+        await second.disconnect()
+        await first.disconnect()
+        return update
+
+    update = async_to_sync(scenario)()
+    assert update["data"]["count"] == 2
