@@ -22,9 +22,9 @@
 
   /* --- helpers --- */
   function setText(el, text) { if (el && el.textContent !== text) el.textContent = text; }
-  function msg(key, vars) {  // a translated string with %(name)s placeholders filled in
+  function msg(key, vars) {  // a translated string with {name} placeholders filled in
     var text = d["msg" + key] || "";
-    return text.replace(/%\((\w+)\)s/g, function (all, name) { return vars && name in vars ? vars[name] : all; });
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return vars && name in vars ? vars[name] : all; });
   }
   function el(tag, className, text) {
     var node = document.createElement(tag);
