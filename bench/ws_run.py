@@ -246,7 +246,9 @@ def run_once(args, seed: Seed | None, mode: str, n: int, label: str, shootout: b
     cut = [0] + [n_senders + 1 + (n - n_senders - 1) * k // procs_n for k in range(1, procs_n)] + [n]
     procs = []
     for k in range(procs_n):
-        plan = dict(base, clients=clients[cut[k]:cut[k + 1]], phases=phases if k == 0 else [])
+        # The handshakes in flight are shared out, so two processes storm no harder than one.
+        plan = dict(base, clients=clients[cut[k]:cut[k + 1]],
+                    connect_concurrency=max(1, args.connect_concurrency // procs_n))
         procs.append(LoadProc(plan, label, k))
     try:
         time.sleep(0.5)  # the load generators import and start their loops
@@ -471,7 +473,8 @@ def main(argv=None):
     parser.add_argument("--chat-seconds", type=float, default=6.0)
     parser.add_argument("--burst", type=int, default=100)
     parser.add_argument("--senders", type=int, default=40)
-    parser.add_argument("--connect-concurrency", type=int, default=100, help="handshakes in flight at once")
+    parser.add_argument("--connect-concurrency", type=int, default=100,
+                        help="handshakes in flight at once (shared by the load-generator processes)")
     parser.add_argument("--split-at", type=int, default=2000, help="use two load-generator processes from this N")
     parser.add_argument("--settle-max", type=float, default=90)
     parser.add_argument("--drain-max", type=float, default=30,
