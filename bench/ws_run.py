@@ -311,7 +311,7 @@ def merge(parts: list[dict], connected: list[dict], ready: list[dict], n: int, t
     out = {
         "connect_s": round(max(hello_at) - t0, 2) if hello_at else None,
         "connected": ok, "connect_errors": sum(c["errors"] for c in connected),
-        "connect_error_kinds": {k: v for c in connected for k, v in c["error_kinds"].items()},
+        "connect_error_kinds": {},
         "connect_error_samples": [s for c in connected for s in c["error_samples"]][:5],
         "settle_s": max(r["settle_s"] for r in ready),
         "frames_settle": sum(sum(r["frames"].values()) for r in ready),
@@ -320,6 +320,9 @@ def merge(parts: list[dict], connected: list[dict], ready: list[dict], n: int, t
         "closed_early": sum(p["closed_early"] for p in parts), "phases": {},
         "load_cpu_measure_s": [p["cpu_measure_s"] for p in parts],
     }
+    for c in connected:
+        for k, v in c["error_kinds"].items():
+            out["connect_error_kinds"][k] = out["connect_error_kinds"].get(k, 0) + v
     for p in parts:
         for k, v in p["frames"].items():
             out["frames"][k] = out["frames"].get(k, 0) + v
@@ -384,6 +387,7 @@ def summarize(runs: list[dict], modes: list[str], ns: list[int]) -> dict:
 
             row["connect_s"] = med([r["connect_s"] for r in rs])
             row["connect_errors"] = sum(r["connect_errors"] for r in rs)
+            row["connected"] = med([r["connected"] for r in rs])
             row["settle_s"] = med([r["settle_s"] for r in rs])
             for phase in ("broadcast", "chat", "burst"):
                 for key in ("p50_ms", "p99_ms", "max_ms", "delivered_per_s", "all_within_500ms_pct"):
@@ -429,7 +433,7 @@ def markdown(table: dict, ladder: dict, info: dict, command: str, seconds: float
         f"burst = {args.burst} lines as fast as possible. Latency = send → receipt at every client; "
         f"medians over {args.reps} repetition(s); ratios are mode / baseline of the same repetition "
         f"(for delivered/s: mode / baseline, higher is better).", "",
-        "| mode | N | connect s (errors) | settle s | broadcast p50 / p99 / max ms | chat p50 / p99 / max ms "
+        "| mode | N (connected, median) | connect s (errors, all reps) | settle s | broadcast p50 / p99 / max ms | chat p50 / p99 / max ms "
         "| chat delivered/s | burst delivered/s | lost | unserved | reordered | gaps | CPU % server / load gen "
         "| ×p99 bcast | ×p99 chat | ×burst/s | ×connect |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
@@ -438,7 +442,7 @@ def markdown(table: dict, ladder: dict, info: dict, command: str, seconds: float
     for key, row in table.items():
         mode, n = key.split("/")
         lines.append(
-            f"| {mode} | {int(n):,} | {fmt(row['connect_s'], 2)} ({row['connect_errors']}) | {fmt(row['settle_s'])} | "
+            f"| {mode} | {int(n):,} ({fmt(row.get('connected'), 0)}) | {fmt(row['connect_s'], 2)} ({row['connect_errors']}) | {fmt(row['settle_s'])} | "
             f"{fmt(row['broadcast_p50_ms'])} / {fmt(row['broadcast_p99_ms'])} / {fmt(row['broadcast_max_ms'])} | "
             f"{fmt(row['chat_p50_ms'])} / {fmt(row['chat_p99_ms'])} / {fmt(row['chat_max_ms'])} | "
             f"{fmt(row['chat_delivered_per_s'], 0)} | {fmt(row['burst_delivered_per_s'], 0)} | {row['lost']:,} | "
