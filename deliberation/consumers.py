@@ -8,12 +8,15 @@ import weakref
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import rules, services
+from . import admission
 from .dispatch import ACTIONS, CLOSE_ERRORS
 from .events import events_after
 from .fanout import fanout
@@ -73,42 +76,41 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         self.room_id = self.scope["url_route"]["kwargs"]["room_id"]
-        self.user, self.language = self.scope["user"], scope_language(self.scope)
+        self.user, self.language = AnonymousUser(), scope_language(self.scope)
         self.held: list = []
-        refusal = await self.in_db(self._admit)
-        await self.accept()  # accept first so the browser sees the close code (a refused handshake hides it)
-        if refusal:
-            await self.send_error(CLOSE_ERRORS[refusal[0]], refusal[1])
-            return await self.close(code=refusal[0])  # daphne drops close reasons; the error frame has it
+        session = self.scope.get("session")
+        session_key = session.session_key if session is not None else None
+        if not session_key:
+            return await self.refuse(rules.CLOSE_UNAUTHENTICATED, gettext_lazy("Please sign in to join the room."))
+        # Subscribe before reading the room: whatever commits from here on reaches this socket.
         await fanout().join(self)
         self.joined = True
-        snapshot, pending = await self.in_db(self._arrive)
+        arrival = await admission.arrive({"room_id": self.room_id, "session_key": session_key,
+                                          "language": self.language})
+        self.user = arrival["user"]
+        if arrival["refusal"]:
+            self.joined = False
+            await fanout().leave(self)
+            return await self.refuse(*arrival["refusal"])
+        self.readable = None if arrival["readable"] is None else set(arrival["readable"])
+        snapshot = arrival["snapshot"]
+        await self.accept()
         await self.send_json({"type": "hello", "seq": snapshot["room"]["last_seq"], "data": snapshot})
-        if pending:
+        if arrival["pending"]:
             schedule_presence_flush(self.room_id)
+
+    async def refuse(self, code: int, reason: str):
+        await self.accept()  # accept first so the browser sees the close code (a refused handshake hides it)
+        with translation.override(self.language):
+            await self.send_error(CLOSE_ERRORS[code], str(reason))
+        await self.close(code=code)  # daphne drops close reasons; the error frame has it
 
     async def disconnect(self, code):
         if self.joined:
             self.joined = False
             await fanout().leave(self)
-            if await self.in_db(lambda: services.disconnected(room_id=self.room_id, user=self.user)):
+            if await admission.leave(self.room_id, self.user.pk):
                 schedule_presence_flush(self.room_id)
-
-    def _admit(self) -> tuple[int, str] | None:
-        room = Room.objects.filter(pk=self.room_id).first()
-        if room is None:
-            return rules.CLOSE_NOT_FOUND, _("There is no such room.")
-        refusal = rules.refuse_join(self.user, room, rules.membership(self.user, room))
-        if refusal is None:
-            services.join(room=room, user=self.user)
-            tables = services.readable_tables(room, self.user)
-            self.readable = None if tables is None else set(tables)
-        return refusal
-
-    def _arrive(self) -> tuple[dict, bool]:
-        pending = services.connected(room_id=self.room_id, user=self.user)
-        room = Room.objects.select_related("current_round").get(pk=self.room_id)
-        return services.room_state_snapshot(room, self.user), pending
 
     @database_sync_to_async
     def in_db(self, work):
@@ -185,7 +187,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.last_sent = max(self.last_sent, last_seq) if self.synced else last_seq
         self.synced = self.catching_up = True
         try:
-            await self.send_missed()
+            # At or past what the process's feed has handed on, the feed brings all that follows.
+            if self.feed.base is None or self.last_sent < self.feed.base:
+                await self.send_missed()
             while self.held:
                 held, self.held = self.held, []
                 for event, text, table_id in held:

@@ -89,6 +89,7 @@ class LocalFanout:
                 self.readers[consumer.room_id] = asyncio.create_task(self._read(layer, channel, feed))
                 await feed.start()
             feed.sinks.add(consumer)
+            consumer.feed = feed
 
     async def leave(self, consumer) -> None:
         async with self.lock:

@@ -17,9 +17,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
+    from deliberation.services.rooms import clear_snapshot_cache
+
     cache.clear()
+    clear_snapshot_cache()  # rooms' shared hello parts, per process (a rolled-back room's pk comes back)
     yield
     cache.clear()
+    clear_snapshot_cache()
 
 
 @pytest.fixture(autouse=True)

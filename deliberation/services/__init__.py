@@ -14,15 +14,17 @@ from .questions import QuestionError, ask_question, mark_question, questions_dat
 from .queue import (
     QueueError, end_turn, expire_due_turns, expire_turn, give_floor, lower_hand, queue_data, raise_hand,
 )
-from .presence import connected, disconnected, flush_due_presence, flush_presence, heartbeat
-from .rooms import create_room, invite, join, room_state_snapshot, save_agenda_template
+from .presence import (
+    connected, disconnected, disconnected_many, flush_due_presence, flush_presence, heartbeat,
+)
+from .rooms import create_room, enter, enter_many, invite, join, room_state_snapshot, save_agenda_template
 from .tables import (
     TableError, bring_back, move_to_table, readable_tables, set_table_facilitator, split_into_tables, submit_summary,
     tables_data,
 )
 
 __all__ = [
-    "ClockError", "adjust_round", "clean_chat_text", "create_room", "end_room",
+    "ClockError", "adjust_round", "clean_chat_text", "enter", "enter_many", "create_room", "end_room",
     "expire_due_rounds", "expire_round", "hide_message", "invite", "join", "open_room", "pause_round",
     "post_message", "resume_round", "room_state_snapshot", "round_data", "save_agenda_template", "skip_round",
     "start_round",
@@ -36,7 +38,8 @@ __all__ = [
     "PollError", "answer_poll", "close_poll", "expire_due_polls", "expire_poll", "flush_poll_results",
     "open_poll", "poll_results",
     # presence and tables
-    "TableError", "bring_back", "connected", "disconnected", "flush_due_presence", "flush_presence", "heartbeat",
+    "TableError", "bring_back", "connected", "disconnected", "disconnected_many", "flush_due_presence",
+    "flush_presence", "heartbeat",
     "move_to_table", "readable_tables", "set_table_facilitator", "split_into_tables", "submit_summary",
     "tables_data",
 ]

@@ -9,8 +9,9 @@ Joins and leaves are not broadcast one by one: 3,000 people arriving would be 3,
 ``presence.updated`` event lists the members changed since the last one, with their current state.
 The flush runs right away when the last one is older than the interval; else the server process
 that saw the change sends it at the end of the interval (the consumer schedules it, once per room
-per process), and the sweep sends anything a process did not live to send. The list overlaps the previous one by PRESENCE_OVERLAP, so a
-change that committed late is not missed (a repeat is harmless: the entries are states, not deltas).
+per process), and the sweep sends anything a process did not live to send. The list overlaps the
+previous one by PRESENCE_OVERLAP, so a change that committed late is not missed (a repeat is
+harmless: the entries are states, not deltas).
 """
 
 from datetime import datetime, timedelta
@@ -28,7 +29,7 @@ PRESENCE_STALE = timedelta(seconds=90)
 PRESENCE_INTERVAL = timedelta(seconds=1)
 PRESENCE_OVERLAP = timedelta(seconds=2)
 HEARTBEAT_EVERY = timedelta(seconds=45)  # the client pings every 25 s; a write every other ping at most
-PRESENCE_LIST_MAX = 200  # hello and each update list at most this many people (and always the count)
+PRESENCE_LIST_MAX = 100  # hello and each update list at most this many people (and always the count)
 
 
 def present_members(room_id: int, now: datetime):
@@ -62,6 +63,20 @@ def presence_data(room_id: int, now: datetime) -> dict:
             "presence_count": present.count()}
 
 
+def connected_many(*, room_id: int, user_ids: list[int]) -> bool:
+    """Sockets of these people joined the room (one each); True when the change waits (see connected)."""
+    from collections import Counter
+
+    now = timezone.now()
+    by_count: dict[int, list[int]] = {}
+    for user_id, count in Counter(user_ids).items():  # two tabs of one person arriving together count twice
+        by_count.setdefault(count, []).append(user_id)
+    for count, ids in by_count.items():
+        RoomMember.objects.filter(room_id=room_id, user_id__in=ids).update(
+            connections=F("connections") + count, seen_at=now, presence_changed_at=now)
+    return _soon(room_id, now)
+
+
 def connected(*, room_id: int, user) -> bool:
     """A socket of ``user`` joined the room (after services.join made the membership).
 
@@ -72,6 +87,27 @@ def connected(*, room_id: int, user) -> bool:
     RoomMember.objects.filter(room_id=room_id, user=user).update(
         connections=F("connections") + 1, seen_at=now, presence_changed_at=now)
     return _soon(room_id, now)
+
+
+def disconnected_many(departures: list[tuple[int, int]]) -> list[bool]:
+    """Sockets left (``(room_id, user_id)`` each, repeats for several tabs); for each, True when its room's
+    change waits for the next update."""
+    from collections import Counter
+
+    now = timezone.now()
+    rooms: dict[int, Counter] = {}
+    for room_id, user_id in departures:
+        rooms.setdefault(room_id, Counter())[user_id] += 1
+    pending = {}
+    for room_id, counts in rooms.items():
+        by_count: dict[int, list[int]] = {}
+        for user_id, count in counts.items():
+            by_count.setdefault(count, []).append(user_id)
+        for count, ids in by_count.items():
+            RoomMember.objects.filter(room_id=room_id, user_id__in=ids).update(
+                connections=Greatest(F("connections") - count, 0), presence_changed_at=now)
+        pending[room_id] = _soon(room_id, now)
+    return [pending[room_id] for room_id, _user_id in departures]
 
 
 def disconnected(*, room_id: int, user) -> bool:
@@ -142,5 +178,6 @@ def flush_due_presence(*, now: datetime | None = None) -> int:
         Q(room__presence_sent_at__isnull=True) | Q(presence_changed_at__gt=F("room__presence_sent_at")),
         presence_changed_at__isnull=False)
     due = Room.objects.filter(Exists(newer)).filter(
-        Q(presence_sent_at__isnull=True) | Q(presence_sent_at__lte=now - PRESENCE_INTERVAL)).values_list("pk", flat=True)
+        Q(presence_sent_at__isnull=True) | Q(presence_sent_at__lte=now - PRESENCE_INTERVAL))
+    due = due.values_list("pk", flat=True)
     return sum(flush_presence(room_id=pk, now=now) for pk in list(due))

@@ -272,3 +272,38 @@ def test_hello_gives_a_late_arrival_the_open_poll_their_answer_their_votes_and_t
     assert for_voter["poll"]["your_choices"] == [1] and for_late["poll"]["your_choices"] is None
     assert for_late["move_on"]["votes"] == 1 and for_late["move_on"]["needed"] == 2
     assert for_late["you"]["muted"] is True and for_voter["you"]["muted"] is False
+
+
+def test_arrivals_of_one_moment_are_admitted_together_each_with_their_own_answer(django_assert_max_num_queries):
+    from django.test import Client
+
+    from deliberation.models import RoomMember
+
+    def key(user):
+        client = Client()
+        client.force_login(user)
+        return client.cookies["sessionid"].value
+
+    room = RoomFactory(stage="live", access=Access.INVITED)
+    guests = [ResidentFactory() for _ in range(5)]
+    services.invite(room=room, actor=room.facilitator, users=guests)
+    stranger = ResidentFactory()
+    arrivals = ([{"room_id": room.pk, "session_key": key(g), "language": "en"} for g in guests]
+                + [{"room_id": room.pk, "session_key": key(guests[0]), "language": "en"},  # a second tab
+                   {"room_id": room.pk, "session_key": key(stranger), "language": "ko"},
+                   {"room_id": room.pk, "session_key": "nobody", "language": "en"},
+                   {"room_id": 999_999, "session_key": key(guests[1]), "language": "en"}])
+
+    # About 30 queries whatever the batch size: auth 2, room and members 2, presence (with its update once a
+    # second) and the shared hello part (once a second per room) for the rest.
+    with django_assert_max_num_queries(35):
+        results = services.enter_many(arrivals)
+
+    assert [r["refusal"] is None for r in results] == [True] * 6 + [False] * 3
+    assert results[6]["refusal"] == (4403, "초대받은 사람만 들어갈 수 있는 토론방입니다.")
+    assert results[7]["refusal"][0] == 4401 and results[8]["refusal"][0] == 4404
+    assert [r["user"] for r in results[:6]] == [*guests, guests[0]]
+    assert results[0]["snapshot"]["you"]["user_id"] == guests[0].pk
+    assert RoomMember.objects.get(room=room, user=guests[0]).connections == 2
+    assert RoomMember.objects.get(room=room, user=guests[4]).connections == 1
+    assert not RoomMember.objects.filter(room=room, user=stranger).exists()
