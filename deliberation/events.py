@@ -5,6 +5,8 @@ lock (the UPDATE of ``last_seq``) until its transaction ends, so seq order is co
 broadcast leaves only after the commit, so nobody hears of a change that rolled back.
 """
 
+import os
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -37,10 +39,31 @@ def append_event(*, room_id: int, type: str, data: dict, actor=None, table_id: i
 
 
 def broadcast(event: RoomEvent) -> None:
-    """One message to the room's group; each server process orders it and hands it to its sockets (fanout)."""
-    layer = get_channel_layer()
-    async_to_sync(layer.group_send)(group_name(event.room_id), {"type": "room.event", "event": envelope(event),
-                                                                "table_id": event.table_id})
+    """One message to the room's group; each server process orders it and hands it to its sockets (fanout).
+
+    In a server process (a database thread of a consumer) the event loop publishes it and this
+    returns at once (fanout.Publisher); elsewhere (Celery, the embedded sweeper, a shell) it is
+    sent here and now.
+    """
+    message = {"type": "room.event", "event": envelope(event), "table_id": event.table_id}
+    loop = _serving_loop()
+    if loop is not None:
+        from .fanout import publish_soon
+
+        publish_soon(loop, event.room_id, message)
+        return
+    async_to_sync(get_channel_layer().group_send)(group_name(event.room_id), message)
+
+
+def _serving_loop():
+    """The event loop this thread works for (asgiref's sync_to_async records it), if it still runs."""
+    from asgiref.sync import SyncToAsync
+
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if (loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid()
+            or loop.is_closed() or not loop.is_running()):
+        return None
+    return loop
 
 
 def events_after(*, room_id: int, seq: int, upto: int | None = None, tables=None, with_table: bool = False,

@@ -15,6 +15,7 @@ Two designs share this code (settings.ROOM_FANOUT, see docs/architecture.md "Fan
 """
 
 import asyncio
+import collections
 import json
 import logging
 import weakref
@@ -33,6 +34,29 @@ class RoomFeed:
         self.sinks: set = set()
         self.base: int | None = None  # the highest seq handed on; None until subscribed
         self.early: list[dict] = []  # broadcasts that came before ``base`` was known
+        self.inbox: asyncio.Queue | None = None
+        self.worker: asyncio.Task | None = None
+
+    def offer(self, message: dict) -> None:
+        """Queue a broadcast (from the layer, or published by this process); one worker pushes them in turn."""
+        if self.inbox is None:
+            self.inbox = collections.deque()
+        self.inbox.append(message)
+        if self.worker is None or self.worker.done():
+            self.worker = asyncio.get_running_loop().create_task(self._work())
+
+    async def _work(self) -> None:
+        """Push what is queued, in order, then stop (the next offer starts a worker again)."""
+        while self.inbox:
+            message = self.inbox.popleft()
+            try:
+                await self.push(message)
+            except Exception:  # e.g. the database was away while filling a hole: the next event tries again
+                log.exception("room %s: an event could not be handed on", self.room_id)
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
 
     async def start(self) -> None:
         """Call once subscribed to the group: everything at or below ``base`` is in the log already."""
@@ -100,6 +124,7 @@ class LocalFanout:
             if not feed.sinks:
                 del self.feeds[consumer.room_id]
                 self.readers.pop(consumer.room_id).cancel()
+                feed.stop()
 
     @staticmethod
     async def _read(layer, channel: str, feed: RoomFeed) -> None:
@@ -109,7 +134,7 @@ class LocalFanout:
             try:
                 message = await layer.receive(channel)
                 if message.get("type") == "room.event":
-                    await feed.push(message)
+                    feed.offer(message)
             except asyncio.CancelledError:
                 await layer.group_discard(group, channel)
                 raise
@@ -134,6 +159,56 @@ class GroupFanout:
 
     async def leave(self, consumer) -> None:
         await consumer.channel_layer.group_discard(group_name(consumer.room_id), consumer.channel_name)
+
+
+class Publisher:
+    """A server process's broadcasts, sent to the layer in commit order without making the writer wait.
+
+    ``events.broadcast`` runs in a database thread right after a commit. Waiting there for the
+    layer (``async_to_sync(group_send)``) held that thread, the one all of the process's room writes
+    share, until the event loop, busy sending to a thousand sockets, got round to it: the benchmark
+    showed a quarter of the server's time spent so. Instead the thread hands the message to the
+    loop and returns; this publisher sends them to the layer one by one, in order, and gives this
+    process's own feed its copy at once (the layer's copy then arrives as a repeat and is dropped).
+    """
+
+    def __init__(self):
+        self.outbox: collections.deque = collections.deque()
+        self.worker: asyncio.Task | None = None
+
+    def publish(self, room_id: int, message: dict) -> None:
+        local = _local.get(asyncio.get_running_loop())
+        feed = local.feeds.get(room_id) if local is not None else None
+        if feed is not None:
+            feed.offer(message)
+        self.outbox.append((room_id, message))
+        if self.worker is None or self.worker.done():
+            self.worker = asyncio.get_running_loop().create_task(self._work())
+
+    async def _work(self) -> None:
+        """Send what is queued to the layer, in order, then stop (the next publish starts a worker again)."""
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        while self.outbox:
+            room_id, message = self.outbox.popleft()
+            try:
+                await layer.group_send(group_name(room_id), message)
+            except Exception:  # other processes fill the hole from the log with the next event (or a ping)
+                log.exception("room %s: broadcast to the layer failed", room_id)
+
+
+_publishers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Publisher]" = weakref.WeakKeyDictionary()
+
+
+def publish_soon(loop: asyncio.AbstractEventLoop, room_id: int, message: dict) -> None:
+    """From a thread: have ``loop`` publish the message (see Publisher)."""
+    def publish():
+        if loop not in _publishers:
+            _publishers[loop] = Publisher()
+        _publishers[loop].publish(room_id, message)
+
+    loop.call_soon_threadsafe(publish)
 
 
 _local: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalFanout]" = weakref.WeakKeyDictionary()
