@@ -78,8 +78,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.room_id = self.scope["url_route"]["kwargs"]["room_id"]
         self.user, self.language = AnonymousUser(), scope_language(self.scope)
         self.held: list = []
-        session = self.scope.get("session")
-        session_key = session.session_key if session is not None else None
+        session_key = self.scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME)
         if not session_key:
             return await self.refuse(rules.CLOSE_UNAUTHENTICATED, gettext_lazy("Please sign in to join the room."))
         # Subscribe before reading the room: whatever commits from here on reaches this socket.
@@ -176,7 +175,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             elif event["seq"] > self.last_sent:
                 self.last_sent = event["seq"]
                 if self.may_read(table_id):
-                    await self.send(text_data=text)
+                    await self.base_send({"type": "websocket.send", "text": text})
         if event["type"] == "member.removed" and event["data"]["user_id"] == self.user.pk:
             with translation.override(self.language):  # this person was removed: every tab of theirs closes
                 await self.send_error("forbidden", _("You were removed from this room."))
@@ -196,7 +195,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                     if event["seq"] > self.last_sent:
                         self.last_sent = event["seq"]
                         if self.may_read(table_id):
-                            await self.send(text_data=text)
+                            await self.base_send({"type": "websocket.send", "text": text})
         finally:
             self.catching_up = False
 
