@@ -106,3 +106,44 @@ def test_sweeper_closes_a_window_whose_deadline_passed(embedded_server):
     assert state == "closed"
     status, html = _get(f"{embedded_server['base']}/proposals/{pk}/")
     assert status == 200
+
+
+def test_a_live_room_works_on_the_in_memory_layer(embedded_server):
+    """The demo room over a real WebSocket: hello, the facilitator starts a round, chat comes back."""
+    import json
+
+    from websockets.sync.client import connect
+
+    script = (
+        "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY;"
+        "from django.contrib.sessions.backends.db import SessionStore;"
+        "from deliberation.models import Room;"
+        "room = Room.objects.get(state='open'); user = room.facilitator; s = SessionStore();"
+        "s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
+        "s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create();"
+        "print(room.pk, s.session_key)"
+    )
+    room_id, session_key = _manage(embedded_server["env"], "shell", "-v", "0", "-c", script).split()[-2:]
+    url = embedded_server["base"].replace("http://", "ws://") + f"/ws/rooms/{room_id}/"
+
+    def until(ws, kind):
+        while (frame := json.loads(ws.recv(timeout=10)))["type"] != kind:
+            assert frame["type"] != "error", frame
+        return frame
+
+    with connect(url, origin=embedded_server["base"], additional_headers={"Cookie": f"sessionid={session_key}"},
+                 open_timeout=10) as ws:
+        hello = until(ws, "hello")
+        assert hello["data"]["you"]["is_facilitator"] and hello["data"]["room"]["state"] == "open"
+        ws.send(json.dumps({"type": "resume", "data": {"last_seq": hello["seq"]}}))
+        ws.send(json.dumps({"type": "clock.start"}))
+        started = until(ws, "round.started")
+        ws.send(json.dumps({"type": "chat.send", "data": {"body": "안녕하세요, 시작합니다"}}))
+        chat = until(ws, "chat.message")
+        ws.send("{not json")
+        error = json.loads(ws.recv(timeout=10))
+        ws.send(json.dumps({"type": "ping"}))
+        pong = until(ws, "pong")
+    assert started["seq"] > hello["seq"] and chat["seq"] > started["seq"]
+    assert chat["data"]["body"] == "안녕하세요, 시작합니다"
+    assert error["code"] == "bad_json" and pong["data"]["last_seq"] >= chat["seq"]
