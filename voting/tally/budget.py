@@ -1,0 +1,61 @@
+"""Participatory budgets decided by votes: the greedy rules real cities use, in exact arithmetic.
+
+Ballots are approval ballots (each voter's set of project ids). Projects are considered in the
+order of the published tie-break, ``rank_key``: more votes first, then the cheaper project, then
+the project id (numbers by value, so "9" before "10"). The two greedy variants differ only in what
+happens at the first project that no longer fits the money left:
+
+- ``greedy`` (most cities): skip it and go on down the list;
+- ``greedy-stop`` (Wrocław 2024): stop there.
+
+The Method of Equal Shares is in equal_shares.py.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class BudgetOutcome:
+    rule: str
+    budget: int
+    selected: list[str]
+    spent: int
+    votes: dict[str, int]
+    # Per project, in the order considered: (project id, "selected" | "does_not_fit" | "not_reached")
+    steps: list[tuple[str, str]] = field(default_factory=list)
+
+
+def approval_counts(ballots) -> Counter:
+    """Votes per project; a project listed twice on one ballot counts once."""
+    counts: Counter = Counter()
+    for ballot in ballots:
+        counts.update(set(ballot))
+    return counts
+
+
+def _id_key(project_id: str):
+    return (0, int(project_id), "") if project_id.isdigit() else (1, 0, project_id)
+
+
+def rank_key(votes: dict[str, int], costs: dict[str, int]):
+    """The published order: more votes, then cheaper, then the project id."""
+    return lambda pid: (-votes.get(pid, 0), costs[pid], _id_key(pid))
+
+
+def greedy(costs: dict[str, int], ballots, budget: int, *, stop_at_first_misfit: bool = False) -> BudgetOutcome:
+    votes = approval_counts(ballots)
+    order = sorted(costs, key=rank_key(votes, costs))
+    selected, spent, steps, stopped = [], 0, [], False
+    for pid in order:
+        if stopped:
+            steps.append((pid, "not_reached"))
+        elif spent + costs[pid] <= budget:
+            selected.append(pid)
+            spent += costs[pid]
+            steps.append((pid, "selected"))
+        else:
+            steps.append((pid, "does_not_fit"))
+            stopped = stop_at_first_misfit
+    rule = "greedy-stop" if stop_at_first_misfit else "greedy"
+    return BudgetOutcome(rule=rule, budget=budget, selected=selected, spent=spent, votes=dict(votes), steps=steps)

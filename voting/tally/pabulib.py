@@ -1,0 +1,107 @@
+"""The pabulib .pb format (https://pabulib.org/format): participatory budgets as open data.
+
+A file has three sections, each started by a line with its name: META (key;value rows), PROJECTS
+(a header row, then one row per project) and VOTES (a header row, then one row per voter, the
+``vote`` column listing project ids separated by commas). Fields are separated by ``;``. Costs and
+the budget are whole currency units. Extra columns are kept as they are.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+
+class PabulibError(ValueError):
+    """A .pb file that cannot be read; the message says where and why."""
+
+
+@dataclass
+class Election:
+    meta: dict[str, str] = field(default_factory=dict)
+    projects: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> row (incl. "cost")
+    votes: list[dict[str, str]] = field(default_factory=list)  # rows (incl. "voter_id", "vote")
+    project_columns: list[str] = field(default_factory=list)
+    vote_columns: list[str] = field(default_factory=list)
+
+    @property
+    def budget(self) -> int:
+        return _whole(self.meta.get("budget", ""), "META budget")
+
+    def costs(self) -> dict[str, int]:
+        return {pid: _whole(row.get("cost", ""), f"cost of project {pid}") for pid, row in self.projects.items()}
+
+    def approvals(self) -> list[list[str]]:
+        """Each voter's chosen project ids, in the order written; unknown ids are an error."""
+        ballots = []
+        for row in self.votes:
+            chosen = [p.strip() for p in (row.get("vote") or "").split(",") if p.strip()]
+            unknown = [p for p in chosen if p not in self.projects]
+            if unknown:
+                raise PabulibError(f"voter {row.get('voter_id')}: unknown project {unknown[0]}")
+            ballots.append(chosen)
+        return ballots
+
+
+def _whole(text: str, what: str) -> int:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise PabulibError(f"{what}: not a number: {text!r}") from None
+    if value != int(value) or value < 0:
+        raise PabulibError(f"{what}: not a whole, non-negative amount: {text!r}")
+    return int(value)
+
+
+def read(text: str) -> Election:
+    """Parse a .pb file's text."""
+    election, section, header = Election(), None, None
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        name = row[0].strip().upper()
+        if len(row) == 1 and name in ("META", "PROJECTS", "VOTES"):
+            section, header = name, None
+            continue
+        if section is None:
+            raise PabulibError(f"line {number}: data before the META section")
+        if header is None:
+            header = [cell.strip() for cell in row]
+            if section == "PROJECTS":
+                election.project_columns = header
+            elif section == "VOTES":
+                election.vote_columns = header
+            continue
+        if section == "META":
+            election.meta[row[0].strip()] = row[1].strip() if len(row) > 1 else ""
+            continue
+        if len(row) != len(header):
+            raise PabulibError(f"line {number}: {len(row)} fields where the {section} header has {len(header)}")
+        record = dict(zip(header, (cell.strip() for cell in row)))
+        if section == "PROJECTS":
+            election.projects[record[header[0]]] = record
+        else:
+            election.votes.append(record)
+    if not election.projects:
+        raise PabulibError("no PROJECTS section")
+    return election
+
+
+def write(election: Election) -> str:
+    """The .pb text of an election (META, PROJECTS, VOTES), as pabulib publishes them."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["META"])
+    writer.writerow(["key", "value"])
+    for key, value in election.meta.items():
+        writer.writerow([key, value])
+    writer.writerow(["PROJECTS"])
+    columns = election.project_columns or ["project_id", "cost"]
+    writer.writerow(columns)
+    for pid, row in election.projects.items():
+        writer.writerow([row.get(c, pid if c == columns[0] else "") for c in columns])
+    writer.writerow(["VOTES"])
+    columns = election.vote_columns or ["voter_id", "vote"]
+    writer.writerow(columns)
+    for row in election.votes:
+        writer.writerow([row.get(c, "") for c in columns])
+    return out.getvalue()
