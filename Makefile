@@ -30,7 +30,7 @@ EMBEDDED := env -u DATABASE_URL -u REDIS_URL
 # Stamps named after a hash of the requirement files: a rerun with unchanged
 # requirements skips pip entirely; a change makes a new stamp name.
 RUN_HASH := $(shell cat requirements.txt | sha256sum | cut -c1-16)
-TEST_HASH := $(shell cat requirements.txt requirements-test.txt | sha256sum | cut -c1-16)
+TEST_HASH := $(shell cat requirements.txt requirements-test.txt requirements-oracle.txt | sha256sum | cut -c1-16)
 RUN_STAMP := $(VENV)/.installed-run-$(RUN_HASH)
 TEST_STAMP := $(VENV)/.installed-test-$(TEST_HASH)
 
@@ -61,6 +61,7 @@ $(RUN_STAMP): | $(VPY)
 
 $(TEST_STAMP): | $(VPY)
 	$(PIP) install -q -r requirements-test.txt
+	$(PIP) install -q --no-deps -r requirements-oracle.txt
 	rm -f $(VENV)/.installed-test-*
 	touch $@
 

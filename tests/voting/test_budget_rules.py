@@ -76,7 +76,11 @@ def test_the_tally_command_prints_the_selected_ids_and_touches_no_database(tmp_p
     path.write_text(PB, encoding="utf-8")
     from io import StringIO
 
-    for rule, expected in (("greedy", "1\n3\n10\n"), ("greedy-stop", "1\n3\n")):
+    from voting.tally.equal_shares import equal_shares
+
+    election = pabulib.read(PB)
+    mes = "".join(p + "\n" for p in equal_shares(election.costs(), election.approvals(), election.budget).selected)
+    for rule, expected in (("greedy", "1\n3\n10\n"), ("greedy-stop", "1\n3\n"), ("mes", mes)):
         out = StringIO()
         call_command("tally", str(path), "--rule", rule, stdout=out)
         assert out.getvalue() == expected

@@ -1,8 +1,9 @@
 """`python manage.py tally FILE --rule RULE`: count a published election file, touching no database.
 
 The same code path as the web tally (voting.tally). For a participatory budget (.pb) it prints the
-selected project ids, one per line, in the order selected. Rules so far: greedy, greedy-stop (issue 4
-adds mes, irv, plurality and approval, and the .blt and CVR formats).
+selected project ids, one per line, in the order selected. Rules so far: greedy, greedy-stop and mes
+(the Method of Equal Shares with the add1 completion); irv, plurality and approval, and the .blt and
+CVR formats, come with the rest of issue 4 (docs/voting.md).
 """
 
 from pathlib import Path
@@ -11,8 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from voting.tally import pabulib
 from voting.tally.budget import greedy
+from voting.tally.equal_shares import equal_shares
 
-RULES = ("greedy", "greedy-stop")
+RULES = ("greedy", "greedy-stop", "mes")
 
 
 class Command(BaseCommand):
@@ -29,8 +31,11 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: only .pb files can be counted so far")
         try:
             election = pabulib.read(file.read_text(encoding="utf-8-sig"))
-            outcome = greedy(election.costs(), election.approvals(), election.budget,
-                             stop_at_first_misfit=rule == "greedy-stop")
+            costs, ballots, budget = election.costs(), election.approvals(), election.budget
+            if rule == "mes":
+                outcome = equal_shares(costs, ballots, budget)
+            else:
+                outcome = greedy(costs, ballots, budget, stop_at_first_misfit=rule == "greedy-stop")
         except (OSError, pabulib.PabulibError) as error:
             raise CommandError(f"{file}: {error}") from None
         for project_id in outcome.selected:
