@@ -1,9 +1,9 @@
 """`python manage.py tally FILE --rule RULE`: count a published election file, touching no database.
 
-The same code path as the web tally (voting.tally). For a participatory budget (.pb) it prints the
-selected project ids, one per line, in the order selected. Rules so far: greedy, greedy-stop and mes
-(the Method of Equal Shares with the add1 completion); irv, plurality and approval, and the .blt and
-CVR formats, come with the rest of issue 4 (docs/voting.md).
+The same code path as the web tally (voting.tally). For a participatory budget (.pb: greedy,
+greedy-stop, mes) it prints the selected project ids, one per line, in the order selected. For ranked
+ballots (.blt, or a cast-vote-record .csv: irv, plurality) it prints each round's counts and the
+winner. The approval rule for single-winner approval votes comes with the rest of issue 4.
 """
 
 from pathlib import Path
@@ -13,8 +13,11 @@ from django.core.management.base import BaseCommand, CommandError
 from voting.tally import pabulib
 from voting.tally.budget import greedy
 from voting.tally.equal_shares import equal_shares
+from voting.tally.ranked import RankedError, instant_runoff, read_blt, read_cvr
 
-RULES = ("greedy", "greedy-stop", "mes")
+BUDGET_RULES = ("greedy", "greedy-stop", "mes")
+RANKED_RULES = ("irv", "plurality")
+RULES = BUDGET_RULES + RANKED_RULES
 
 
 class Command(BaseCommand):
@@ -27,16 +30,34 @@ class Command(BaseCommand):
         parser.add_argument("--rule", required=True, choices=RULES)
 
     def handle(self, *args, file: Path, rule: str, **options):
-        if file.suffix.lower() != ".pb":
-            raise CommandError(f"{file}: only .pb files can be counted so far")
+        suffix = file.suffix.lower()
         try:
-            election = pabulib.read(file.read_text(encoding="utf-8-sig"))
-            costs, ballots, budget = election.costs(), election.approvals(), election.budget
-            if rule == "mes":
-                outcome = equal_shares(costs, ballots, budget)
-            else:
-                outcome = greedy(costs, ballots, budget, stop_at_first_misfit=rule == "greedy-stop")
-        except (OSError, pabulib.PabulibError) as error:
+            text = file.read_text(encoding="utf-8-sig")
+            if suffix == ".pb" and rule in BUDGET_RULES:
+                return self.budget(pabulib.read(text), rule)
+            if suffix in (".blt", ".csv") and rule in RANKED_RULES:
+                return self.ranked(read_blt(text) if suffix == ".blt" else read_cvr(text), rule)
+        except (OSError, pabulib.PabulibError, RankedError) as error:
             raise CommandError(f"{file}: {error}") from None
+        raise CommandError(f"{file}: the rule {rule} counts " + (
+            ".pb files" if rule in BUDGET_RULES else ".blt or cast-vote-record .csv files"))
+
+    def budget(self, election, rule: str) -> None:
+        costs, ballots, budget = election.costs(), election.approvals(), election.budget
+        if rule == "mes":
+            outcome = equal_shares(costs, ballots, budget)
+        else:
+            outcome = greedy(costs, ballots, budget, stop_at_first_misfit=rule == "greedy-stop")
         for project_id in outcome.selected:
             self.stdout.write(project_id)
+
+    def ranked(self, election, rule: str) -> None:
+        outcome = instant_runoff(election.candidates, election.ballots)
+        rounds = outcome.rounds[:1] if rule == "plurality" else outcome.rounds
+        for number, counts in enumerate(rounds, start=1):
+            ordered = sorted(counts.items(), key=lambda item: (-item[1], election.candidates.index(item[0])))
+            line = ", ".join(f"{name} {votes}" for name, votes in ordered)
+            self.stdout.write(f"round {number}: {line} (exhausted {outcome.exhausted[number - 1]})")
+        winner = outcome.winner if rule == "irv" else min(
+            rounds[0], key=lambda c: (-rounds[0][c], election.candidates.index(c)))
+        self.stdout.write(f"winner: {winner}")

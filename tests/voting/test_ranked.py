@@ -1,0 +1,98 @@
+"""Instant-runoff over grouped rankings, and the BLT and CVR formats."""
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voting.tally.ranked import RankedError, group, instant_runoff, read_blt, read_cvr, write_blt
+
+BLT = """4 1
+# a comment
+-4
+3 1 2 0
+2 2 3 0
+2 3 2 0
+1 4 1 0
+0
+"Alice"
+"Bob"
+"Chen"
+"Dora"
+"Park committee"
+"""
+
+
+def test_a_blt_file_reads_weights_names_and_withdrawn_candidates_and_writes_back():
+    election = read_blt(BLT)
+    assert election.candidates == ["Alice", "Bob", "Chen"] and election.title == "Park committee"
+    assert election.ballots == Counter({("Alice", "Bob"): 3, ("Bob", "Chen"): 2, ("Chen", "Bob"): 2,
+                                        ("Alice",): 1})  # Dora withdrawn: her voter's next choice counts
+    assert read_blt(write_blt(election)).ballots == election.ballots
+
+
+def test_instant_runoff_publishes_every_round_and_transfers_to_the_next_continuing_choice():
+    election = read_blt(BLT)
+    outcome = instant_runoff(election.candidates, election.ballots)
+    # Round 1: Alice 4, Bob 2, Chen 2 (of 8; no majority). Bob and Chen tie for fewest and tied in
+    # every round so far: the one listed last (Chen) goes; his 2 ballots move to Bob.
+    assert outcome.rounds[0] == {"Alice": 4, "Bob": 2, "Chen": 2}
+    assert outcome.rounds[1] == {"Alice": 4, "Bob": 4}
+    # Round 2: 4 to 4, still no majority; the tie for fewest goes back to round 1, where Bob had 2 to
+    # Alice's 4: Bob goes and Alice wins alone.
+    assert outcome.eliminated == ["Chen", "Bob"]
+    assert outcome.winner == "Alice" and outcome.rounds[2] == {"Alice": 4} and outcome.exhausted[2] == 4
+
+
+def test_a_cvr_skips_undervotes_stops_at_an_overvote_and_counts_a_repeat_once():
+    text = ("ballot,1ST CHOICE MAYOR,2ND CHOICE MAYOR,3RD CHOICE MAYOR\n"
+            "1,Hodges,Andrew,Samuels\n"
+            "2,undervote,Andrew,Hodges\n"
+            "3,Hodges,overvote,Andrew\n"
+            "4,Samuels,Samuels,Hodges\n"
+            "5,UWI,,\n")
+    election = read_cvr(text)
+    assert election.ballots == Counter({("Hodges", "Andrew", "Samuels"): 1, ("Andrew", "Hodges"): 1,
+                                        ("Hodges",): 1, ("Samuels", "Hodges"): 1, ("Write-in",): 1})
+    with pytest.raises(RankedError):
+        read_cvr("id,name\n1,x\n")
+
+
+names = ["A", "B", "C", "D"]
+rankings = st.lists(st.lists(st.sampled_from(names), unique=True, max_size=4), min_size=1, max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ballots=rankings, seed=st.randoms())
+def test_the_count_does_not_depend_on_the_order_of_the_ballots(ballots, seed):
+    shuffled = list(ballots)
+    seed.shuffle(shuffled)
+    first, second = instant_runoff(names, group(ballots)), instant_runoff(names, group(shuffled))
+    assert (first.winner, first.rounds, first.eliminated) == (second.winner, second.rounds, second.eliminated)
+    if first.winner is not None:
+        last = first.rounds[-1]
+        assert last[first.winner] * 2 > sum(last.values()) or len(last) == 1
+
+
+def test_the_tally_command_prints_every_round_and_the_winner(tmp_path):
+    """No django_db mark: pytest-django makes any database access in here an error."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "park.blt"
+    path.write_text(BLT, encoding="utf-8")
+    out = StringIO()
+    call_command("tally", str(path), "--rule", "irv", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "round 1: Alice 4, Bob 2, Chen 2 (exhausted 0)",
+        "round 2: Alice 4, Bob 4 (exhausted 0)",
+        "round 3: Alice 4 (exhausted 4)",
+        "winner: Alice",
+    ]
+    out = StringIO()
+    call_command("tally", str(path), "--rule", "plurality", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "winner: Alice"
+    with pytest.raises(CommandError, match="counts .pb files"):
+        call_command("tally", str(path), "--rule", "mes")
