@@ -45,7 +45,7 @@ def test_instant_runoff_publishes_every_round_and_transfers_to_the_next_continui
     assert outcome.winner == "Alice" and outcome.rounds[2] == {"Alice": 4} and outcome.exhausted[2] == 4
 
 
-def test_a_cvr_skips_undervotes_stops_at_an_overvote_and_counts_a_repeat_once():
+def test_a_cvr_skips_undervotes_and_overvotes_and_counts_a_repeat_once():
     text = ("ballot,1ST CHOICE MAYOR,2ND CHOICE MAYOR,3RD CHOICE MAYOR\n"
             "1,Hodges,Andrew,Samuels\n"
             "2,undervote,Andrew,Hodges\n"
@@ -54,7 +54,7 @@ def test_a_cvr_skips_undervotes_stops_at_an_overvote_and_counts_a_repeat_once():
             "5,UWI,,\n")
     election = read_cvr(text)
     assert election.ballots == Counter({("Hodges", "Andrew", "Samuels"): 1, ("Andrew", "Hodges"): 1,
-                                        ("Hodges",): 1, ("Samuels", "Hodges"): 1, ("Write-in",): 1})
+                                        ("Hodges", "Andrew"): 1, ("Samuels", "Hodges"): 1, ("Write-in",): 1})
     with pytest.raises(RankedError):
         read_cvr("id,name\n1,x\n")
 

@@ -139,10 +139,11 @@ WRITE_IN = {"uwi", "write-in", "writein", "write in"}
 
 def read_cvr(text: str) -> RankedElection:
     """A CVR CSV as US cities publish them: the rank columns are those whose header names a choice or
-    rank ("1ST CHOICE …", "Rank 1", …), in order. The rule, published with the count: a blank or
-    ``undervote`` rank is skipped (the next rank counts); an ``overvote`` ends the ballot there (the
-    ranks after it do not count); a candidate ranked again counts at its highest rank only; write-in
-    markers (``UWI``, ``write-in``) are one candidate, "Write-in"."""
+    rank ("1ST CHOICE …", "Rank 1", …), in order. The rule, published with the count: a blank, ``undervote``
+    or ``overvote`` rank is skipped and the next rank counts (Minneapolis's rule: it reproduces the
+    official 2013 mayoral count exactly, where ending the ballot at an overvote does not); a candidate
+    ranked again counts at its highest rank only; write-in markers (``UWI``, ``write-in``) are one
+    candidate, "Write-in"; candidates are listed in order of first appearance."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
@@ -157,10 +158,8 @@ def read_cvr(text: str) -> RankedElection:
         for i in columns:
             mark = (row[i] if i < len(row) else "").strip()
             low = mark.lower()
-            if low in UNDERVOTE:
+            if low in UNDERVOTE or low in OVERVOTE:
                 continue
-            if low in OVERVOTE:
-                break
             name = "Write-in" if low in WRITE_IN else mark
             if name not in ranking:
                 ranking.append(name)
