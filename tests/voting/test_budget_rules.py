@@ -80,7 +80,7 @@ def test_the_tally_command_prints_the_selected_ids_and_touches_no_database(tmp_p
 
     election = pabulib.read(PB)
     mes = "".join(p + "\n" for p in equal_shares(election.costs(), election.approvals(), election.budget).selected)
-    for rule, expected in (("greedy", "1\n3\n10\n"), ("greedy-stop", "1\n3\n"), ("mes", mes)):
+    for rule, expected in (("greedy", "1\n3\n10\n"), ("greedy-stop", "1\n3\n"), ("mes", mes), ("approval", "1\n")):
         out = StringIO()
         call_command("tally", str(path), "--rule", rule, stdout=out)
         assert out.getvalue() == expected

@@ -59,3 +59,9 @@ def greedy(costs: dict[str, int], ballots, budget: int, *, stop_at_first_misfit:
             stopped = stop_at_first_misfit
     rule = "greedy-stop" if stop_at_first_misfit else "greedy"
     return BudgetOutcome(rule=rule, budget=budget, selected=selected, spent=spent, votes=dict(votes), steps=steps)
+
+
+def approval_winner(costs: dict[str, int], ballots) -> str | None:
+    """Single-winner approval voting: the most approved option; ties by the same published order."""
+    votes = approval_counts(ballots)
+    return min(costs, key=rank_key(votes, costs)) if costs else None

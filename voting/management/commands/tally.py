@@ -1,9 +1,9 @@
 """`python manage.py tally FILE --rule RULE`: count a published election file, touching no database.
 
 The same code path as the web tally (voting.tally). For a participatory budget (.pb: greedy,
-greedy-stop, mes) it prints the selected project ids, one per line, in the order selected. For ranked
-ballots (.blt, or a cast-vote-record .csv: irv, plurality) it prints each round's counts and the
-winner. The approval rule for single-winner approval votes comes with the rest of issue 4.
+greedy-stop, mes) it prints the selected project ids, one per line, in the order selected; with
+``approval`` it prints the single most approved id. For ranked ballots (.blt, or a cast-vote-record
+.csv: irv, plurality) it prints each round's counts and the winner.
 """
 
 from pathlib import Path
@@ -11,11 +11,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from voting.tally import pabulib
-from voting.tally.budget import greedy
+from voting.tally.budget import approval_winner, greedy
 from voting.tally.equal_shares import equal_shares
 from voting.tally.ranked import RankedError, instant_runoff, read_blt, read_cvr
 
-BUDGET_RULES = ("greedy", "greedy-stop", "mes")
+BUDGET_RULES = ("greedy", "greedy-stop", "mes", "approval")
 RANKED_RULES = ("irv", "plurality")
 RULES = BUDGET_RULES + RANKED_RULES
 
@@ -44,6 +44,11 @@ class Command(BaseCommand):
 
     def budget(self, election, rule: str) -> None:
         costs, ballots, budget = election.costs(), election.approvals(), election.budget
+        if rule == "approval":
+            winner = approval_winner(costs, ballots)
+            if winner is not None:
+                self.stdout.write(winner)
+            return
         if rule == "mes":
             outcome = equal_shares(costs, ballots, budget)
         else:
