@@ -70,6 +70,6 @@ export PGPORT
 # shellcheck disable=SC2086
 exec pg_virtualenv -t \
     -o fsync=off -o synchronous_commit=off -o full_page_writes=off \
-    -o max_connections=200 \
+    -o max_connections=300 \
     ${SERVICES_PG_OPTS:-} \
     "$self" --inside "$@"

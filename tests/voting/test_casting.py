@@ -1,0 +1,124 @@
+"""Casting ballots: every kind of tampered ballot refused with nothing stored, eligibility, one per person."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.utils import timezone, translation
+
+from tests.factories import ResidentFactory, UserFactory
+from voting.models import Ballot, Option, Vote, VoterRoll
+from voting.services import BallotError, cast_ballot, ranking_from_ranks, receipt_hash
+from voting.states import VoteKind, VoteState
+
+pytestmark = pytest.mark.django_db
+
+
+def _vote(kind=VoteKind.SINGLE, state=VoteState.OPEN, options=("Yes", "No", "Abstain"), costs=None, **fields):
+    now = timezone.now()
+    vote = Vote.objects.create(title="Night buses", question="Extend the night buses?", kind=kind, state=state,
+                               opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=1), **fields)
+    for position, label in enumerate(options, start=1):
+        Option.objects.create(vote=vote, position=position, label=label,
+                              cost=(costs or {}).get(position), category="parks" if position == 1 else "")
+    return vote
+
+
+def test_a_ballot_is_stored_with_a_receipt_and_the_roll_is_kept_apart():
+    vote, voter = _vote(), ResidentFactory(birth_year=1990, gender="female", district="jongno")
+    ballot, code = cast_ballot(vote=vote, user=voter, choices=[1])
+    assert ballot.choices == [1] and ballot.voter is None  # secret by default: no link to the voter
+    assert ballot.receipt_hash == receipt_hash(vote.pk, code) and code not in ballot.receipt_hash
+    assert (ballot.age_band, ballot.gender, ballot.district) == ("30-39", "female", "jongno")
+    assert VoterRoll.objects.filter(vote=vote, user=voter).count() == 1
+
+
+@pytest.mark.parametrize(("kind", "extra", "choices", "code"), [
+    (VoteKind.SINGLE, {}, [9], "unknown_option"),
+    (VoteKind.SINGLE, {}, [1, 2], "too_many"),
+    (VoteKind.SINGLE, {}, [], "empty"),
+    (VoteKind.SINGLE, {}, "1", "invalid"),
+    (VoteKind.SINGLE, {}, [True], "invalid"),
+    (VoteKind.MULTIPLE, {"max_choices": 2}, [1, 2, 3], "too_many"),
+    (VoteKind.MULTIPLE, {"max_choices": 2}, [1, 1], "duplicate"),
+    (VoteKind.RANKED, {}, [2, 1, 2], "duplicate"),
+    (VoteKind.BUDGET, {"budget": 100}, [1, 2], "over_budget"),
+    (VoteKind.BUDGET, {"budget": 500, "category_budgets": {"parks": 50}}, [1], "over_budget"),
+])
+def test_a_tampered_ballot_is_refused_with_its_reason_and_nothing_is_stored(kind, extra, choices, code):
+    vote = _vote(kind=kind, costs={1: 80, 2: 40, 3: 10}, **extra)
+    with pytest.raises(BallotError) as refused:
+        cast_ballot(vote=vote, user=ResidentFactory(), choices=choices)
+    assert refused.value.code == code
+    assert not Ballot.objects.exists() and not VoterRoll.objects.exists()
+
+
+def test_a_project_of_another_vote_is_not_an_option_here():
+    vote, other = _vote(kind=VoteKind.BUDGET, budget=100), _vote(options=["a", "b", "c", "d", "e"])
+    with pytest.raises(BallotError) as refused:
+        cast_ballot(vote=vote, user=ResidentFactory(), choices=[5])  # position 5 exists only in ``other``
+    assert refused.value.code == "unknown_option" and other.options.count() == 5
+
+
+def test_ranks_with_a_gap_or_a_repeat_are_refused():
+    assert ranking_from_ranks({3: 1, 1: 2, 2: 3}) == [3, 1, 2]
+    for ranks, code in (({1: 1, 2: 3}, "missing_rank"), ({1: 1, 2: 1}, "duplicate_rank")):
+        with pytest.raises(BallotError) as refused:
+            ranking_from_ranks(ranks)
+        assert refused.value.code == code
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("not-open", "not open yet"), ("closed", "closed"), ("unverified", "verified residents"),
+    ("too-young", "aged 19"), ("no-birth-year", "birth year"), ("wrong-district", "Jongno-gu"),
+])
+def test_who_may_not_vote_is_told_why_and_nothing_is_stored(case, message):
+    fields = {"min_age": 19} if case in ("too-young", "no-birth-year") else {}
+    if case == "wrong-district":
+        fields["districts"] = ["jongno"]
+    state = {"not-open": VoteState.SCHEDULED, "closed": VoteState.CLOSED}.get(case, VoteState.OPEN)
+    vote = _vote(state=state, **fields)
+    user = {"unverified": UserFactory(), "too-young": ResidentFactory(birth_year=timezone.now().year - 15),
+            "no-birth-year": ResidentFactory(birth_year=None),
+            "wrong-district": ResidentFactory(district="gangnam")}.get(case, ResidentFactory())
+    with pytest.raises(PermissionDenied, match=message), translation.override("en"):
+        cast_ballot(vote=vote, user=user, choices=[1])
+    assert not Ballot.objects.exists() and not VoterRoll.objects.exists()
+
+
+def test_a_second_ballot_is_refused():
+    vote, voter = _vote(), ResidentFactory()
+    cast_ballot(vote=vote, user=voter, choices=[1])
+    with pytest.raises(BallotError) as refused:
+        cast_ballot(vote=vote, user=voter, choices=[2])
+    assert refused.value.code == "already_voted" and Ballot.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_hundred_simultaneous_attempts_by_one_voter_store_exactly_one_ballot():
+    assert connection.vendor == "postgresql", "run under tests/services/with-services.sh"
+    vote, voter = _vote(), ResidentFactory()
+    outcomes, barrier = [], threading.Barrier(200)
+
+    def attempt():
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            cast_ballot(vote=vote, user=voter, choices=[1])
+            outcomes.append("stored")
+        except BallotError as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("stored") == 1 and outcomes.count("already_voted") == 199
+    assert Ballot.objects.filter(vote=vote).count() == 1 and VoterRoll.objects.filter(vote=vote).count() == 1

@@ -1,0 +1,103 @@
+"""Votes, their options, ballots, and the roll of who voted (kept apart from the ballots)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .states import BudgetRule, VoteKind, VoteState
+
+
+class Vote(models.Model):
+    title = models.CharField(_("title"), max_length=160)
+    question = models.CharField(_("question"), max_length=300)
+    description = models.TextField(_("description"), max_length=10_000, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=VoteKind.choices)
+    max_choices = models.PositiveSmallIntegerField(_("at most this many choices"), null=True, blank=True)
+    budget = models.PositiveBigIntegerField(_("total budget"), null=True, blank=True)
+    category_budgets = models.JSONField(_("budgets per category"), default=dict, blank=True)
+    budget_rule = models.CharField(_("budget rule"), max_length=12, choices=BudgetRule.choices, blank=True)
+    proposal = models.ForeignKey("proposals.Proposal", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="votes", verbose_name=_("proposal voted on"))
+    department = models.ForeignKey("accounts.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="votes", verbose_name=_("department that follows up"))
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    state = models.CharField(max_length=10, choices=VoteState.choices, default=VoteState.DRAFT)
+    secret = models.BooleanField(_("secret ballot"), default=True)
+    allow_change = models.BooleanField(_("voters may change their ballot until the close"), default=False)
+    live_results = models.BooleanField(_("results shown while open"), default=False)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    districts = models.JSONField(_("districts allowed to vote"), default=list, blank=True)
+    quorum = models.PositiveIntegerField(_("minimum turnout (ballots)"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    tallied_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-opens_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="vote_closes_after_opening"),
+            models.CheckConstraint(condition=~Q(kind="budget") | Q(budget__isnull=False),
+                                   name="budget_vote_has_budget"),
+        ]
+        indexes = [models.Index(fields=["closes_at"], condition=Q(state="open"), name="vote_open_closes_at")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Option(models.Model):
+    """An answer to choose, a candidate to rank, or a project with its cost."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(_("label"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    cost = models.PositiveBigIntegerField(_("cost"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=80, blank=True)
+    external_id = models.CharField(max_length=64, blank=True, help_text="the project id of an imported .pb file")
+
+    class Meta:
+        ordering = ["vote", "position"]
+        constraints = [models.UniqueConstraint(fields=["vote", "position"], name="option_position_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class VoterRoll(models.Model):
+    """Who voted in a vote: one row per person, the database's guarantee of one ballot each.
+
+    For a secret vote nothing links a row here to a ballot: no key, no shared time to the
+    microsecond (ballots keep only the date), and no query or export joins the two.
+    """
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="roll")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    voted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vote", "user"], name="one_ballot_per_voter")]
+
+
+class Ballot(models.Model):
+    """A ballot: option positions (in rank order for ranked votes). ``voter`` only for open votes."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    choices = models.JSONField(default=list)
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    cast_on = models.DateField(default=timezone.localdate)
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", help_text="only for votes that are not secret")
+    # Demographic cells for the published breakdowns (age band, gender, district), copied at casting
+    # time so results never need the roll; small cells are suppressed when published.
+    age_band = models.CharField(max_length=8, blank=True)
+    gender = models.CharField(max_length=10, blank=True)
+    district = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vote", "voter"], condition=Q(voter__isnull=False),
+                                               name="one_open_ballot_per_voter")]

@@ -1,0 +1,85 @@
+"""Casting ballots: checked against the vote's kind, one per person by the database, secret if asked."""
+
+import hashlib
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.demographics import age_band
+
+from . import rules
+from .models import Ballot, Vote, VoterRoll
+from .states import VoteKind
+
+
+class BallotError(ValidationError):
+    """A ballot that does not fit its vote (the message says why); nothing is stored."""
+
+
+def receipt_hash(vote_id: int, code: str) -> str:
+    """What is published after the close: a voter finds their ballot by hashing the code they were given."""
+    return hashlib.sha256(f"{vote_id}:{code}".encode()).hexdigest()
+
+
+def ranking_from_ranks(ranks: dict[int, int]) -> list[int]:
+    """A ranked form ({option position: rank}) as a ranking; duplicate or missing ranks are refused."""
+    ordered = sorted(ranks.values())
+    if len(set(ordered)) != len(ordered):
+        raise BallotError(_("Two options have the same rank."), code="duplicate_rank")
+    if ordered != list(range(1, len(ordered) + 1)):
+        raise BallotError(_("Ranks must run 1, 2, 3… without a gap."), code="missing_rank")
+    return [position for position, _rank in sorted(ranks.items(), key=lambda item: item[1])]
+
+
+def clean_choices(vote: Vote, options: dict[int, object], choices) -> list[int]:
+    """The ballot's option positions, checked against the vote's kind; BallotError says what is wrong."""
+    if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
+        raise BallotError(_("A ballot is a list of options."), code="invalid")
+    unknown = [c for c in choices if c not in options]
+    if unknown:
+        raise BallotError(_("This ballot names an option that is not in this vote."), code="unknown_option")
+    if len(set(choices)) != len(choices):
+        raise BallotError(_("An option appears twice on this ballot."), code="duplicate")
+    if not choices:
+        raise BallotError(_("Please choose at least one option."), code="empty")
+    if vote.kind in (VoteKind.SINGLE, VoteKind.YES_NO) and len(choices) != 1:
+        raise BallotError(_("Choose exactly one option."), code="too_many")
+    if vote.kind == VoteKind.MULTIPLE and vote.max_choices and len(choices) > vote.max_choices:
+        raise BallotError(_("Choose at most %(k)d options.") % {"k": vote.max_choices}, code="too_many")
+    if vote.kind == VoteKind.BUDGET:
+        total = sum(options[c].cost or 0 for c in choices)
+        if total > vote.budget:
+            raise BallotError(_("These projects cost %(total)s, more than the budget of %(budget)s.")
+                              % {"total": f"{total:,}", "budget": f"{vote.budget:,}"}, code="over_budget")
+        for category, limit in (vote.category_budgets or {}).items():
+            spent = sum(options[c].cost or 0 for c in choices if options[c].category == category)
+            if spent > limit:
+                raise BallotError(_("The projects in “%(category)s” cost more than its budget of %(budget)s.")
+                                  % {"category": category, "budget": f"{limit:,}"}, code="over_budget")
+    return list(choices)
+
+
+def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
+    """Store ``user``'s ballot; returns it and the receipt code (shown once, never stored in clear)."""
+    now = timezone.now()
+    with transaction.atomic():
+        vote = Vote.objects.get(pk=vote.pk)  # no lock: the roll's unique constraint keeps one ballot each
+        refusal = rules.refuse_vote(user, vote, now)
+        if refusal:
+            raise PermissionDenied(refusal)
+        options = {o.position: o for o in vote.options.all()}
+        cleaned = clean_choices(vote, options, choices)
+        code = secrets.token_urlsafe(12)
+        try:
+            with transaction.atomic():
+                VoterRoll.objects.create(vote=vote, user=user, voted_at=now)
+        except IntegrityError:
+            raise BallotError(_("You have already voted in this vote."), code="already_voted") from None
+        ballot = Ballot.objects.create(
+            vote=vote, choices=cleaned, receipt_hash=receipt_hash(vote.pk, code), cast_on=timezone.localdate(now),
+            voter=None if vote.secret else user, age_band=age_band(user.birth_year), gender=user.gender,
+            district=user.district)
+    return ballot, code
