@@ -192,10 +192,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "proposals.tasks.sweep_deadlines", "schedule": 30.0},
     # Round deadlines have exact-time tasks; this only catches what a lost task or a restart missed.
     "sweep-rounds": {"task": "deliberation.tasks.sweep_rounds", "schedule": 5.0},
+    # Votes open and close at their times, and are tallied, by this sweep (voting/lifecycle.py).
+    "sweep-votes": {"task": "voting.tasks.sweep_votes", "schedule": 30.0},
 }
 # The embedded default has no beat: `manage.py runembedded` runs these sweeps in a thread, every
 # EMBEDDED_SWEEP_SECONDS (1 s, so a round ends within a second of its deadline there too).
-EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds"]
+EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds", "voting.tasks.sweep_votes"]
 EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "1"))
 
 # How room events reach sockets (deliberation/fanout.py, docs/architecture.md "Fan-out"): "local", one

@@ -1,0 +1,79 @@
+"""The vote lifecycle: scheduling, opening and closing by time (also after a restart), the tally."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from tests.factories import AdminFactory, ResidentFactory
+from voting import lifecycle
+from voting.lifecycle import VoteError
+from voting.models import Option, Vote
+from voting.services import cast_ballot
+from voting.states import BudgetRule, VoteKind, VoteState
+
+pytestmark = pytest.mark.django_db
+
+
+def _vote(kind=VoteKind.SINGLE, labels=("Yes", "No", "Abstain"), costs=None, **fields):
+    now = timezone.now()
+    vote = Vote.objects.create(title="t", question="q", kind=kind, opens_at=now + timedelta(minutes=1),
+                               closes_at=now + timedelta(hours=1), **fields)
+    for position, label in enumerate(labels, start=1):
+        Option.objects.create(vote=vote, position=position, label=label, cost=(costs or {}).get(position))
+    return vote
+
+
+def _run(vote, ballots):
+    """Schedule, open by the sweep, cast, close by the sweep (which tallies); returns the vote."""
+    admin = AdminFactory()
+    lifecycle.schedule(vote=vote, actor=admin)
+    assert lifecycle.sweep_votes(now=vote.opens_at) == 1
+    for choices in ballots:
+        Vote.objects.filter(pk=vote.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+        cast_ballot(vote=vote, user=ResidentFactory(), choices=choices)
+    # The close passed while "the server was down": the sweep closes and tallies it late, once.
+    assert lifecycle.sweep_votes(now=vote.closes_at + timedelta(hours=5)) == 2
+    assert lifecycle.sweep_votes(now=vote.closes_at + timedelta(hours=6)) == 0
+    return Vote.objects.get(pk=vote.pk)
+
+
+def test_a_yes_no_vote_passes_on_more_yes_than_no_and_abstentions_only_count_for_turnout():
+    vote = _run(_vote(kind=VoteKind.YES_NO, quorum=5), [[1], [1], [2], [3], [3]])
+    assert vote.state == VoteState.TALLIED and vote.result["ballots"] == 5
+    assert vote.result["counts"] == {"1": 2, "2": 1, "3": 2} and vote.result["passed"] is True
+
+
+def test_a_yes_no_vote_without_its_quorum_does_not_pass():
+    vote = _run(_vote(kind=VoteKind.YES_NO, quorum=10), [[1], [1], [2]])
+    assert vote.result["quorum_met"] is False and vote.result["passed"] is False
+
+
+def test_a_budget_vote_selects_by_its_rule():
+    costs = {1: 60, 2: 50, 3: 30}
+    ballots = [[1, 3], [1, 3], [2, 3]]  # votes: 3 three times, 1 twice, 2 once
+    greedy_vote = _run(_vote(kind=VoteKind.BUDGET, labels="abc", costs=costs, budget=100,
+                             budget_rule=BudgetRule.GREEDY), ballots)
+    assert greedy_vote.result["selected"] == [3, 1] and greedy_vote.result["spent"] == 90
+    assert greedy_vote.result["steps"][-1] == ["2", "does_not_fit"]
+
+
+def test_a_ranked_vote_publishes_its_rounds():
+    vote = _run(_vote(kind=VoteKind.RANKED, labels="abc"), [[1, 2], [2, 1], [3, 2], [2, 3], [1, 3]])
+    assert vote.result["winner"] in (1, 2) and len(vote.result["rounds"]) >= 2
+
+
+def test_illegal_moves_and_late_changes_are_refused():
+    vote = _vote()
+    admin = AdminFactory()
+    with pytest.raises(PermissionDenied):
+        lifecycle.schedule(vote=vote, actor=ResidentFactory())
+    with pytest.raises(VoteError):
+        lifecycle.tally(vote_id=vote.pk) or lifecycle.transition(vote, VoteState.TALLIED)
+    lifecycle.schedule(vote=vote, actor=admin)
+    with pytest.raises(VoteError) as refused:
+        lifecycle.extend_close(vote=vote, actor=admin, closes_at=vote.closes_at - timedelta(minutes=5))
+    assert refused.value.code == "not_later"
+    later = vote.closes_at + timedelta(days=1)
+    assert lifecycle.extend_close(vote=vote, actor=admin, closes_at=later).closes_at == later

@@ -1,0 +1,136 @@
+"""The vote's lifecycle: scheduling, opening and closing at their times, the tally, extending the close.
+
+One table of allowed moves (states.TRANSITIONS), one function that applies a move. Opening and
+closing happen by time: ``sweep_votes`` (Celery beat, every worker start, the embedded sweeper) moves
+every vote whose time has come, including any that passed while the server was down, and tallies
+what it closed. Everything here is idempotent and safe to run twice or late.
+"""
+
+from collections import Counter
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Ballot, Vote
+from .states import TRANSITIONS, BudgetRule, VoteKind, VoteState
+from .tally.budget import greedy
+from .tally.equal_shares import equal_shares
+from .tally.ranked import instant_runoff
+
+
+class VoteError(ValidationError):
+    """A move the vote's lifecycle does not allow; the message says which."""
+
+
+def transition(vote: Vote, to: str) -> None:
+    """Apply one move of the lifecycle (the caller saves); an illegal one raises VoteError."""
+    if to not in TRANSITIONS[vote.state]:
+        raise VoteError(_("A vote cannot go from “%(from)s” to “%(to)s”.")
+                        % {"from": VoteState(vote.state).label, "to": VoteState(to).label}, code="illegal_transition")
+    vote.state = to
+
+
+def may_manage(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.is_city_admin)
+
+
+@transaction.atomic
+def schedule(*, vote: Vote, actor) -> Vote:
+    """Fix the vote's question, options and rules; it opens by itself at ``opens_at``."""
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    if not may_manage(actor):
+        raise PermissionDenied(_("Only staff can schedule votes."))
+    options = list(vote.options.all())
+    if vote.kind != VoteKind.YES_NO and len(options) < 2:
+        raise VoteError(_("A vote needs at least two options."), code="too_few_options")
+    if vote.kind == VoteKind.BUDGET and any(o.cost is None for o in options):
+        raise VoteError(_("Every project of a budget vote needs a cost."), code="missing_cost")
+    transition(vote, VoteState.SCHEDULED)
+    vote.save(update_fields=["state"])
+    return vote
+
+
+@transaction.atomic
+def extend_close(*, vote: Vote, actor, closes_at: datetime) -> Vote:
+    """The one change an opened vote allows: a later close."""
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    if not may_manage(actor):
+        raise PermissionDenied(_("Only staff can extend a vote."))
+    if vote.state not in (VoteState.SCHEDULED, VoteState.OPEN):
+        raise VoteError(_("Only a scheduled or open vote can be extended."), code="not_open")
+    if closes_at <= vote.closes_at:
+        raise VoteError(_("The new close must be later than the current one."), code="not_later")
+    vote.closes_at = closes_at
+    vote.save(update_fields=["closes_at"])
+    return vote
+
+
+def sweep_votes(*, now: datetime | None = None) -> int:
+    """Open what is due, close what is due and tally it; returns how many votes moved."""
+    now = now or timezone.now()
+    moved = 0
+    for pk in list(Vote.objects.filter(state=VoteState.SCHEDULED, opens_at__lte=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            vote = Vote.objects.select_for_update().get(pk=pk)
+            if vote.state == VoteState.SCHEDULED and vote.opens_at <= now:
+                transition(vote, VoteState.OPEN)
+                vote.save(update_fields=["state"])
+                moved += 1
+    for pk in list(Vote.objects.filter(state=VoteState.OPEN, closes_at__lte=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            vote = Vote.objects.select_for_update().get(pk=pk)
+            if vote.state == VoteState.OPEN and vote.closes_at <= now:
+                transition(vote, VoteState.CLOSED)
+                vote.save(update_fields=["state"])
+                moved += 1
+    for pk in list(Vote.objects.filter(state=VoteState.CLOSED).values_list("pk", flat=True)):
+        moved += tally(vote_id=pk, now=now)
+    return moved
+
+
+@transaction.atomic
+def tally(*, vote_id: int, now: datetime | None = None) -> bool:
+    """Count a closed vote and publish its result; does nothing for a vote not closed (idempotent)."""
+    vote = Vote.objects.select_for_update().get(pk=vote_id)
+    if vote.state != VoteState.CLOSED:
+        return False
+    vote.result = count(vote)
+    transition(vote, VoteState.TALLIED)
+    vote.tallied_at = now or timezone.now()
+    vote.save(update_fields=["result", "state", "tallied_at"])
+    return True
+
+
+def count(vote: Vote) -> dict:
+    """The result of a vote from its ballots, by the kind's rule (the same code as `manage.py tally`)."""
+    options = {o.position: o for o in vote.options.all()}
+    ballots = list(Ballot.objects.filter(vote=vote).values_list("choices", flat=True))
+    result = {"ballots": len(ballots), "quorum": vote.quorum,
+              "quorum_met": vote.quorum is None or len(ballots) >= vote.quorum}
+    counts = Counter(c for ballot in ballots for c in ballot)
+    result["counts"] = {str(p): counts.get(p, 0) for p in options}
+    if vote.kind in (VoteKind.SINGLE, VoteKind.MULTIPLE, VoteKind.YES_NO):
+        # Most votes wins; a tie goes to the option listed first (published with the result).
+        winner = min(options, key=lambda p: (-counts.get(p, 0), p)) if ballots else None
+        result["winner"] = winner
+        if vote.kind == VoteKind.YES_NO:  # options 1 yes, 2 no, 3 abstain; abstentions count for turnout only
+            result["passed"] = result["quorum_met"] and counts.get(1, 0) > counts.get(2, 0)
+    elif vote.kind == VoteKind.RANKED:
+        names = [str(p) for p in options]
+        outcome = instant_runoff(names, Counter(tuple(str(c) for c in b) for b in ballots if b))
+        result.update(winner=int(outcome.winner) if outcome.winner else None, rounds=outcome.rounds,
+                      exhausted=outcome.exhausted, eliminated=outcome.eliminated)
+    elif vote.kind == VoteKind.BUDGET:
+        costs = {str(p): o.cost for p, o in options.items()}
+        approvals = [[str(c) for c in b] for b in ballots]
+        if vote.budget_rule == BudgetRule.MES:
+            outcome = equal_shares(costs, approvals, vote.budget)
+        else:
+            outcome = greedy(costs, approvals, vote.budget,
+                             stop_at_first_misfit=vote.budget_rule == BudgetRule.GREEDY_STOP)
+        result.update(selected=[int(p) for p in outcome.selected], spent=outcome.spent, steps=outcome.steps,
+                      rule=outcome.rule)
+    return result
