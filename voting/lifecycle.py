@@ -48,6 +48,9 @@ def schedule(*, vote: Vote, actor) -> Vote:
         raise VoteError(_("A vote needs at least two options."), code="too_few_options")
     if vote.kind == VoteKind.BUDGET and any(o.cost is None for o in options):
         raise VoteError(_("Every project of a budget vote needs a cost."), code="missing_cost")
+    if vote.secret and vote.allow_change:
+        raise VoteError(_("A secret ballot cannot be changed once cast: nothing may link it to its voter."),
+                        code="secret_change")
     transition(vote, VoteState.SCHEDULED)
     vote.save(update_fields=["state"])
     return vote

@@ -63,7 +63,11 @@ def clean_choices(vote: Vote, options: dict[int, object], choices) -> list[int]:
 
 
 def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
-    """Store ``user``'s ballot; returns it and the receipt code (shown once, never stored in clear)."""
+    """Store ``user``'s ballot; returns it and the receipt code (shown once, never stored in clear).
+
+    A second ballot is refused, except in a vote that is not secret and allows changes until the
+    close: there it replaces the first (the receipt stays the same; the code returned is empty).
+    """
     now = timezone.now()
     with transaction.atomic():
         vote = Vote.objects.get(pk=vote.pk)  # no lock: the roll's unique constraint keeps one ballot each
@@ -77,9 +81,23 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
             with transaction.atomic():
                 VoterRoll.objects.create(vote=vote, user=user, voted_at=now)
         except IntegrityError:
+            if vote.allow_change and not vote.secret:  # an open vote that allows changes: replace it
+                ballot = Ballot.objects.select_for_update().get(vote=vote, voter=user)
+                ballot.choices = cleaned
+                ballot.save(update_fields=["choices"])
+                return ballot, ""
             raise BallotError(_("You have already voted in this vote."), code="already_voted") from None
         ballot = Ballot.objects.create(
             vote=vote, choices=cleaned, receipt_hash=receipt_hash(vote.pk, code), cast_on=timezone.localdate(now),
             voter=None if vote.secret else user, age_band=age_band(user.birth_year), gender=user.gender,
             district=user.district)
     return ballot, code
+
+
+def receipt_hashes(vote: Vote) -> list[str]:
+    """After the close, every counted ballot's receipt hash, sorted: a voter checks theirs is there."""
+    from .states import VoteState
+
+    if vote.state not in (VoteState.CLOSED, VoteState.TALLIED):
+        return []
+    return sorted(Ballot.objects.filter(vote=vote).values_list("receipt_hash", flat=True))

@@ -122,3 +122,23 @@ def test_two_hundred_simultaneous_attempts_by_one_voter_store_exactly_one_ballot
         thread.join()
     assert outcomes.count("stored") == 1 and outcomes.count("already_voted") == 199
     assert Ballot.objects.filter(vote=vote).count() == 1 and VoterRoll.objects.filter(vote=vote).count() == 1
+
+
+def test_an_open_vote_that_allows_changes_replaces_the_ballot_and_keeps_its_receipt():
+    vote, voter = _vote(secret=False, allow_change=True), ResidentFactory()
+    first, code = cast_ballot(vote=vote, user=voter, choices=[1])
+    again, no_code = cast_ballot(vote=vote, user=voter, choices=[2])
+    assert again.pk == first.pk and again.choices == [2] and again.voter == voter and no_code == ""
+    assert Ballot.objects.filter(vote=vote).count() == 1 and again.receipt_hash == receipt_hash(vote.pk, code)
+
+
+def test_receipt_hashes_are_published_after_the_close_and_each_voter_finds_theirs():
+    from voting.services import receipt_hashes
+
+    vote = _vote()
+    codes = [cast_ballot(vote=vote, user=ResidentFactory(), choices=[1])[1] for _ in range(3)]
+    assert receipt_hashes(vote) == []  # not while the vote is open
+    Vote.objects.filter(pk=vote.pk).update(state=VoteState.CLOSED)
+    published = receipt_hashes(Vote.objects.get(pk=vote.pk))
+    assert len(published) == 3 and all(receipt_hash(vote.pk, code) in published for code in codes)
+    assert not any(code in "".join(published) for code in codes)

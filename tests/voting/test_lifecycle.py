@@ -77,3 +77,10 @@ def test_illegal_moves_and_late_changes_are_refused():
     assert refused.value.code == "not_later"
     later = vote.closes_at + timedelta(days=1)
     assert lifecycle.extend_close(vote=vote, actor=admin, closes_at=later).closes_at == later
+
+
+def test_a_secret_vote_cannot_allow_changing_a_ballot():
+    vote = _vote(secret=True, allow_change=True)
+    with pytest.raises(VoteError) as refused:
+        lifecycle.schedule(vote=vote, actor=AdminFactory())
+    assert refused.value.code == "secret_change"
