@@ -115,6 +115,7 @@ def count(vote: Vote) -> dict:
               "quorum_met": vote.quorum is None or len(ballots) >= vote.quorum}
     counts = Counter(c for ballot in ballots for c in ballot)
     result["counts"] = {str(p): counts.get(p, 0) for p in options}
+    result["breakdown"] = breakdown(vote, options)
     if vote.kind in (VoteKind.SINGLE, VoteKind.MULTIPLE, VoteKind.YES_NO):
         # Most votes wins; a tie goes to the option listed first (published with the result).
         winner = min(options, key=lambda p: (-counts.get(p, 0), p)) if ballots else None
@@ -137,3 +138,35 @@ def count(vote: Vote) -> dict:
         result.update(selected=[int(p) for p in outcome.selected], spent=outcome.spent, steps=outcome.steps,
                       rule=outcome.rule)
     return result
+
+
+SMALL_CELL = 5  # a group of fewer ballots than this is not published (nobody is identified by it)
+BREAKDOWN_FIELDS = ("age_band", "gender", "district")
+
+
+def breakdown(vote: Vote, options: dict) -> dict:
+    """Ballots and choices per age band, gender and district, from the cells each ballot carries.
+
+    Never from the voter roll (a secret ballot has no link to it). A group with fewer than
+    SMALL_CELL ballots is suppressed; if only one group of a field would be suppressed, the next
+    smallest is too, so it cannot be worked out from the total. Unknown profile values form their
+    own group ("").
+    """
+    rows = list(Ballot.objects.filter(vote=vote).values_list("choices", *BREAKDOWN_FIELDS))
+    published = {}
+    for index, field in enumerate(BREAKDOWN_FIELDS, start=1):
+        groups: dict[str, Counter] = {}
+        sizes: Counter = Counter()
+        for row in rows:
+            value = row[index]
+            sizes[value] += 1
+            groups.setdefault(value, Counter()).update(row[0])
+        hidden = {v for v, n in sizes.items() if n < SMALL_CELL}
+        if len(hidden) == 1 and len(sizes) > 1:
+            hidden.add(min((v for v in sizes if v not in hidden), key=lambda v: (sizes[v], v)))
+        published[field] = {
+            value: ({"suppressed": True} if value in hidden else
+                    {"ballots": sizes[value], "counts": {str(p): groups[value].get(p, 0) for p in options}})
+            for value in sorted(sizes)
+        }
+    return published

@@ -84,3 +84,24 @@ def test_a_secret_vote_cannot_allow_changing_a_ballot():
     with pytest.raises(VoteError) as refused:
         lifecycle.schedule(vote=vote, actor=AdminFactory())
     assert refused.value.code == "secret_change"
+
+
+def test_breakdowns_come_from_the_ballots_cells_and_small_groups_are_suppressed_with_a_complement():
+    from voting.lifecycle import breakdown
+    from voting.models import Ballot
+
+    vote = _vote()
+    cells = ([("30-39", "female", "jongno")] * 6 + [("60-69", "male", "jongno")] * 5
+             + [("18-29", "male", "mapo")] * 2)
+    for i, (band, gender, district) in enumerate(cells):
+        Ballot.objects.create(vote=vote, choices=[1 if i % 2 else 2], receipt_hash=f"h{i}", age_band=band,
+                              gender=gender, district=district)
+    options = {o.position: o for o in vote.options.all()}
+    published = breakdown(vote, options)
+    # Age: 18-29 has 2 (< 5) and would be the only one hidden, so the next smallest (60-69, 5) goes too.
+    assert published["age_band"]["18-29"] == {"suppressed": True}
+    assert published["age_band"]["60-69"] == {"suppressed": True}
+    assert published["age_band"]["30-39"]["ballots"] == 6
+    assert published["gender"]["male"]["ballots"] == 7 and published["gender"]["female"]["ballots"] == 6
+    # District: only two groups, so hiding Mapo's 2 hides Jongno too (11 = 13 - 2 otherwise).
+    assert published["district"] == {"jongno": {"suppressed": True}, "mapo": {"suppressed": True}}
