@@ -260,6 +260,9 @@ class FollowUp(models.Model):
     proposal = models.ForeignKey(
         Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
     )
+    # An accepted vote result (voting.lifecycle): the vote, and the option or project it is about.
+    vote = models.ForeignKey("voting.Vote", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups")
+    option_position = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.CharField(max_length=200)
     level = models.CharField(max_length=12, choices=EscalationLevel.choices, default=EscalationLevel.DEPARTMENT)
     state = models.CharField(max_length=20, choices=FollowUpState.choices, default=FollowUpState.OPEN)
@@ -276,6 +279,8 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["department", "state", "due_at"], name="followup_queue")]
         constraints = [
             models.CheckConstraint(condition=Q(progress_percent__lte=100), name="followup_progress_max_100"),
+            models.UniqueConstraint(fields=["vote", "option_position"], condition=Q(vote__isnull=False),
+                                    name="one_follow_up_per_vote_outcome"),
             models.CheckConstraint(
                 condition=Q(state__in=["open", "clarification"]) | ~Q(verdict=""),
                 name="followup_answered_has_verdict",

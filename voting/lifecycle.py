@@ -100,11 +100,41 @@ def tally(*, vote_id: int, now: datetime | None = None) -> bool:
     vote = Vote.objects.select_for_update().get(pk=vote_id)
     if vote.state != VoteState.CLOSED:
         return False
+    now = now or timezone.now()
     vote.result = count(vote)
+    vote.result["follow_ups"] = hand_on(vote, vote.result, now)
     transition(vote, VoteState.TALLIED)
-    vote.tallied_at = now or timezone.now()
+    vote.tallied_at = now
     vote.save(update_fields=["result", "state", "tallied_at"])
     return True
+
+
+def hand_on(vote: Vote, result: dict, now: datetime) -> int:
+    """Accepted outcomes become items in the department's follow-up queue; returns how many.
+
+    A passed yes/no vote is one item; a budget vote, one per selected project; a single or
+    multiple choice vote, its winner when the vote says so. Nothing without a department.
+    """
+    from datetime import timedelta
+
+    from proposals.models import FollowUp
+
+    if vote.department_id is None or not result.get("quorum_met"):
+        return 0
+    options = {o.position: o for o in vote.options.all()}
+    if vote.kind == VoteKind.YES_NO:
+        outcomes = [(None, vote.title)] if result.get("passed") else []
+    elif vote.kind == VoteKind.BUDGET:
+        outcomes = [(p, options[p].label) for p in result.get("selected", [])]
+    elif vote.follow_up_winner and result.get("winner") is not None:
+        outcomes = [(result["winner"], f"{vote.title}: {options[result['winner']].label}")]
+    else:
+        outcomes = []
+    due = now + timedelta(days=vote.answer_due_days)
+    FollowUp.objects.bulk_create([
+        FollowUp(department_id=vote.department_id, vote=vote, option_position=position, title=title[:200],
+                 proposal=vote.proposal, due_at=due, created_at=now) for position, title in outcomes])
+    return len(outcomes)
 
 
 def count(vote: Vote) -> dict:

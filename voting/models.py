@@ -31,6 +31,8 @@ class Vote(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     districts = models.JSONField(_("districts allowed to vote"), default=list, blank=True)
     quorum = models.PositiveIntegerField(_("minimum turnout (ballots)"), null=True, blank=True)
+    follow_up_winner = models.BooleanField(_("the winning option goes to the department"), default=False)
+    answer_due_days = models.PositiveSmallIntegerField(_("days the department has to answer"), default=60)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     tallied_at = models.DateTimeField(null=True, blank=True)

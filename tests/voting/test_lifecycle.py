@@ -105,3 +105,23 @@ def test_breakdowns_come_from_the_ballots_cells_and_small_groups_are_suppressed_
     assert published["gender"]["male"]["ballots"] == 7 and published["gender"]["female"]["ballots"] == 6
     # District: only two groups, so hiding Mapo's 2 hides Jongno too (11 = 13 - 2 otherwise).
     assert published["district"] == {"jongno": {"suppressed": True}, "mapo": {"suppressed": True}}
+
+
+def test_accepted_outcomes_go_to_the_departments_follow_up_queue():
+    from proposals.models import FollowUp
+    from tests.factories import DepartmentFactory
+
+    department = DepartmentFactory()
+    budget = _run(_vote(kind=VoteKind.BUDGET, labels=["Shade trees", "Benches", "Lights"], costs={1: 60, 2: 50, 3: 30},
+                        budget=100, budget_rule=BudgetRule.GREEDY, department=department),
+                  [[1, 3], [1, 3], [2, 3]])
+    items = FollowUp.objects.filter(vote=budget).order_by("option_position")
+    assert [(i.option_position, i.title, i.department) for i in items] == [
+        (1, "Shade trees", department), (3, "Lights", department)]
+    assert budget.result["follow_ups"] == 2 and all(i.due_at > budget.tallied_at for i in items)
+
+    passed = _run(_vote(kind=VoteKind.YES_NO, department=department), [[1], [1], [2]])
+    failed = _run(_vote(kind=VoteKind.YES_NO, department=department), [[2], [2], [1]])
+    nowhere = _run(_vote(kind=VoteKind.YES_NO), [[1]])
+    assert FollowUp.objects.filter(vote=passed).count() == 1
+    assert not FollowUp.objects.filter(vote__in=[failed, nowhere]).exists()
