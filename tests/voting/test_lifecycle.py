@@ -125,3 +125,32 @@ def test_accepted_outcomes_go_to_the_departments_follow_up_queue():
     nowhere = _run(_vote(kind=VoteKind.YES_NO), [[1]])
     assert FollowUp.objects.filter(vote=passed).count() == 1
     assert not FollowUp.objects.filter(vote__in=[failed, nowhere]).exists()
+
+
+def test_a_budget_vote_comes_from_a_pb_file_and_goes_back_to_one_that_counts_the_same(tmp_path):
+    from django.core.management import call_command
+
+    from voting.formats import vote_from_pb, vote_to_pb
+    from voting.tally import pabulib
+
+    text = ("META\nkey;value\ndescription;Mapo parks 2027\nbudget;100\nvote_type;approval\nmax_length;2\n"
+            "PROJECTS\nproject_id;cost;votes;name;category\nP1;60;2;Shade trees;parks\nP2;50;1;Benches;parks\n"
+            "P3;30;3;Lights;safety\nVOTES\nvoter_id;vote\n1;P1,P3\n2;P1,P3\n3;P2,P3\n")
+    now = timezone.now()
+    vote = vote_from_pb(text=text, actor=AdminFactory(), opens_at=now + timedelta(minutes=1),
+                        closes_at=now + timedelta(hours=1))
+    assert (vote.kind, vote.budget, vote.max_choices, vote.title) == (VoteKind.BUDGET, 100, 2, "Mapo parks 2027")
+    assert [(o.external_id, o.cost, o.category) for o in vote.options.all()] == [
+        ("P1", 60, "parks"), ("P2", 50, "parks"), ("P3", 30, "safety")]
+    vote = _run(vote, [[1, 3], [1, 3], [2, 3]])
+    exported = vote_to_pb(vote)
+    election = pabulib.read(exported)
+    assert election.approvals() == [["P1", "P3"], ["P1", "P3"], ["P2", "P3"]]
+    assert {pid for pid, row in election.projects.items() if row["selected"] == "1"} == {"P1", "P3"}
+    path = tmp_path / "export.pb"
+    path.write_text(exported, encoding="utf-8")
+    from io import StringIO
+
+    out = StringIO()
+    call_command("tally", str(path), "--rule", "greedy", stdout=out)  # anyone can re-count the export
+    assert out.getvalue().split() == ["P3", "P1"]
