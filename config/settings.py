@@ -192,7 +192,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "proposals.tasks.sweep_deadlines", "schedule": 30.0},
     # Round deadlines have exact-time tasks; this only catches what a lost task or a restart missed.
     "sweep-rounds": {"task": "deliberation.tasks.sweep_rounds", "schedule": 5.0},
-    # Votes open and close at their times, and are tallied, by this sweep (voting/lifecycle.py).
+    # Votes open and close at their times, and are tallied, by this sweep (voting/services/lifecycle.py).
     "sweep-votes": {"task": "voting.tasks.sweep_votes", "schedule": 30.0},
 }
 # The embedded default has no beat: `manage.py runembedded` runs these sweeps in a thread, every

@@ -260,7 +260,7 @@ class FollowUp(models.Model):
     proposal = models.ForeignKey(
         Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
     )
-    # An accepted vote result (voting.lifecycle): the vote, and the option or project it is about.
+    # An accepted vote result (voting.services.lifecycle): the vote, and the option or project it is about.
     vote = models.ForeignKey("voting.Vote", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups")
     option_position = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.CharField(max_length=200)

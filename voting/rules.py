@@ -9,6 +9,11 @@ from accounts.districts import District
 from .states import VoteState
 
 
+def may_manage(user) -> bool:
+    """Staff and city admins create, schedule and extend votes."""
+    return user.is_authenticated and (user.is_staff or user.is_city_admin)
+
+
 def refuse_vote(user, vote, now: datetime) -> str | None:
     """Why ``user`` may not vote in ``vote`` now; None when they may."""
     if not user.is_authenticated:

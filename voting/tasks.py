@@ -3,13 +3,13 @@
 from celery import shared_task
 from celery.signals import worker_ready
 
-from . import lifecycle
+from . import services
 
 
 @shared_task
 def sweep_votes() -> int:
     """Beat runs it every 30 s and every worker runs it on start: a restart loses no opening or close."""
-    return lifecycle.sweep_votes()
+    return services.sweep_votes()
 
 
 @worker_ready.connect

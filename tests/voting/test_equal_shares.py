@@ -37,15 +37,28 @@ def test_a_majority_cannot_take_the_whole_budget():
     assert outcome.steps == [("share 12", "fits"), ("share 13", "fits"), ("share 14", "fits")]
 
 
-def test_add1_stops_at_the_first_share_that_goes_over_the_real_budget():
+def test_add1_raises_the_share_until_the_outcome_is_exhaustive():
+    """Four voters, 100 to spend. At the real share of 25, x and y tie at rho 1/2 and y (cheaper) is
+    bought; then x's supporters hold 25 + 10 < 50 and z's 25 + 10 < 60: only 30 spent. add1 raises the
+    share a unit at a time: at 33, x's supporters hold 33 + 18 = 51 and buy x. 80 are spent and z (60)
+    no longer fits, so it stops there."""
     costs = {"x": 50, "y": 30, "z": 60}
     ballots = [["x"], ["x", "y"], ["z"], ["y", "z"]]
+    assert equal_shares_fixed(costs, ballots, Fraction(25)) == ["y"]
+    assert equal_shares_fixed(costs, ballots, Fraction(32)) == ["y"]
     outcome = equal_shares(costs, ballots, 100)
-    assert outcome.spent <= 100
-    assert outcome.steps[-1][1] in ("over_budget", "fits")
-    for pid in costs:
-        if pid not in outcome.selected and outcome.steps[-1][1] == "fits":
-            assert outcome.spent + costs[pid] > 100  # ended because nothing more fits
+    assert outcome.selected == ["y", "x"] and outcome.spent == 80
+    assert outcome.steps[0] == ("share 25", "fits") and outcome.steps[-1] == ("share 33", "fits")
+    assert len(outcome.steps) == 9  # 25, then 26 … 33
+
+
+def test_add1_keeps_the_last_outcome_within_the_real_budget():
+    """When a higher share would buy more than the budget holds, the previous outcome stands."""
+    costs = {"a": 60, "b": 60}
+    ballots = [["a"], ["a"], ["b"], ["b"]]  # at 25 each, a and b each cost their pair 30 each: 120 > 100
+    outcome = equal_shares(costs, ballots, 100)
+    assert outcome.spent <= 100 and outcome.steps[-1][1] == "over_budget"
+    assert outcome.selected == []  # neither pair can pay 60 with 50, and both at once would cost 120
 
 
 @pytest.mark.parametrize("seed", range(60))

@@ -719,9 +719,7 @@
       applyTables([]);
       renderSummaries(data.tables, true);
       status(msg("TablesClosed"));
-    },
-    // Before presence.updated the server sent these; the snapshot lists nobody, so they are not counted.
-    "presence.joined": function () {}, "presence.left": function () {}
+    }
   };
 
   function applyHello(data) {

@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Ballot, Vote
-from .states import TRANSITIONS, BudgetRule, VoteKind, VoteState
-from .tally.budget import greedy
-from .tally.equal_shares import equal_shares
-from .tally.ranked import instant_runoff
+from .. import rules
+from ..models import Ballot, Vote
+from ..states import TRANSITIONS, BudgetRule, VoteKind, VoteState
+from ..tally.budget import greedy
+from ..tally.equal_shares import equal_shares
+from ..tally.ranked import instant_runoff
 
 
 class VoteError(ValidationError):
@@ -33,15 +34,11 @@ def transition(vote: Vote, to: str) -> None:
     vote.state = to
 
 
-def may_manage(user) -> bool:
-    return user.is_authenticated and (user.is_staff or user.is_city_admin)
-
-
 @transaction.atomic
 def schedule(*, vote: Vote, actor) -> Vote:
     """Fix the vote's question, options and rules; it opens by itself at ``opens_at``."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    if not may_manage(actor):
+    if not rules.may_manage(actor):
         raise PermissionDenied(_("Only staff can schedule votes."))
     options = list(vote.options.all())
     if vote.kind != VoteKind.YES_NO and len(options) < 2:
@@ -60,7 +57,7 @@ def schedule(*, vote: Vote, actor) -> Vote:
 def extend_close(*, vote: Vote, actor, closes_at: datetime) -> Vote:
     """The one change an opened vote allows: a later close."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    if not may_manage(actor):
+    if not rules.may_manage(actor):
         raise PermissionDenied(_("Only staff can extend a vote."))
     if vote.state not in (VoteState.SCHEDULED, VoteState.OPEN):
         raise VoteError(_("Only a scheduled or open vote can be extended."), code="not_open")

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.demographics import age_band
 
-from . import rules
-from .models import Ballot, Vote, VoterRoll
-from .states import VoteKind
+from .. import rules
+from ..models import Ballot, Vote, VoterRoll
+from ..states import VoteKind
 
 
 class BallotError(ValidationError):
@@ -96,7 +96,7 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
 
 def receipt_hashes(vote: Vote) -> list[str]:
     """After the close, every counted ballot's receipt hash, sorted: a voter checks theirs is there."""
-    from .states import VoteState
+    from ..states import VoteState
 
     if vote.state not in (VoteState.CLOSED, VoteState.TALLIED):
         return []

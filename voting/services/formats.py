@@ -13,15 +13,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .lifecycle import may_manage
-from .models import Ballot, Option, Vote
-from .states import BudgetRule, VoteKind
-from .tally import pabulib
+from .. import rules
+from ..models import Ballot, Option, Vote
+from ..states import BudgetRule, VoteKind
+from ..tally import pabulib
 
 
 @transaction.atomic
 def vote_from_pb(*, text: str, actor, opens_at: datetime, closes_at: datetime, rule: str = BudgetRule.GREEDY) -> Vote:
-    if not may_manage(actor):
+    if not rules.may_manage(actor):
         raise PermissionDenied(_("Only staff can create votes."))
     election = pabulib.read(text)
     costs = election.costs()

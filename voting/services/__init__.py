@@ -1,0 +1,16 @@
+"""Every write of the voting module: casting ballots, the vote lifecycle and its tally, open formats.
+
+A package like proposals/services: ``ballots`` (checking and casting a ballot, receipts),
+``lifecycle`` (scheduling, opening and closing by time, the tally, the hand-off to departments),
+``formats`` (votes from and to .pb files). The counting itself is the pure core in voting/tally.
+"""
+
+from .ballots import BallotError, cast_ballot, clean_choices, ranking_from_ranks, receipt_hash, receipt_hashes
+from .formats import vote_from_pb, vote_to_pb
+from .lifecycle import VoteError, breakdown, count, extend_close, hand_on, schedule, sweep_votes, tally, transition
+
+__all__ = [
+    "BallotError", "cast_ballot", "clean_choices", "ranking_from_ranks", "receipt_hash", "receipt_hashes",
+    "vote_from_pb", "vote_to_pb",
+    "VoteError", "breakdown", "count", "extend_close", "hand_on", "schedule", "sweep_votes", "tally", "transition",
+]
