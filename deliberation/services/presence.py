@@ -65,16 +65,21 @@ def presence_data(room_id: int, now: datetime) -> dict:
 
 def connected_many(*, room_id: int, user_ids: list[int]) -> bool:
     """Sockets of these people joined the room (one each); True when the change waits (see connected)."""
-    from collections import Counter
-
     now = timezone.now()
-    by_count: dict[int, list[int]] = {}
-    for user_id, count in Counter(user_ids).items():  # two tabs of one person arriving together count twice
-        by_count.setdefault(count, []).append(user_id)
-    for count, ids in by_count.items():
+    for count, ids in _by_count(user_ids).items():  # two tabs of one person arriving together count twice
         RoomMember.objects.filter(room_id=room_id, user_id__in=ids).update(
             connections=F("connections") + count, seen_at=now, presence_changed_at=now)
     return _soon(room_id, now)
+
+
+def _by_count(user_ids) -> dict[int, list[int]]:
+    """{how many times: the ids that many times}, so one UPDATE per multiplicity adds the right count."""
+    from collections import Counter
+
+    grouped: dict[int, list[int]] = {}
+    for user_id, count in Counter(user_ids).items():
+        grouped.setdefault(count, []).append(user_id)
+    return grouped
 
 
 def connected(*, room_id: int, user) -> bool:
@@ -92,18 +97,13 @@ def connected(*, room_id: int, user) -> bool:
 def disconnected_many(departures: list[tuple[int, int]]) -> list[bool]:
     """Sockets left (``(room_id, user_id)`` each, repeats for several tabs); for each, True when its room's
     change waits for the next update."""
-    from collections import Counter
-
     now = timezone.now()
-    rooms: dict[int, Counter] = {}
+    rooms: dict[int, list[int]] = {}
     for room_id, user_id in departures:
-        rooms.setdefault(room_id, Counter())[user_id] += 1
+        rooms.setdefault(room_id, []).append(user_id)
     pending = {}
-    for room_id, counts in rooms.items():
-        by_count: dict[int, list[int]] = {}
-        for user_id, count in counts.items():
-            by_count.setdefault(count, []).append(user_id)
-        for count, ids in by_count.items():
+    for room_id, user_ids in rooms.items():
+        for count, ids in _by_count(user_ids).items():
             RoomMember.objects.filter(room_id=room_id, user_id__in=ids).update(
                 connections=Greatest(F("connections") - count, 0), presence_changed_at=now)
         pending[room_id] = _soon(room_id, now)

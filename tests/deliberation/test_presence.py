@@ -191,3 +191,20 @@ def test_over_the_socket_an_arrival_within_the_second_is_announced_by_the_server
 
     update = async_to_sync(scenario)()
     assert update["data"]["count"] == 2
+
+
+def test_departures_of_one_moment_count_each_tab_and_answer_each_socket():
+    room, other_room = RoomFactory(stage="live"), RoomFactory(stage="live")
+    both_tabs, one_tab = _member(room), _member(room)
+    elsewhere = RoomMember.objects.create(room=other_room, user=ResidentFactory())
+    for member, tabs in ((both_tabs, 2), (one_tab, 2), (elsewhere, 1)):
+        for _tab in range(tabs):
+            services.connected(room_id=member.room_id, user=member.user)
+
+    answers = services.disconnected_many([(room.pk, both_tabs.user_id), (room.pk, one_tab.user_id),
+                                          (room.pk, both_tabs.user_id), (other_room.pk, elsewhere.user_id)])
+
+    assert len(answers) == 4 and all(isinstance(a, bool) for a in answers)
+    assert answers[0] == answers[1] == answers[2]  # one answer per room, given to each of its sockets
+    connections = dict(RoomMember.objects.values_list("pk", "connections"))
+    assert (connections[both_tabs.pk], connections[one_tab.pk], connections[elsewhere.pk]) == (0, 1, 0)

@@ -71,23 +71,24 @@ def extend_close(*, vote: Vote, actor, closes_at: datetime) -> Vote:
 def sweep_votes(*, now: datetime | None = None) -> int:
     """Open what is due, close what is due and tally it; returns how many votes moved."""
     now = now or timezone.now()
-    moved = 0
-    for pk in list(Vote.objects.filter(state=VoteState.SCHEDULED, opens_at__lte=now).values_list("pk", flat=True)):
-        with transaction.atomic():
-            vote = Vote.objects.select_for_update().get(pk=pk)
-            if vote.state == VoteState.SCHEDULED and vote.opens_at <= now:
-                transition(vote, VoteState.OPEN)
-                vote.save(update_fields=["state"])
-                moved += 1
-    for pk in list(Vote.objects.filter(state=VoteState.OPEN, closes_at__lte=now).values_list("pk", flat=True)):
-        with transaction.atomic():
-            vote = Vote.objects.select_for_update().get(pk=pk)
-            if vote.state == VoteState.OPEN and vote.closes_at <= now:
-                transition(vote, VoteState.CLOSED)
-                vote.save(update_fields=["state"])
-                moved += 1
+    moved = _move_due(VoteState.SCHEDULED, "opens_at", VoteState.OPEN, now)
+    moved += _move_due(VoteState.OPEN, "closes_at", VoteState.CLOSED, now)
     for pk in list(Vote.objects.filter(state=VoteState.CLOSED).values_list("pk", flat=True)):
         moved += tally(vote_id=pk, now=now)
+    return moved
+
+
+def _move_due(state: str, time_field: str, to: str, now: datetime) -> int:
+    """Every vote in ``state`` whose ``time_field`` has passed goes to ``to``, each re-checked under its lock."""
+    moved = 0
+    due = Vote.objects.filter(state=state, **{f"{time_field}__lte": now}).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            vote = Vote.objects.select_for_update().get(pk=pk)
+            if vote.state == state and getattr(vote, time_field) <= now:
+                transition(vote, to)
+                vote.save(update_fields=["state"])
+                moved += 1
     return moved
 
 
