@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("proposals.urls")),
     path("", include("deliberation.urls")),
+    path("", include("voting.urls")),
     path("", include("frontend.urls")),
 ]

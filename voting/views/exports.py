@@ -1,0 +1,3 @@
+"""Voting pages (exports)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Voting pages (manage)."""
+
+urlpatterns: list = []

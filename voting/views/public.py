@@ -1,0 +1,3 @@
+"""Voting pages (public)."""
+
+urlpatterns: list = []
