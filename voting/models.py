@@ -37,6 +37,11 @@ class Vote(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     tallied_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
+    # The moderator's review of a vote a citizen submitted (the reason is shown to its author).
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.TextField(_("reason given by the reviewer"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-opens_at", "pk"]
@@ -103,3 +108,26 @@ class Ballot(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["vote", "voter"], condition=Q(voter__isnull=False),
                                                name="one_open_ballot_per_voter")]
+
+
+class VotingSettings(models.Model):
+    """The admin's switches for the voting module: one row (pk 1), edited in the Django admin."""
+
+    citizens_may_submit = models.BooleanField(
+        _("verified residents may submit votes"), default=False,
+        help_text=_("A submitted vote waits for a moderator's approval before staff schedule it."))
+
+    class Meta:
+        verbose_name = _("voting settings")
+        verbose_name_plural = _("voting settings")
+
+    def __str__(self) -> str:
+        return str(_("Voting settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row only
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "VotingSettings":
+        return cls.objects.get_or_create(pk=1)[0]

@@ -11,16 +11,23 @@ class VoteState(models.TextChoices):
     CLOSED = "closed", _("Closed: counting")
     TALLIED = "tallied", _("Results published")
     CANCELLED = "cancelled", _("Cancelled")
+    # A vote a citizen proposed (where an admin allows it) waits for a moderator's review.
+    SUBMITTED = "submitted", _("Awaiting review")
+    REJECTED = "rejected", _("Not approved")
 
 
 # Once scheduled a vote's question, options and rules are fixed; only its close may be extended.
+# A citizen's vote starts as submitted: a moderator approves it to a draft (staff then finish and
+# schedule it) or rejects it with a reason; its author may withdraw it (cancelled) while it waits.
 TRANSITIONS: dict[str, set[str]] = {
+    VoteState.SUBMITTED: {VoteState.DRAFT, VoteState.REJECTED, VoteState.CANCELLED},
     VoteState.DRAFT: {VoteState.SCHEDULED, VoteState.CANCELLED},
     VoteState.SCHEDULED: {VoteState.OPEN, VoteState.CANCELLED},
     VoteState.OPEN: {VoteState.CLOSED},
     VoteState.CLOSED: {VoteState.TALLIED},
     VoteState.TALLIED: set(),
     VoteState.CANCELLED: set(),
+    VoteState.REJECTED: set(),
 }
 
 
