@@ -75,3 +75,75 @@ def breakdown(vote: Vote, options: dict) -> dict:
             for value in sorted(sizes)
         }
     return published
+
+
+# -- Live results ---------------------------------------------------------------------------------
+
+def live_counts(vote: Vote) -> dict:
+    """Ballots so far and, per option position, how many ballots chose it, for the live results.
+
+    A ranked ballot counts for its first choice only (later ranks mean nothing before the
+    instant-runoff). Only totals: nothing here is per voter. On PostgreSQL one aggregate over the
+    ballots' jsonb choices (jsonb_array_elements), so no ballot row reaches Python; elsewhere
+    (SQLite, `make run`) the same numbers counted in Python.
+    """
+    from django.db import connection
+
+    from .states import VoteKind
+
+    positions = list(vote.options.order_by("position").values_list("position", flat=True))
+    first_only = vote.kind == VoteKind.RANKED
+    if connection.vendor == "postgresql":
+        table = Ballot._meta.db_table
+        chosen = ("SELECT (b.choices->>0)::int, count(*) FROM {t} b WHERE b.vote_id = %s"
+                  " AND jsonb_array_length(b.choices) > 0 GROUP BY 1" if first_only else
+                  "SELECT c.value::int, count(*) FROM {t} b CROSS JOIN LATERAL jsonb_array_elements_text(b.choices)"
+                  " AS c(value) WHERE b.vote_id = %s GROUP BY 1")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE vote_id = %s", [vote.pk])
+            ballots = cursor.fetchone()[0]
+            cursor.execute(chosen.format(t=table), [vote.pk])
+            counts = dict(cursor.fetchall())
+    else:
+        rows = list(Ballot.objects.filter(vote=vote).values_list("choices", flat=True))
+        ballots = len(rows)
+        counts = Counter(c for row in rows for c in (row[:1] if first_only else row))
+    return {"ballots": ballots, "counts": {str(p): counts.get(p, 0) for p in positions}}
+
+
+# -- Creating and running votes (staff's pages, the review of citizens' votes) ---------------------
+
+MANAGE_ORDER = ("submitted", "draft", "scheduled", "open", "closed", "tallied", "cancelled", "rejected")
+
+
+def votes_by_state() -> list[tuple[str, list[Vote]]]:
+    """Every vote for staff's page, grouped by state in the order work happens; empty states left out."""
+    votes = Vote.objects.select_related("created_by", "department", "proposal").order_by("opens_at", "pk")
+    groups: dict[str, list[Vote]] = {state: [] for state in MANAGE_ORDER}
+    for vote in votes:
+        groups.setdefault(vote.state, []).append(vote)
+    return [(state, rows) for state, rows in groups.items() if rows]
+
+
+def submitted_votes():
+    """The moderators' queue: votes citizens submitted, oldest first."""
+    return (Vote.objects.filter(state="submitted").select_related("created_by")
+            .prefetch_related("options").order_by("created_at", "pk"))
+
+
+def votes_submitted_by(user):
+    """The votes a person proposed, newest first, with their review."""
+    return (Vote.objects.filter(created_by=user).select_related("reviewed_by").order_by("-created_at", "-pk"))
+
+
+def yes_no_initial(proposal) -> dict:
+    """What a yes/no/abstain vote on ``proposal`` starts with: its title, the question, its department."""
+    from django.utils.translation import gettext as _
+
+    return {
+        "kind": "yes_no", "proposal": proposal.pk,
+        "title": (_("Vote: %(title)s") % {"title": proposal.title})[:160],
+        "question": (_("Should the city carry out the proposal “%(title)s”?") % {"title": proposal.title})[:300],
+        "description": proposal.body[:10_000],
+        "department": proposal.category.default_department_id if proposal.category_id else None,
+    }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.demographics import age_band
 
-from .. import rules
+from .. import live, rules
 from ..models import Ballot, Vote, VoterRoll
 from ..states import VoteKind
 
@@ -76,6 +76,8 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
             raise PermissionDenied(refusal)
         options = {o.position: o for o in vote.options.all()}
         cleaned = clean_choices(vote, options, choices)
+        # Runs only if this transaction commits, i.e. with a ballot stored (new or replaced).
+        transaction.on_commit(lambda: live.ballot_cast(vote.pk), robust=True)
         code = secrets.token_urlsafe(12)
         try:
             with transaction.atomic():

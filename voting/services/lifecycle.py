@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import rules
+from .. import live, rules
 from ..models import Vote
 from ..selectors import count
 from ..states import TRANSITIONS, VoteKind, VoteState
@@ -86,6 +86,7 @@ def _move_due(state: str, time_field: str, to: str, now: datetime) -> int:
                 transition(vote, to)
                 vote.save(update_fields=["state"])
                 moved += 1
+                transaction.on_commit(lambda pk=pk: live.vote_changed(pk), robust=True)
     return moved
 
 
@@ -101,6 +102,7 @@ def tally(*, vote_id: int, now: datetime | None = None) -> bool:
     transition(vote, VoteState.TALLIED)
     vote.tallied_at = now
     vote.save(update_fields=["result", "state", "tallied_at"])
+    transaction.on_commit(lambda: live.vote_changed(vote_id), robust=True)  # pages reload for the results
     return True
 
 

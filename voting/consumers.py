@@ -1,0 +1,80 @@
+"""A vote's live results socket (read-only): a snapshot on connect, then the updates voting/live.py sends.
+
+Anyone who may see the vote's page may subscribe (the frames hold totals only). The only frame a
+client sends is ``ping``; anything else gets an ``error`` frame and the connection stays up. See
+docs/realtime-protocol.md "Live vote results".
+"""
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from deliberation.consumers import scope_language
+
+from . import live
+
+CLOSE_NOT_FOUND = 4404
+MAX_FRAME_CHARS = 1000  # a ping is a few bytes; larger frames are refused before parsing
+
+
+class VoteLiveConsumer(AsyncJsonWebsocketConsumer):
+    """One page's socket for one vote. Updates that arrive before the snapshot is sent wait for it."""
+
+    joined = ready = False
+
+    async def connect(self):
+        self.vote_id = self.scope["url_route"]["kwargs"]["vote_id"]
+        self.language = scope_language(self.scope)
+        self.waiting: list[str] = []
+        # Subscribe before reading: whatever commits from here on reaches this socket.
+        await live.hub().join(self, self.vote_id)
+        self.joined = True
+        frame = await database_sync_to_async(live.snapshot)(self.vote_id)
+        await self.accept()  # accept first so the browser sees the close code
+        if frame is None:
+            with translation.override(self.language):
+                await self.send_error("not_found", _("There is no such vote."))
+            await self.leave()
+            return await self.close(code=CLOSE_NOT_FOUND)
+        await self.send_json(frame)
+        if frame["data"]["state"] in live.FINAL_STATES:  # nothing will change any more: the page reloads
+            await self.send_json({"type": "vote.closed", "data": frame["data"]})
+        self.ready = True
+        for text in self.waiting:
+            await self.send(text_data=text)
+        self.waiting = []
+
+    async def leave(self):
+        if self.joined:
+            self.joined = False
+            await live.hub().leave(self, self.vote_id)
+
+    async def disconnect(self, code):
+        await self.leave()
+
+    async def deliver(self, text: str):
+        """A frame from the hub, serialised once for every socket of the process."""
+        if self.ready:
+            await self.send(text_data=text)
+        else:
+            self.waiting.append(text)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        with translation.override(self.language):
+            try:
+                if text_data is None or len(text_data) > MAX_FRAME_CHARS:
+                    raise ValueError
+                content = json.loads(text_data)
+            except ValueError:
+                return await self.send_error("bad_json", _("A frame is one JSON text of at most %(n)d characters.")
+                                             % {"n": MAX_FRAME_CHARS})
+            if isinstance(content, dict) and content.get("type") == "ping":
+                return await self.send_json({"type": "pong", "data": {"server_time": timezone.now().isoformat()}})
+            await self.send_error("read_only", _("This connection only sends results; the only frame it accepts "
+                                                 "is a ping."))
+
+    async def send_error(self, code: str, message: str):
+        await self.send_json({"type": "error", "code": code, "message": str(message)})

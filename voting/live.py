@@ -1,0 +1,240 @@
+"""Live results of a vote: what its page is sent over WebSocket, coalesced to one update a second.
+
+Every open vote's page shows the turnout live; the counts per option only where ``vote.live_results``
+(otherwise they stay hidden until the tally). The frames carry totals only, never anything per voter.
+Counts are *state*, not events: each frame replaces the last one, so there is no sequence number and
+no replay; a client that reconnects gets a fresh ``vote.snapshot``, which is all it needs.
+
+Coalescing: a stored ballot (``ballot_cast``, on commit) sets a short cache flag for its vote; the
+one who sets it sends ``vote.updated`` LIVE_INTERVAL later, read from the database then, and the
+ballots committed meanwhile find the flag set and send nothing: they are in that read. The sender
+drops the flag *before* reading, so a ballot that commits after the read sets it again and gets
+its own update. A process that dies holding the flag holds it at most FLAG_TIMEOUT. Opening,
+closing and the tally are sent at once (``vote_changed``): a closed vote gets ``vote.closed``,
+which tells the page to reload for the results. See docs/realtime-protocol.md "Live vote results".
+
+Fan-out as in the live rooms (docs/architecture.md "Fan-out and crowds"): one channel-layer
+subscription per vote per server process (``hub``), each frame serialised once by its sender and
+written to every socket of the process, rather than one layer message per socket.
+"""
+
+import asyncio
+import json
+import logging
+import os
+import threading
+import weakref
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import connections
+from django.utils import timezone
+
+from .models import Vote
+from .selectors import live_counts
+from .states import VoteState
+
+log = logging.getLogger(__name__)
+
+LIVE_INTERVAL = 1.0  # seconds: at most one update per vote per this
+FLAG_TIMEOUT = 10  # seconds: the longest a lost flag (its process died) can hold updates back
+# A page may subscribe to these; a draft or cancelled vote is nobody's business here (404 on the page too).
+LIVE_STATES = (VoteState.SCHEDULED, VoteState.OPEN, VoteState.CLOSED, VoteState.TALLIED)
+FINAL_STATES = (VoteState.CLOSED, VoteState.TALLIED)
+
+
+def group_name(vote_id: int) -> str:
+    return f"vote.{vote_id}"
+
+
+def _flag(vote_id: int) -> str:
+    return f"voting:live:{vote_id}"
+
+
+# --- what is sent -----------------------------------------------------------------------------------
+
+def live_data(vote: Vote) -> dict:
+    """The frame's data: the turnout always, the counts per option only where the vote shows them live."""
+    counted = live_counts(vote)
+    return {"vote_id": vote.pk, "state": vote.state, "ballots": counted["ballots"],
+            "counts": counted["counts"] if vote.live_results else None,
+            "server_time": timezone.now().isoformat()}
+
+
+def frame_for(vote: Vote, type_: str) -> dict:
+    """``vote.snapshot`` / ``vote.updated``; a closed or tallied vote gets ``vote.closed`` instead of an update."""
+    if type_ == "vote.updated" and vote.state in FINAL_STATES:
+        type_ = "vote.closed"
+    return {"type": type_, "data": live_data(vote)}
+
+
+def snapshot(vote_id: int) -> dict | None:
+    """What a page gets on connecting; None when there is no such vote to show."""
+    vote = Vote.objects.filter(pk=vote_id, state__in=LIVE_STATES).first()
+    return None if vote is None else frame_for(vote, "vote.snapshot")
+
+
+# --- when it is sent (called on commit by services) ---------------------------------------------------
+
+def ballot_cast(vote_id: int) -> None:
+    """A ballot was stored: the first in a second schedules the update; the others are in its read."""
+    if cache.add(_flag(vote_id), 1, FLAG_TIMEOUT):
+        _send_later(vote_id)
+
+
+def vote_changed(vote_id: int) -> None:
+    """The vote opened, closed or was tallied: tell the pages now (not coalesced; it happens once)."""
+    vote = Vote.objects.filter(pk=vote_id).first()
+    if vote is not None:
+        _send_now(vote_id, json.dumps(frame_for(vote, "vote.updated"), ensure_ascii=False))
+
+
+def pending_update(vote_id: int) -> str | None:
+    """At the end of the second: drop the flag, then read (a ballot after the read schedules anew)."""
+    cache.delete(_flag(vote_id))
+    vote = Vote.objects.filter(pk=vote_id, state=VoteState.OPEN).first()
+    if vote is None:  # closed meanwhile: vote_changed told the pages
+        return None
+    return json.dumps(frame_for(vote, "vote.updated"), ensure_ascii=False)
+
+
+def _message(text: str) -> dict:
+    return {"type": "vote.live", "text": text}
+
+
+def _serving_loop():
+    """The event loop this thread works for (a view or consumer thread under daphne), if it still runs."""
+    from asgiref.sync import SyncToAsync
+
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if (loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid()
+            or loop.is_closed() or not loop.is_running()):
+        return None
+    return loop
+
+
+_tasks: set = set()  # the loop keeps only weak references to tasks
+
+
+def _spawn(loop, coroutine) -> None:
+    def start():
+        task = loop.create_task(coroutine)
+        _tasks.add(task)
+        task.add_done_callback(_tasks.discard)
+    loop.call_soon_threadsafe(start)
+
+
+def _send_now(vote_id: int, text: str) -> None:
+    loop = _serving_loop()
+    if loop is not None:
+        _spawn(loop, _group_send(vote_id, text))
+    else:  # Celery, the embedded sweeper, a shell
+        async_to_sync(get_channel_layer().group_send)(group_name(vote_id), _message(text))
+
+
+def _send_later(vote_id: int) -> None:
+    """After LIVE_INTERVAL: on the server's loop if this thread has one, else on a timer thread."""
+    loop = _serving_loop()
+    if loop is not None:
+        async def later():
+            await asyncio.sleep(LIVE_INTERVAL)
+            text = await database_sync_to_async(pending_update)(vote_id)
+            if text is not None:
+                await _group_send(vote_id, text)
+        _spawn(loop, later())
+        return
+
+    def on_timer():
+        try:
+            text = pending_update(vote_id)
+            if text is not None:
+                async_to_sync(get_channel_layer().group_send)(group_name(vote_id), _message(text))
+        except Exception:  # the next ballot, or a reconnect's snapshot, brings the counts
+            log.exception("vote %s: live update failed", vote_id)
+        finally:
+            connections.close_all()  # this thread's own connections
+    timer = threading.Timer(LIVE_INTERVAL, on_timer)
+    timer.daemon = True
+    timer.start()
+
+
+_send_locks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = weakref.WeakKeyDictionary()
+
+
+async def _group_send(vote_id: int, text: str) -> None:
+    """Sends leave in the order they were spawned (the lock is fair): "closed" never overtakes "tallied"."""
+    lock = _send_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock:
+        try:
+            await get_channel_layer().group_send(group_name(vote_id), _message(text))
+        except Exception:
+            log.exception("vote %s: live update failed", vote_id)
+
+
+# --- how it reaches the sockets of one server process ---------------------------------------------------
+
+class Hub:
+    """One layer subscription per vote in this process; a frame comes once and goes to each local socket."""
+
+    def __init__(self):
+        self.sockets: dict[int, set] = {}
+        self.readers: dict[int, asyncio.Task] = {}
+        self.lock = asyncio.Lock()
+
+    async def join(self, consumer, vote_id: int) -> None:
+        async with self.lock:
+            if vote_id not in self.sockets:
+                layer = get_channel_layer()
+                channel = await layer.new_channel()
+                await layer.group_add(group_name(vote_id), channel)
+                self.sockets[vote_id] = set()
+                self.readers[vote_id] = asyncio.create_task(self._read(layer, channel, vote_id))
+            self.sockets[vote_id].add(consumer)
+
+    async def leave(self, consumer, vote_id: int) -> None:
+        async with self.lock:
+            sockets = self.sockets.get(vote_id)
+            if sockets is None:
+                return
+            sockets.discard(consumer)
+            if not sockets:
+                del self.sockets[vote_id]
+                self.readers.pop(vote_id).cancel()
+
+    async def _read(self, layer, channel: str, vote_id: int) -> None:
+        group = group_name(vote_id)
+        while True:
+            try:
+                message = await layer.receive(channel)
+            except asyncio.CancelledError:
+                await layer.group_discard(group, channel)
+                raise
+            except Exception:  # the layer failed: subscribe again (the next update has the full state)
+                log.exception("vote %s: live subscription failed; subscribing again", vote_id)
+                await asyncio.sleep(1)
+                try:
+                    channel = await layer.new_channel()
+                    await layer.group_add(group, channel)
+                except Exception:
+                    log.exception("vote %s: subscribing again failed", vote_id)
+                continue
+            if message.get("type") != "vote.live":
+                continue
+            for consumer in list(self.sockets.get(vote_id, ())):
+                try:
+                    await consumer.deliver(message["text"])
+                except Exception:  # one broken socket must not stop the others
+                    log.exception("vote %s: delivery to a socket failed", vote_id)
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+def hub() -> Hub:
+    """This event loop's hub (a server has one loop; tests have many)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _hubs:
+        _hubs[loop] = Hub()
+    return _hubs[loop]
