@@ -77,6 +77,83 @@ def breakdown(vote: Vote, options: dict) -> dict:
     return published
 
 
+# -- Public pages ---------------------------------------------------------------------------------
+
+# States a vote is visible to everyone in; drafts are staff's until scheduled.
+PUBLIC_STATES = ("scheduled", "open", "closed", "tallied", "cancelled")
+
+
+def public_votes(*, section: str = "open"):
+    """Votes for the list: ``open`` now, ``upcoming`` (scheduled) or ``results`` (closed and counted)."""
+    from django.db.models import Count
+
+    states = {"open": ["open"], "upcoming": ["scheduled"], "results": ["closed", "tallied"]}[section]
+    order = {"open": ["closes_at", "pk"], "upcoming": ["opens_at", "pk"], "results": ["-closes_at", "-pk"]}[section]
+    return (Vote.objects.filter(state__in=states).select_related("proposal", "department")
+            .annotate(ballot_count=Count("roll", distinct=True)).order_by(*order))
+
+
+def visible_vote(*, pk: int, viewer):
+    """The vote if ``viewer`` may see it (public states, or a manager), else None."""
+    from . import rules
+
+    vote = Vote.objects.select_related("proposal", "department").filter(pk=pk).first()
+    if vote is None or (vote.state not in PUBLIC_STATES and not rules.may_manage(viewer)
+                        and vote.created_by_id != getattr(viewer, "pk", None)):
+        return None
+    return vote
+
+
+def turnout(vote: Vote) -> int:
+    """Ballots cast so far (the roll counts people, so a changed ballot is not counted twice)."""
+    from .models import VoterRoll
+
+    return VoterRoll.objects.filter(vote=vote).count()
+
+
+def eligible_count(vote: Vote, *, now=None) -> int:
+    """How many people may vote: verified residents, of the minimum age and the districts if set."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    people = get_user_model().objects.filter(is_active=True, is_verified_resident=True)
+    if vote.min_age:
+        year = (now or timezone.now()).year
+        people = people.filter(birth_year__isnull=False, birth_year__lte=year - vote.min_age)
+    if vote.districts:
+        people = people.filter(district__in=vote.districts)
+    return people.count()
+
+
+def has_voted(vote: Vote, user) -> bool:
+    from .models import VoterRoll
+
+    return user.is_authenticated and VoterRoll.objects.filter(vote=vote, user=user).exists()
+
+
+def own_ballot(vote: Vote, user) -> list[int] | None:
+    """The choices of ``user``'s ballot in a vote that is not secret (to change it); None otherwise."""
+    if vote.secret or not user.is_authenticated:
+        return None
+    return Ballot.objects.filter(vote=vote, voter=user).values_list("choices", flat=True).first()
+
+
+def vote_follow_ups(vote: Vote):
+    """The department follow-up items a vote created, with their public updates."""
+    from proposals.models import FollowUp
+
+    return (FollowUp.objects.filter(vote=vote).select_related("department", "proposal")
+            .prefetch_related("updates").order_by("option_position", "pk"))
+
+
+def votes_for_proposal(*, proposal, viewer):
+    """Votes on a proposal for its page: the public ones, and drafts for managers."""
+    from . import rules
+
+    votes = Vote.objects.filter(proposal=proposal).order_by("opens_at", "pk")
+    return list(votes if rules.may_manage(viewer) else votes.filter(state__in=PUBLIC_STATES))
+
+
 # -- Live results ---------------------------------------------------------------------------------
 
 def live_counts(vote: Vote) -> dict:
