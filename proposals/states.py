@@ -12,15 +12,21 @@ class State(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
+    ADOPTED = "adopted", _("Adopted by a citizens' vote")
+    REJECTED = "rejected", _("Not adopted by a citizens' vote")
     HIDDEN = "hidden", _("Hidden by moderation")
     WITHDRAWN = "withdrawn", _("Withdrawn by the author")
 
 
 TRANSITIONS: dict[str, set[str]] = {
     State.DRAFT: {State.PUBLISHED, State.WITHDRAWN},
-    State.PUBLISHED: {State.CLOSED, State.ESCALATED, State.HIDDEN, State.WITHDRAWN},
-    State.CLOSED: {State.HIDDEN},
-    State.ESCALATED: {State.ANSWERED, State.HIDDEN},
+    State.PUBLISHED: {State.CLOSED, State.ESCALATED, State.HIDDEN, State.WITHDRAWN, State.ADOPTED, State.REJECTED},
+    State.CLOSED: {State.HIDDEN, State.ADOPTED, State.REJECTED},
+    State.ESCALATED: {State.ANSWERED, State.HIDDEN, State.ADOPTED, State.REJECTED},
+    # A yes/no vote on the proposal decides it (voting.services.lifecycle); the department then
+    # answers the follow-up item the vote created, as it answers an escalated proposal.
+    State.ADOPTED: {State.ANSWERED, State.HIDDEN},
+    State.REJECTED: {State.HIDDEN},
     State.ANSWERED: {State.IN_PROGRESS, State.COMPLETED, State.HIDDEN},
     State.IN_PROGRESS: {State.COMPLETED, State.HIDDEN},
     State.COMPLETED: {State.HIDDEN},
@@ -28,7 +34,7 @@ TRANSITIONS: dict[str, set[str]] = {
     # Restoring goes back to the state recorded when the proposal was hidden (checked in services).
     State.HIDDEN: {
         State.PUBLISHED, State.CLOSED, State.ESCALATED, State.ANSWERED,
-        State.IN_PROGRESS, State.COMPLETED, State.WITHDRAWN,
+        State.IN_PROGRESS, State.COMPLETED, State.WITHDRAWN, State.ADOPTED, State.REJECTED,
     },
 }
 

@@ -1,12 +1,13 @@
 """What room services share: lock the room row first, check the facilitator, queue exact-time tasks."""
 
-from datetime import datetime
-
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+
+from config.celery import run_at  # noqa: F401 (room services import it from here)
 
 from .. import rules
 from ..models import Room
+
+__all__ = ["lock_room", "lock_room_for_facilitator", "run_at"]  # run_at lives in config.celery
 
 
 def lock_room(room_id: int) -> Room:
@@ -20,14 +21,3 @@ def lock_room_for_facilitator(room_id: int, actor) -> Room:
     if refusal:
         raise PermissionDenied(refusal)
     return room
-
-
-def run_at(task, *args, eta: datetime) -> None:
-    """Queue ``task(*args)`` for ``eta`` once the transaction commits.
-
-    The embedded default (eager Celery) queues nothing: its sweeper runs every second instead. The
-    task must be idempotent: a stale one (the deadline moved) has to find nothing to do.
-    """
-    if task.app.conf.task_always_eager:
-        return
-    transaction.on_commit(lambda: task.apply_async(args=list(args), eta=eta))

@@ -89,7 +89,9 @@ def publish_answer(*, officer, follow_up: FollowUp, verdict: str, body: str) -> 
     _record(follow_up, kind=FollowUpUpdate.Kind.ANSWER, author=officer, body=body, verdict=verdict)
     if follow_up.proposal_id:
         proposal = Proposal.objects.select_for_update().get(pk=follow_up.proposal_id)
-        transition(proposal=proposal, to=State.ANSWERED, actor=officer, reason=verdict)
+        # A proposal already answered (e.g. a second item, from a vote on it) keeps its state.
+        if proposal.state not in (State.ANSWERED, State.IN_PROGRESS, State.COMPLETED):
+            transition(proposal=proposal, to=State.ANSWERED, actor=officer, reason=verdict)
     return follow_up
 
 

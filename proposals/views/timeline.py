@@ -30,6 +30,8 @@ def _transition(entry: TimelineEntry) -> str:
         return _("The department started the work (%(percent)s%% done).") % {"percent": reason}
     if to == State.COMPLETED:
         return _("The department reported the work as completed.")
+    if to in (State.ADOPTED, State.REJECTED):
+        return _vote_result(to == State.ADOPTED, reason)
     if to == State.WITHDRAWN:
         if reason:
             return _("Withdrawn by the author. Reason: %(reason)s") % {"reason": reason}
@@ -38,7 +40,24 @@ def _transition(entry: TimelineEntry) -> str:
         "from": _label(entry.from_state), "to": _label(to)}
 
 
+def _vote_result(passed: bool, reason: str) -> str:
+    """A yes/no vote's result; ``reason`` is "yes,no,abstain" and ",quorum" when turnout fell short."""
+    parts = reason.split(",")
+    counts = {"yes": parts[0], "no": parts[1], "abstain": parts[2]} if len(parts) >= 3 else {
+        "yes": "?", "no": "?", "abstain": "?"}
+    if passed:
+        return _("Adopted by a citizens' vote: %(yes)s yes, %(no)s no, %(abstain)s abstentions.") % counts
+    if "quorum" in parts:
+        return _("Not adopted by a citizens' vote: turnout fell short of the quorum "
+                 "(%(yes)s yes, %(no)s no, %(abstain)s abstentions).") % counts
+    return _("Not adopted by a citizens' vote: %(yes)s yes, %(no)s no, %(abstain)s abstentions.") % counts
+
+
 def _milestone(entry: TimelineEntry) -> str:
+    if entry.code == "vote_opened":
+        return _("Put to a citizens' vote: “%(title)s”.") % {"title": entry.reason}
+    if entry.code in ("vote_passed", "vote_failed"):
+        return _vote_result(entry.code == "vote_passed", entry.reason)
     if entry.code == "deliberation":
         return _("Reached %(count)s supports: open for public deliberation.") % {"count": entry.reason}
     if entry.code == "mayor":

@@ -47,7 +47,32 @@ def schedule(*, vote: Vote, actor) -> Vote:
                         code="secret_change")
     transition(vote, VoteState.SCHEDULED)
     vote.save(update_fields=["state"])
+    _queue_times(vote)
     return vote
+
+
+def _queue_times(vote: Vote) -> None:
+    """Exact-time tasks for the vote's opening and close (the sweep is the safety net)."""
+    from config.celery import run_at
+
+    from ..tasks import close_vote, open_vote
+
+    if vote.state == VoteState.SCHEDULED:
+        run_at(open_vote, vote.pk, eta=vote.opens_at)
+    run_at(close_vote, vote.pk, eta=vote.closes_at)
+
+
+def move_vote_if_due(*, vote_id: int, now: datetime | None = None) -> bool:
+    """Open or close one vote if its stored time has come (a stale task finds nothing to do)."""
+    now = now or timezone.now()
+    vote = Vote.objects.filter(pk=vote_id).only("state").first()
+    if vote is None:
+        return False
+    if vote.state == VoteState.SCHEDULED:
+        return _move_due(VoteState.SCHEDULED, "opens_at", VoteState.OPEN, now, pk=vote_id) > 0
+    if vote.state == VoteState.OPEN:
+        return _move_due(VoteState.OPEN, "closes_at", VoteState.CLOSED, now, pk=vote_id) > 0
+    return False
 
 
 @transaction.atomic
@@ -62,6 +87,7 @@ def extend_close(*, vote: Vote, actor, closes_at: datetime) -> Vote:
         raise VoteError(_("The new close must be later than the current one."), code="not_later")
     vote.closes_at = closes_at
     vote.save(update_fields=["closes_at"])
+    _queue_times(vote)
     return vote
 
 
@@ -75,16 +101,20 @@ def sweep_votes(*, now: datetime | None = None) -> int:
     return moved
 
 
-def _move_due(state: str, time_field: str, to: str, now: datetime) -> int:
+def _move_due(state: str, time_field: str, to: str, now: datetime, pk: int | None = None) -> int:
     """Every vote in ``state`` whose ``time_field`` has passed goes to ``to``, each re-checked under its lock."""
     moved = 0
     due = Vote.objects.filter(state=state, **{f"{time_field}__lte": now}).values_list("pk", flat=True)
+    if pk is not None:
+        due = due.filter(pk=pk)
     for pk in list(due):
         with transaction.atomic():
             vote = Vote.objects.select_for_update().get(pk=pk)
             if vote.state == state and getattr(vote, time_field) <= now:
                 transition(vote, to)
                 vote.save(update_fields=["state"])
+                if to == VoteState.OPEN and vote.proposal_id:
+                    _record_on_proposal(vote, code="vote_opened", reason=vote.title, now=now)
                 moved += 1
                 transaction.on_commit(lambda pk=pk: live.vote_changed(pk), robust=True)
     return moved
@@ -99,6 +129,8 @@ def tally(*, vote_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     vote.result = count(vote)
     vote.result["follow_ups"] = hand_on(vote, vote.result, now)
+    if vote.kind == VoteKind.YES_NO and vote.proposal_id:
+        decide_proposal(vote, vote.result, now)
     transition(vote, VoteState.TALLIED)
     vote.tallied_at = now
     vote.save(update_fields=["result", "state", "tallied_at"])
@@ -115,6 +147,7 @@ def hand_on(vote: Vote, result: dict, now: datetime) -> int:
     from datetime import timedelta
 
     from proposals.models import FollowUp
+    from proposals.states import AWAITING_ANSWER
 
     if vote.department_id is None or not result.get("quorum_met"):
         return 0
@@ -128,7 +161,48 @@ def hand_on(vote: Vote, result: dict, now: datetime) -> int:
     else:
         outcomes = []
     due = now + timedelta(days=vote.answer_due_days)
+    if vote.kind == VoteKind.YES_NO and vote.proposal_id and outcomes:
+        # A proposal already escalated has an item awaiting the department's answer: the vote joins
+        # it (one answer per proposal), and the answer is due no later than the vote asks.
+        waiting = (FollowUp.objects.select_for_update()
+                   .filter(proposal_id=vote.proposal_id, vote__isnull=True, state__in=AWAITING_ANSWER).first())
+        if waiting is not None:
+            waiting.vote = vote
+            waiting.due_at = min(waiting.due_at, due) if waiting.due_at else due
+            waiting.save(update_fields=["vote", "due_at"])
+            return 1
     FollowUp.objects.bulk_create([
         FollowUp(department_id=vote.department_id, vote=vote, option_position=position, title=title[:200],
                  proposal=vote.proposal, due_at=due, created_at=now) for position, title in outcomes])
     return len(outcomes)
+
+
+def decide_proposal(vote: Vote, result: dict, now: datetime) -> None:
+    """A yes/no vote on a proposal decides it: adopted when the vote passed, not adopted otherwise.
+
+    The move goes through the proposal's own lifecycle and lands on its timeline with the counts.
+    A proposal whose state allows no such move (already answered, hidden, withdrawn) keeps its
+    state; the result is then recorded on its timeline as a milestone.
+    """
+    from proposals.models import Proposal
+    from proposals.services.lifecycle import transition as move_proposal
+    from proposals.states import TRANSITIONS as PROPOSAL_TRANSITIONS, State
+
+    proposal = Proposal.objects.select_for_update().get(pk=vote.proposal_id)
+    counts = result.get("counts", {})
+    reason = ",".join(str(counts.get(str(p), 0)) for p in (1, 2, 3))
+    if not result.get("quorum_met"):
+        reason += ",quorum"
+    to = State.ADOPTED if result.get("passed") else State.REJECTED
+    if to in PROPOSAL_TRANSITIONS.get(proposal.state, set()):
+        move_proposal(proposal=proposal, to=to, reason=reason, now=now)
+    else:
+        _record_on_proposal(vote, code="vote_passed" if result.get("passed") else "vote_failed", reason=reason,
+                            now=now)
+
+
+def _record_on_proposal(vote: Vote, *, code: str, reason: str, now: datetime) -> None:
+    from proposals.models import Proposal
+    from proposals.services.lifecycle import record_milestone
+
+    record_milestone(proposal=Proposal(pk=vote.proposal_id), code=code, reason=reason[:1000], now=now)
