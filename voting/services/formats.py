@@ -1,4 +1,5 @@
-"""Votes to and from the open formats: a participatory budget from a .pb file, and back to one.
+"""Votes to and from the open formats: a participatory budget from a .pb file and back to one; a ranked
+vote from a .blt file or a cast-vote-record CSV, and back to a .blt file.
 
 A .pb file gives the projects (id, cost, name, category), the budget and the approval ballots of a
 published election. ``vote_from_pb`` creates a draft budget vote with those projects (the ballots
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from .. import rules
 from ..models import Ballot, Option, Vote
 from ..states import BudgetRule, VoteKind
-from ..tally import pabulib
+from ..tally import pabulib, ranked
 
 
 @transaction.atomic
@@ -62,3 +63,59 @@ def vote_to_pb(vote: Vote) -> str:
                for i, choices in enumerate(ballots, start=1)],
     )
     return pabulib.write(election)
+
+
+# --- Ranked votes: BLT (ERS / OpenSTV) and cast-vote-record CSVs --------------------------------------
+
+def _blt_name(text: str) -> str:
+    # The BLT reader strips quotes and treats "#" as the start of a comment, even inside a name.
+    return " ".join(text.replace('"', "'").replace("#", "＃").split()) or "?"
+
+
+def vote_to_blt(vote: Vote) -> str:
+    """The .blt text of a ranked vote: its options as candidates in their order (the IRV tie-break's
+    order), each ranking once with its number of ballots (no voter), the vote's title.
+
+    Candidate names are the labels (quotes and "#" replaced, as the format cannot hold them); two
+    equal labels get their position added, so every name stands for one option.
+    """
+    options = list(vote.options.order_by("position"))
+    labels = [_blt_name(o.label) for o in options]
+    names = {o.position: (label if labels.count(label) == 1 else f"{label} ({o.position})")
+             for o, label in zip(options, labels)}
+    rankings = Ballot.objects.filter(vote=vote).order_by("pk").values_list("choices", flat=True)
+    election = ranked.RankedElection(
+        candidates=[names[o.position] for o in options], title=_blt_name(vote.title),
+        ballots=ranked.group(tuple(names[p] for p in choices if p in names) for choices in rankings))
+    return ranked.write_blt(election)
+
+
+def _ranked_vote(election: ranked.RankedElection, *, actor, opens_at: datetime, closes_at: datetime,
+                 title: str) -> Vote:
+    if not rules.may_manage(actor):
+        raise PermissionDenied(_("Only staff can create votes."))
+    if election.seats != 1:
+        raise ranked.RankedError(_("This file elects %(n)d candidates; a ranked vote here elects one.")
+                                 % {"n": election.seats})
+    if len(election.candidates) < 2:
+        raise ranked.RankedError(_("A ranked vote needs at least two candidates."))
+    title = (title or election.title or _("Ranked vote"))[:160]
+    vote = Vote.objects.create(title=title, question=title[:300], kind=VoteKind.RANKED, opens_at=opens_at,
+                               closes_at=closes_at, created_by=actor)
+    Option.objects.bulk_create([Option(vote=vote, position=position, label=name[:200])
+                                for position, name in enumerate(election.candidates, start=1)])
+    return vote
+
+
+@transaction.atomic
+def vote_from_blt(*, text: str, actor, opens_at: datetime, closes_at: datetime, title: str = "") -> Vote:
+    """A draft ranked vote whose options are the .blt file's candidates (withdrawn ones left out), in the
+    file's order; the file's ballots are for re-counting with ``manage.py tally``, not cast again."""
+    return _ranked_vote(ranked.read_blt(text), actor=actor, opens_at=opens_at, closes_at=closes_at, title=title)
+
+
+@transaction.atomic
+def vote_from_cvr(*, text: str, actor, opens_at: datetime, closes_at: datetime, title: str = "") -> Vote:
+    """A draft ranked vote whose options are the candidates of a cast-vote-record CSV, in order of first
+    appearance (write-ins as one "Write-in"; the markers' rule is in voting/tally/ranked.py)."""
+    return _ranked_vote(ranked.read_cvr(text), actor=actor, opens_at=opens_at, closes_at=closes_at, title=title)
