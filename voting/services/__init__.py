@@ -18,3 +18,12 @@ __all__ = [
     "VoteError", "breakdown", "count", "decide_proposal", "extend_close", "hand_on", "move_vote_if_due", "schedule",
     "sweep_votes", "tally", "transition",
 ]
+from .authoring import (  # noqa: E402 (creating votes: staff's drafts, citizens' submissions, their review)
+    OptionSpec, VoteSpec, approve_vote, cancel_vote, check_spec, create_vote, is_editable, refuse_cancel,
+    refuse_edit, refuse_review, refuse_submit, reject_vote, submit_vote, update_vote,
+)
+
+__all__ += [
+    "OptionSpec", "VoteSpec", "approve_vote", "cancel_vote", "check_spec", "create_vote", "is_editable",
+    "refuse_cancel", "refuse_edit", "refuse_review", "refuse_submit", "reject_vote", "submit_vote", "update_vote",
+]
