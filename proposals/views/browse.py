@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from deliberation import selectors as deliberation_selectors
+from voting import rules as voting_rules, selectors as voting_selectors
 
 from .. import rules, selectors
 from ..exports import export_response
@@ -72,6 +73,8 @@ def detail_context(request, proposal, *, comment_form=None, reply_to=None, clari
         "comments_page": comments_page,
         "follow_ups": data["follow_ups"],
         "rooms": deliberation_selectors.rooms_for_proposal(proposal=proposal, viewer=user),
+        "votes": voting_selectors.votes_for_proposal(proposal=proposal, viewer=user),
+        "may_put_to_vote": voting_rules.may_manage(user),
         "moderation_actions": data["moderation_actions"],
         "has_supported": has_supported,
         "next_threshold": proposal.next_threshold(),
