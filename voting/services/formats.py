@@ -5,9 +5,11 @@ A .pb file gives the projects (id, cost, name, category), the budget and the app
 published election. ``vote_from_pb`` creates a draft budget vote with those projects (the ballots
 of a past election are for checking the count with ``manage.py tally``, not for casting again), and
 ``vote_to_pb`` writes any budget vote with its ballots, as pabulib publishes elections (the ballots
-carry no voter: the voter ids are their order of counting).
+carry no voter: the voter ids number them in a canonical order, by their choices, never in the
+order they were cast, which could be matched with the voter roll).
 """
 
+from collections import Counter
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -43,7 +45,8 @@ def vote_to_pb(vote: Vote) -> str:
     """The .pb text of a budget vote: META, PROJECTS (with votes and, once tallied, selected), VOTES."""
     options = list(vote.options.order_by("position"))
     ids = {o.position: o.external_id or str(o.position) for o in options}
-    ballots = list(Ballot.objects.filter(vote=vote).order_by("pk").values_list("choices", flat=True))
+    # In a canonical order, not the order cast: that order could be matched with the voter roll's.
+    ballots = sorted(Ballot.objects.filter(vote=vote).values_list("choices", flat=True), key=lambda c: sorted(c))
     votes = {p: 0 for p in ids}
     for choices in ballots:
         for p in choices:
@@ -83,10 +86,13 @@ def vote_to_blt(vote: Vote) -> str:
     labels = [_blt_name(o.label) for o in options]
     names = {o.position: (label if labels.count(label) == 1 else f"{label} ({o.position})")
              for o, label in zip(options, labels)}
-    rankings = Ballot.objects.filter(vote=vote).order_by("pk").values_list("choices", flat=True)
-    election = ranked.RankedElection(
-        candidates=[names[o.position] for o in options], title=_blt_name(vote.title),
-        ballots=ranked.group(tuple(names[p] for p in choices if p in names) for choices in rankings))
+    counted = ranked.group(tuple(p for p in choices if p in names)
+                           for choices in Ballot.objects.filter(vote=vote).values_list("choices", flat=True))
+    # Most frequent rankings first, then by positions: no trace of the order the ballots were cast in.
+    ballots = Counter({tuple(names[p] for p in ranking): n
+                       for ranking, n in sorted(counted.items(), key=lambda item: (-item[1], item[0]))})
+    election = ranked.RankedElection(candidates=[names[o.position] for o in options], title=_blt_name(vote.title),
+                                     ballots=ballots)
     return ranked.write_blt(election)
 
 
