@@ -330,3 +330,9 @@ def test_a_proposal_gives_a_yes_no_vote_with_its_department_and_link():
         department=department, options=[]))
     assert vote.proposal == proposal and "Night buses" in vote.question
     assert list(vote.options.values_list("position", "label")) == _site_language_labels()
+
+
+def test_a_draft_whose_author_left_can_still_be_edited():
+    vote = VoteFactory(created_by=None)
+    services.update_vote(vote=vote, actor=staff(), spec=spec(title="Adopted by a colleague"))
+    assert Vote.objects.get(pk=vote.pk).title == "Adopted by a colleague"

@@ -26,7 +26,8 @@ from .lifecycle import VoteError, schedule, transition
 
 # What a citizen may not set: the city's money and its departments' work are staff's decisions.
 STAFF_ONLY_KINDS = {VoteKind.BUDGET}
-YES_NO_LABELS = (gettext_noop("Yes"), gettext_noop("No"), gettext_noop("Abstain"))  # positions 1, 2, 3: selectors.count relies on this order
+# Positions 1, 2, 3: selectors.count relies on this order.
+YES_NO_LABELS = (gettext_noop("Yes"), gettext_noop("No"), gettext_noop("Abstain"))
 
 
 @dataclass
@@ -86,8 +87,10 @@ def refuse_edit(user, vote: Vote) -> str | None:
 
 
 def refuse_cancel(user, vote: Vote) -> str | None:
-    if vote.state == VoteState.SUBMITTED and user.is_authenticated and vote.created_by_id == user.pk:
-        return None  # the author withdraws it
+    """Staff cancel votes; a vote awaiting review is its author's to withdraw (a moderator rejects it)."""
+    if vote.state == VoteState.SUBMITTED:
+        mine = user.is_authenticated and vote.created_by_id == user.pk
+        return None if mine else _("Only its author can withdraw a vote awaiting review; a moderator can reject it.")
     return None if rules.may_manage(user) else _("Only staff can cancel a vote.")
 
 
@@ -217,7 +220,7 @@ def _write_options(vote: Vote, spec: VoteSpec) -> None:
 def _store(vote: Vote, spec: VoteSpec) -> Vote:
     for name, value in _fields(spec).items():
         setattr(vote, name, value)
-    vote.full_clean()
+    vote.full_clean(exclude=["created_by"])  # kept as it was (None once its author's account is gone)
     vote.save()
     _write_options(vote, spec)
     return vote

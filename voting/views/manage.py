@@ -68,7 +68,8 @@ def _back(request, vote: Vote):
 def manage(request):
     groups = [(VoteState(state).label, state, votes) for state, votes in selectors.votes_by_state()]
     return render(request, "voting/manage_list.html", {
-        "groups": groups, "cancellable": [s for s, moves in TRANSITIONS.items() if VoteState.CANCELLED in moves],
+        "groups": groups, "cancellable": [s for s, moves in TRANSITIONS.items()
+                        if VoteState.CANCELLED in moves and s != VoteState.SUBMITTED],
         "citizens_may_submit": VotingSettings.load().citizens_may_submit,
     })
 
