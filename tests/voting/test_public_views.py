@@ -322,3 +322,15 @@ def test_the_list_has_open_upcoming_and_results(client):
     upcoming_page = client.get(reverse("voting:list"), {"section": "upcoming"}).content.decode()
     assert reverse("voting:detail", args=[upcoming.pk]) in upcoming_page
     assert reverse("voting:detail", args=[draft.pk]) not in upcoming_page
+
+
+def test_live_results_are_on_the_page_only_where_the_vote_shows_them(client):
+    hidden = _vote()
+    live = _vote(live_results=True)
+    for vote in (hidden, live):
+        for choice in (1, 1, 3):
+            services.cast_ballot(vote=vote, user=ResidentFactory(), choices=[choice])
+    page = client.get(reverse("voting:detail", args=[live.pk])).content.decode()
+    assert 'data-live-count="1">2<' in page and 'data-live-count="3">1<' in page
+    assert 'data-live-bar="1" style="width: 66.7%"' in page
+    assert "data-live-count" not in client.get(reverse("voting:detail", args=[hidden.pk])).content.decode()

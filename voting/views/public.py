@@ -73,11 +73,13 @@ def _ballot_context(request, vote, *, chosen=None, error=None, ranks=None) -> di
     ballots = selectors.turnout(vote)
     eligible = selectors.eligible_count(vote, now=now)
     show_live = vote.state == VoteState.OPEN and vote.live_results
-    live_counts = selectors.live_counts(vote) if show_live and hasattr(selectors, "live_counts") else {}
+    live_counts = selectors.live_counts(vote) if show_live else {}
     return {
         "vote": vote,
         "options": [{"option": o, "chosen": o.position in chosen, "rank": ranks.get(o.position, ""),
-                     "live_count": live_counts.get(o.position, live_counts.get(str(o.position), 0))}
+                     "live_count": live_counts.get("counts", {}).get(str(o.position), 0),
+                     "live_bar": _share(live_counts.get("counts", {}).get(str(o.position), 0),
+                                        live_counts.get("ballots", 0))}
                     for o in options],
         "rank_choices": range(1, len(options) + 1),
         "refusal": refusal,
@@ -97,6 +99,10 @@ def _ballot_context(request, vote, *, chosen=None, error=None, ranks=None) -> di
         "may_manage": rules.may_manage(user),
         "categories": sorted({o.category for o in options if o.category}),
     }
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0
 
 
 def _eligibility(vote) -> list[str]:
