@@ -84,6 +84,7 @@ class Command(BaseCommand):
         residents = self._residents(supporters)
         self._proposals(categories, people, residents)
         self._rooms(people)
+        self._votes(departments, people, residents)
 
     def _user(self, key, role, name, verified, department) -> User:
         email = f"{key}@{DOMAIN}"
@@ -195,6 +196,70 @@ class Command(BaseCommand):
             ],
         )
         room_services.open_room(room=room, actor=who["facilitator"])
+
+    def _votes(self, departments, who, residents) -> None:
+        """Votes of every kind, made by the staff services: four open (budget, live poll, ranked, yes/no on a
+        proposal) with some ballots already cast, and one budget vote counted, its projects in a department's queue.
+        """
+        from voting import services as votes
+        from voting.models import Vote
+        from voting.services import OptionSpec as O
+        from voting.services import VoteSpec
+
+        admin, now = who["admin"], timezone.now()
+
+        def scheduled(**fields) -> Vote:
+            spec = VoteSpec(opens_at=now + timedelta(minutes=1), closes_at=now + timedelta(days=14), **fields)
+            return votes.schedule(vote=votes.create_vote(actor=admin, spec=spec), actor=admin)
+
+        def cast(vote, ballots) -> None:
+            for user, choices in ballots:
+                votes.cast_ballot(vote=vote, user=user, choices=choices)
+
+        budget = scheduled(
+            title="2027 마포구 주민참여예산", question="마포구 예산 10억 원으로 어떤 사업을 할까요?", kind="budget",
+            description="마포구 주민이 낸 사업 가운데 8개가 투표에 올랐습니다. 예산 안에서 원하는 사업을 고르세요.",
+            budget=1_000_000_000, category_budgets={"공원·녹지": 400_000_000}, budget_rule="greedy",
+            districts=["mapo"], min_age=14, department=departments["climate"], options=[
+                O("망원한강공원 그늘막 설치", 120_000_000, "공원·녹지"),
+                O("성미산 산책로 정비", 250_000_000, "공원·녹지"),
+                O("어린이보호구역 LED 횡단보도", 180_000_000, "안전"), O("골목길 비상벨 확충", 90_000_000, "안전"),
+                O("마을버스 정류장 온열의자", 150_000_000, "교통"), O("자전거 보관대 확충", 80_000_000, "교통"),
+                O("작은도서관 주말 운영", 200_000_000, "문화·복지"), O("경로당 스마트 교실", 130_000_000, "문화·복지")])
+        poll = scheduled(
+            title="따릉이 야간 운영 시간", question="공공자전거 따릉이를 밤에 언제까지 운영할까요?", kind="single",
+            description="엠보팅 정책 투표입니다. 결과는 투표 중에도 실시간으로 공개됩니다.", live_results=True,
+            options=[O("자정까지"), O("새벽 2시까지"), O("24시간"), O("지금처럼 (밤 11시)")])
+        ranked = scheduled(
+            title="2027 서울 대표 축제 주제", question="내년 서울 대표 축제의 주제를 선호하는 순서대로 고르세요.",
+            kind="ranked", options=[O("한강 빛 축제"), O("거리 음식 문화제"), O("서울 책 축제"), O("전통 시장 축제")])
+        night_bus = Proposal.objects.get(title="심야버스 노선을 외곽까지 늘려 주세요")
+        yes_no = scheduled(
+            title="심야버스 노선 확대 찬반 투표", question="심야버스 노선을 외곽 지역까지 늘리는 안에 찬성하십니까?",
+            kind="yes_no", proposal=night_bus, department=departments["transport"], quorum=100)
+        counted = scheduled(
+            title="2026 서울시 시민참여예산 (기후·환경)", question="기후·환경 분야 예산 5억 원으로 무엇을 할까요?",
+            kind="budget", budget=500_000_000, budget_rule="greedy", department=departments["climate"],
+            options=[O("빗물정원 10곳 조성", 200_000_000, "녹지"), O("학교 옥상 태양광", 250_000_000, "에너지"),
+                     O("가로수 그늘길 조성", 150_000_000, "녹지"), O("공공 수리센터 운영", 100_000_000, "자원순환"),
+                     O("전기 마을버스 시범 운행", 300_000_000, "교통")])
+        # The votes open (as if their time had come) and the sweep moves them, as it does every 30 s.
+        Vote.objects.filter(pk__in=[v.pk for v in (budget, poll, ranked, yes_no)]).update(
+            opens_at=now - timedelta(hours=2))
+        Vote.objects.filter(pk=counted.pk).update(opens_at=now - timedelta(days=14))
+        votes.sweep_votes()
+        mapo = [r for r in residents if r.district == District.MAPO]  # the demo "resident" among them
+        picks = [[1, 3, 4], [2, 3, 6], [1, 5, 7], [3, 4, 6, 8], [1, 6, 7]]
+        cast(budget, [(u, picks[i % len(picks)]) for i, u in enumerate(mapo)])
+        cast(poll, [(u, [(1, 2, 1, 3, 4, 1, 2)[i % 7]]) for i, u in enumerate(residents[:70])])
+        orders = [[1, 3, 2], [2, 1], [3, 1, 4], [1, 2, 3, 4], [4, 3]]
+        cast(ranked, [(u, orders[i % len(orders)]) for i, u in enumerate(residents[70:110])])
+        cast(yes_no, [(u, [(1, 1, 2, 1, 3)[i % 5]]) for i, u in enumerate(residents[110:170])])
+        climate = [[1, 3, 4], [1, 2], [3, 4, 1], [5, 4], [1, 3]]
+        cast(counted, [(u, climate[i % len(climate)]) for i, u in enumerate(residents[170:230])])
+        # The counted vote's close passed (as if two weeks went by): the sweep closes and tallies it.
+        Vote.objects.filter(pk=counted.pk).update(closes_at=now - timedelta(hours=1))
+        votes.sweep_votes()
 
     def _print_logins(self) -> None:
         self.stdout.write("\nDemo logins (password for all: %s)" % PASSWORD)
