@@ -6,10 +6,18 @@ themselves need DJANGO_ALLOW_ASYNC_UNSAFE; the server thread is unaffected.
 """
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
 from playwright.sync_api import sync_playwright
+
+from tests.deliberation.test_two_processes import _free_port, _wait_for_port
+from tests.processes import subprocess_database_url
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -59,3 +67,52 @@ def login(page, email: str, password: str) -> None:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# --- A real daphne (HTTP and WebSockets) on the test database: live rooms, live vote results -------
+
+@pytest.fixture
+def daphne_url(tmp_path):
+    assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
+    assert connection.vendor == "postgresql", "DATABASE_URL must point to PostgreSQL for the daphne process"
+    port, log = _free_port(), tmp_path / "daphne.log"
+    origin = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings",
+           "DEBUG": "1", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+           "CSRF_TRUSTED_ORIGINS": origin}
+    daphne = str(Path(sys.executable).parent / "daphne")
+    with open(log, "ab") as out:
+        process = subprocess.Popen([daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                                   cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_port(port, process, log)
+        yield origin
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def signed_in_page(browser, daphne_url):
+    """A phone-sized Korean page on the daphne server, already signed in as ``user``."""
+    contexts = []
+
+    def make(user, javascript: bool = True):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(viewport=PHONE, locale="ko-KR", base_url=daphne_url,
+                                      java_script_enabled=javascript,
+                                      extra_http_headers={"Accept-Language": "ko-KR"})
+        context.set_default_timeout(15_000)
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": daphne_url,
+                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

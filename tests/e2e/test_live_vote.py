@@ -1,0 +1,63 @@
+"""Live results in real Chromium over a real daphne: one resident watches a vote's page while another
+votes in their own browser; the watcher's turnout and counts move without a reload, and the page
+says when the vote closes."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import ResidentFactory
+from voting import services
+from voting.models import Option, Vote
+from voting.states import VoteKind, VoteState
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _in_a_thread(function) -> None:
+    from django.db import connection
+
+    def run():
+        try:
+            function()
+        finally:
+            connection.close()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+
+
+def test_a_watcher_sees_turnout_and_counts_move_as_another_resident_votes(signed_in_page):
+    now = timezone.now()
+    vote = Vote.objects.create(
+        title="한강공원 야간 개방", question="한강공원을 밤 12시까지 열까요?", kind=VoteKind.SINGLE, state=VoteState.OPEN,
+        live_results=True, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=1))
+    for position, label in enumerate(("찬성", "반대", "모르겠다"), start=1):
+        Option.objects.create(vote=vote, position=position, label=label)
+    watcher, voter = ResidentFactory(), ResidentFactory()
+    services.cast_ballot(vote=vote, user=ResidentFactory(), choices=[1])
+
+    watching = signed_in_page(watcher)
+    watching.goto(f"/votes/{vote.pk}/")
+    turnout = watching.locator("[data-live-turnout]")
+    expect(turnout).to_have_text("1")
+    expect(watching.locator("[data-live-count='2']")).to_have_text("0")
+
+    voting = signed_in_page(voter)
+    voting.goto(f"/votes/{vote.pk}/")
+    voting.check("input[name=choice][value='2']")
+    with voting.expect_navigation():
+        voting.locator("form.ballot button[type=submit]").click()
+    expect(voting.locator("[data-testid=receipt-code]")).to_be_visible()
+
+    expect(turnout).to_have_text("2")  # pushed over the WebSocket: no reload
+    expect(watching.locator("[data-live-count='2']")).to_have_text("1")
+    expect(watching.locator("[data-live-count='1']")).to_have_text("1")
+    expect(watching.locator("[data-live-bar='2']")).to_have_attribute("style", "width: 50%;")
+
+    Vote.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    _in_a_thread(services.sweep_votes)  # as the worker would (this thread runs Playwright's event loop)
+    expect(watching.locator("[data-live-closed]")).to_be_visible()
