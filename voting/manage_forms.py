@@ -15,12 +15,12 @@ from accounts.models import Department
 from proposals.models import Proposal
 
 from .services import OptionSpec, VoteSpec
-from .states import BudgetRule, VoteKind
+from .states import Acceptance, BudgetRule, VoteKind
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 CITIZEN_KINDS = [(k.value, k.label) for k in VoteKind if k != VoteKind.BUDGET]
-STAFF_ONLY_FIELDS = ("budget", "category_budgets", "budget_rule", "quorum", "department", "follow_up_winner",
-                     "answer_due_days", "proposal")
+STAFF_ONLY_FIELDS = ("budget", "category_budgets", "budget_rule", "quorum", "quorum_percent", "acceptance",
+                     "department", "follow_up_winner", "answer_due_days", "proposal")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -94,6 +94,11 @@ class VoteForm(forms.Form):
                                       help_text=_("Only for votes that are not secret."))
     live_results = forms.BooleanField(label=_("Show results while the vote is open"), required=False)
     quorum = forms.IntegerField(label=_("Quorum (minimum ballots)"), required=False, min_value=1)
+    quorum_percent = forms.IntegerField(
+        label=_("Quorum (per cent of the people who may vote)"), required=False, min_value=1, max_value=100,
+        help_text=_("Counted at the close; e.g. 25, as the Local Referendum Act asks of a local referendum."))
+    acceptance = forms.ChoiceField(label=_("A yes/no vote passes with"), choices=Acceptance.choices,
+                                   initial=Acceptance.MAJORITY, required=False)
     department = forms.ModelChoiceField(label=_("Department that follows up"), required=False,
                                         queryset=Department.objects.all(), empty_label=_("No department"))
     follow_up_winner = forms.BooleanField(label=_("The winning option goes to the department"), required=False,
@@ -174,6 +179,7 @@ class VoteForm(forms.Form):
             category_budgets=data.get("category_budgets") or {}, budget_rule=data.get("budget_rule") or "",
             min_age=data["min_age"], districts=data["districts"], secret=data["secret"],
             allow_change=data["allow_change"], live_results=data["live_results"], quorum=data.get("quorum"),
+            quorum_percent=data.get("quorum_percent"), acceptance=data.get("acceptance") or Acceptance.MAJORITY,
             department=data.get("department"), follow_up_winner=data.get("follow_up_winner", False),
             answer_due_days=data.get("answer_due_days") or 60, proposal=data.get("proposal"),
         )
@@ -188,6 +194,7 @@ def initial_from(vote) -> dict:
         "budget_rule": vote.budget_rule or BudgetRule.GREEDY, "opens_at": vote.opens_at, "closes_at": vote.closes_at,
         "min_age": vote.min_age, "districts": vote.districts, "secret": vote.secret, "allow_change": vote.allow_change,
         "live_results": vote.live_results, "quorum": vote.quorum, "department": vote.department_id,
+        "quorum_percent": vote.quorum_percent, "acceptance": vote.acceptance,
         "follow_up_winner": vote.follow_up_winner, "answer_due_days": vote.answer_due_days,
         "proposal": vote.proposal_id,
     }

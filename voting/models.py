@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .states import BudgetRule, VoteKind, VoteState
+from .states import Acceptance, BudgetRule, VoteKind, VoteState
 
 
 class Vote(models.Model):
@@ -31,6 +31,11 @@ class Vote(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     districts = models.JSONField(_("districts allowed to vote"), default=list, blank=True)
     quorum = models.PositiveIntegerField(_("minimum turnout (ballots)"), null=True, blank=True)
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("minimum turnout (per cent of the people who may vote)"), null=True, blank=True,
+        help_text=_("Counted at the close, e.g. 25 as the Local Referendum Act asks."))
+    acceptance = models.CharField(_("a yes/no vote passes with"), max_length=12, choices=Acceptance.choices,
+                                  default=Acceptance.MAJORITY)
     follow_up_winner = models.BooleanField(_("the winning option goes to the department"), default=False)
     answer_due_days = models.PositiveSmallIntegerField(_("days the department has to answer"), default=60)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -16,8 +16,7 @@ def count(vote: Vote) -> dict:
     """The result of a vote from its ballots, by the kind's rule (the same code as `manage.py tally`)."""
     options = {o.position: o for o in vote.options.all()}
     ballots = list(Ballot.objects.filter(vote=vote).values_list("choices", flat=True))
-    result = {"ballots": len(ballots), "quorum": vote.quorum,
-              "quorum_met": vote.quorum is None or len(ballots) >= vote.quorum}
+    result = {"ballots": len(ballots), **quorum(vote, len(ballots))}
     counts = Counter(c for ballot in ballots for c in ballot)
     result["counts"] = {str(p): counts.get(p, 0) for p in options}
     result["breakdown"] = breakdown(vote, options)
@@ -26,7 +25,9 @@ def count(vote: Vote) -> dict:
         winner = min(options, key=lambda p: (-counts.get(p, 0), p)) if ballots else None
         result["winner"] = winner
         if vote.kind == VoteKind.YES_NO:  # options 1 yes, 2 no, 3 abstain; abstentions count for turnout only
-            result["passed"] = result["quorum_met"] and counts.get(1, 0) > counts.get(2, 0)
+            result["acceptance"] = vote.acceptance
+            result["passed"] = result["quorum_met"] and passes(vote.acceptance, counts.get(1, 0), counts.get(2, 0),
+                                                               counts.get(3, 0))
     elif vote.kind == VoteKind.RANKED:
         names = [str(p) for p in options]
         outcome = instant_runoff(names, Counter(tuple(str(c) for c in b) for b in ballots if b))
@@ -43,6 +44,32 @@ def count(vote: Vote) -> dict:
         result.update(selected=[int(p) for p in outcome.selected], spent=outcome.spent, steps=outcome.steps,
                       rule=outcome.rule)
     return result
+
+
+def quorum(vote: Vote, ballots: int) -> dict:
+    """Whether turnout met the vote's quorum: a number of ballots, a share of who may vote, or both.
+
+    The share is of the people who may vote when the count runs (at the close), published with it.
+    """
+    result = {"quorum": vote.quorum, "quorum_percent": vote.quorum_percent}
+    met = vote.quorum is None or ballots >= vote.quorum
+    if vote.quorum_percent:
+        eligible = eligible_count(vote)
+        result["eligible"] = eligible
+        met = met and 100 * ballots >= vote.quorum_percent * eligible  # integers: no rounding at the edge
+    result["quorum_met"] = met
+    return result
+
+
+def passes(acceptance: str, yes: int, no: int, abstain: int) -> bool:
+    """A yes/no vote's acceptance rule, in integers (no rounding at the edge)."""
+    from .states import Acceptance
+
+    if acceptance == Acceptance.ABSOLUTE:
+        return 2 * yes > yes + no + abstain
+    if acceptance == Acceptance.TWO_THIRDS:
+        return yes > 0 and 3 * yes >= 2 * (yes + no)
+    return yes > no
 
 
 SMALL_CELL = 5  # a group of fewer ballots than this is not published (nobody is identified by it)

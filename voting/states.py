@@ -39,6 +39,14 @@ class VoteKind(models.TextChoices):
     BUDGET = "budget", _("Participatory budget")
 
 
+class Acceptance(models.TextChoices):
+    """When a yes/no vote passes (the quorum, if any, must be met too)."""
+
+    MAJORITY = "majority", _("More yes than no (abstentions do not count)")
+    ABSOLUTE = "absolute", _("Yes from more than half of all ballots (abstentions count against)")
+    TWO_THIRDS = "two_thirds", _("Yes from at least two thirds of yes and no")
+
+
 class BudgetRule(models.TextChoices):
     GREEDY = "greedy", _("Greedy by votes, skipping projects that no longer fit")
     GREEDY_STOP = "greedy-stop", _("Greedy by votes, stopping at the first project that does not fit")

@@ -235,6 +235,8 @@ BAD_FORMS = [
     ("winner_without_department", dict(follow_up_winner="on"),
      "Choose the department that follows up the winning option."),
     ("young_age", dict(min_age="0"), "Ensure this value is greater than or equal to 1."),
+    ("turnout_over_100", dict(kind="yes_no", quorum_percent="101"), "Ensure this value is less than or equal to 100."),
+    ("unknown_acceptance", dict(kind="yes_no", acceptance="most"), "Select a valid choice."),
 ]
 
 
@@ -252,6 +254,15 @@ def test_bad_input_is_refused_clearly_and_the_form_keeps_what_was_typed(staff_cl
     assert "Kept description" in page
     if name == "bad_cost":
         assert "Benches | lots" in page  # the options textarea comes back as typed
+
+
+def test_a_yes_no_vote_keeps_its_acceptance_rule_and_turnout_quorum(staff_client):
+    staff_client.post("/votes/new/", form_data(kind="yes_no", options="", acceptance="two_thirds",
+                                               quorum_percent="25", quorum="100"))
+    vote = Vote.objects.get()
+    assert (vote.acceptance, vote.quorum_percent, vote.quorum) == ("two_thirds", 25, 100)
+    page = staff_client.get(f"/votes/{vote.pk}/edit/").content.decode()
+    assert 'value="two_thirds" selected' in page or 'value="two_thirds" checked' in page
 
 
 def test_a_budget_vote_is_created_from_its_lines(staff_client):

@@ -334,3 +334,30 @@ def test_live_results_are_on_the_page_only_where_the_vote_shows_them(client):
     assert 'data-live-count="1">2<' in page and 'data-live-count="3">1<' in page
     assert 'data-live-bar="1" style="width: 66.7%"' in page
     assert "data-live-count" not in client.get(reverse("voting:detail", args=[hidden.pk])).content.decode()
+
+
+# --- Acceptance and quorum rules ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("acceptance, yes, no, abstain, passed", [
+    ("majority", 3, 2, 10, True), ("majority", 2, 2, 0, False),
+    ("absolute", 3, 2, 10, False), ("absolute", 6, 2, 3, True), ("absolute", 5, 2, 3, False),
+    ("two_thirds", 4, 2, 0, True), ("two_thirds", 3, 2, 0, False), ("two_thirds", 0, 0, 5, False),
+])
+def test_a_yes_no_vote_passes_by_its_acceptance_rule(acceptance, yes, no, abstain, passed):
+    vote = _vote(kind=VoteKind.YES_NO, options=("Yes", "No", "Abstain"), acceptance=acceptance)
+    vote = _tallied(vote, [[1]] * yes + [[2]] * no + [[3]] * abstain)
+    assert (vote.result["passed"], vote.result["acceptance"]) == (passed, acceptance)
+
+
+def test_a_turnout_quorum_is_a_share_of_the_people_who_may_vote_at_the_close():
+    # 8 verified residents of Jongno may vote (the voters included); 25% is 2 ballots.
+    vote = _vote(kind=VoteKind.YES_NO, options=("Yes", "No", "Abstain"), quorum_percent=25, districts=["jongno"])
+    for _ in range(6):
+        ResidentFactory(district="jongno")
+    ResidentFactory(district="mapo")  # may not vote: not counted
+    tallied = _tallied(vote, [[1], [1]])  # two more Jongno residents vote: 8 may vote
+    assert (tallied.result["eligible"], tallied.result["quorum_met"], tallied.result["passed"]) == (8, True, True)
+
+    short = _vote(kind=VoteKind.YES_NO, options=("Yes", "No", "Abstain"), quorum_percent=25, districts=["jongno"])
+    tallied = _tallied(short, [[1]])  # 1 of 9
+    assert (tallied.result["eligible"], tallied.result["quorum_met"], tallied.result["passed"]) == (9, False, False)

@@ -59,6 +59,8 @@ class VoteSpec:
     allow_change: bool = False
     live_results: bool = False
     quorum: int | None = None
+    quorum_percent: int | None = None
+    acceptance: str = "majority"
     department: object = None
     follow_up_winner: bool = False
     answer_due_days: int = 60
@@ -193,6 +195,7 @@ def _fields(spec: VoteSpec) -> dict:
         budget_rule=(spec.budget_rule or BudgetRule.GREEDY) if budget else "",
         opens_at=spec.opens_at, closes_at=spec.closes_at, min_age=spec.min_age, districts=list(spec.districts),
         secret=spec.secret, allow_change=spec.allow_change, live_results=spec.live_results, quorum=spec.quorum,
+        quorum_percent=spec.quorum_percent, acceptance=spec.acceptance if spec.kind == VoteKind.YES_NO else "majority",
         department=spec.department, follow_up_winner=spec.follow_up_winner, answer_due_days=spec.answer_due_days,
         proposal=spec.proposal,
     )
@@ -239,6 +242,7 @@ def submit_vote(*, actor, spec: VoteSpec) -> Vote:
     """A verified resident's proposed vote; it waits for a moderator (no department, no follow-up yet)."""
     _require(refuse_submit(actor))
     spec.department, spec.follow_up_winner, spec.quorum, spec.proposal = None, False, None, None
+    spec.quorum_percent, spec.acceptance = None, "majority"
     check_spec(spec, now=timezone.now(), for_citizen=True)
     return _store(Vote(created_by=actor, state=VoteState.SUBMITTED), spec)
 
@@ -256,6 +260,7 @@ def update_vote(*, vote: Vote, actor, spec: VoteSpec) -> Vote:
     if citizen:  # what staff decide stays as it was
         spec.department, spec.follow_up_winner, spec.quorum = vote.department, vote.follow_up_winner, vote.quorum
         spec.proposal, spec.answer_due_days = vote.proposal, vote.answer_due_days
+        spec.quorum_percent, spec.acceptance = vote.quorum_percent, vote.acceptance
     check_spec(spec, now=timezone.now(), for_citizen=citizen)
     return _store(vote, spec)
 

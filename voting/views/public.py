@@ -19,7 +19,7 @@ from accounts.districts import District
 
 from .. import rules, selectors, services
 from ..services import BallotError
-from ..states import BudgetRule, VoteKind, VoteState
+from ..states import Acceptance, BudgetRule, VoteKind, VoteState
 
 SECTIONS = ("open", "upcoming", "results")
 RECEIPT_SESSION_KEY = "vote_receipt_%d"
@@ -135,7 +135,12 @@ def _rule_text(vote) -> str:
         return _("Projects are funded in order of votes; a project that no longer fits the budget is skipped "
                  "and counting goes on. Ties: more votes, then the cheaper project, then the lower number.")
     if vote.kind == VoteKind.YES_NO:
-        return _("The proposal passes with more yes than no votes; abstentions count for turnout only.")
+        if vote.acceptance == Acceptance.ABSOLUTE:
+            return _("It passes with yes from more than half of all ballots; an abstention counts as not yes.")
+        if vote.acceptance == Acceptance.TWO_THIRDS:
+            return _("It passes with yes from at least two thirds of the yes and no votes; abstentions count for "
+                     "turnout only.")
+        return _("It passes with more yes than no votes; abstentions count for turnout only.")
     return _("The option with the most votes wins; a tie goes to the option listed first.")
 
 
