@@ -361,3 +361,16 @@ def test_a_turnout_quorum_is_a_share_of_the_people_who_may_vote_at_the_close():
     short = _vote(kind=VoteKind.YES_NO, options=("Yes", "No", "Abstain"), quorum_percent=25, districts=["jongno"])
     tallied = _tallied(short, [[1]])  # 1 of 9
     assert (tallied.result["eligible"], tallied.result["quorum_met"], tallied.result["passed"]) == (9, False, False)
+
+
+def test_the_list_offers_proposing_a_vote_only_where_an_admin_allows_it(client):
+    from voting.models import VotingSettings
+
+    _login(client)
+    assert reverse("voting:propose") not in client.get(reverse("voting:list")).content.decode()
+    VotingSettings.objects.update_or_create(pk=1, defaults={"citizens_may_submit": True})
+    page = client.get(reverse("voting:list")).content.decode()
+    assert reverse("voting:propose") in page and reverse("voting:mine") in page
+    client.force_login(AdminFactory())
+    page = client.get(reverse("voting:list")).content.decode()
+    assert reverse("voting:create") in page and reverse("voting:propose") not in page

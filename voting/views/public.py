@@ -30,7 +30,10 @@ def vote_list(request):
     if section not in SECTIONS:
         section = "open"
     page = Paginator(selectors.public_votes(section=section), 20).get_page(request.GET.get("page"))
-    return render(request, "voting/vote_list.html", {"page": page, "section": section, "sections": SECTIONS})
+    return render(request, "voting/vote_list.html", {
+        "page": page, "section": section, "sections": SECTIONS,
+        "may_propose": services.refuse_submit(request.user) is None, "may_manage": rules.may_manage(request.user),
+    })
 
 
 def _vote_or_404(request, pk: int):
