@@ -251,3 +251,6 @@ def test_live_counts_of_a_ranked_vote_are_first_choices_and_other_kinds_count_ev
     cast_quietly(multiple, [1, 2], [2, 3], [2])
     assert live_counts(ranked) == {"ballots": 3, "counts": {"1": 1, "2": 2, "3": 0}}
     assert live_counts(multiple) == {"ballots": 3, "counts": {"1": 1, "2": 3, "3": 1}}
+
+
+# The page itself (vote_live.js in Chromium over daphne) is tests/e2e/test_live_vote.py.
