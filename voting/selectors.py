@@ -5,6 +5,8 @@
 
 from collections import Counter
 
+from django.db.models import Count
+
 from .models import Ballot, Vote
 from .states import BudgetRule, VoteKind
 from .tally.budget import greedy
@@ -13,16 +15,28 @@ from .tally.ranked import instant_runoff
 
 
 def count(vote: Vote) -> dict:
-    """The result of a vote from its ballots, by the kind's rule (the same code as `manage.py tally`)."""
+    """The result of a vote from its ballots, by the kind's rule (the same code as `manage.py tally`).
+
+    Identical ballots are counted once with their number: one GROUP BY over the ballots' choices and
+    breakdown cells (``grouped_ballots``), so a million ballots reach Python as a few thousand rows,
+    and the tally core reads them grouped ({ballot: number}), as `manage.py tally` does.
+    """
     options = {o.position: o for o in vote.options.all()}
-    ballots = list(Ballot.objects.filter(vote=vote).values_list("choices", flat=True))
-    result = {"ballots": len(ballots), **quorum(vote, len(ballots))}
-    counts = Counter(c for ballot in ballots for c in ballot)
+    rows = grouped_ballots(vote)
+    total = sum(row[-1] for row in rows)
+    result = {"ballots": total, **quorum(vote, total)}
+    grouped: Counter = Counter()  # choices (a tuple, in the order cast) -> ballots
+    for row in rows:
+        grouped[tuple(row[0])] += row[-1]
+    counts: Counter = Counter()
+    for choices, number in grouped.items():
+        for c in choices:
+            counts[c] += number
     result["counts"] = {str(p): counts.get(p, 0) for p in options}
-    result["breakdown"] = breakdown(vote, options)
+    result["breakdown"] = breakdown(vote, options, rows=rows)
     if vote.kind in (VoteKind.SINGLE, VoteKind.MULTIPLE, VoteKind.YES_NO):
         # Most votes wins; a tie goes to the option listed first (published with the result).
-        winner = min(options, key=lambda p: (-counts.get(p, 0), p)) if ballots else None
+        winner = min(options, key=lambda p: (-counts.get(p, 0), p)) if total else None
         result["winner"] = winner
         if vote.kind == VoteKind.YES_NO:  # options 1 yes, 2 no, 3 abstain; abstentions count for turnout only
             result["acceptance"] = vote.acceptance
@@ -30,12 +44,18 @@ def count(vote: Vote) -> dict:
                                                                counts.get(3, 0))
     elif vote.kind == VoteKind.RANKED:
         names = [str(p) for p in options]
-        outcome = instant_runoff(names, Counter(tuple(str(c) for c in b) for b in ballots if b))
+        rankings: Counter = Counter()
+        for choices, number in grouped.items():
+            if choices:
+                rankings[tuple(str(c) for c in choices)] += number
+        outcome = instant_runoff(names, rankings)
         result.update(winner=int(outcome.winner) if outcome.winner else None, rounds=outcome.rounds,
                       exhausted=outcome.exhausted, eliminated=outcome.eliminated)
     elif vote.kind == VoteKind.BUDGET:
         costs = {str(p): o.cost for p, o in options.items()}
-        approvals = [[str(c) for c in b] for b in ballots]
+        approvals: Counter = Counter()
+        for choices, number in grouped.items():
+            approvals[tuple(str(c) for c in choices)] += number
         if vote.budget_rule == BudgetRule.MES:
             outcome = equal_shares(costs, approvals, vote.budget)
         else:
@@ -44,6 +64,16 @@ def count(vote: Vote) -> dict:
         result.update(selected=[int(p) for p in outcome.selected], spent=outcome.spent, steps=outcome.steps,
                       rule=outcome.rule)
     return result
+
+
+def grouped_ballots(vote: Vote) -> list[tuple]:
+    """A vote's ballots grouped: (choices, age band, gender, district, number of ballots) per distinct row.
+
+    Counted by the database (GROUP BY over the jsonb choices and the three cells), so the tally and
+    the breakdowns read one small result instead of every ballot.
+    """
+    return list(Ballot.objects.filter(vote=vote).order_by().values("choices", *BREAKDOWN_FIELDS)
+                .annotate(n=Count("id")).values_list("choices", *BREAKDOWN_FIELDS, "n"))
 
 
 def quorum(vote: Vote, ballots: int) -> dict:
@@ -76,23 +106,26 @@ SMALL_CELL = 5  # a group of fewer ballots than this is not published (nobody is
 BREAKDOWN_FIELDS = ("age_band", "gender", "district")
 
 
-def breakdown(vote: Vote, options: dict) -> dict:
+def breakdown(vote: Vote, options: dict, *, rows: list[tuple] | None = None) -> dict:
     """Ballots and choices per age band, gender and district, from the cells each ballot carries.
 
     Never from the voter roll (a secret ballot has no link to it). A group with fewer than
     SMALL_CELL ballots is suppressed; if only one group of a field would be suppressed, the next
     smallest is too, so it cannot be worked out from the total. Unknown profile values form their
-    own group ("").
+    own group (""). ``rows`` are ``grouped_ballots(vote)`` when the caller has them already.
     """
-    rows = list(Ballot.objects.filter(vote=vote).values_list("choices", *BREAKDOWN_FIELDS))
+    if rows is None:
+        rows = grouped_ballots(vote)
     published = {}
     for index, field in enumerate(BREAKDOWN_FIELDS, start=1):
         groups: dict[str, Counter] = {}
         sizes: Counter = Counter()
         for row in rows:
-            value = row[index]
-            sizes[value] += 1
-            groups.setdefault(value, Counter()).update(row[0])
+            value, number = row[index], row[-1]
+            sizes[value] += number
+            cell = groups.setdefault(value, Counter())
+            for c in row[0]:
+                cell[c] += number
         hidden = {v for v, n in sizes.items() if n < SMALL_CELL}
         if len(hidden) == 1 and len(sizes) > 1:
             hidden.add(min((v for v in sizes if v not in hidden), key=lambda v: (sizes[v], v)))

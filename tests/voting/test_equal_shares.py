@@ -73,3 +73,23 @@ def test_the_same_projects_as_pabutools_on_random_elections(seed):
     for extra in (1, 2, 5):  # the shares add1 tries
         assert set(equal_shares_fixed(costs, ballots, Fraction(budget // len(ballots) + extra))) == pabutools_mes(
             costs, ballots, Fraction(budget // len(ballots) + extra))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_add1_selects_what_pabutools_completion_selects_when_the_share_is_whole(seed):
+    """pabutools' own completion (``voter_budget_increment=1``) starts at budget / n and adds 1: when
+    that share is whole and every project has a vote, it tries the same shares as add1."""
+    rng = random.Random(500 + seed)
+    projects = [str(i) for i in range(rng.randint(3, 9))]
+    costs = {p: rng.randint(1, 12) * 10 for p in projects}
+    ballots = [[p] for p in projects] + [rng.sample(projects, rng.randint(1, len(projects)))
+                                         for _ in range(rng.randint(5, 30))]
+    budget = rng.randint(1, sum(costs.values()) // len(ballots) + 1) * len(ballots)
+    instance_projects = {pid: Project(pid, cost) for pid, cost in costs.items()}
+    instance = Instance(budget_limit=budget)
+    instance.update(instance_projects.values())
+    profile = ApprovalProfile([ApprovalBallot([instance_projects[p] for p in set(b)]) for b in ballots])
+    ours = rank_key(dict(approval_counts(ballots)), costs)
+    ties = TieBreakingRule(lambda _instance, _profile, project: ours(project.name))
+    theirs = method_of_equal_shares(instance, profile, sat_class=Cost_Sat, tie_breaking=ties, voter_budget_increment=1)
+    assert set(equal_shares(costs, ballots, budget).selected) == {p.name for p in theirs}

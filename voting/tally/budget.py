@@ -1,6 +1,8 @@
 """Participatory budgets decided by votes: the greedy rules real cities use, in exact arithmetic.
 
-Ballots are approval ballots (each voter's set of project ids). Projects are considered in the
+Ballots are approval ballots (each voter's set of project ids), given one per voter (a list of
+lists) or grouped (a mapping from a ballot, any iterable of ids, to how many voters cast it: what
+the web tally reads from the database with one GROUP BY). Both give the same outcome. Projects are considered in the
 order of the published tie-break, ``rank_key``: more votes first, then the cheaper project, then
 the project id (numbers by value, so "9" before "10"). The two greedy variants differ only in what
 happens at the first project that no longer fits the money left:
@@ -12,6 +14,7 @@ The Method of Equal Shares is in equal_shares.py.
 """
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -26,11 +29,29 @@ class BudgetOutcome:
     steps: list[tuple[str, str]] = field(default_factory=list)
 
 
+def weighted(ballots) -> Counter:
+    """Ballots as {frozenset of ids: number of voters}, from one ballot per voter or a grouped mapping.
+
+    A project listed twice on one ballot counts once; an empty ballot is kept (it counts in the
+    number of voters, which sets each voter's share in the Method of Equal Shares).
+    """
+    grouped: Counter = Counter()
+    if isinstance(ballots, Mapping):
+        for ballot, number in ballots.items():
+            if number:
+                grouped[frozenset(ballot)] += number
+    else:
+        for ballot in ballots:
+            grouped[frozenset(ballot)] += 1
+    return grouped
+
+
 def approval_counts(ballots) -> Counter:
-    """Votes per project; a project listed twice on one ballot counts once."""
+    """Votes per project; a project listed twice on one ballot counts once. Ballots one per voter or grouped."""
     counts: Counter = Counter()
-    for ballot in ballots:
-        counts.update(set(ballot))
+    for ballot, number in weighted(ballots).items():
+        for pid in ballot:
+            counts[pid] += number
     return counts
 
 

@@ -6,76 +6,170 @@ with an equal share of the budget, ``budget / n``. In each step, among the proje
 supporters can still pay for them, the one with the lowest price per unit of satisfaction
 ``rho = p / cost`` is bought, ``p`` being the most any supporter pays (those with less than ``p``
 pay all they have); its supporters pay ``min(their money, p)``. It ends when no project is
-affordable. Exact arithmetic (Fraction); ties in ``rho`` go to the published order of
-budget.rank_key (more votes, then cheaper, then the project id).
+affordable. Exact arithmetic; ties in ``rho`` go to the published order of budget.rank_key (more
+votes, then cheaper, then the project id).
 
 "add1" completion: MES rarely spends the whole budget. Start from each voter's share rounded down
-to a whole unit; while some unselected project would still fit in the real budget, re-run MES with
+to a whole unit; while some unselected project with a vote would still fit in the real budget
+(a project nobody voted for is never bought, so it cannot keep the completion going), re-run MES with
 every voter's share one unit higher, and keep that outcome if it costs at most the real budget;
 stop at the first that does not fit (equalshares.net, "completion").
+
+How it is fast without giving up exactness (100,000 voters x 150 projects in a few seconds):
+
+- Voters with the same ballot always hold the same money, so ballots are counted once with their
+  number (``budget.weighted``), and voters whose money is equal form a *class*: at the start one
+  class holds everyone; buying a project splits a class into its members who supported it and the
+  others. A project keeps the weight of its supporters per class, so its price is computed over a
+  few classes sorted by money, not over its voters. A class whose members all supported the bought
+  project just pays (no voter is touched); a voter left with nothing leaves every project's count
+  (they pay nothing more and do not count among those who can pay).
+- Money is an integer over one common denominator ``D`` (every price ``(cost - paid) / left`` that
+  is paid multiplies ``D`` by what it lacks), so comparing and summing money is integer work.
+- A project's ``rho`` can only grow as its supporters' money shrinks, so the ``rho`` computed in an
+  earlier step is a lower bound: projects are examined in the order of their bounds and the search
+  stops at the first bound above the best found (as the reference implementation of
+  equalshares.net does with the effective vote count).
 """
 
 from fractions import Fraction
 
-from .budget import BudgetOutcome, approval_counts, rank_key
+from .budget import BudgetOutcome, approval_counts, rank_key, weighted
 
 
-def _supporters(costs: dict[str, int], ballots) -> dict[str, list[int]]:
-    supporters: dict[str, list[int]] = {pid: [] for pid in costs}
-    for voter, ballot in enumerate(ballots):
-        for pid in set(ballot):
-            supporters[pid].append(voter)
-    return supporters
+class _Election:
+    """Ballots grouped once, shared by every MES run of the add1 completion."""
+
+    def __init__(self, costs: dict[str, int], ballots):
+        self.costs = costs
+        grouped = weighted(ballots)
+        self.n = sum(grouped.values())
+        self.votes = dict(approval_counts(grouped))
+        self.order = rank_key(self.votes, costs)
+        self.pids = sorted(costs, key=self.order)  # index = position in the published order
+        index = {pid: i for i, pid in enumerate(self.pids)}
+        self.cost = [costs[pid] for pid in self.pids]
+        self.ballots: list[tuple[int, ...]] = []  # per ballot type: project indices (positive cost only)
+        self.weight: list[int] = []
+        self.supporters: list[list[int]] = [[] for _ in self.pids]  # per project: ballot types
+        for ballot, number in grouped.items():
+            mine = tuple(index[pid] for pid in ballot if costs[pid] > 0)
+            t = len(self.ballots)
+            self.ballots.append(mine)
+            self.weight.append(number)
+            for j in mine:
+                self.supporters[j].append(t)
+        self.free = [pid for pid in self.pids if costs[pid] == 0 and self.votes.get(pid)]
+
+    def run(self, voter_money) -> list[str]:
+        """MES where each voter holds ``voter_money``; the projects bought, in order."""
+        voter_money = Fraction(voter_money)
+        selected = list(self.free)
+        if voter_money <= 0:
+            return selected
+        cost, ballots, weight, supporters = self.cost, self.ballots, self.weight, self.supporters
+        denominator = voter_money.denominator  # D: every amount of money is an integer over D
+        money = [voter_money.numerator]  # per class
+        size = [self.n]  # per class: voters in it
+        klass = [0] * len(ballots)  # per ballot type
+        # per project: class -> weight of its supporters in that class (classes with money left only)
+        held: dict[int, dict[int, int]] = {}
+        for j, types in enumerate(supporters):
+            if types and cost[j] > 0:
+                held[j] = {0: sum(weight[t] for t in types)}
+        bound = {j: Fraction(0) for j in held}  # a lower bound of each remaining project's rho
+        while held:
+            best = best_key = best_price = None
+            for j in sorted(held, key=lambda j: (bound[j], j)):
+                if best_key is not None and (bound[j], j) > best_key:
+                    break  # its rho is at least its bound: it cannot beat the best any more
+                need = cost[j] * denominator
+                classes = sorted(held[j].items(), key=lambda item: money[item[0]])
+                if sum(money[k] * w for k, w in classes) < need:
+                    del held[j]  # money only shrinks: never affordable again
+                    continue
+                paid, left = 0, sum(w for _k, w in classes)
+                for k, w in classes:  # the cap p: everyone pays min(have, p)
+                    if money[k] * left >= need - paid:
+                        break
+                    paid += money[k] * w
+                    left -= w
+                price = Fraction(need - paid, left)  # p, in units of 1/D
+                rho = price / (cost[j] * denominator)
+                bound[j] = rho
+                if best_key is None or (rho, j) < best_key:
+                    best, best_key, best_price = j, (rho, j), price
+            if best is None:
+                break
+            selected.append(self.pids[best])
+            payers = held.pop(best)
+            # One common denominator again: D grows by what the price's denominator lacks.
+            scale = best_price.denominator
+            if scale != 1:
+                denominator *= scale
+                money = [m * scale for m in money]
+            price = best_price.numerator
+            moved: dict[int, int] = {}  # old class -> the class its paying members move to
+            gone: set[int] = set()  # classes of voters left with nothing
+            for k, w in payers.items():
+                after = max(0, money[k] - price)
+                if w == size[k]:  # the whole class paid: it just has less now
+                    money[k] = after
+                    if after == 0:
+                        gone.add(k)
+                else:
+                    moved[k] = len(money)
+                    money.append(after)
+                    size.append(w)
+                    size[k] -= w
+            for k in gone:
+                for counts in held.values():
+                    counts.pop(k, None)
+            if moved:
+                for t in supporters[best]:
+                    k = klass[t]
+                    if k not in moved:
+                        continue
+                    new, w = moved[k], weight[t]
+                    klass[t] = new
+                    keep = money[new] > 0
+                    for j in ballots[t]:
+                        counts = held.get(j)
+                        if counts is None:
+                            continue
+                        left = counts[k] - w
+                        if left:
+                            counts[k] = left
+                        else:
+                            del counts[k]
+                        if keep:
+                            counts[new] = counts.get(new, 0) + w
+        return selected
 
 
 def equal_shares_fixed(costs: dict[str, int], ballots, voter_money: Fraction) -> list[str]:
-    """MES where each voter holds ``voter_money``; the projects bought, in order."""
-    supporters = _supporters(costs, ballots)
-    money = [Fraction(voter_money)] * len(ballots)
-    order = rank_key(dict(approval_counts(ballots)), costs)
-    remaining = {pid for pid in costs if supporters[pid] and costs[pid] > 0}
-    selected = [pid for pid in sorted(costs, key=order) if costs[pid] == 0 and supporters[pid]]
-    while True:
-        best, best_key, best_price = None, None, None
-        for pid in remaining.copy():
-            cost = costs[pid]
-            held = sorted(money[i] for i in supporters[pid])
-            if sum(held) < cost:
-                remaining.discard(pid)  # money only shrinks: never affordable again
-                continue
-            paid, left = Fraction(0), len(held)
-            for have in held:  # the cap p: everyone pays min(have, p)
-                price = (cost - paid) / left
-                if have >= price:
-                    break
-                paid += have
-                left -= 1
-            key = (price / cost, order(pid))
-            if best_key is None or key < best_key:
-                best, best_key, best_price = pid, key, price
-        if best is None:
-            return selected
-        selected.append(best)
-        remaining.discard(best)
-        for i in supporters[best]:
-            money[i] -= min(money[i], best_price)
+    """MES where each voter holds ``voter_money``; the projects bought, in order.
+
+    Ballots one per voter (lists of ids) or grouped ({ballot: number of voters}).
+    """
+    return _Election(costs, ballots).run(voter_money)
 
 
 def equal_shares(costs: dict[str, int], ballots, budget: int) -> BudgetOutcome:
     """MES with the add1 completion; ``steps`` lists the per-voter shares tried and whether they fit."""
-    n = len(ballots)
-    votes = dict(approval_counts(ballots))
+    election = _Election(costs, ballots)
+    n, votes = election.n, election.votes
     if n == 0:
         return BudgetOutcome(rule="mes", budget=budget, selected=[], spent=0, votes=votes)
-    chosen = equal_shares_fixed(costs, ballots, Fraction(budget, n))
+    chosen = election.run(Fraction(budget, n))
     share = budget // n
     steps = [(f"share {Fraction(budget, n)}", "fits")]
     while True:
         spent = sum(costs[p] for p in chosen)
-        if all(spent + costs[p] > budget for p in costs if p not in chosen):
-            break  # exhaustive: nothing more fits
+        if all(spent + costs[p] > budget for p in costs if p not in chosen and votes.get(p)):
+            break  # exhaustive: nothing more that anyone voted for fits (no share buys an unvoted project)
         share += 1
-        attempt = equal_shares_fixed(costs, ballots, Fraction(share))
+        attempt = election.run(Fraction(share))
         if sum(costs[p] for p in attempt) > budget:
             steps.append((f"share {share}", "over_budget"))
             break

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from voting.tally import pabulib
-from voting.tally.budget import approval_winner, greedy
+from voting.tally.budget import approval_winner, greedy, weighted
 from voting.tally.equal_shares import equal_shares
 from voting.tally.ranked import RankedError, instant_runoff, read_blt, read_cvr
 
@@ -43,7 +43,8 @@ class Command(BaseCommand):
             ".pb files" if rule in BUDGET_RULES else ".blt or cast-vote-record .csv files"))
 
     def budget(self, election, rule: str) -> None:
-        costs, ballots, budget = election.costs(), election.approvals(), election.budget
+        # Grouped as the web tally reads them from the database ({ballot: number}): one code path.
+        costs, ballots, budget = election.costs(), weighted(election.approvals()), election.budget
         if rule == "approval":
             winner = approval_winner(costs, ballots)
             if winner is not None:
