@@ -1,26 +1,15 @@
 """Forms of the proposal pages: they parse and check the shape of input; services decide the rest."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
+from frontend.forms import add_service_errors  # noqa: F401 (views import it from here)
 
 from .models import BODY_MAX, COMMENT_MAX, REASON_MAX, TITLE_MAX, Category
 from .states import PUBLIC_STATES, Scope, State, Verdict
 
 BLANK = [("", _("All"))]
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it, on top otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        form.add_error(None, error)
 
 
 class ProposalFilterForm(forms.Form):

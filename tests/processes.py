@@ -54,9 +54,14 @@ def celery_worker(log_path: Path):
         try:
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process, grace=10)
+
+
+def stop(process: subprocess.Popen, *, grace: float) -> None:
+    """Terminate a child process; kill it if it has not ended within ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

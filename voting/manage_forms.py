@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
 from accounts.models import Department
+from frontend.forms import add_service_errors  # noqa: F401 (views import it from here)
 from proposals.models import Proposal
 
 from .services import OptionSpec, VoteSpec
@@ -21,17 +22,6 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 CITIZEN_KINDS = [(k.value, k.label) for k in VoteKind if k != VoteKind.BUDGET]
 STAFF_ONLY_FIELDS = ("budget", "category_budgets", "budget_rule", "quorum", "quorum_percent", "acceptance",
                      "department", "follow_up_winner", "answer_due_days", "proposal")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it, on top otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        form.add_error(None, error)
 
 
 def parse_amount(text: str) -> int:

@@ -17,7 +17,7 @@ from django.test import Client
 from playwright.sync_api import sync_playwright
 
 from tests.deliberation.test_two_processes import _free_port, _wait_for_port
-from tests.processes import subprocess_database_url
+from tests.processes import stop, subprocess_database_url
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -88,12 +88,7 @@ def daphne_url(tmp_path):
         _wait_for_port(port, process, log)
         yield origin
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process, grace=3)
 
 
 @pytest.fixture
