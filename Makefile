@@ -44,7 +44,7 @@ APT_PACKAGES := python3-venv redis-server redis-tools postgresql postgresql-comm
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 	--ignore=test-artifacts --ignore=bench/results
 
-.PHONY: help install run test-deps apt-deps test bench bench-ws messages clean distclean
+.PHONY: help install run test-deps apt-deps test bench bench-ws bench-voting messages clean distclean
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -125,6 +125,12 @@ bench: test-deps
 bench-ws: test-deps
 	@echo "==> live-room WebSocket bench on throwaway PostgreSQL + Redis"
 	$(SERVICES) $(VPY) bench/ws_run.py $(BENCH_WS_ARGS)
+
+# The voting benchmarks (issue 4): tally times (core, web tally, MES against pabutools), then ballots
+# cast per second over HTTP against raw INSERTs. Options: BENCH_TALLY_ARGS (e.g. "--quick"), BENCH_CAST_ARGS.
+bench-voting: test-deps
+	@echo "==> voting benches on throwaway PostgreSQL + Redis"
+	$(SERVICES) bash -c '$(VPY) bench/voting_tally.py $(BENCH_TALLY_ARGS) && $(VPY) bench/voting_cast.py $(BENCH_CAST_ARGS)'
 
 # --- translations ---------------------------------------------------------
 

@@ -17,23 +17,20 @@ from .tally.ranked import instant_runoff
 def count(vote: Vote) -> dict:
     """The result of a vote from its ballots, by the kind's rule (the same code as `manage.py tally`).
 
-    Identical ballots are counted once with their number: one GROUP BY over the ballots' choices and
-    breakdown cells (``grouped_ballots``), so a million ballots reach Python as a few thousand rows,
-    and the tally core reads them grouped ({ballot: number}), as `manage.py tally` does.
+    Identical ballots are counted once with their number: one GROUP BY over the ballots' choices
+    (``grouped_ballots``), so a million single-choice ballots reach Python as a handful of rows, and
+    the tally core reads them grouped ({ballot: number}), as `manage.py tally` reads a file.
     """
     options = {o.position: o for o in vote.options.all()}
-    rows = grouped_ballots(vote)
-    total = sum(row[-1] for row in rows)
+    grouped = grouped_ballots(vote)  # choices (a tuple, in the order cast) -> ballots
+    total = sum(grouped.values())
     result = {"ballots": total, **quorum(vote, total)}
-    grouped: Counter = Counter()  # choices (a tuple, in the order cast) -> ballots
-    for row in rows:
-        grouped[tuple(row[0])] += row[-1]
     counts: Counter = Counter()
     for choices, number in grouped.items():
         for c in choices:
             counts[c] += number
     result["counts"] = {str(p): counts.get(p, 0) for p in options}
-    result["breakdown"] = breakdown(vote, options, rows=rows)
+    result["breakdown"] = breakdown(vote, options)
     if vote.kind in (VoteKind.SINGLE, VoteKind.MULTIPLE, VoteKind.YES_NO):
         # Most votes wins; a tie goes to the option listed first (published with the result).
         winner = min(options, key=lambda p: (-counts.get(p, 0), p)) if total else None
@@ -66,14 +63,13 @@ def count(vote: Vote) -> dict:
     return result
 
 
-def grouped_ballots(vote: Vote) -> list[tuple]:
-    """A vote's ballots grouped: (choices, age band, gender, district, number of ballots) per distinct row.
-
-    Counted by the database (GROUP BY over the jsonb choices and the three cells), so the tally and
-    the breakdowns read one small result instead of every ballot.
-    """
-    return list(Ballot.objects.filter(vote=vote).order_by().values("choices", *BREAKDOWN_FIELDS)
-                .annotate(n=Count("id")).values_list("choices", *BREAKDOWN_FIELDS, "n"))
+def grouped_ballots(vote: Vote) -> Counter:
+    """A vote's ballots as {choices tuple: number of ballots}, counted by the database (GROUP BY choices)."""
+    grouped: Counter = Counter()
+    rows = Ballot.objects.filter(vote=vote).order_by().values("choices").annotate(n=Count("id"))
+    for choices, number in rows.values_list("choices", "n"):
+        grouped[tuple(choices)] += number  # jsonb groups by value; SQLite's text by spelling: add up
+    return grouped
 
 
 def quorum(vote: Vote, ballots: int) -> dict:
@@ -106,35 +102,60 @@ SMALL_CELL = 5  # a group of fewer ballots than this is not published (nobody is
 BREAKDOWN_FIELDS = ("age_band", "gender", "district")
 
 
-def breakdown(vote: Vote, options: dict, *, rows: list[tuple] | None = None) -> dict:
+def breakdown(vote: Vote, options: dict) -> dict:
     """Ballots and choices per age band, gender and district, from the cells each ballot carries.
 
     Never from the voter roll (a secret ballot has no link to it). A group with fewer than
     SMALL_CELL ballots is suppressed; if only one group of a field would be suppressed, the next
     smallest is too, so it cannot be worked out from the total. Unknown profile values form their
-    own group (""). ``rows`` are ``grouped_ballots(vote)`` when the caller has them already.
+    own group (""). Counted per cell (age band, gender, district) by the database: ballots per
+    cell, and choices per cell (on PostgreSQL over the jsonb array; elsewhere from the ballots
+    grouped by choices and cell), so no ballot row reaches Python.
     """
-    if rows is None:
-        rows = grouped_ballots(vote)
+    sizes_by_cell, choices_by_cell = _cells(vote)
     published = {}
-    for index, field in enumerate(BREAKDOWN_FIELDS, start=1):
+    for index, field in enumerate(BREAKDOWN_FIELDS):
         groups: dict[str, Counter] = {}
         sizes: Counter = Counter()
-        for row in rows:
-            value, number = row[index], row[-1]
-            sizes[value] += number
-            cell = groups.setdefault(value, Counter())
-            for c in row[0]:
-                cell[c] += number
+        for cell, number in sizes_by_cell.items():
+            sizes[cell[index]] += number
+        for (cell, choice), number in choices_by_cell.items():
+            groups.setdefault(cell[index], Counter())[choice] += number
         hidden = {v for v, n in sizes.items() if n < SMALL_CELL}
         if len(hidden) == 1 and len(sizes) > 1:
             hidden.add(min((v for v in sizes if v not in hidden), key=lambda v: (sizes[v], v)))
         published[field] = {
             value: ({"suppressed": True} if value in hidden else
-                    {"ballots": sizes[value], "counts": {str(p): groups[value].get(p, 0) for p in options}})
+                    {"ballots": sizes[value], "counts": {str(p): groups.get(value, {}).get(p, 0) for p in options}})
             for value in sorted(sizes)
         }
     return published
+
+
+def _cells(vote: Vote) -> tuple[Counter, Counter]:
+    """({cell: ballots}, {(cell, option position): times chosen}); a cell is (age band, gender, district)."""
+    from django.db import connection
+
+    ballots = Ballot.objects.filter(vote=vote).order_by()
+    sizes: Counter = Counter()
+    for *cell, number in ballots.values(*BREAKDOWN_FIELDS).annotate(n=Count("id")).values_list(
+            *BREAKDOWN_FIELDS, "n"):
+        sizes[tuple(cell)] += number
+    chosen: Counter = Counter()
+    if connection.vendor == "postgresql":
+        columns = ", ".join(f"b.{field}" for field in BREAKDOWN_FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns}, c.value::int, count(*) FROM {Ballot._meta.db_table} b "
+                           "CROSS JOIN LATERAL jsonb_array_elements_text(b.choices) AS c(value) "
+                           f"WHERE b.vote_id = %s GROUP BY {columns}, c.value", [vote.pk])
+            for *cell, choice, number in cursor.fetchall():
+                chosen[(tuple(cell), choice)] += number
+    else:
+        rows = ballots.values("choices", *BREAKDOWN_FIELDS).annotate(n=Count("id"))
+        for choices, *cell, number in rows.values_list("choices", *BREAKDOWN_FIELDS, "n"):
+            for choice in choices:
+                chosen[(tuple(cell), choice)] += number
+    return sizes, chosen
 
 
 # -- Public pages ---------------------------------------------------------------------------------
