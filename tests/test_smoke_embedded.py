@@ -49,9 +49,13 @@ def embedded_server(tmp_path_factory):
     _manage(env, "migrate", "--noinput")
     demo_output = _manage(env, "load_demo")
     port = _free_port()
+    # The server's output goes to a file: a pipe nobody reads fills up (the console email backend
+    # prints every notification) and then blocks the server.
+    log_path = tmp_path_factory.mktemp("embedded-log") / "server.log"
+    log = open(log_path, "w")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runembedded", "--noreload", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -64,10 +68,11 @@ def embedded_server(tmp_path_factory):
             time.sleep(0.2)
     else:
         server.kill()
-        pytest.fail("the embedded server did not start: " + server.stdout.read()[-3000:])
+        pytest.fail("the embedded server did not start: " + log_path.read_text()[-3000:])
     yield {"base": base, "env": env, "demo_output": demo_output}
     server.terminate()
     server.wait(timeout=10)
+    log.close()
 
 
 def test_demo_data_prints_a_login_for_every_role(embedded_server):
@@ -147,3 +152,32 @@ def test_a_live_room_works_on_the_in_memory_layer(embedded_server):
     assert started["seq"] > hello["seq"] and chat["seq"] > started["seq"]
     assert chat["data"]["body"] == "안녕하세요, 시작합니다"
     assert error["code"] == "bad_json" and pong["data"]["last_seq"] >= chat["seq"]
+
+
+def test_votes_are_served_and_the_sweeper_closes_and_tallies_one(embedded_server):
+    """The demo's votes on the embedded default: the list, a counted budget's results, and an open
+    vote whose close is moved into the past closed and counted by the in-process sweeper."""
+    base, env = embedded_server["base"], embedded_server["env"]
+    status, html = _get(base + "/votes/")
+    assert status == 200 and "2027 마포구 주민참여예산" in html
+    find = ("from voting.models import Vote; v = Vote.objects.get(title='{title}'); print(v.pk, v.state)")
+    pk, state = _manage(env, "shell", "-v", "0", "-c", find.format(title="2026 서울시 시민참여예산 (기후·환경)")
+                        ).split()[-2:]
+    assert state == "tallied"
+    status, html = _get(f"{base}/votes/{pk}/results/")
+    assert status == 200 and "data-selected" in html
+
+    script = ("from datetime import timedelta; from django.utils import timezone; from voting.models import Vote;"
+              "v = Vote.objects.get(title='심야버스 노선 확대 찬반 투표');"
+              "Vote.objects.filter(pk=v.pk).update(closes_at=timezone.now() - timedelta(seconds=1)); print(v.pk)")
+    pk = int(_manage(env, "shell", "-v", "0", "-c", script).strip().splitlines()[-1])
+    check = f"from voting.models import Vote; print(Vote.objects.get(pk={pk}).state)"
+    state = ""
+    for _ in range(40):  # the sweeper runs every second here; allow generous slack on a busy machine
+        state = _manage(env, "shell", "-v", "0", "-c", check).strip().splitlines()[-1]
+        if state == "tallied":
+            break
+        time.sleep(0.5)
+    assert state == "tallied"
+    status, html = _get(f"{base}/votes/{pk}/results/")
+    assert status == 200 and 'data-testid="outcome"' in html
