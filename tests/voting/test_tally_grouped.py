@@ -116,3 +116,47 @@ def test_instant_runoff_on_a_grouped_count_equals_the_count_of_repeated_ballots(
     grouped = group(ballots)
     scaled = instant_runoff(list("ABCD"), Counter({r: n * copies for r, n in grouped.items()}))
     assert (repeated.winner, repeated.rounds, repeated.eliminated) == (scaled.winner, scaled.rounds, scaled.eliminated)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["single", "multiple", "ranked", "budget"])
+def test_the_web_tally_over_grouped_rows_equals_the_core_over_every_ballot(kind):
+    """selectors.count groups identical ballots in SQL; the outcome is the core's over the ballots one by one,
+    and the breakdowns add up to the ballots (an empty ballot included)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from voting.models import Ballot, Option, Vote
+    from voting.selectors import count
+
+    now = timezone.now()
+    rng = random.Random(kind)
+    costs = {p: rng.randint(1, 6) * 10 for p in range(1, 7)}
+    budget = 100 if kind == "budget" else None
+    vote = Vote.objects.create(title="t", question="?", kind=kind, state="closed", budget=budget,
+                               budget_rule="mes" if kind == "budget" else "",
+                               opens_at=now - datetime.timedelta(days=2), closes_at=now - datetime.timedelta(days=1))
+    Option.objects.bulk_create([Option(vote=vote, position=p, label=str(p), cost=costs[p]) for p in costs])
+    cast = [[rng.randint(1, 6)] if kind == "single" else rng.sample(range(1, 7), rng.randint(1, 4)) for _ in range(300)]
+    cast.append([])
+    cells = [(rng.choice(["18-29", "70+", ""]), rng.choice(["female", "male"]), rng.choice("abcdefg")) for _ in cast]
+    Ballot.objects.bulk_create([Ballot(vote=vote, choices=c, receipt_hash=f"{i:064x}", age_band=a, gender=g, district=d)
+                                for i, (c, (a, g, d)) in enumerate(zip(cast, cells))])
+    result = count(vote)
+    assert result["ballots"] == len(cast)
+    assert result["counts"] == {str(p): sum(c.count(p) for c in cast) for p in costs}
+    for index, field in enumerate(("age_band", "gender", "district")):
+        groups = result["breakdown"][field]
+        assert set(groups) == {cell[index] for cell in cells}
+        for value, published in groups.items():
+            mine = [c for c, cell in zip(cast, cells) if cell[index] == value]
+            if not published.get("suppressed"):
+                assert published == {"ballots": len(mine),
+                                      "counts": {str(p): sum(c.count(p) for c in mine) for p in costs}}
+    if kind == "ranked":
+        outcome = instant_runoff([str(p) for p in costs], group([str(x) for x in c] for c in cast))
+        assert result["rounds"] == outcome.rounds and result["winner"] == int(outcome.winner)
+    if kind == "budget":
+        outcome = equal_shares({str(p): c for p, c in costs.items()}, [[str(x) for x in c] for c in cast], 100)
+        assert result["selected"] == [int(p) for p in outcome.selected] and result["steps"] == outcome.steps
