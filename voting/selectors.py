@@ -313,3 +313,17 @@ def yes_no_initial(proposal) -> dict:
         "description": proposal.body[:10_000],
         "department": proposal.category.default_department_id if proposal.category_id else None,
     }
+
+
+def votes_due_soon(*, now, within_seconds: float) -> list[tuple[str, int, object]]:
+    """("open" or "close", vote id, time) for votes whose opening or close falls in the next seconds."""
+    from datetime import timedelta
+
+    from .states import VoteState
+
+    reach = now + timedelta(seconds=within_seconds)
+    opening = Vote.objects.filter(state=VoteState.SCHEDULED, opens_at__gt=now, opens_at__lte=reach)
+    closing = Vote.objects.filter(state__in=[VoteState.SCHEDULED, VoteState.OPEN], closes_at__gt=now,
+                                  closes_at__lte=reach)
+    return ([("open", pk, at) for pk, at in opening.values_list("pk", "opens_at")]
+            + [("close", pk, at) for pk, at in closing.values_list("pk", "closes_at")])

@@ -1,21 +1,34 @@
 """Celery tasks of votes: opening and closing at the exact time, and the sweep behind them; idempotent.
 
-Scheduling a vote (or extending its close) queues ``open_vote`` and ``close_vote`` for the stored
-times; each re-reads the vote and does nothing if the time moved or the move already happened. The
-sweep (beat every 30 s, every worker start, the embedded sweeper) catches anything a lost task or a
-restart missed, so the database's times are the only truth.
+The times live in the database. The sweep (beat every SWEEP_SECONDS, every worker start, the
+embedded sweeper) moves every vote whose time has passed, including any missed while the server was
+down, and arms ``open_vote`` / ``close_vote`` for each time that falls before the next sweep, so a
+vote opens and closes to the second without queueing weeks-long ETA tasks (the Redis broker would
+redeliver those every visibility timeout; docs/architecture.md "Deadlines"). Scheduling a vote or
+extending its close arms a time that is already that near. Each task re-reads the vote and does
+nothing if the time moved or the move already happened.
 """
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.conf import settings
+from django.utils import timezone
 
-from . import services
+from . import selectors, services
+
+SWEEP_SECONDS = settings.CELERY_BEAT_SCHEDULE["sweep-votes"]["schedule"]
 
 
 @shared_task
-def sweep_votes() -> int:
-    """Beat runs it every 30 s and every worker runs it on start: a restart loses no opening or close."""
-    return services.sweep_votes()
+def sweep_votes() -> dict:
+    """Move and tally what is due; arm exact-time tasks for what falls due before the next sweep."""
+    now = timezone.now()
+    result = {"moved": services.sweep_votes(now=now), "armed": 0}
+    if not sweep_votes.app.conf.task_always_eager:
+        for move, vote_id, at in selectors.votes_due_soon(now=now, within_seconds=SWEEP_SECONDS + 5):
+            (open_vote if move == "open" else close_vote).apply_async(args=[vote_id], eta=at)
+            result["armed"] += 1
+    return result
 
 
 @shared_task

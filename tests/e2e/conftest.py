@@ -26,8 +26,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Per module, not per session: Playwright's sync API keeps an event loop running in the main
+    # thread while it is open, and tests collected after the browser ones (async_to_sync in
+    # tests/voting/test_live.py) cannot run in a thread with a running loop.
     assert Path(CHROMIUM).exists(), "Debian's chromium is required (make test installs it)"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from proposals import services as proposal_services
 from proposals.models import FollowUp, TimelineEntry
@@ -42,7 +42,8 @@ def _vote_and_close(vote, choices):
 
 
 def _last_entry(proposal) -> str:
-    return describe(TimelineEntry.objects.filter(proposal=proposal).latest("pk"))
+    with translation.override("en"):  # the message ids; Korean is checked by tests/test_i18n.py
+        return describe(TimelineEntry.objects.filter(proposal=proposal).latest("pk"))
 
 
 def test_a_passed_vote_adopts_the_proposal_and_the_department_answers_its_item():
@@ -167,3 +168,35 @@ def test_a_real_worker_opens_closes_and_tallies_a_vote_at_its_times(broker, tmp_
         assert vote.result["passed"] is True
         log = log_path.read_text(errors="replace")
         assert "voting.tasks.close_vote" in log and "voting.tasks.tally_vote" in log
+
+
+def test_only_times_before_the_next_sweep_are_armed():
+    from voting import selectors
+
+    now = timezone.now()
+    proposal = ProposalFactory(published=True)
+    soon = _yes_no(proposal, state=VoteState.SCHEDULED, opens_in=20, closes_in=3600)
+    later = _yes_no(proposal, state=VoteState.SCHEDULED, opens_in=3600, closes_in=7200)
+    closing = _yes_no(proposal, state=VoteState.OPEN, closes_in=30)
+    passed = _yes_no(proposal, state=VoteState.OPEN, closes_in=-1)  # the sweep moves it; nothing to arm
+    due = selectors.votes_due_soon(now=now, within_seconds=35)
+    assert sorted((move, pk) for move, pk, _at in due) == sorted([("open", soon.pk), ("close", closing.pk)])
+    assert later.pk not in {pk for _m, pk, _at in due} and passed.pk not in {pk for _m, pk, _at in due}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_arms_a_real_worker_for_a_time_before_the_next_sweep(broker, tmp_path):
+    from voting import tasks
+
+    log_path = tmp_path / "worker.log"
+    with celery_worker(log_path) as worker:
+        _wait(lambda: "ready." in log_path.read_text(errors="replace"), timeout=WORKER_READY_SECONDS,
+              process=worker, log_path=log_path)
+        vote = _yes_no(ProposalFactory(published=True), state=VoteState.SCHEDULED, opens_in=3, closes_in=3600)
+        result = tasks.sweep_votes()  # what beat runs: nothing is due yet, the opening is armed
+        assert result == {"moved": 0, "armed": 1}
+        _wait(lambda: Vote.objects.get(pk=vote.pk).state == VoteState.OPEN, timeout=10, process=worker,
+              log_path=log_path)
+        assert timezone.now() >= vote.opens_at
+        assert "voting.tasks.open_vote" in log_path.read_text(errors="replace")

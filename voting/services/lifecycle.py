@@ -51,15 +51,22 @@ def schedule(*, vote: Vote, actor) -> Vote:
     return vote
 
 
+ARM_WITHIN_SECONDS = 35  # a time nearer than the next sweep (beat: every 30 s) gets its exact-time task now
+
+
 def _queue_times(vote: Vote) -> None:
-    """Exact-time tasks for the vote's opening and close (the sweep is the safety net)."""
+    """Exact-time tasks for an opening or close due before the next sweep; the sweep arms the rest."""
+    from datetime import timedelta
+
     from config.celery import run_at
 
     from ..tasks import close_vote, open_vote
 
-    if vote.state == VoteState.SCHEDULED:
+    reach = timezone.now() + timedelta(seconds=ARM_WITHIN_SECONDS)
+    if vote.state == VoteState.SCHEDULED and vote.opens_at <= reach:
         run_at(open_vote, vote.pk, eta=vote.opens_at)
-    run_at(close_vote, vote.pk, eta=vote.closes_at)
+    if vote.closes_at <= reach:
+        run_at(close_vote, vote.pk, eta=vote.closes_at)
 
 
 def move_vote_if_due(*, vote_id: int, now: datetime | None = None) -> bool:
