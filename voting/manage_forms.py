@@ -202,6 +202,14 @@ class ImportPbForm(forms.Form):
     closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME_WIDGET)
     budget_rule = forms.ChoiceField(label=_("Rule that selects the projects"), choices=BudgetRule.choices,
                                     initial=BudgetRule.GREEDY)
+    with_ballots = forms.BooleanField(
+        label=_("A past election: import its ballots and publish it counted"), required=False,
+        help_text=_("For paper ballots or an election held elsewhere: the vote is created closed with the "
+                    "file's ballots and counted by the rule above; its times must be in the past."))
+    department = forms.ModelChoiceField(label=_("Department that follows up"), required=False,
+                                        queryset=Department.objects.all(), empty_label=_("No department"),
+                                        help_text=_("For a past election: the department that gets the "
+                                                    "selected projects."))
 
     MAX_BYTES = 20 * 1024 * 1024
 

@@ -194,10 +194,9 @@ def visible_vote(*, pk: int, viewer):
 
 
 def turnout(vote: Vote) -> int:
-    """Ballots cast so far (the roll counts people, so a changed ballot is not counted twice)."""
-    from .models import VoterRoll
-
-    return VoterRoll.objects.filter(vote=vote).count()
+    """Ballots so far: one per voter (a changed ballot replaces the first); an imported past
+    election's ballots have no roll."""
+    return Ballot.objects.filter(vote=vote).count()
 
 
 def eligible_count(vote: Vote, *, now=None) -> int:

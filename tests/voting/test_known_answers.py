@@ -54,3 +54,30 @@ def test_minneapolis_2013_final_round_is_the_official_one(published, capsys):
     assert outcome.rounds[-1] == {"BETSY HODGES": 38_870, "MARK ANDREW": 24_972}
     call_command("tally", str(path), "--rule", "irv")  # the command prints the same final round
     assert "BETSY HODGES 38870, MARK ANDREW 24972" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_lodz_2020_imported_as_past_elections_publish_the_official_projects(published, client):
+    """Each Łódź 2020 file becomes a vote with its ballots, counted by the web tally: the results page
+    and the vote's .pb download show exactly the official projects."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import AdminFactory
+    from voting import services
+
+    admin, now = AdminFactory(), timezone.now()
+    for path in sorted(published.glob("abcvoting-2.19.2/tests/data/poland_lodz_2020_*.pb")):
+        text = path.read_text(encoding="utf-8-sig")
+        election = pabulib.read(text)
+        official = {pid for pid, row in election.projects.items() if row["selected"] == "1"}
+        vote = services.election_from_pb(text=text, actor=admin, opens_at=now - timedelta(days=30),
+                                         closes_at=now - timedelta(days=1))
+        ids = {o.position: o.external_id for o in vote.options.all()}
+        assert vote.state == "tallied" and vote.result["ballots"] == len(election.votes), path.name
+        assert {ids[p] for p in vote.result["selected"]} == official, path.name
+        recounted = pabulib.read(services.vote_to_pb(vote))
+        assert {pid for pid, row in recounted.projects.items() if row["selected"] == "1"} == official
+        page = client.get(f"/votes/{vote.pk}/results/").content.decode()
+        assert page.count("data-selected") == len(official)

@@ -13,13 +13,14 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Role
+from proposals.models import FollowUp
 from tests.factories import (
     AdminFactory, CategoryFactory, DepartmentFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory,
     ProposalFactory, ResidentFactory, UserFactory,
 )
 from tests.voting.factories import VoteFactory
 from voting import services
-from voting.models import Vote, VotingSettings
+from voting.models import Vote, VoterRoll, VotingSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -455,3 +456,38 @@ def test_the_admin_shows_votes_and_the_switch():
     response = client.post("/admin/voting/votingsettings/add/", {"citizens_may_submit": "on"})
     assert response.status_code == 302 and VotingSettings.load().citizens_may_submit is True
     assert client.get("/admin/voting/votingsettings/add/").status_code == 403  # one row only
+
+
+PAST = ("META\nkey;value\ndescription;Mapo parks 2025\nbudget;100\nvote_type;approval\n"
+        "PROJECTS\nproject_id;cost;name;category\nP1;60;Shade trees;parks\nP2;50;Benches;parks\n"
+        "P3;30;Lights;safety\nVOTES\nvoter_id;vote\n1;P1,P3\n2;P1\n3;P2\n4;P3,P2\n5;P3\n")
+
+
+def test_a_past_election_is_imported_with_its_ballots_counted_and_handed_on(staff_client):
+    department = DepartmentFactory()
+    response = _import(staff_client, pb_upload(PAST), with_ballots="on", department=str(department.pk),
+                       opens_at=_at(-timedelta(days=20)), closes_at=_at(-timedelta(days=10)), budget_rule="greedy")
+    vote = Vote.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/votes/{vote.pk}/results/"
+    # Votes: P3 3, P1 2, P2 2 (P2 cheaper than P1, so first of the two); greedy: P3 (30), P2 (80), P1 does not fit.
+    ids = {o.position: o.external_id for o in vote.options.all()}
+    assert (vote.state, vote.result["ballots"], [ids[p] for p in vote.result["selected"]]) == (
+        "tallied", 5, ["P3", "P2"])
+    assert FollowUp.objects.filter(vote=vote, department=department).count() == 2
+    assert not VoterRoll.objects.filter(vote=vote).exists()
+    page = staff_client.get(f"/votes/{vote.pk}/").content.decode()
+    assert "<strong data-live-turnout>5</strong>" in page
+
+
+@pytest.mark.parametrize("changes, message", [
+    (dict(closes_at=_at(timedelta(days=1))), "A past election closed in the past"),
+    (dict(file=None), "unknown project P9"),
+])
+def test_a_past_election_that_cannot_be_is_refused_and_nothing_is_stored(staff_client, changes, message):
+    data = dict(with_ballots="on", opens_at=_at(-timedelta(days=20)), closes_at=_at(-timedelta(days=10)))
+    data.update(changes)
+    file = pb_upload(PAST + "6;P9\n") if "file" in data else pb_upload(PAST)
+    data.pop("file", None)
+    response = _import(staff_client, file, **data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Vote.objects.exists()

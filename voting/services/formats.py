@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from .. import rules
 from ..models import Ballot, Option, Vote
-from ..states import BudgetRule, VoteKind
+from ..states import BudgetRule, VoteKind, VoteState
 from ..tally import pabulib, ranked
 
 
@@ -38,6 +38,39 @@ def vote_from_pb(*, text: str, actor, opens_at: datetime, closes_at: datetime, r
         Option(vote=vote, position=position, label=(row.get("name") or pid)[:200], cost=costs[pid],
                category=(row.get("category") or "")[:80], external_id=pid[:64])
         for position, (pid, row) in enumerate(election.projects.items(), start=1)])
+    return vote
+
+
+@transaction.atomic
+def election_from_pb(*, text: str, actor, opens_at: datetime, closes_at: datetime,
+                     rule: str = BudgetRule.GREEDY, department=None) -> Vote:
+    """A past participatory budget with its ballots (paper ballots, or an election held elsewhere),
+    published as counted by the platform's rule, so its result and its file sit with the city's votes.
+
+    The one vote that starts closed: its ballots were cast outside the platform, so it never opens
+    here. It is created with its projects as ``vote_from_pb`` makes them, its approval ballots (no
+    voter, no roll, no demographic cells) and then tallied like any closed vote, handing accepted
+    projects to ``department`` if one is given. Its times must be in the past.
+    """
+    from django.utils import timezone
+
+    from .ballots import receipt_hash
+    from .lifecycle import VoteError, tally
+
+    if closes_at > timezone.now():
+        raise VoteError(_("A past election closed in the past: set its times as they were."), code="not_past")
+    election = pabulib.read(text)
+    approvals = election.approvals()  # unknown project ids are refused here, before anything is stored
+    vote = vote_from_pb(text=text, actor=actor, opens_at=opens_at, closes_at=closes_at, rule=rule)
+    positions = {o.external_id: o.position for o in vote.options.all()}
+    cast_on = timezone.localdate(closes_at)
+    Ballot.objects.bulk_create([
+        Ballot(vote=vote, choices=list(dict.fromkeys(positions[p] for p in chosen)), cast_on=cast_on,
+               receipt_hash=receipt_hash(vote.pk, f"imported-{number}"))
+        for number, chosen in enumerate(approvals, start=1)], batch_size=5000)
+    Vote.objects.filter(pk=vote.pk).update(state=VoteState.CLOSED, department=department, secret=True)
+    tally(vote_id=vote.pk)
+    vote.refresh_from_db()
     return vote
 
 

@@ -199,11 +199,22 @@ def import_pb(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            vote = services.vote_from_pb(text=data["file"], actor=request.user, opens_at=data["opens_at"],
-                                         closes_at=data["closes_at"], rule=data["budget_rule"])
+            if data["with_ballots"]:
+                vote = services.election_from_pb(text=data["file"], actor=request.user, opens_at=data["opens_at"],
+                                                 closes_at=data["closes_at"], rule=data["budget_rule"],
+                                                 department=data["department"])
+            else:
+                vote = services.vote_from_pb(text=data["file"], actor=request.user, opens_at=data["opens_at"],
+                                             closes_at=data["closes_at"], rule=data["budget_rule"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         except ValueError as exc:  # pabulib.PabulibError and the file's numbers: the reader says where
             form.add_error("file", _("This file cannot be read: %(problem)s") % {"problem": exc})
         else:
+            if data["with_ballots"]:
+                messages.success(request, _("The past election is imported with %(n)d ballots and counted.")
+                                 % {"n": vote.result.get("ballots", 0)})
+                return redirect("voting:results", vote.pk)
             messages.success(request, _("The budget vote is imported as a draft with %(n)d projects. Check it, "
                                         "choose its department, then schedule it.") % {"n": vote.options.count()})
             return redirect("voting:edit", vote.pk)
