@@ -22,7 +22,8 @@ from ..services import BallotError
 from ..states import Acceptance, BudgetRule, VoteKind, VoteState
 
 SECTIONS = ("open", "upcoming", "results")
-RECEIPT_SESSION_KEY = "vote_receipt_%d"
+RECEIPT_COOKIE = "vote_receipt_%d"
+RECEIPT_COOKIE_SALT = "voting.receipt"
 
 
 def vote_list(request):
@@ -90,7 +91,8 @@ def _ballot_context(request, vote, *, chosen=None, error=None, ranks=None) -> di
         "may_cast": refusal is None and (not voted or may_change),
         "may_change": may_change,
         "error": error,
-        "receipt": request.session.pop(RECEIPT_SESSION_KEY % vote.pk, None),
+        "receipt": request.get_signed_cookie(RECEIPT_COOKIE % vote.pk, default=None, salt=RECEIPT_COOKIE_SALT,
+                                             max_age=600),
         "ballots": ballots,
         "eligible": eligible,
         "turnout_percent": round(100 * ballots / eligible, 1) if eligible else 0,
@@ -149,12 +151,18 @@ def _rule_text(vote) -> str:
 
 def vote_detail(request, pk: int):
     vote = _vote_or_404(request, pk)
-    return render(request, "voting/vote_detail.html", _ballot_context(request, vote))
+    context = _ballot_context(request, vote)
+    response = render(request, "voting/vote_detail.html", context)
+    if context["receipt"]:
+        response.delete_cookie(RECEIPT_COOKIE % vote.pk, path=vote_url(vote), samesite="Lax")  # shown once
+    return response
 
 
 @require_POST
 def cast(request, pk: int):
-    vote = _vote_or_404(request, pk)
+    vote = selectors.vote_for_casting(pk=pk, viewer=request.user)
+    if vote is None:
+        raise Http404(_("No such vote."))
     if not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={vote_url(vote)}")
     chosen, ranks = [], {}
@@ -169,15 +177,20 @@ def cast(request, pk: int):
         if not chosen and vote.kind != VoteKind.RANKED:
             chosen = [int(v) for v in request.POST.getlist("choice") if v.isdigit()]
         return _refused(request, vote, chosen, ranks, exc.messages[0], status=400)
+    response = redirect(vote_url(vote))
     if code:
-        request.session[RECEIPT_SESSION_KEY % vote.pk] = code
+        # Shown once on the next page: a signed cookie for that page only (no session write per ballot).
+        response.set_signed_cookie(RECEIPT_COOKIE % vote.pk, code, salt=RECEIPT_COOKIE_SALT, max_age=600,
+                                   path=vote_url(vote), httponly=True, samesite="Lax",
+                                   secure=request.is_secure())
         messages.success(request, _("Your ballot was counted."))
     else:
         messages.success(request, _("Your ballot was changed."))
-    return redirect(vote_url(vote))
+    return response
 
 
 def _refused(request, vote, chosen, ranks, message, *, status):
+    vote = _vote_or_404(request, vote.pk)  # the whole vote for the page (casting read only a few fields)
     context = _ballot_context(request, vote, chosen=chosen, error=message, ranks=ranks)
     return render(request, "voting/vote_detail.html", context, status=status)
 
