@@ -41,6 +41,18 @@ def _get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
+def _wait_for_state(env, check: str, expected: str) -> str:
+    """What ``check`` prints, once it prints ``expected`` or after 20 s (the sweeper runs every second
+    here; the slack is for a busy machine)."""
+    state = ""
+    for _ in range(40):
+        state = _manage(env, "shell", "-v", "0", "-c", check).strip().splitlines()[-1]
+        if state == expected:
+            break
+        time.sleep(0.5)
+    return state
+
+
 @pytest.fixture(scope="module")
 def embedded_server(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
@@ -101,14 +113,8 @@ def test_sweeper_closes_a_window_whose_deadline_passed(embedded_server):
         "print(p.pk)"
     )
     pk = int(_manage(env, "shell", "-v", "0", "-c", script).strip().splitlines()[-1])
-    check = f"from proposals.models import Proposal; print(Proposal.objects.get(pk={pk}).state)"
-    state = ""
-    for _ in range(40):  # the sweeper runs every second here; allow generous slack on a busy machine
-        state = _manage(env, "shell", "-v", "0", "-c", check).strip().splitlines()[-1]
-        if state == "closed":
-            break
-        time.sleep(0.5)
-    assert state == "closed"
+    assert _wait_for_state(env, f"from proposals.models import Proposal; print(Proposal.objects.get(pk={pk}).state)",
+                           "closed") == "closed"
     status, html = _get(f"{embedded_server['base']}/proposals/{pk}/")
     assert status == 200
 
@@ -171,13 +177,7 @@ def test_votes_are_served_and_the_sweeper_closes_and_tallies_one(embedded_server
               "v = Vote.objects.get(title='심야버스 노선 확대 찬반 투표');"
               "Vote.objects.filter(pk=v.pk).update(closes_at=timezone.now() - timedelta(seconds=1)); print(v.pk)")
     pk = int(_manage(env, "shell", "-v", "0", "-c", script).strip().splitlines()[-1])
-    check = f"from voting.models import Vote; print(Vote.objects.get(pk={pk}).state)"
-    state = ""
-    for _ in range(40):  # the sweeper runs every second here; allow generous slack on a busy machine
-        state = _manage(env, "shell", "-v", "0", "-c", check).strip().splitlines()[-1]
-        if state == "tallied":
-            break
-        time.sleep(0.5)
-    assert state == "tallied"
+    assert _wait_for_state(env, f"from voting.models import Vote; print(Vote.objects.get(pk={pk}).state)",
+                           "tallied") == "tallied"
     status, html = _get(f"{base}/votes/{pk}/results/")
     assert status == 200 and 'data-testid="outcome"' in html

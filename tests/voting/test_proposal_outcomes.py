@@ -147,13 +147,17 @@ def _wait(predicate, *, timeout, process, log_path):
     pytest.fail("timed out; worker log:\n" + log_path.read_text()[-3000:])
 
 
+def _wait_until_ready(worker, log_path) -> None:
+    _wait(lambda: "ready." in log_path.read_text(errors="replace"), timeout=WORKER_READY_SECONDS, process=worker,
+          log_path=log_path)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_opens_closes_and_tallies_a_vote_at_its_times(broker, tmp_path):
     log_path = tmp_path / "worker.log"
     with celery_worker(log_path) as worker:
-        _wait(lambda: "ready." in log_path.read_text(errors="replace"), timeout=WORKER_READY_SECONDS,
-              process=worker, log_path=log_path)
+        _wait_until_ready(worker, log_path)
         proposal = ProposalFactory(published=True)
         vote = _yes_no(proposal, state=VoteState.DRAFT, opens_in=2, closes_in=4)
         services.schedule(vote=vote, actor=AdminFactory())  # queues open_vote and close_vote; no beat runs
@@ -191,8 +195,7 @@ def test_the_sweep_arms_a_real_worker_for_a_time_before_the_next_sweep(broker, t
 
     log_path = tmp_path / "worker.log"
     with celery_worker(log_path) as worker:
-        _wait(lambda: "ready." in log_path.read_text(errors="replace"), timeout=WORKER_READY_SECONDS,
-              process=worker, log_path=log_path)
+        _wait_until_ready(worker, log_path)
         vote = _yes_no(ProposalFactory(published=True), state=VoteState.SCHEDULED, opens_in=3, closes_in=3600)
         result = tasks.sweep_votes()  # what beat runs: nothing is due yet, the opening is armed
         assert result == {"moved": 0, "armed": 1}
