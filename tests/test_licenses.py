@@ -9,7 +9,7 @@ from importlib.metadata import distributions
 import pytest
 
 FREE = ("MIT", "BSD", "APACHE", "PSF", "PYTHON SOFTWARE FOUNDATION", "ZPL", "ZOPE PUBLIC", "LGPL", "GPL", "MPL",
-        "MOZILLA PUBLIC", "ISC", "TCL", "UNLICENSE", "PUBLIC DOMAIN", "0BSD", "MIT-0")
+        "MOZILLA PUBLIC", "GNU GENERAL PUBLIC", "GNU LESSER GENERAL PUBLIC", "ISC", "TCL", "UNLICENSE", "PUBLIC DOMAIN", "0BSD", "MIT-0")
 NOT_FREE = ("PROPRIETARY", "COMMERCIAL", "NON-COMMERCIAL", "SSPL", "BUSL", "ELASTIC", "FREEWARE", "SHAREWARE")
 
 
@@ -17,6 +17,10 @@ def _license_text(dist) -> str:
     meta = dist.metadata
     parts = [meta.get("License-Expression") or "", (meta.get("License") or "")[:200]]
     parts += [c for c in (meta.get_all("Classifier") or []) if c.startswith("License")]
+    if not any(parts):  # no license in the metadata: the title of the license file it ships (PEP 639)
+        for name in meta.get_all("License-File") or []:
+            text = dist.read_text(f"licenses/{name}") or dist.read_text(name) or ""
+            parts.append(" ".join(text.split()[:8]))
     return " ".join(parts).upper()
 
 
