@@ -31,3 +31,23 @@ class District(models.TextChoices):
     SONGPA = "songpa", _("Songpa-gu")
     GANGDONG = "gangdong", _("Gangdong-gu")
     OUTSIDE = "outside", _("Outside Seoul")
+
+
+# Seoul's five living zones (생활권), the groups the city's panels are balanced by.
+DISTRICT_GROUPS = {
+    "downtown": ("jongno", "jung", "yongsan"),
+    "northeast": ("seongdong", "gwangjin", "dongdaemun", "jungnang", "seongbuk", "gangbuk", "dobong", "nowon"),
+    "northwest": ("eunpyeong", "seodaemun", "mapo"),
+    "southwest": ("yangcheon", "gangseo", "guro", "geumcheon", "yeongdeungpo", "dongjak", "gwanak"),
+    "southeast": ("seocho", "gangnam", "songpa", "gangdong"),
+}
+DISTRICT_GROUP_LABELS = {
+    "downtown": _("Downtown (도심권)"), "northeast": _("Northeast (동북권)"), "northwest": _("Northwest (서북권)"),
+    "southwest": _("Southwest (서남권)"), "southeast": _("Southeast (동남권)"),
+}
+_GROUP_OF = {district: group for group, districts in DISTRICT_GROUPS.items() for district in districts}
+
+
+def district_group(district: str) -> str:
+    """The living zone of a district code; "" for outside Seoul or unknown."""
+    return _GROUP_OF.get(district or "", "")

@@ -319,3 +319,65 @@ class TableSeat(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["table", "user"], name="one_seat_per_table")]
+
+
+# --- The citizen pool (협치서울시민회의): people who volunteered or were imported, to draw panels from ---
+
+class Pool(models.Model):
+    """A list of people panels are drawn from: the standing pool citizens volunteer for, or an imported one."""
+
+    name = models.CharField(_("name"), max_length=160)
+    standing = models.BooleanField(_("the standing pool citizens volunteer for"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["standing"], condition=Q(standing=True),
+                                               name="one_standing_pool")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoolAttribute(models.Model):
+    """A further attribute an admin defines for volunteers to answer (e.g. housing tenure), with its values."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True,
+                            help_text=_("The column name in the pool's CSV, e.g. housing."))
+    label = models.CharField(_("question"), max_length=200)
+    values = models.JSONField(_("answers"), default=list, help_text=_("A list of [code, label] pairs."))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(str(code), str(label)) for code, label in self.values]
+
+
+class PoolMember(models.Model):
+    """One person of a pool. A volunteer's district group, age band and gender come from their profile
+    when a snapshot is taken; ``attributes`` keeps the rest (all of them for an imported person)."""
+
+    class Source(models.TextChoices):
+        VOLUNTEER = "volunteer", _("Volunteered")
+        IMPORT = "import", _("Imported")
+
+    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="members")
+    person_id = models.CharField(max_length=64, help_text="the first column of the pool's CSV")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="pool_memberships")
+    attributes = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    joined_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pool", "person_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "person_id"], name="pool_person_unique"),
+            models.UniqueConstraint(fields=["pool", "user"], condition=Q(user__isnull=False), name="pool_user_unique"),
+        ]

@@ -1,9 +1,15 @@
 """Reads of the deliberation module that are more than a .get()."""
 
+import hashlib
+import json
+
 from django.db.models import Q, QuerySet
 
+from accounts.demographics import age_band
+from accounts.districts import district_group
+
 from . import rules
-from .models import ChatMessage, Room
+from .models import ChatMessage, PoolAttribute, Room
 from .states import Access, RoomState
 
 
@@ -234,3 +240,37 @@ def room_record(room: Room, *, viewer=None) -> dict:
         "polls": _record_polls(room),
         "questions": _record_questions(room), "tables": tables,
     }
+
+
+# --- The citizen pool ------------------------------------------------------------------------------
+
+PROFILE_FEATURES = ("district_group", "age_band", "gender")
+
+
+def pool_snapshot(pool, *, today=None) -> tuple[list[str], list[dict]]:
+    """The pool as a draw reads it: (the feature names, one row per active member: id then features).
+
+    Volunteers' living zone, age band and gender are read from their profile now; imported people's
+    from their row. Rows are in person_id order, so the same pool gives the same table.
+    """
+    extra = list(PoolAttribute.objects.values_list("code", flat=True))
+    rows = []
+    members = pool.members.filter(active=True).select_related("user").order_by("person_id")
+    for member in members:
+        row = {"id": member.person_id, **member.attributes}
+        if member.user_id is not None:
+            user = member.user
+            row.update(district_group=district_group(user.district), age_band=age_band(user.birth_year, today),
+                       gender=user.gender)
+        rows.append(row)
+    features = [*PROFILE_FEATURES, *[code for code in extra if code not in PROFILE_FEATURES]]
+    imported = sorted({key for row in rows for key in row} - {"id", *features})
+    return [*features, *imported], rows
+
+
+def pool_snapshot_hash(features: list[str], rows: list[dict]) -> str:
+    """SHA-256 of the snapshot as canonical JSON: published with a draw, so anyone can check the pool it used."""
+    canonical = json.dumps({"features": features, "people": [[row.get("id"), *[row.get(f, "") for f in features]]
+                                                              for row in rows]},
+                           ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
