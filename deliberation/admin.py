@@ -3,8 +3,8 @@
 from django.contrib import admin
 
 from .models import (
-    AgendaTemplate, ChatMessage, Hand, LiveAnswer, LivePoll, MoveOnVote, Question, QuestionVote, Room, RoomEvent,
-    RoomMember, Round,
+    AgendaTemplate, ChatMessage, Hand, LiveAnswer, LivePoll, MoveOnVote, Pool, PoolAttribute, PoolMember, Question,
+    QuestionVote, Room, RoomEvent, RoomMember, Round,
 )
 
 
@@ -52,3 +52,25 @@ class HandAdmin(admin.ModelAdmin):
 
 
 admin.site.register([AgendaTemplate, LivePoll, LiveAnswer, Question, QuestionVote, MoveOnVote])
+
+
+@admin.register(PoolAttribute)
+class PoolAttributeAdmin(admin.ModelAdmin):
+    """The further attributes volunteers answer (e.g. housing tenure): one column each in the pool's CSV."""
+
+    list_display = ("code", "label", "position")
+
+
+@admin.register(Pool)
+class PoolAdmin(admin.ModelAdmin):
+    list_display = ("name", "standing", "created_at")
+
+
+@admin.register(PoolMember)
+class PoolMemberAdmin(admin.ModelAdmin):
+    list_display = ("person_id", "pool", "source", "active", "joined_at")
+    list_filter = ("pool", "source", "active")
+    readonly_fields = ("pool", "person_id", "user", "attributes", "source", "joined_at", "active", "left_at")
+
+    def has_add_permission(self, request):
+        return False  # people join from the pool page or come in from a CSV

@@ -84,7 +84,8 @@ def test_the_snapshot_reads_profiles_now_in_a_stable_order_and_its_hash_changes_
     features, rows = selectors.pool_snapshot(pool, today=date(2026, 11, 26))
     assert features == ["district_group", "age_band", "gender", "housing"]
     assert rows == [
-        {"id": f"u{users[0].pk}", "district_group": "downtown", "age_band": "70+", "gender": "male", "housing": "owner"},
+        {"id": f"u{users[0].pk}", "district_group": "downtown", "age_band": "70+", "gender": "male",
+         "housing": "owner"},
         {"id": f"u{users[1].pk}", "district_group": "southeast", "age_band": "18-29", "gender": "female",
          "housing": "tenant"},
     ]
