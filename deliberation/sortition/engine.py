@@ -12,6 +12,7 @@ from sortition_algorithms import errors
 from sortition_algorithms.committee_generation import (
     find_distribution_maximin,
     find_random_sample_legacy,
+    setup_committee_generation,
     standardize_distribution,
 )
 from sortition_algorithms.features import FeatureValueMinMax, set_default_max_flex
@@ -50,6 +51,8 @@ def run(task: str, people, features, size: int, seeds: list[int]) -> dict:
             committees, probabilities = standardize_distribution(committees, probabilities)
             return {"panels": [sorted(panel) for panel in committees], "probabilities": probabilities}
         if task == "legacy":
+            # The greedy draw only says it failed; the library's ILP check says which quota and by how much.
+            setup_committee_generation(collection, library_people, size, [])
             panels = []
             for seed in seeds:
                 set_random_provider(seed)

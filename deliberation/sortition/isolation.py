@@ -7,7 +7,10 @@ both. ``spawn`` (not ``fork``) so nothing of the parent's state, threads or conn
 
 import importlib
 import multiprocessing
+import os
 import resource
+import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +31,15 @@ class Outcome:
     peak_memory_kb: int  # ru_maxrss of the child (kilobytes on Linux)
 
 
+HASH_SEED = "0"
+_environment = threading.Lock()
+
+
 def _child(connection, target: str, args: tuple) -> None:
+    # The solver (HiGHS) prints a banner from C: keep the caller's standard output for the result.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the life of this short process
     module_name, _dot, function_name = target.rpartition(".")
     try:
         value = getattr(importlib.import_module(module_name), function_name)(*args)
@@ -45,7 +56,18 @@ def run_isolated(target: str, *args: Any, timeout: float | None = None) -> Outco
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, target, args), daemon=True)
     started = time.perf_counter()
-    process.start()
+    # The library iterates over sets of ids, whose order follows str hashing: a fixed hash seed in the
+    # child makes the maximin distribution (and so the panel) the same in every run.
+    with _environment:
+        previous = os.environ.get("PYTHONHASHSEED")
+        os.environ["PYTHONHASHSEED"] = HASH_SEED
+        try:
+            process.start()
+        finally:
+            if previous is None:
+                del os.environ["PYTHONHASHSEED"]
+            else:
+                os.environ["PYTHONHASHSEED"] = previous
     sender.close()
     answered = False
     try:
