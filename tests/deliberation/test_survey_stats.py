@@ -16,7 +16,7 @@ from deliberation.survey.panel import attrition, representativeness, suppressed
 from deliberation.survey.questions import Participant, Question, validate_answer
 from deliberation.survey.report import build_report, question_figures
 from deliberation.survey.stats import (
-    choice_change, difference_in_differences, distribution, kish_weights, paired_change, yesno_change,
+    choice_change, difference_in_differences, distribution, kish_weights, paired_change, wilcoxon_method, yesno_change,
 )
 
 BEFORE = [2, 3, 3, 4, 1, 2, 5, 3, 2, 4, 3, 1, 2, 4, 3]
@@ -68,7 +68,7 @@ def test_paired_change_matches_scipy_and_statsmodels():
     change = paired_change(BEFORE, AFTER)
     diff = np.array(AFTER) - np.array(BEFORE)
     t = scipy_stats.ttest_rel(AFTER, BEFORE)
-    w = scipy_stats.wilcoxon(AFTER, BEFORE)
+    w = scipy_stats.wilcoxon(AFTER, BEFORE, method="approx")  # ties and zeros: the normal approximation
     low, high = DescrStatsW(diff).tconfint_mean()
     assert change["n"] == 15
     assert change["mean_change"] == pytest.approx(diff.mean()) == pytest.approx(8 / 15)
@@ -95,6 +95,15 @@ def test_weighted_change_uses_kish_rescaled_weights_in_descrstatsw():
     assert weighted["effective_n"] == pytest.approx(n_eff)
     assert weighted["design_effect"] == pytest.approx(15 / n_eff)
     assert weighted["mean_t1"] == pytest.approx(np.average(BEFORE, weights=w))
+
+
+def test_wilcoxon_is_exact_only_without_ties_or_zeros():
+    assert wilcoxon_method(np.array([1, -2, 3, 4, -5])) == "exact"
+    assert wilcoxon_method(np.array([1, -1, 3])) == "approx"
+    assert wilcoxon_method(np.array([0, 2, 3])) == "approx"
+    before, after = [1, 2, 3, 1, 2, 1, 3], [2, 4, 6, 5, 7, 7, 10]
+    assert paired_change(before, after)["wilcoxon_pvalue"] == pytest.approx(
+        scipy_stats.wilcoxon(after, before, method="exact").pvalue)
 
 
 def test_no_change_at_all_gives_no_wilcoxon_and_a_json_safe_result():
