@@ -296,3 +296,15 @@ def test_tables_and_anonymised_responses_as_csv(tmp_path):
     assert anonymous_label("control-0", b"another-secret-of-16") != anonymous_label("control-0", secret)
     missed = [r for r in rows[1:] if r[0] == anonymous_label("deliberation-9", secret)]
     assert missed and all(r[-1] == "" for r in missed)
+
+
+def test_weighted_difference_in_differences_uses_each_groups_kish_weights():
+    d1, w1 = [1, 2, 0, 1, 3, 1], [1.0, 2.0, 0.5, 1.0, 1.5, 1.0]
+    d2, w2 = [0, 1, 0, -1, 1], [1.0, 1.0, 2.0, 0.5, 0.5]
+    result = difference_in_differences(d1, d2, w1, w2)
+    a, b = DescrStatsW(np.array(d1, float), weights=kish_weights(w1)), DescrStatsW(np.array(d2, float),
+                                                                                   weights=kish_weights(w2))
+    se = math.sqrt(a.var / (a.sum_weights - 1) + b.var / (b.sum_weights - 1))  # statsmodels' std_mean, squared
+    assert result["difference"] == pytest.approx(np.average(d1, weights=w1) - np.average(d2, weights=w2))
+    assert result["t_statistic"] == pytest.approx(result["difference"] / se)
+    assert result["ci_high"] - result["ci_low"] == pytest.approx(2 * scipy_stats.t.ppf(0.975, result["df"]) * se)
