@@ -64,4 +64,5 @@ def test_from_a_shell_the_output_is_only_the_ids_and_a_failure_exits_non_zero(fi
     command[command.index("5")] = "20"
     failed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert failed.returncode != 0 and failed.stdout == ""
-    assert "A panel of 20 from a pool of 12: 8 people short." in failed.stderr
+    # The command speaks the site's default language, Korean (the message id: "A panel of 20 from a pool of 12: …").
+    assert "12명의 시민단에서 20명의 패널을 뽑을 수 없습니다: 8명이 모자랍니다." in failed.stderr
