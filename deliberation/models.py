@@ -381,3 +381,49 @@ class PoolMember(models.Model):
             models.UniqueConstraint(fields=["pool", "person_id"], name="pool_person_unique"),
             models.UniqueConstraint(fields=["pool", "user"], condition=Q(user__isnull=False), name="pool_user_unique"),
         ]
+
+
+class Draw(models.Model):
+    """One draw of a panel by lot, with everything anyone needs to check it.
+
+    The inputs are kept as the files ``manage.py draw`` reads (the pool snapshot and the quotas in the
+    Sortition Foundation's layout, with their SHA-256), so a published draw can be re-run by anyone.
+    Once drawn nothing changes: a changed pool, quota or size is a new draw that names this one.
+    """
+
+    class State(models.TextChoices):
+        PREPARING = "preparing", _("Computing the fair distribution")
+        PUBLISHED = "published", _("Published: waiting for the public values")
+        DRAWN = "drawn", _("Drawn")
+        FAILED = "failed", _("Could not be drawn")
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="draws")
+    title = models.CharField(_("what the panel is for"), max_length=200)
+    size = models.PositiveIntegerField(_("panel size"))
+    algorithm = models.CharField(_("algorithm"), max_length=20)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARING)
+    people_csv = models.TextField(help_text="the pool snapshot drawn from, as PEOPLE.csv")
+    quotas_csv = models.TextField(help_text="the quotas, as QUOTAS.csv")
+    pool_hash = models.CharField(max_length=64)
+    quotas_hash = models.CharField(max_length=64)
+    distribution = models.JSONField(null=True, blank=True, help_text="maximin: panels and their weights (ppb)")
+    chances = models.JSONField(null=True, blank=True, help_text="each person's selection probability")
+    public_values = models.TextField(blank=True)
+    key = models.TextField(blank=True, help_text="the RFC 3797 key string of the public values")
+    selected = models.JSONField(default=list, blank=True)
+    panel_index = models.PositiveIntegerField(null=True, blank=True)
+    explanation = models.JSONField(default=list, blank=True, help_text="why it could not be drawn")
+    seconds = models.FloatField(null=True, blank=True, help_text="the library's time for the distribution or draw")
+    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="superseded_by")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(size__gte=1), name="draw_size_positive")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -113,3 +113,12 @@ class PollKind(models.TextChoices):
 class PollState(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+# A draw's moves (deliberation.services.draws): preparing -> published or failed; published -> drawn.
+DRAW_TRANSITIONS: dict[str, set[str]] = {
+    "preparing": {"published", "failed"},
+    "published": {"drawn"},
+    "drawn": set(),
+    "failed": set(),
+}

@@ -45,3 +45,11 @@ def sweep_rounds() -> int:
 @worker_ready.connect
 def _sweep_on_worker_start(sender=None, **kwargs):
     sweep_rounds.delay()
+
+
+@shared_task
+def compute_draw_distribution(draw_id: int) -> bool:
+    """A maximin draw's distribution (minutes on a large pool): computed off the web process; idempotent."""
+    from .services import draws
+
+    return draws.compute(draw_id=draw_id)
