@@ -3,8 +3,8 @@
 from django.contrib import admin
 
 from .models import (
-    AgendaTemplate, ChatMessage, Hand, LiveAnswer, LivePoll, MoveOnVote, Pool, PoolAttribute, PoolMember, Question,
-    QuestionVote, Room, RoomEvent, RoomMember, Round,
+    AgendaTemplate, ChatMessage, Draw, Hand, LiveAnswer, LivePoll, MoveOnVote, Pool, PoolAttribute, PoolMember,
+    Question, QuestionVote, Room, RoomEvent, RoomMember, Round,
 )
 
 
@@ -74,3 +74,21 @@ class PoolMemberAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # people join from the pool page or come in from a CSV
+
+
+@admin.register(Draw)
+class DrawAdmin(admin.ModelAdmin):
+    """Draws are records: looked at here, made through the services (their inputs never change)."""
+
+    list_display = ("title", "pool", "size", "algorithm", "state", "created_at", "drawn_at")
+    list_filter = ("state", "algorithm")
+    readonly_fields = [f.name for f in Draw._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
