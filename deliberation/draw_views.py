@@ -1,0 +1,126 @@
+"""The draw's pages: staff prepare a draw from the standing pool and draw it with the public values;
+everyone reads its record (the hashes, the quotas, the algorithm, the chances in aggregate, the values)."""
+
+import statistics
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from frontend.forms import add_service_errors
+
+from . import services
+from .models import Draw, PoolMember
+from .services.draws import may_run_draws
+from .sortition import ALGORITHMS
+
+# Above this many people maximin is not offered by default: measured at over 5 minutes from 2,000 (docs/benchmarks.md
+# "Drawing by lot"; 90 s at 750 for 24 seats).
+MAXIMIN_POOL_LIMIT = 750
+
+
+class DrawForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("What the panel is for"), max_length=200)
+    size = forms.IntegerField(label=gettext_lazy("Panel size"), min_value=1, max_value=5000)
+    quotas = forms.CharField(
+        label=gettext_lazy("Quotas (QUOTAS.csv)"), widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=gettext_lazy("One line per attribute value: feature,value,min,max, after the header line "
+                               "feature,value,min,max (the Sortition Foundation's layout)."))
+    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, a) for a in ALGORITHMS])
+
+
+def _require_staff(user) -> None:
+    if not may_run_draws(user):
+        raise PermissionDenied(_("Only staff can draw panels."))
+
+
+def default_algorithm(pool_size: int) -> tuple[str, str]:
+    """The algorithm a pool of this size gets, and why (shown on the page)."""
+    if pool_size <= MAXIMIN_POOL_LIMIT:
+        return "maximin", _("maximin: every person's chance is as equal as the quotas allow; for a pool of this "
+                            "size it takes seconds to a few minutes, computed in the background.")
+    return "legacy", _("legacy: maximin took over five minutes on pools of 2,000 here, so larger pools get the "
+                       "simple stratified draw, which meets the quotas but does not equalise chances.")
+
+
+@login_required
+def draw_list(request):
+    _require_staff(request.user)
+    pool = services.standing_pool()
+    size = PoolMember.objects.filter(pool=pool, active=True).count()
+    algorithm, why = default_algorithm(size)
+    form = DrawForm(request.POST or None, initial={"algorithm": algorithm})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draw = services.prepare_draw(pool=pool, title=data["title"], size=data["size"],
+                                         quotas_text=data["quotas"], algorithm=data["algorithm"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The draw is prepared and its inputs are published."))
+            return redirect("deliberation:draw", draw.pk)
+    return render(request, "deliberation/draw_list.html", {
+        "form": form, "draws": Draw.objects.select_related("pool")[:100], "pool_size": size, "why": why,
+    })
+
+
+def _chances_summary(draw: Draw) -> dict | None:
+    """Each person's chance, in aggregate only: the lowest, the median, the highest."""
+    if not draw.chances:
+        return None
+    values = sorted(draw.chances.values())
+    return {"min": values[0], "median": statistics.median(values), "max": values[-1], "people": len(values)}
+
+
+def draw_detail(request, pk: int):
+    draw = get_object_or_404(Draw.objects.select_related("pool", "supersedes"), pk=pk)
+    staff = may_run_draws(request.user)
+    return render(request, "deliberation/draw_detail.html", {
+        "draw": draw, "staff": staff, "chances": _chances_summary(draw),
+        "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
+        "refresh": draw.state == Draw.State.PREPARING,
+    })
+
+
+@login_required
+@require_POST
+def draw_perform(request, pk: int):
+    _require_staff(request.user)
+    draw = get_object_or_404(Draw, pk=pk)
+    try:
+        services.perform_draw(draw=draw, public_values=request.POST.get("public_values", ""), actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The panel is drawn."))
+    return redirect("deliberation:draw", pk)
+
+
+def draw_file(request, pk: int, name: str):
+    """The draw's inputs as files for `manage.py draw`: the quotas are public; the pool's rows are
+    people's data, for staff only (the public record has their hash)."""
+    if name == "people":
+        _require_staff(request.user)
+    draw = get_object_or_404(Draw, pk=pk)
+    text = draw.people_csv if name == "people" else draw.quotas_csv
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-{name}.csv"'
+    return response
+
+
+urlpatterns = [
+    path("draws/", draw_list, name="draws"),
+    path("draws/<int:pk>/", draw_detail, name="draw"),
+    path("draws/<int:pk>/draw/", draw_perform, name="draw_perform"),
+    path("draws/<int:pk>/people.csv", draw_file, {"name": "people"}, name="draw_people"),
+    path("draws/<int:pk>/quotas.csv", draw_file, {"name": "quotas"}, name="draw_quotas"),
+]

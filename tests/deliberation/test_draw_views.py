@@ -1,0 +1,84 @@
+"""The draw's pages over HTTP: who may prepare and draw, the public record, the files, bad input kept."""
+
+import pytest
+from django.urls import reverse
+
+from deliberation import services
+from deliberation.draw_views import MAXIMIN_POOL_LIMIT, default_algorithm
+from deliberation.models import Draw
+from tests.deliberation.test_draws import QUOTAS, _pool
+from tests.factories import AdminFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory, ResidentFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"anonymous": None, "resident": ResidentFactory, "moderator": ModeratorFactory, "officer": OfficerFactory,
+         "facilitator": FacilitatorFactory, "staff": AdminFactory}
+
+
+def _draw(state="published"):
+    draw = services.prepare_draw(pool=_pool(), title="Jury", size=4, quotas_text=QUOTAS, actor=AdminFactory(),
+                                 algorithm="legacy")
+    if state == "drawn":
+        draw = services.perform_draw(draw=draw, public_values="9319/2 5 8 10 12", actor=AdminFactory())
+    return draw
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_do_what_with_draws(client, role):
+    draw = _draw()
+    if ROLES[role]:
+        client.force_login(ROLES[role]())
+    staff = role == "staff"
+    listing = client.get(reverse("deliberation:draws"))
+    assert listing.status_code == (200 if staff else 302 if role == "anonymous" else 403)
+    assert client.get(reverse("deliberation:draw", args=[draw.pk])).status_code == 200  # the record is public
+    assert client.get(reverse("deliberation:draw_quotas", args=[draw.pk])).status_code == 200
+    people = client.get(reverse("deliberation:draw_people", args=[draw.pk]))
+    assert people.status_code == (200 if staff else 403)
+    performed = client.post(reverse("deliberation:draw_perform", args=[draw.pk]), {"public_values": "1/2"})
+    assert performed.status_code == (302 if staff or role == "anonymous" else 403)
+    draw.refresh_from_db()
+    assert draw.state == ("drawn" if staff else "published")
+
+
+def test_staff_prepare_and_draw_and_the_public_record_shows_the_hashes_not_the_people(client):
+    _pool()
+    client.force_login(AdminFactory())
+    page = client.get(reverse("deliberation:draws")).content.decode()
+    assert 'data-testid="algorithm-why"' in page and "maximin" in page
+    response = client.post(reverse("deliberation:draws"), {"title": "Night buses jury", "size": "4",
+                                                           "quotas": QUOTAS, "algorithm": "legacy"})
+    draw = Draw.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("deliberation:draw", args=[draw.pk])
+    client.post(reverse("deliberation:draw_perform", args=[draw.pk]), {"public_values": "9319/2 5 8 10 12"})
+    draw.refresh_from_db()
+    assert draw.state == "drawn"
+    client.logout()
+    record = client.get(reverse("deliberation:draw", args=[draw.pk])).content.decode()
+    assert draw.pool_hash in record and "9319./2.5.8.10.12./" in record
+    assert 'data-testid="selected"' not in record
+    assert reverse("deliberation:draw_people", args=[draw.pk]) not in record
+
+
+def test_infeasible_quotas_come_back_with_the_reason_and_what_was_typed(client):
+    _pool()
+    client.force_login(AdminFactory())
+    quotas = QUOTAS.replace("gender,female,2,2", "gender,female,8,8")
+    response = client.post(reverse("deliberation:draws"), {"title": "Kept title", "size": "4", "quotas": quotas,
+                                                           "algorithm": "legacy"}, headers={"Accept-Language": "en"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Draw.objects.exists()
+    assert "only 6 people in the pool have it" in page and "Kept title" in page and "gender,female,8,8" in page
+
+
+def test_bad_public_values_are_refused_and_the_draw_stays_published(client):
+    draw = _draw()
+    client.force_login(AdminFactory())
+    client.post(reverse("deliberation:draw_perform", args=[draw.pk]), {"public_values": "not numbers"})
+    draw.refresh_from_db()
+    assert draw.state == "published" and draw.selected == []
+
+
+def test_large_pools_get_the_legacy_algorithm_by_default_and_the_page_says_why():
+    assert default_algorithm(MAXIMIN_POOL_LIMIT)[0] == "maximin"
+    assert default_algorithm(MAXIMIN_POOL_LIMIT + 1)[0] == "legacy"
