@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from frontend.forms import add_service_errors
 
 from . import services
-from .models import Draw, PoolMember
+from .models import Draw, Pool, PoolMember
 from .services.draws import may_run_draws
 from .sortition import ALGORITHMS
 
@@ -27,6 +27,9 @@ MAXIMIN_POOL_LIMIT = 750
 
 
 class DrawForm(forms.Form):
+    pool = forms.ModelChoiceField(label=gettext_lazy("Pool"), queryset=Pool.objects.order_by("-standing", "-pk"),
+                                  empty_label=None, required=False,
+                                  help_text=gettext_lazy("The standing pool unless another is chosen."))
     title = forms.CharField(label=gettext_lazy("What the panel is for"), max_length=200)
     size = forms.IntegerField(label=gettext_lazy("Panel size"), min_value=1, max_value=5000)
     quotas = forms.CharField(
@@ -34,6 +37,13 @@ class DrawForm(forms.Form):
         help_text=gettext_lazy("One line per attribute value: feature,value,min,max, after the header line "
                                "feature,value,min,max (the Sortition Foundation's layout)."))
     algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, a) for a in ALGORITHMS])
+
+
+class ImportForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the pool"), max_length=160)
+    file = forms.FileField(label=gettext_lazy("People (PEOPLE.csv)"),
+                           help_text=gettext_lazy("The Sortition Foundation's layout: the person's id in the first "
+                                                  "column, one column per attribute."))
 
 
 def _require_staff(user) -> None:
@@ -56,11 +66,11 @@ def draw_list(request):
     pool = services.standing_pool()
     size = PoolMember.objects.filter(pool=pool, active=True).count()
     algorithm, why = default_algorithm(size)
-    form = DrawForm(request.POST or None, initial={"algorithm": algorithm})
+    form = DrawForm(request.POST or None, initial={"algorithm": algorithm, "pool": pool.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            draw = services.prepare_draw(pool=pool, title=data["title"], size=data["size"],
+            draw = services.prepare_draw(pool=data["pool"] or pool, title=data["title"], size=data["size"],
                                          quotas_text=data["quotas"], algorithm=data["algorithm"], actor=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -69,7 +79,35 @@ def draw_list(request):
             return redirect("deliberation:draw", draw.pk)
     return render(request, "deliberation/draw_list.html", {
         "form": form, "draws": Draw.objects.select_related("pool")[:100], "pool_size": size, "why": why,
+        "import_form": ImportForm(),
     })
+
+
+@login_required
+@require_POST
+def pool_import(request):
+    """A separate pool from a PEOPLE.csv; a file that cannot be read comes back with its lines."""
+    _require_staff(request.user)
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8-sig")
+            imported = services.import_pool(name=form.cleaned_data["name"], text=text, actor=request.user)
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file is not UTF-8 text."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The pool “%(name)s” is imported with %(n)d people.")
+                             % {"name": imported.name, "n": imported.members.count()})
+            return redirect("deliberation:draws")
+    pool = services.standing_pool()
+    size = PoolMember.objects.filter(pool=pool, active=True).count()
+    return render(request, "deliberation/draw_list.html", {
+        "form": DrawForm(initial={"algorithm": default_algorithm(size)[0], "pool": pool.pk}),
+        "draws": Draw.objects.select_related("pool")[:100], "pool_size": size, "why": default_algorithm(size)[1],
+        "import_form": form,
+    }, status=400)
 
 
 def _chances_summary(draw: Draw) -> dict | None:
@@ -119,6 +157,7 @@ def draw_file(request, pk: int, name: str):
 
 urlpatterns = [
     path("draws/", draw_list, name="draws"),
+    path("draws/pools/import/", pool_import, name="pool_import"),
     path("draws/<int:pk>/", draw_detail, name="draw"),
     path("draws/<int:pk>/draw/", draw_perform, name="draw_perform"),
     path("draws/<int:pk>/people.csv", draw_file, {"name": "people"}, name="draw_people"),

@@ -263,6 +263,8 @@ def pool_snapshot(pool, *, today=None) -> tuple[list[str], list[dict]]:
             row.update(district_group=district_group(user.district), age_band=age_band(user.birth_year, today),
                        gender=user.gender)
         rows.append(row)
+    if not pool.standing:  # an imported pool: its own columns, by name (jsonb keeps no column order)
+        return sorted({key for member in members for key in member.attributes}), rows
     features = [*PROFILE_FEATURES, *[code for code in extra if code not in PROFILE_FEATURES]]
     imported = sorted({key for row in rows for key in row} - {"id", *features})
     return [*features, *imported], rows

@@ -15,7 +15,7 @@ from .queue import (
     QueueError, end_turn, expire_due_turns, expire_turn, give_floor, lower_hand, queue_data, raise_hand,
 )
 from .draws import DrawError, perform_draw, prepare_draw
-from .pool import leave_pool, standing_pool, volunteer
+from .pool import import_pool, leave_pool, standing_pool, volunteer
 from .presence import (
     connected, disconnected, disconnected_many, flush_due_presence, flush_presence, heartbeat,
 )
@@ -45,4 +45,4 @@ __all__ = [
     "move_to_table", "readable_tables", "set_table_facilitator", "split_into_tables", "submit_summary",
     "tables_data",
 ]
-__all__ += ["DrawError", "leave_pool", "perform_draw", "prepare_draw", "standing_pool", "volunteer"]
+__all__ += ["DrawError", "import_pool", "leave_pool", "perform_draw", "prepare_draw", "standing_pool", "volunteer"]

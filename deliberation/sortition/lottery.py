@@ -69,7 +69,8 @@ class DrawResult:
 
 def _plain(pool: Pool, quotas: list[Quota]):
     features = features_of(quotas)
-    people = {person: {feature: row[feature] for feature in features} for person, row in pool.people.items()}
+    # By id, not by the file's row order: the same people give the same panel however the file is sorted.
+    people = {person: {feature: row[feature] for feature in features} for person, row in sorted(pool.people.items())}
     bounds = {feature: {value: (q.min, q.max) for value, q in values.items()} for feature, values in features.items()}
     return people, bounds
 

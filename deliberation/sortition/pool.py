@@ -66,6 +66,11 @@ def _rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     return header, rows
 
 
+def read_table(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """A CSV as (its header, (line number, row) for each non-blank line): what the readers below start from."""
+    return _rows(text)
+
+
 def _integer(text: str, line: int, column: str, errors: list[str]) -> int:
     try:
         number = int(text)

@@ -82,3 +82,71 @@ def test_bad_public_values_are_refused_and_the_draw_stays_published(client):
 def test_large_pools_get_the_legacy_algorithm_by_default_and_the_page_says_why():
     assert default_algorithm(MAXIMIN_POOL_LIMIT)[0] == "maximin"
     assert default_algorithm(MAXIMIN_POOL_LIMIT + 1)[0] == "legacy"
+
+
+IMPORTED = ("person,gender,zone,housing\n" + "".join(
+    f"p{i},{'female' if i % 2 else 'male'},{['east', 'west'][i % 3 == 0]},{['owner', 'tenant'][i % 2]}\n"
+    for i in range(1, 21)))
+IMPORTED_QUOTAS = "feature,value,min,max\ngender,female,3,3\ngender,male,3,3\nzone,east,2,5\nzone,west,1,4\n"
+
+
+def test_a_pool_imported_from_csv_is_separate_and_drawn_from_with_its_own_columns(client, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    from deliberation.models import Pool
+
+    _pool()  # the standing pool exists and is not touched
+    client.force_login(AdminFactory())
+    upload = SimpleUploadedFile("people.csv", IMPORTED.encode(), content_type="text/csv")
+    response = client.post(reverse("deliberation:pool_import"), {"name": "Letter 2027", "file": upload})
+    assert response.status_code == 302
+    imported = Pool.objects.get(name="Letter 2027")
+    assert imported.standing is False and imported.members.count() == 20
+    assert services.standing_pool().members.count() == 12
+    client.post(reverse("deliberation:draws"), {"pool": imported.pk, "title": "Letter jury", "size": "6",
+                                               "quotas": IMPORTED_QUOTAS, "algorithm": "legacy"})
+    draw = Draw.objects.get(pool=imported)
+    assert draw.people_csv.splitlines()[0] == "id,gender,housing,zone"
+    client.post(reverse("deliberation:draw_perform", args=[draw.pk]), {"public_values": "3/1 4 1 5"})
+    draw.refresh_from_db()
+    (tmp_path / "p.csv").write_text(IMPORTED)
+    (tmp_path / "q.csv").write_text(IMPORTED_QUOTAS)
+    out = io.StringIO()
+    call_command("draw", str(tmp_path / "p.csv"), str(tmp_path / "q.csv"), "--size", "6", "--seed", "3/1 4 1 5",
+                 "--algorithm", "legacy", stdout=out)
+    assert sorted(draw.selected) == sorted(out.getvalue().split())  # the original file gives the same panel
+
+
+@pytest.mark.parametrize("text, message", [
+    ("person,gender\np1,female\np1,male\n", "the id “p1” is already on line 2"),
+    ("person,gender\n,female\n", "the id is empty"),
+    ("person,gender\n", "no people in the file"),
+])
+def test_a_pool_file_that_cannot_be_read_is_refused_with_its_line_and_nothing_is_stored(client, text, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from deliberation.models import Pool
+
+    client.force_login(AdminFactory())
+    upload = SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
+    response = client.post(reverse("deliberation:pool_import"), {"name": "Broken", "file": upload},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Pool.objects.filter(name="Broken").exists()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "resident", "moderator"])
+def test_only_staff_import_pools(client, role):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from deliberation.models import Pool
+
+    if ROLES[role]:
+        client.force_login(ROLES[role]())
+    upload = SimpleUploadedFile("people.csv", IMPORTED.encode(), content_type="text/csv")
+    response = client.post(reverse("deliberation:pool_import"), {"name": "X", "file": upload})
+    assert response.status_code == (302 if role == "anonymous" else 403)
+    assert not Pool.objects.filter(name="X").exists()
