@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
 
-from . import services
+from . import rules, services
 from .models import Draw, Pool, PoolMember
-from .services.draws import may_run_draws
 from .sortition import ALGORITHMS
 
 # Above this many people maximin is not offered by default: measured at over 5 minutes from 2,000 (docs/benchmarks.md
@@ -47,7 +46,7 @@ class ImportForm(forms.Form):
 
 
 def _require_staff(user) -> None:
-    if not may_run_draws(user):
+    if not rules.may_run_draws(user):
         raise PermissionDenied(_("Only staff can draw panels."))
 
 
@@ -120,7 +119,7 @@ def _chances_summary(draw: Draw) -> dict | None:
 
 def draw_detail(request, pk: int):
     draw = get_object_or_404(Draw.objects.select_related("pool", "supersedes"), pk=pk)
-    staff = may_run_draws(request.user)
+    staff = rules.may_run_draws(request.user)
     return render(request, "deliberation/draw_detail.html", {
         "draw": draw, "staff": staff, "chances": _chances_summary(draw),
         "panels": len(draw.distribution["panels"]) if draw.distribution else 0,

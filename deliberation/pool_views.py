@@ -1,8 +1,5 @@
 """The citizen pool's pages: volunteering from one's profile, and the pool's CSV for the city's staff."""
 
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -70,15 +67,10 @@ def _profile_lines(user) -> list[tuple[str, str]]:
 @login_required
 def pool_csv(request):
     """The standing pool in the Sortition Foundation's layout: the id first, one column per attribute."""
-    if not (request.user.is_staff or request.user.is_city_admin):
+    if not rules.may_run_draws(request.user):
         raise PermissionDenied(_("Only staff can download the citizen pool."))
-    features, rows = selectors.pool_snapshot(services.standing_pool())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", *features])
-    for row in rows:
-        writer.writerow([row["id"], *[row.get(f, "") for f in features]])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    text = selectors.pool_people_csv(services.standing_pool())
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="citizen-pool.csv"'
     return response
 

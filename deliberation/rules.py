@@ -157,3 +157,8 @@ def refuse_volunteer(user) -> str | None:
         return _("Add your %(fields)s to your profile first: panels are balanced by them.") % {
             "fields": ", ".join(str(m) for m in missing)}
     return None
+
+
+def may_run_draws(user) -> bool:
+    """Staff and city admins prepare draws, draw them and import pools."""
+    return user.is_authenticated and (user.is_staff or user.is_city_admin)

@@ -276,3 +276,12 @@ def pool_snapshot_hash(features: list[str], rows: list[dict]) -> str:
                                                               for row in rows]},
                            ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def pool_people_csv(pool) -> str:
+    """The pool now, as the PEOPLE.csv a draw stores and `manage.py draw` reads (the id first)."""
+    from .sortition import Pool as PeopleTable
+    from .sortition import write_people
+
+    features, rows = pool_snapshot(pool)
+    return write_people(PeopleTable(columns=["id", *features], people={row["id"]: row for row in rows}))

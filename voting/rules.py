@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.districts import District
 
+from .models import Vote, VotingSettings
 from .states import VoteState
 
 
@@ -34,3 +35,41 @@ def refuse_vote(user, vote, now: datetime) -> str | None:
         names = ", ".join(str(District(d).label) for d in vote.districts if d in District.values)
         return _("This vote is for residents of: %(districts)s.") % {"districts": names}
     return None
+
+
+def refuse_submit(user) -> str | None:
+    """A citizen proposing a vote: only where an admin switched it on, and only verified residents."""
+    if not user.is_authenticated:
+        return _("Please sign in to propose a vote.")
+    if not VotingSettings.load().citizens_may_submit:
+        return _("Proposing votes is not open to citizens at the moment.")
+    if not user.is_verified_resident:
+        return _("Only verified residents can propose a vote. Ask for verification on your profile page.")
+    return None
+
+
+def refuse_edit(user, vote: Vote) -> str | None:
+    """Whose a vote is to edit: staff's while it is prepared, its author's while it awaits review."""
+    if vote.state == VoteState.SUBMITTED:
+        mine = user.is_authenticated and vote.created_by_id == user.pk
+        return None if mine else _("Only its author can edit a vote awaiting review.")
+    return None if may_manage(user) else _("Only staff can edit votes.")
+
+
+def refuse_cancel(user, vote: Vote) -> str | None:
+    """Staff cancel votes; a vote awaiting review is its author's to withdraw (a moderator rejects it)."""
+    if vote.state == VoteState.SUBMITTED:
+        mine = user.is_authenticated and vote.created_by_id == user.pk
+        return None if mine else _("Only its author can withdraw a vote awaiting review; a moderator can reject it.")
+    return None if may_manage(user) else _("Only staff can cancel a vote.")
+
+
+def refuse_review(user) -> str | None:
+    if not (user.is_authenticated and user.is_moderator):
+        return _("Only moderators review submitted votes.")
+    return None
+
+
+def is_editable(vote: Vote) -> bool:
+    """A vote's question, options and rules can change until it is scheduled."""
+    return vote.state in (VoteState.DRAFT, VoteState.SUBMITTED)

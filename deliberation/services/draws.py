@@ -13,14 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import selectors
+from .. import rules, selectors
 from ..models import Draw, Pool
 from ..sortition import (
     ALGORITHMS, DEFAULT_ALGORITHM, Distribution, SortitionError, compute_distribution, pick_panel, read_people,
-    read_quotas, write_people, write_quotas,
+    read_quotas, write_quotas,
 )
 from ..sortition import draw as draw_panel
-from ..sortition import Pool as PeopleTable
 from ..sortition.feasibility import explain_infeasible
 from ..sortition.rfc3797 import PublicValuesError, key_from_text
 from ..states import DRAW_TRANSITIONS
@@ -30,10 +29,6 @@ DISTRIBUTION_TIMEOUT = 3600.0  # seconds for the maximin job (docs/juries.md: th
 
 class DrawError(ValidationError):
     """A move the draw's lifecycle does not allow, or inputs that cannot be drawn; the message says why."""
-
-
-def may_run_draws(user) -> bool:
-    return user.is_authenticated and (user.is_staff or user.is_city_admin)
 
 
 def _move(draw_: Draw, to: str) -> None:
@@ -61,13 +56,12 @@ def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
     published at once; a maximin draw's distribution is computed by a Celery job (``compute``) and
     published with it, before anyone knows the public values.
     """
-    if not may_run_draws(actor):
+    if not rules.may_run_draws(actor):
         raise PermissionDenied(_("Only staff can draw panels."))
     if algorithm not in ALGORITHMS:
         raise DrawError(_("Unknown algorithm “%(name)s”; choose one of: %(names)s.")
                         % {"name": algorithm, "names": ", ".join(ALGORITHMS)}, code="algorithm")
-    features, rows = selectors.pool_snapshot(pool)
-    people_csv = write_people(PeopleTable(columns=["id", *features], people={row["id"]: row for row in rows}))
+    people_csv = selectors.pool_people_csv(pool)
     try:
         quotas = read_quotas(quotas_text)
         table = read_people(people_csv, quotas)
@@ -121,7 +115,7 @@ def compute(*, draw_id: int) -> bool:
 @transaction.atomic
 def perform_draw(*, draw: Draw, public_values: str, actor) -> Draw:
     """Pick the panel with the public values (RFC 3797); once, and never again."""
-    if not may_run_draws(actor):
+    if not rules.may_run_draws(actor):
         raise PermissionDenied(_("Only staff can draw panels."))
     draw_ = Draw.objects.select_for_update().get(pk=draw.pk)
     if draw_.state == Draw.State.DRAWN:

@@ -69,7 +69,7 @@ def import_pool(*, name: str, text: str, actor) -> Pool:
     with their lines and nothing is stored."""
     from ..sortition.pool import read_table
 
-    if not (actor.is_authenticated and (actor.is_staff or actor.is_city_admin)):
+    if not rules.may_run_draws(actor):
         raise PermissionDenied(_("Only staff can import a pool."))
     header, rows = read_table(text)
     if not header or not header[0]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from accounts.districts import District
 
 from .. import rules
-from ..models import Option, Vote, VotingSettings
+from ..models import Option, Vote
 from ..states import BudgetRule, VoteKind, VoteState
 from .lifecycle import VoteError, schedule, transition
 
@@ -65,46 +65,6 @@ class VoteSpec:
     follow_up_winner: bool = False
     answer_due_days: int = 60
     proposal: object = None
-
-
-# -- Who may do what ------------------------------------------------------------------------------
-
-def refuse_submit(user) -> str | None:
-    """A citizen proposing a vote: only where an admin switched it on, and only verified residents."""
-    if not user.is_authenticated:
-        return _("Please sign in to propose a vote.")
-    if not VotingSettings.load().citizens_may_submit:
-        return _("Proposing votes is not open to citizens at the moment.")
-    if not user.is_verified_resident:
-        return _("Only verified residents can propose a vote. Ask for verification on your profile page.")
-    return None
-
-
-def refuse_edit(user, vote: Vote) -> str | None:
-    """Whose a vote is to edit: staff's while it is prepared, its author's while it awaits review."""
-    if vote.state == VoteState.SUBMITTED:
-        mine = user.is_authenticated and vote.created_by_id == user.pk
-        return None if mine else _("Only its author can edit a vote awaiting review.")
-    return None if rules.may_manage(user) else _("Only staff can edit votes.")
-
-
-def refuse_cancel(user, vote: Vote) -> str | None:
-    """Staff cancel votes; a vote awaiting review is its author's to withdraw (a moderator rejects it)."""
-    if vote.state == VoteState.SUBMITTED:
-        mine = user.is_authenticated and vote.created_by_id == user.pk
-        return None if mine else _("Only its author can withdraw a vote awaiting review; a moderator can reject it.")
-    return None if rules.may_manage(user) else _("Only staff can cancel a vote.")
-
-
-def refuse_review(user) -> str | None:
-    if not (user.is_authenticated and user.is_moderator):
-        return _("Only moderators review submitted votes.")
-    return None
-
-
-def is_editable(vote: Vote) -> bool:
-    """A vote's question, options and rules can change until it is scheduled."""
-    return vote.state in (VoteState.DRAFT, VoteState.SUBMITTED)
 
 
 def _require(refusal: str | None) -> None:
@@ -240,7 +200,7 @@ def create_vote(*, actor, spec: VoteSpec) -> Vote:
 @transaction.atomic
 def submit_vote(*, actor, spec: VoteSpec) -> Vote:
     """A verified resident's proposed vote; it waits for a moderator (no department, no follow-up yet)."""
-    _require(refuse_submit(actor))
+    _require(rules.refuse_submit(actor))
     spec.department, spec.follow_up_winner, spec.quorum, spec.proposal = None, False, None, None
     spec.quorum_percent, spec.acceptance = None, "majority"
     check_spec(spec, now=timezone.now(), for_citizen=True)
@@ -251,8 +211,8 @@ def submit_vote(*, actor, spec: VoteSpec) -> Vote:
 def update_vote(*, vote: Vote, actor, spec: VoteSpec) -> Vote:
     """Change a draft (staff) or a submitted vote (its author), re-checked under the vote's lock."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    _require(refuse_edit(actor, vote))
-    if not is_editable(vote):
+    _require(rules.refuse_edit(actor, vote))
+    if not rules.is_editable(vote):
         raise VoteError(_("A vote that is “%(state)s” keeps its question, options and rules; only a scheduled "
                           "or open vote's close can be extended.") % {"state": VoteState(vote.state).label},
                         code="not_editable")
@@ -269,7 +229,7 @@ def update_vote(*, vote: Vote, actor, spec: VoteSpec) -> Vote:
 def cancel_vote(*, vote: Vote, actor) -> Vote:
     """Staff cancel a draft or a scheduled vote; a citizen withdraws their vote awaiting review."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    _require(refuse_cancel(actor, vote))
+    _require(rules.refuse_cancel(actor, vote))
     transition(vote, VoteState.CANCELLED)
     vote.save(update_fields=["state"])
     return vote
@@ -283,7 +243,7 @@ def approve_vote(*, vote: Vote, moderator, schedule_now: bool = False) -> Vote:
     refused, the vote stays awaiting review.
     """
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    _require(refuse_review(moderator))
+    _require(rules.refuse_review(moderator))
     _require_submitted(vote)
     if schedule_now and not rules.may_manage(moderator):
         raise PermissionDenied(_("Only staff can schedule votes; approve it as a draft instead."))
@@ -302,7 +262,7 @@ def approve_vote(*, vote: Vote, moderator, schedule_now: bool = False) -> Vote:
 def reject_vote(*, vote: Vote, moderator, reason: str) -> Vote:
     """A moderator turns a submitted vote down; the reason is shown to its author."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    _require(refuse_review(moderator))
+    _require(rules.refuse_review(moderator))
     _require_submitted(vote)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason; its author will read it.")]}, code="reason_required")

@@ -113,7 +113,7 @@ def _int(text: str) -> int:
 
 @login_required
 def propose(request):
-    _require(services.refuse_submit(request.user))
+    _require(rules.refuse_submit(request.user))
     if request.method == "POST":
         form = VoteForm(request.POST, staff=False)
         if form.is_valid():
@@ -133,8 +133,8 @@ def propose(request):
 @login_required
 def edit(request, pk: int):
     vote = get_object_or_404(Vote, pk=pk)
-    _require(services.refuse_edit(request.user, vote))
-    if not services.is_editable(vote):
+    _require(rules.refuse_edit(request.user, vote))
+    if not rules.is_editable(vote):
         messages.error(request, _("A scheduled vote keeps its question, options and rules; only its close "
                                   "can be extended."))
         return _back(request, vote)
@@ -227,19 +227,19 @@ def import_pb(request):
 def mine(request):
     return render(request, "voting/manage_mine.html", {
         "votes": selectors.votes_submitted_by(request.user),
-        "may_submit": services.refuse_submit(request.user) is None,
+        "may_submit": rules.refuse_submit(request.user) is None,
     })
 
 
 @login_required
 def submitted(request):
-    _require(services.refuse_review(request.user))
+    _require(rules.refuse_review(request.user))
     return render(request, "voting/manage_submitted.html", {"votes": selectors.submitted_votes()})
 
 
 @login_required
 def review(request, pk: int):
-    _require(services.refuse_review(request.user))
+    _require(rules.refuse_review(request.user))
     vote = get_object_or_404(Vote.objects.select_related("created_by"), pk=pk)
     form = RejectForm(request.POST if request.POST.get("action") == "reject" else None)
     if request.method == "POST":

@@ -33,7 +33,7 @@ def vote_list(request):
     page = Paginator(selectors.public_votes(section=section), 20).get_page(request.GET.get("page"))
     return render(request, "voting/vote_list.html", {
         "page": page, "section": section, "sections": SECTIONS,
-        "may_propose": services.refuse_submit(request.user) is None, "may_manage": rules.may_manage(request.user),
+        "may_propose": rules.refuse_submit(request.user) is None, "may_manage": rules.may_manage(request.user),
     })
 
 
