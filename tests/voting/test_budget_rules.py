@@ -1,5 +1,6 @@
 """Greedy participatory-budget rules and the .pb format, on small instances worked by hand."""
 
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +48,11 @@ def test_greedy_skips_what_no_longer_fits_and_greedy_stop_stops_there():
 def test_an_unknown_project_on_a_ballot_is_an_error_that_names_it():
     import pytest
 
-    with pytest.raises(pabulib.PabulibError, match="unknown project 7"):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(pabulib.PabulibError, match="unknown project 7"):
+        pabulib.read(PB.replace("d;10", "d;7")).approvals()
+    with translation.override("ko"), pytest.raises(pabulib.PabulibError, match="알 수 없는 사업 7"):  # Korean
         pabulib.read(PB.replace("d;10", "d;7")).approvals()
 
 
@@ -86,5 +91,5 @@ def test_the_tally_command_prints_the_selected_ids_and_touches_no_database(tmp_p
         assert out.getvalue() == expected
     broken = tmp_path / "broken.pb"
     broken.write_text(PB.replace("d;10", "d;7"), encoding="utf-8")
-    with pytest.raises(CommandError, match="unknown project 7"):
+    with translation.override("en"), pytest.raises(CommandError, match="unknown project 7"):
         call_command("tally", str(broken), "--rule", "greedy")

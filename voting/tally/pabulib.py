@@ -10,6 +10,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 class PabulibError(ValueError):
     """A .pb file that cannot be read; the message says where and why."""
@@ -25,10 +27,11 @@ class Election:
 
     @property
     def budget(self) -> int:
-        return _whole(self.meta.get("budget", ""), "META budget")
+        return _whole(self.meta.get("budget", ""), _("META budget"))
 
     def costs(self) -> dict[str, int]:
-        return {pid: _whole(row.get("cost", ""), f"cost of project {pid}") for pid, row in self.projects.items()}
+        return {pid: _whole(row.get("cost", ""), _("cost of project %(id)s") % {"id": pid})
+                for pid, row in self.projects.items()}
 
     def approvals(self) -> list[list[str]]:
         """Each voter's chosen project ids, in the order written; unknown ids are an error."""
@@ -37,7 +40,8 @@ class Election:
             chosen = [p.strip() for p in (row.get("vote") or "").split(",") if p.strip()]
             unknown = [p for p in chosen if p not in self.projects]
             if unknown:
-                raise PabulibError(f"voter {row.get('voter_id')}: unknown project {unknown[0]}")
+                raise PabulibError(_("voter %(voter)s: unknown project %(project)s")
+                                   % {"voter": row.get("voter_id"), "project": unknown[0]})
             ballots.append(chosen)
         return ballots
 
@@ -46,9 +50,9 @@ def _whole(text: str, what: str) -> int:
     try:
         value = float(text.replace(",", "."))
     except ValueError:
-        raise PabulibError(f"{what}: not a number: {text!r}") from None
+        raise PabulibError(_("%(what)s: not a number: %(text)r") % {"what": what, "text": text}) from None
     if value != int(value) or value < 0:
-        raise PabulibError(f"{what}: not a whole, non-negative amount: {text!r}")
+        raise PabulibError(_("%(what)s: not a whole, non-negative amount: %(text)r") % {"what": what, "text": text})
     return int(value)
 
 
@@ -63,7 +67,7 @@ def read(text: str) -> Election:
             section, header = name, None
             continue
         if section is None:
-            raise PabulibError(f"line {number}: data before the META section")
+            raise PabulibError(_("line %(line)d: data before the META section") % {"line": number})
         if header is None:
             header = [cell.strip() for cell in row]
             if section == "PROJECTS":
@@ -75,14 +79,15 @@ def read(text: str) -> Election:
             election.meta[row[0].strip()] = row[1].strip() if len(row) > 1 else ""
             continue
         if len(row) != len(header):
-            raise PabulibError(f"line {number}: {len(row)} fields where the {section} header has {len(header)}")
+            raise PabulibError(_("line %(line)d: %(fields)d fields where the %(section)s header has %(header)d")
+                               % {"line": number, "fields": len(row), "section": section, "header": len(header)})
         record = dict(zip(header, (cell.strip() for cell in row)))
         if section == "PROJECTS":
             election.projects[record[header[0]]] = record
         else:
             election.votes.append(record)
     if not election.projects:
-        raise PabulibError("no PROJECTS section")
+        raise PabulibError(_("no PROJECTS section"))
     return election
 
 

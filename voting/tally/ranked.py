@@ -15,6 +15,8 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 class RankedError(ValueError):
     """A ranked-ballot file that cannot be read; the message says where and why."""
@@ -87,7 +89,7 @@ def read_blt(text: str) -> RankedElection:
     try:
         count, seats = (int(x) for x in lines[0].split()[:2])
     except (IndexError, ValueError):
-        raise RankedError("line 1: expected 'candidates seats'") from None
+        raise RankedError(_("line 1: expected 'candidates seats'")) from None
     at, withdrawn = 1, set()
     while at < len(lines) and lines[at].startswith("-"):
         withdrawn.update(int(x.lstrip("-")) for x in lines[at].split())
@@ -96,18 +98,20 @@ def read_blt(text: str) -> RankedElection:
     while at < len(lines) and lines[at] != "0":
         parts = lines[at].split()
         if not parts or parts[-1] != "0":
-            raise RankedError(f"ballot line {at + 1}: must end with 0")
+            raise RankedError(_("ballot line %(line)d: must end with 0") % {"line": at + 1})
         try:
             weight, ranks = int(parts[0]), [int(x) for x in parts[1:-1]]
         except ValueError:
-            raise RankedError(f"ballot line {at + 1}: weights and candidates are whole numbers") from None
+            raise RankedError(_("ballot line %(line)d: weights and candidates are whole numbers")
+                              % {"line": at + 1}) from None
         if any(not 1 <= r <= count for r in ranks):
-            raise RankedError(f"ballot line {at + 1}: a candidate number outside 1..{count}")
+            raise RankedError(_("ballot line %(line)d: a candidate number outside 1..%(count)d")
+                              % {"line": at + 1, "count": count})
         raw.append((weight, ranks))
         at += 1
     names = [n.strip().strip('"') for n in lines[at + 1:at + 1 + count]]
     if len(names) != count:
-        raise RankedError(f"expected {count} candidate names after the ballots")
+        raise RankedError(_("expected %(count)d candidate names after the ballots") % {"count": count})
     title = lines[at + 1 + count].strip().strip('"') if len(lines) > at + 1 + count else ""
     ballots: Counter = Counter()
     for weight, ranks in raw:
@@ -147,10 +151,10 @@ def read_cvr(text: str) -> RankedElection:
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
-        raise RankedError("the file is empty")
+        raise RankedError(_("the file is empty"))
     columns = [i for i, h in enumerate(header) if "choice" in h.lower() or "rank" in h.lower()]
     if not columns:
-        raise RankedError("no rank columns (a header naming a 'choice' or 'rank')")
+        raise RankedError(_("no rank columns (a header naming a 'choice' or 'rank')"))
     seen_candidates: list[str] = []
     rankings = []
     for row in reader:
