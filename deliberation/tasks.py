@@ -45,6 +45,18 @@ def sweep_rounds() -> int:
 @worker_ready.connect
 def _sweep_on_worker_start(sender=None, **kwargs):
     sweep_rounds.delay()
+    resume_draw_jobs()
+
+
+def resume_draw_jobs() -> int:
+    """Queue again every maximin job a stopped worker left unfinished (a draw still "preparing"): a
+    restart loses no draw. The job is idempotent; a duplicate finds the draw published and stops."""
+    from .models import Draw
+
+    pending = list(Draw.objects.filter(state=Draw.State.PREPARING).values_list("pk", flat=True))
+    for draw_id in pending:
+        compute_draw_distribution.delay(draw_id)
+    return len(pending)
 
 
 @shared_task

@@ -107,3 +107,14 @@ def test_only_staff_draw(who):
                                  algorithm="legacy")
     with pytest.raises(PermissionDenied):
         services.perform_draw(draw=draw, public_values="1/2", actor=actor)
+
+
+def test_a_draw_left_preparing_by_a_stopped_worker_is_computed_when_a_worker_starts():
+    from deliberation.tasks import resume_draw_jobs
+
+    draw = services.prepare_draw(pool=_pool(), title="Jury", size=4, quotas_text=QUOTAS, actor=AdminFactory())
+    assert Draw.objects.get(pk=draw.pk).state == "preparing"  # its job never ran (the commit hook is not run here)
+    assert resume_draw_jobs() == 1  # what every worker does on start (eager here)
+    draw.refresh_from_db()
+    assert draw.state == "published" and draw.distribution
+    assert resume_draw_jobs() == 0
