@@ -196,7 +196,7 @@ def test_the_page_shows_eligibility_turnout_and_the_rule(client):
     page = client.get(reverse("voting:detail", args=[vote.pk])).content.decode()
     assert "Aged 19 or over." in page and "Living in:" in page
     assert "<strong data-live-turnout>1</strong> ballots of 4 people who may vote" in page
-    assert "stopping" in page or "stops there" in page  # the greedy-stop rule in words
+    assert "counting stops there" in page  # the greedy-stop rule in words
 
 
 # --- Results and receipts ----------------------------------------------------------------------------
