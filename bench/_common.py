@@ -58,3 +58,23 @@ def write_text(name: str, text: str) -> Path:
 
 def log(msg: str) -> None:
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def post_form(conn, port: int, path: str, body: str, session: str, csrf: str):
+    """POST a form as a signed-in browser does; returns (the connection to use next, the status or "error").
+
+    A failed request (reset, timeout) closes the connection and opens a new one, so one bad reply
+    does not end the client's run.
+    """
+    import http.client
+
+    headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf,
+               "Content-Type": "application/x-www-form-urlencoded"}
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return conn, response.status
+    except (OSError, http.client.HTTPException):
+        conn.close()
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=60), "error"

@@ -39,7 +39,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import RESULTS, ROOT, log, median, percentile, write_json  # noqa: E402
+from bench._common import RESULTS, ROOT, log, median, percentile, post_form, write_json  # noqa: E402
 
 
 # Clients keep going a little after the window so that the CPU samples at its end see the load
@@ -270,18 +270,9 @@ def run_app(target: Target, concurrency: int, warmup: float, duration: float, se
         latencies, statuses = [], {}
         body = urlencode({"action": "add", "csrfmiddlewaretoken": csrf})
         for now, user, pid in _clicks(rng, users, target.open_ids, window):
-            headers = {"Cookie": f"sessionid={target.sessions[user]}; csrftoken={csrf}",
-                       "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": csrf}
             t = time.perf_counter()
-            try:
-                conn.request("POST", f"/proposals/{pid}/support/", body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-                status = "error"
+            conn, status = post_form(conn, server.port, f"/proposals/{pid}/support/", body, target.sessions[user],
+                                     csrf)
             elapsed = (time.perf_counter() - t) * 1000
             if window[0] <= now < window[1]:
                 latencies.append(elapsed)

@@ -40,7 +40,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import ROOT, log, percentile, setup_django, write_json  # noqa: E402
+from bench._common import ROOT, log, percentile, post_form, setup_django, write_json  # noqa: E402
 from bench.support import Server, cpu_delta, cpu_times, machine_busy, postgres_cpu  # noqa: E402
 
 PREFIX = "vote-bench-"
@@ -157,17 +157,7 @@ def run(mode: str, kind: str, *, url: str, server, users, cookies, concurrency, 
                 status = "ok"
             else:
                 body = urlencode([("csrfmiddlewaretoken", csrf), *[("choice", c) for c in choices]])
-                headers = {"Cookie": f"sessionid={cookies[user]}; csrftoken={csrf}", "X-CSRFToken": csrf,
-                           "Content-Type": "application/x-www-form-urlencoded"}
-                try:
-                    conn.request("POST", f"/votes/{vote_id}/cast/", body=body, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                    status = response.status
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-                    status = "error"
+                conn, status = post_form(conn, server.port, f"/votes/{vote_id}/cast/", body, cookies[user], csrf)
             elapsed = (time.perf_counter() - t) * 1000
             if window[0] <= now < window[1]:
                 latencies.append(elapsed)
