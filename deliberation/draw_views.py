@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
 
-from . import rules, services
+from . import rules, selectors, services
 from .models import Draw, Pool, PoolMember
 from .sortition import ALGORITHMS
 
@@ -124,6 +124,7 @@ def draw_detail(request, pk: int):
         "draw": draw, "staff": staff, "chances": _chances_summary(draw),
         "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
         "refresh": draw.state == Draw.State.PREPARING,
+        "progress": selectors.draw_progress(draw),
     })
 
 

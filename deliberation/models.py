@@ -414,6 +414,7 @@ class Draw(models.Model):
     panel_index = models.PositiveIntegerField(null=True, blank=True)
     explanation = models.JSONField(default=list, blank=True, help_text="why it could not be drawn")
     seconds = models.FloatField(null=True, blank=True, help_text="the library's time for the distribution or draw")
+    progress = models.JSONField(null=True, blank=True, help_text="the maximin job's last progress report")
     supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="superseded_by")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

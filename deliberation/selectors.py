@@ -285,3 +285,20 @@ def pool_people_csv(pool) -> str:
 
     features, rows = pool_snapshot(pool)
     return write_people(PeopleTable(columns=["id", *features], people={row["id"]: row for row in rows}))
+
+
+def draw_progress(draw) -> str | None:
+    """The maximin job's last progress report in words, for the record page while it runs."""
+    from django.utils.translation import gettext as _
+
+    event = draw.progress if draw.state == "preparing" else None
+    if not event:
+        return None
+    current, total = event.get("current") or 0, event.get("total")
+    if event.get("phase") == "multiplicative_weights" and total:
+        return _("Finding a first set of possible panels: round %(current)s of %(total)s.") % {
+            "current": current, "total": total}
+    if event.get("phase") == "maximin_optimization":
+        return _("Making the distribution as fair as possible: iteration %(current)s (the number of "
+                 "iterations is not known in advance).") % {"current": current}
+    return _("Working: step %(current)s.") % {"current": current}

@@ -91,8 +91,13 @@ def compute(*, draw_id: int) -> bool:
     if draw_.state != Draw.State.PREPARING:
         return False
     table, quotas = _inputs(draw_)
+    def progress(event: dict) -> None:  # the library's progress, about once a second, for the record page
+        Draw.objects.filter(pk=draw_id, state=Draw.State.PREPARING).update(
+            progress={**event, "at": timezone.now().isoformat()})
+
     try:  # outside any transaction: this may take minutes and must not hold a lock
-        distribution, seconds, _peak = compute_distribution(table, quotas, draw_.size, timeout=DISTRIBUTION_TIMEOUT)
+        distribution, seconds, _peak = compute_distribution(table, quotas, draw_.size, timeout=DISTRIBUTION_TIMEOUT,
+                                                            progress=progress)
     except SortitionError as error:
         distribution, seconds, reasons = None, None, list(error.lines)
     with transaction.atomic():

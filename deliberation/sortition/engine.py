@@ -19,6 +19,8 @@ from sortition_algorithms.features import FeatureValueMinMax, set_default_max_fl
 from sortition_algorithms.people import People
 from sortition_algorithms.utils import set_random_provider
 
+from .isolation import report_progress
+
 LEGACY_ATTEMPTS = 100  # the library's own default (Settings.max_attempts)
 
 
@@ -40,6 +42,23 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+class PipeReporter:
+    """The library's progress reporter (``sortition_algorithms.progress``), passed on to the parent."""
+
+    def __init__(self):
+        self.phase, self.total = "", None
+
+    def start_phase(self, name: str, total: int | None = None, *, message: str | None = None) -> None:
+        self.phase, self.total = name, total
+        report_progress({"phase": name, "current": 0, "total": total}, force=True)
+
+    def update(self, current: int, *, message: str | None = None) -> None:
+        report_progress({"phase": self.phase, "current": current, "total": self.total})
+
+    def end_phase(self) -> None:
+        pass
+
+
 def run(task: str, people, features, size: int, seeds: list[int]) -> dict:
     """``maximin``: the distribution over panels (the seeds are not used); ``legacy``: one panel per seed."""
     _quiet()
@@ -47,7 +66,8 @@ def run(task: str, people, features, size: int, seeds: list[int]) -> dict:
     try:
         if task == "maximin":
             set_random_provider(seeds[0])
-            committees, probabilities, _report = find_distribution_maximin(collection, library_people, size, [])
+            committees, probabilities, _report = find_distribution_maximin(
+                collection, library_people, size, [], progress_reporter=PipeReporter())
             committees, probabilities = standardize_distribution(committees, probabilities)
             return {"panels": [sorted(panel) for panel in committees], "probabilities": probabilities}
         if task == "legacy":

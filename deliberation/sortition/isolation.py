@@ -12,8 +12,26 @@ import resource
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+PROGRESS_INTERVAL = 1.0  # seconds between two progress messages from the child, at most
+
+# In the child: where ``report_progress`` sends to (None outside an isolated call).
+_progress_connection = None
+_progress_sent_at = 0.0
+
+
+def report_progress(event: dict, *, force: bool = False) -> None:
+    """From inside the child: pass a progress event (plain data) to the parent, at most once a second."""
+    global _progress_sent_at
+    if _progress_connection is None:
+        return
+    now = time.monotonic()
+    if force or now - _progress_sent_at >= PROGRESS_INTERVAL:
+        _progress_sent_at = now
+        _progress_connection.send(("progress", event, 0))
 
 
 class IsolatedTimeout(Exception):
@@ -36,6 +54,8 @@ _environment = threading.Lock()
 
 
 def _child(connection, target: str, args: tuple) -> None:
+    global _progress_connection
+    _progress_connection = connection
     # The solver (HiGHS) prints a banner from C: keep the caller's standard output for the result.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -50,8 +70,12 @@ def _child(connection, target: str, args: tuple) -> None:
         connection.close()
 
 
-def run_isolated(target: str, *args: Any, timeout: float | None = None) -> Outcome:
-    """Call ``target`` ("package.module.function") with ``args`` in a new spawned process."""
+def run_isolated(target: str, *args: Any, timeout: float | None = None,
+                 progress: Callable[[dict], None] | None = None) -> Outcome:
+    """Call ``target`` ("package.module.function") with ``args`` in a new spawned process.
+
+    The child may call ``report_progress``; each event reaches ``progress`` in the parent as it arrives.
+    """
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, target, args), daemon=True)
@@ -71,9 +95,16 @@ def run_isolated(target: str, *args: Any, timeout: float | None = None) -> Outco
     sender.close()
     answered = False
     try:
-        if not receiver.poll(timeout):
-            raise IsolatedTimeout(f"over the limit of {timeout} s")
-        status, value, peak = receiver.recv()
+        deadline = None if timeout is None else started + timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.perf_counter())
+            if not receiver.poll(left):
+                raise IsolatedTimeout(f"over the limit of {timeout} s")
+            status, value, peak = receiver.recv()
+            if status != "progress":
+                break
+            if progress is not None:
+                progress(value)
         answered = True
     except EOFError:
         raise IsolatedFailure(f"the draw process died (exit code {process.exitcode})") from None

@@ -80,13 +80,14 @@ def library_seed(key: str) -> int:
     return rfc3797.random_integer(key, 0) or 1  # the library reads 0 as "unseeded"
 
 
-def _run(pool: Pool, quotas: list[Quota], size: int, task: str, seeds: list[int], timeout: float | None):
+def _run(pool: Pool, quotas: list[Quota], size: int, task: str, seeds: list[int], timeout: float | None,
+         progress=None):
     reasons = explain_infeasible(pool, quotas, size)
     if reasons:
         raise InfeasibleQuotas(reasons)
     people, bounds = _plain(pool, quotas)
     try:
-        outcome = run_isolated(ENGINE, task, people, bounds, size, seeds, timeout=timeout)
+        outcome = run_isolated(ENGINE, task, people, bounds, size, seeds, timeout=timeout, progress=progress)
     except IsolatedFailure as error:
         raise SortitionError([_("The draw failed: %(error)s") % {"error": error}]) from None
     if "infeasible" in outcome.value:
@@ -97,10 +98,14 @@ def _run(pool: Pool, quotas: list[Quota], size: int, task: str, seeds: list[int]
     return outcome
 
 
-def compute_distribution(pool: Pool, quotas: list[Quota], size: int, *, timeout: float | None = None
-                         ) -> tuple[Distribution, float, int]:
-    """The maximin distribution, publishable before the public values: (distribution, seconds, peak kB)."""
-    outcome = _run(pool, quotas, size, "maximin", [DISTRIBUTION_SEED], timeout)
+def compute_distribution(pool: Pool, quotas: list[Quota], size: int, *, timeout: float | None = None,
+                         progress=None) -> tuple[Distribution, float, int]:
+    """The maximin distribution, publishable before the public values: (distribution, seconds, peak kB).
+
+    ``progress(event)`` receives the library's progress as it runs (about once a second):
+    ``{"phase": "multiplicative_weights" | "maximin_optimization" | ..., "current": n, "total": n | None}``.
+    """
+    outcome = _run(pool, quotas, size, "maximin", [DISTRIBUTION_SEED], timeout, progress)
     weighted = sorted(
         (tuple(panel), round(probability * WEIGHT_SCALE))
         for panel, probability in zip(outcome.value["panels"], outcome.value["probabilities"], strict=True))

@@ -118,3 +118,22 @@ def test_a_draw_left_preparing_by_a_stopped_worker_is_computed_when_a_worker_sta
     draw.refresh_from_db()
     assert draw.state == "published" and draw.distribution
     assert resume_draw_jobs() == 0
+
+
+def test_the_maximin_job_keeps_its_last_progress_report_and_the_page_says_it_in_words(
+        client, django_capture_on_commit_callbacks):
+    from deliberation import selectors
+
+    pool, admin = _pool(), AdminFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        draw = services.prepare_draw(pool=pool, title="Climate jury", size=4, quotas_text=QUOTAS, actor=admin)
+    draw.refresh_from_db()
+    assert draw.state == "published"
+    assert draw.progress["phase"] in ("multiplicative_weights", "maximin_optimization") and "at" in draw.progress
+    assert selectors.draw_progress(draw) is None  # only while the job runs
+    Draw.objects.filter(pk=draw.pk).update(state="preparing", progress={
+        "phase": "maximin_optimization", "current": 7, "total": None, "at": "2026-11-26T00:00:00+00:00"})
+    page = client.get(f"/draws/{draw.pk}/")
+    assert "iteration 7" in page.content.decode()
+    Draw.objects.filter(pk=draw.pk).update(progress={"phase": "multiplicative_weights", "current": 3, "total": 40})
+    assert "round 3 of 40" in client.get(f"/draws/{draw.pk}/").content.decode()

@@ -190,3 +190,18 @@ def test_quotas_hold_on_thirty_draws(three_attributes, algorithm):
             assert_quotas_hold(pool, quotas, panel, 24)
     else:
         assert len({result.selected for result in results}) == 30
+
+
+def test_maximin_reports_its_progress_phase_by_phase(flanigan):
+    from deliberation.sortition import compute_distribution
+
+    pool, quotas = flanigan
+    events = []
+    distribution, _seconds, _peak = compute_distribution(pool, quotas, 20, progress=events.append)
+    phases = [event["phase"] for event in events]
+    # every phase start is reported at once (updates within a phase at most once a second)
+    assert "multiplicative_weights" in phases and "maximin_optimization" in phases
+    assert phases.index("multiplicative_weights") < phases.index("maximin_optimization")
+    first = next(event for event in events if event["phase"] == "multiplicative_weights")
+    assert first["total"] and first["total"] > 0 and first["current"] == 0
+    assert distribution.panels  # the progress messages did not get in the way of the result

@@ -82,7 +82,8 @@ def test_valid_post_creates_the_room_with_its_agenda_in_seconds(client):
 def test_invalid_post_keeps_everything_typed(client):
     client.force_login(FacilitatorFactory())
     response = client.post(reverse("deliberation:create"), _agenda_post(
-        [{"title": "Opening", "duration_minutes": "0"}, {"title": "Questions from the floor", "duration_minutes": "15"}],
+        [{"title": "Opening", "duration_minutes": "0"},
+         {"title": "Questions from the floor", "duration_minutes": "15"}],
         title="", description="Kept description"))
     assert response.status_code == 200
     page = response.content.decode()
