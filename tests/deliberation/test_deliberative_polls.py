@@ -30,8 +30,10 @@ def make_poll(*, control=False, panel=2, controls=0, state=DPollState.SETUP):
     services.add_question(poll=poll, actor=actor, code="q2", text="Would you pay more?", kind="yesno")
     services.add_question(poll=poll, actor=actor, code="q3", text="Which option?", kind="choice",
                           options=["A", "B", "C"])
-    members = [services.add_participant(poll=poll, user=_person()) for _ in range(panel)]
-    control_members = [services.add_participant(poll=poll, user=_person(), group="control") for _ in range(controls)]
+    gender = ("female", "male")  # alternating, so a gender margin can weight them
+    members = [services.add_participant(poll=poll, user=_person(gender=gender[i % 2])) for i in range(panel)]
+    control_members = [services.add_participant(poll=poll, user=_person(gender=gender[i % 2]), group="control")
+                       for i in range(controls)]
     order = [DPollState.T1_OPEN, DPollState.DELIBERATING, DPollState.T2_OPEN, DPollState.CLOSED,
              DPollState.PUBLISHED]
     for to in order[:order.index(state) + 1] if state != DPollState.SETUP else []:
@@ -233,13 +235,19 @@ def test_a_participant_who_misses_t2_is_kept_for_t1_and_counted_as_attrition():
     _move(poll, DPollState.T2_OPEN, actor)
     for member, q1 in zip(members[:2], ("3", "5")):
         services.submit_response(participant=member, wave=2, answers={**ANSWERS, "q1": q1})
-    report = selectors.dpoll_report(poll)
+    with translation.override("en"):
+        report = selectors.dpoll_report(poll)
     group = report["groups"]["deliberation"]
     assert group["attrition"]["t1"] == 3 and group["attrition"]["t2"] == 2 and group["attrition"]["missed_t2"] == 1
     q1 = group["questions"]["q1"]["all"]
     assert q1["t1"]["mean"] == 2.0 and q1["t2"]["mean"] == 4.0  # (1+2+3)/3 at T1, (3+5)/2 at T2
     assert q1["change"]["mean_change"] == 2.5  # paired: (3-1 + 5-2) / 2
     assert report["panel"]["deliberating"] == {"seated": 3, "t1": 3, "t2": 2}
+    # Everyone lives in Mapo: the default Seoul margins cannot be reached, so the figures are unweighted
+    # and say why, and the panel is still compared with the population.
+    assert "No respondent has" in report["weighting_error"] and group["weighting"] is None
+    zones = {row["value"]: row["sample_share"] for row in group["representativeness"]["district_group"]["values"]}
+    assert zones["northwest"] == 1.0 and zones["southeast"] == 0.0
 
 
 # --- The room --------------------------------------------------------------------------------------
