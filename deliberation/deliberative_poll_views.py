@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from frontend.forms import add_service_errors
 
 from . import dpoll_display, rules, selectors, services
-from .models import DeliberativePoll, Stance
+from .models import DeliberativePoll, Draw, Stance
 from .states import DPOLL_TRANSITIONS, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind
 from .survey.exports import TABLES, table_rows
 from .survey.questions import SCALE_RANGES
@@ -59,6 +59,11 @@ class ParticipantsForm(forms.Form):
     emails = forms.CharField(label=gettext_lazy("Email addresses, one a line"),
                              widget=forms.Textarea(attrs={"rows": 4}))
     group = forms.ChoiceField(label=gettext_lazy("Group"), choices=SurveyGroup.choices)
+
+
+class SeatDrawForm(forms.Form):
+    draw = forms.ModelChoiceField(label=gettext_lazy("A drawn panel"), empty_label=None,
+                                  queryset=Draw.objects.filter(state=Draw.State.DRAWN))
 
 
 class ControlForm(forms.Form):
@@ -124,6 +129,8 @@ MANAGE_ACTIONS = {
                                                                          margins=d["margins"])),
     "material": (MaterialForm, lambda poll, actor, d: services.add_material(poll=poll, actor=actor, **d)),
     "participants": (ParticipantsForm, _add_participants),
+    "draw": (SeatDrawForm, lambda poll, actor, d: services.seat_drawn_panel(poll=poll, actor=actor,
+                                                                            draw=d["draw"])),
     "control": (ControlForm, lambda poll, actor, d: services.set_control(poll=poll, actor=actor,
                                                                          enabled=d["enabled"])),
 }

@@ -48,9 +48,10 @@ __all__ = [
 __all__ += ["DrawError", "import_pool", "leave_pool", "perform_draw", "prepare_draw", "standing_pool", "volunteer"]
 from .deliberative_polls import (  # noqa: E402
     DPollError, add_material, add_participant, add_question, close_dpoll, create_dpoll, move_poll, open_t1, open_t2,
-    publish_dpoll, remove_question, set_control, set_margins, start_deliberation, submit_response, update_question,
+    publish_dpoll, remove_question, seat_drawn_panel, set_control, set_margins, start_deliberation, submit_response,
+    update_question,
 )
 
 __all__ += ["DPollError", "add_material", "add_participant", "add_question", "close_dpoll", "create_dpoll",
-            "move_poll", "open_t1", "open_t2", "publish_dpoll", "remove_question", "set_control", "set_margins",
-            "start_deliberation", "submit_response", "update_question"]
+            "move_poll", "open_t1", "open_t2", "publish_dpoll", "remove_question", "seat_drawn_panel", "set_control",
+            "set_margins", "start_deliberation", "submit_response", "update_question"]

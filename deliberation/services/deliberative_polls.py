@@ -7,6 +7,7 @@ T2 only after T1, each survey once, every answer on its scale, the whole survey 
 
 from collections.abc import Mapping, Sequence
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -183,6 +184,29 @@ def add_participant(*, poll: DeliberativePoll, user, group: str = SurveyGroup.DE
     if group == SurveyGroup.DELIBERATING and poll.room_id is not None:
         _invite(poll, [user])
     return participant
+
+
+@transaction.atomic
+def seat_drawn_panel(*, poll: DeliberativePoll, actor, draw) -> tuple[int, int]:
+    """Seat the people a drawn draw selected (those with an account; imported people have none yet).
+
+    Returns (seated, skipped): skipped are the selected without an account and those already seated.
+    The draw is recorded on the poll, so the report names how its panel was chosen.
+    """
+    from ..models import Draw, PoolMember
+
+    _require_manager(actor)
+    if draw.state != Draw.State.DRAWN:
+        raise DPollError(_("Only a drawn panel can be seated."), code="not_drawn")
+    users = dict(PoolMember.objects.filter(pool=draw.pool_id, person_id__in=draw.selected, user__isnull=False)
+                 .values_list("person_id", "user"))
+    seated = set(poll.participants.values_list("user_id", flat=True))
+    people = get_user_model().objects.in_bulk([u for u in users.values() if u not in seated])
+    for user in people.values():
+        add_participant(poll=poll, user=user)
+    poll.draw = draw
+    poll.save(update_fields=["draw"])
+    return len(people), len(draw.selected) - len(people)
 
 
 @transaction.atomic

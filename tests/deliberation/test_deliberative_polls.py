@@ -276,3 +276,24 @@ def test_the_control_sample_answers_both_surveys_beside_the_panel():
     report = selectors.dpoll_report(poll)
     assert report["groups"]["control"]["questions"]["q1"]["all"]["change"]["mean_change"] == 0.5
     assert report["difference_in_differences"]["q1"]["unweighted"]["difference"] == 2.0  # 2.5 - 0.5
+
+
+def test_a_drawn_panel_is_seated_with_the_draw_on_record():
+    from deliberation.models import Draw
+    from tests.deliberation.test_draws import QUOTAS, _pool
+    from tests.factories import AdminFactory
+
+    admin = AdminFactory()
+    draw = services.prepare_draw(pool=_pool(), title="Panel", size=4, quotas_text=QUOTAS, actor=admin,
+                                 algorithm="legacy")
+    poll, _, _, _ = make_poll(panel=0)
+    with pytest.raises(DPollError):
+        services.seat_drawn_panel(poll=poll, actor=admin, draw=draw)  # not drawn yet
+    draw = services.perform_draw(draw=draw, public_values="9319/2 5 8 10 12", actor=admin)
+    assert draw.state == Draw.State.DRAWN
+    assert services.seat_drawn_panel(poll=poll, actor=admin, draw=draw) == (4, 0)
+    assert services.seat_drawn_panel(poll=poll, actor=admin, draw=draw) == (0, 4)  # nobody twice
+    poll.refresh_from_db()
+    assert poll.draw == draw and poll.participants.count() == 4
+    selected_users = set(draw.pool.members.filter(person_id__in=draw.selected).values_list("user_id", flat=True))
+    assert set(poll.participants.values_list("user_id", flat=True)) == selected_users
