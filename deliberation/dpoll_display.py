@@ -114,5 +114,7 @@ def representativeness_rows(report: dict) -> list[dict]:
             rows.append({"group": key, "attribute": attribute, "chi": detail["chi_square"],
                          "values": [{**v, "sample_pct": _percent(v["sample_share"]),
                                      "population_pct": _percent(v["population_share"]),
-                                     "difference_pct": _percent(v["difference"])} for v in detail["values"]]})
+                                     "difference_pct": _percent(v["difference"])}
+                                    # jsonb keeps no key order; by value reads well (age bands too: "70+" last)
+                                    for v in sorted(detail["values"], key=lambda v: str(v["value"]))]})
     return rows

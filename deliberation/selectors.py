@@ -324,7 +324,38 @@ def dpoll_core_data(poll) -> tuple[list, dict[str, list]]:
     return questions, groups
 
 
+REPORT_CACHE_SECONDS = 600
+
+
 def dpoll_report(poll) -> dict:
+    """The poll's report, cached until anything it reads changes (about a second for 500 people and 30
+    questions, docs/benchmarks.md; the page and each download ask for it).
+
+    Answers are never edited and participants only ever added, so the key is the state, a hash of the
+    title, margins and questions, the number and the last of the responses and of the participants,
+    and the language (the weighting error is a sentence).
+    """
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+    from django.utils import translation
+
+    from .models import SurveyResponse
+
+    responses = SurveyResponse.objects.filter(participant__poll=poll).aggregate(n=Count("pk"), last=Max("pk"))
+    seated = poll.participants.aggregate(n=Count("pk"), last=Max("pk"))
+    questions = list(poll.questions.values_list("pk", "position", "code", "text", "kind", "options"))
+    inputs = hashlib.sha256(json.dumps([poll.title, poll.margins, questions], sort_keys=True, default=str)
+                            .encode()).hexdigest()[:24]
+    key = (f"dpoll-report:{poll.pk}:{poll.state}:{poll.control_enabled}:{inputs}:{responses['n']}:"
+           f"{responses['last']}:{seated['n']}:{seated['last']}:{translation.get_language()}")
+    report = cache.get(key)
+    if report is None:
+        report = _dpoll_report(poll)
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report
+
+
+def _dpoll_report(poll) -> dict:
     """build_report for the poll: weighted to its margins, by living zone, age band and gender, control beside.
 
     When the panel cannot be weighted to the margins (a group the margins do not list, e.g. a

@@ -297,3 +297,18 @@ def test_a_drawn_panel_is_seated_with_the_draw_on_record():
     assert poll.draw == draw and poll.participants.count() == 4
     selected_users = set(draw.pool.members.filter(person_id__in=draw.selected).values_list("user_id", flat=True))
     assert set(poll.participants.values_list("user_id", flat=True)) == selected_users
+
+
+def test_the_cached_report_follows_every_new_answer_and_margin():
+    poll, actor, members, _ = make_poll(panel=2, state=DPollState.T1_OPEN)
+    services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 1, "male": 1}})
+    services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
+    first = selectors.dpoll_report(poll)
+    assert first["groups"]["deliberation"]["attrition"]["t1"] == 1 and first["weighting_error"]  # no man yet
+    services.submit_response(participant=members[1], wave=1, answers=ANSWERS)
+    second = selectors.dpoll_report(poll)
+    assert second["groups"]["deliberation"]["attrition"]["t1"] == 2 and second["weighting_error"] is None
+    services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 3, "male": 1}})
+    poll.refresh_from_db()
+    gender = selectors.dpoll_report(poll)["groups"]["deliberation"]["representativeness"]["gender"]
+    assert {row["value"]: row["population_share"] for row in gender["values"]} == {"female": 0.75, "male": 0.25}
