@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from .survey.questions import SCALE_RANGES
 
 GROUPS = (("deliberation", "deliberating"), ("control", "control"))  # report key, SurveyGroup value
-SVG_WIDTH, SVG_LEFT, SVG_RIGHT, ROW_HEIGHT = 640, 10, 630, 34
+SVG_WIDTH, SVG_LEFT, SVG_RIGHT, ROW_HEIGHT = 640, 12, 628, 64  # text 22 units: legible at phone width
 
 
 def _percent(share) -> float | None:
@@ -80,7 +80,7 @@ def shift_chart(report: dict) -> dict | None:
 
     x in SVG units (SVG_LEFT..SVG_RIGHT), one row per question and group; None without scale questions.
     """
-    rows, y = [], 24
+    rows, y = [], 40
     for question in report["questions"]:
         if question["kind"] not in SCALE_RANGES:
             continue
@@ -97,7 +97,7 @@ def shift_chart(report: dict) -> dict | None:
                 return round(SVG_LEFT + (value - low) / (high - low) * (SVG_RIGHT - SVG_LEFT), 1)
 
             rows.append({"question": question["id"], "text": question["text"], "group": key, "y": y,
-                         "label_y": y - 8, "x1": x(change["mean_t1"]), "x2": x(change["mean_t2"]),
+                         "label_y": y - 16, "x1": x(change["mean_t1"]), "x2": x(change["mean_t2"]),
                          "mean_t1": change["mean_t1"], "mean_t2": change["mean_t2"],
                          "up": change["mean_t2"] >= change["mean_t1"], "low": low, "high": high})
             y += ROW_HEIGHT
