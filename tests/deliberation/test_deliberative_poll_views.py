@@ -225,3 +225,27 @@ def test_staff_set_up_a_poll_from_the_pages(client):
     assert "cannot become" in skipped.content.decode()
     poll.refresh_from_db()
     assert poll.state == DPollState.T1_OPEN
+
+
+def test_the_materials_show_for_and_against_side_by_side_as_escaped_text(client):
+    poll, actor, members, _ = make_poll(panel=1, state=DPollState.T1_OPEN)
+    services.add_material(poll=poll, actor=actor, title="Faster home", stance="pro", body="Line one\nLine <b>two</b>")
+    services.add_material(poll=poll, actor=actor, title="Costly", stance="con", body="Deficits")
+    _move(poll, DPollState.DELIBERATING, actor)
+    client.force_login(members[0].user)
+    page = client.get(reverse("deliberation:dpoll_materials", args=[poll.pk])).content.decode()
+    pro = page[page.index('data-testid="materials-pro"'):page.index('data-testid="materials-con"')]
+    con = page[page.index('data-testid="materials-con"'):]
+    assert "Faster home" in pro and "Costly" not in pro and "Costly" in con
+    assert "Line one<br>Line &lt;b&gt;two&lt;/b&gt;" in pro
+
+
+def test_the_list_hides_polls_in_setup_from_citizens_and_links_a_participant_to_the_survey(client):
+    draft, _, _, _ = make_poll(panel=1)
+    running, _, members, _ = make_poll(panel=1, state=DPollState.T1_OPEN)
+    DeliberativePoll.objects.filter(pk=draft.pk).update(title="Draft poll")
+    client.force_login(members[0].user)
+    page = client.get(reverse("deliberation:dpolls")).content.decode()
+    assert "Draft poll" not in page and reverse("deliberation:dpoll_survey", args=[running.pk]) in page
+    client.force_login(FacilitatorFactory())
+    assert "Draft poll" in client.get(reverse("deliberation:dpolls")).content.decode()
