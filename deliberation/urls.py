@@ -16,3 +16,7 @@ urlpatterns = [
     re_path(r"^rooms/(?P<pk>[0-9]+)/record\.(?P<fmt>md|csv|json)$", views.room_record_export, name="record_export"),
 ]
 urlpatterns += pool_views.urlpatterns + draw_views.urlpatterns
+
+from . import deliberative_poll_views  # noqa: E402
+
+urlpatterns += deliberative_poll_views.urlpatterns

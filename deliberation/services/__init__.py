@@ -46,3 +46,12 @@ __all__ = [
     "tables_data",
 ]
 __all__ += ["DrawError", "import_pool", "leave_pool", "perform_draw", "prepare_draw", "standing_pool", "volunteer"]
+from .deliberative_polls import (  # noqa: E402
+    DPollError, add_material, add_participant, add_question, close_dpoll, create_dpoll, move_poll, open_t1, open_t2,
+    publish_dpoll, remove_question, seat_drawn_panel, set_control, set_margins, start_deliberation, submit_response,
+    update_question,
+)
+
+__all__ += ["DPollError", "add_material", "add_participant", "add_question", "close_dpoll", "create_dpoll",
+            "move_poll", "open_t1", "open_t2", "publish_dpoll", "remove_question", "seat_drawn_panel", "set_control",
+            "set_margins", "start_deliberation", "submit_response", "update_question"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.districts import District
 from accounts.models import Department, Role, User
 from deliberation import services as room_services
+from deliberation.demo import load_demo_poll
 from proposals import services
 from proposals.models import Category, Proposal
 from proposals.states import Verdict
@@ -85,6 +86,7 @@ class Command(BaseCommand):
         self._proposals(categories, people, residents)
         self._rooms(people)
         self._votes(departments, people, residents)
+        load_demo_poll(facilitator=people["facilitator"], residents=residents)
 
     def _user(self, key, role, name, verified, department) -> User:
         email = f"{key}@{DOMAIN}"
