@@ -427,3 +427,6 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .jury_models import Jury, MinorityOpinion, Recommendation, Verdict, VerdictBallot, VerdictVoter  # noqa: E402,F401

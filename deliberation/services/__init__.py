@@ -46,3 +46,18 @@ __all__ = [
     "tables_data",
 ]
 __all__ += ["DrawError", "import_pool", "leave_pool", "perform_draw", "prepare_draw", "standing_pool", "volunteer"]
+
+from .juries import (  # noqa: E402
+    JuryError, add_deliberation_round, add_expert, add_juror, add_observer, create_jury, move_jury, remove_juror,
+    start_deliberation, start_drafting, start_hearing,
+)
+from .verdicts import (  # noqa: E402
+    cast_ballot, close_verdict, open_adoption_vote, open_verdict, publish_recommendation, save_recommendation,
+    tally, write_minority_opinion,
+)
+
+__all__ += [
+    "JuryError", "add_deliberation_round", "add_expert", "add_juror", "add_observer", "cast_ballot", "close_verdict",
+    "create_jury", "move_jury", "open_adoption_vote", "open_verdict", "publish_recommendation", "remove_juror",
+    "save_recommendation", "start_deliberation", "start_drafting", "start_hearing", "tally", "write_minority_opinion",
+]
