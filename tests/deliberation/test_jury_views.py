@@ -197,3 +197,15 @@ def test_bad_ballot_and_manage_input_come_back_with_a_clear_error(client):
     assert 'value="nobody@example.org"' in response.content.decode()
     response = client.post(reverse("deliberation:jury_manage", args=[jury.pk]), {"action": "close_verdict"})
     assert "more than half" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_private_room_page_shows_the_draft_and_the_open_vote_to_a_juror(client):
+    jury, who = build("verdict")
+    client.force_login(who["juror"])
+    page = client.get(reverse("deliberation:room", args=[jury.private_room_id])).content.decode()
+    assert 'id="verdict-link">' in page and reverse("deliberation:jury_verdict", args=[jury.pk]) in page
+    jury, who = build("drafting")
+    client.force_login(who["juror"])
+    page = client.get(reverse("deliberation:room", args=[jury.private_room_id])).content.decode()
+    assert 'id="verdict-link" hidden' in page and "Night buses every 15 minutes." in page
