@@ -228,9 +228,11 @@ def jury_verdict(request, pk: int):
             else:
                 messages.success(request, _("Your secret ballot is counted. Nobody can see how you voted."))
                 return redirect("deliberation:jury_verdict", jury.pk)
-    voted = verdict is not None and verdict.voters.filter(user=request.user).exists()
+    shown = verdict or latest_verdict(jury)  # the last vote stays shown to those who voted in it, once closed
+    voted = shown is not None and shown.voters.filter(user=request.user).exists()
     return render(request, "deliberation/jury_verdict.html", {
-        "jury": jury, "verdict": verdict, "voted": voted, "error": error, "posted": request.POST,
+        "jury": jury, "verdict": verdict if verdict or not voted else shown, "voted": voted, "error": error,
+        "posted": request.POST,
         "positions": _rank_rows(verdict, request.POST.getlist("ranking")),
     }, status=400 if error else 200)
 
