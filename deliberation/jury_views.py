@@ -280,6 +280,29 @@ def jury_minority(request, pk: int):
         "jury": jury, "form": form, "refusal": jury_rules.refuse_minority(request.user, jury)})
 
 
+def verdict_ballots_csv(request, pk: int, number: int):
+    """A closed vote's ballots as open data: one row per ballot, ordered by choice, naming no one."""
+    import csv
+
+    from django.http import Http404, HttpResponse
+
+    jury = _jury(pk)
+    verdict = jury.verdicts.filter(number=number, state=VerdictState.CLOSED).first()
+    if verdict is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="jury-{jury.pk}-vote-{number}.csv"'
+    writer = csv.writer(response)
+    if verdict.rule == VerdictRule.RANKED:
+        writer.writerow([f"rank_{n}" for n in range(1, len(verdict.options) + 1)])
+        for ranking in selectors.verdict_ballots(verdict):
+            writer.writerow(ranking + [""] * (len(verdict.options) - len(ranking)))
+    else:
+        writer.writerow(["choice"])
+        writer.writerows([choice] for choice in selectors.verdict_ballots(verdict))
+    return response
+
+
 urlpatterns = [
     path("juries/", jury_list, name="jury_list"),
     path("juries/new/", jury_create, name="jury_create"),
@@ -288,4 +311,5 @@ urlpatterns = [
     path("juries/<int:pk>/verdict/", jury_verdict, name="jury_verdict"),
     path("juries/<int:pk>/draft/", jury_draft, name="jury_draft"),
     path("juries/<int:pk>/minority/", jury_minority, name="jury_minority"),
+    path("juries/<int:pk>/votes/<int:number>.csv", verdict_ballots_csv, name="jury_ballots"),
 ]

@@ -209,3 +209,19 @@ def test_the_private_room_page_shows_the_draft_and_the_open_vote_to_a_juror(clie
     client.force_login(who["juror"])
     page = client.get(reverse("deliberation:room", args=[jury.private_room_id])).content.decode()
     assert 'id="verdict-link" hidden' in page and "Night buses every 15 minutes." in page
+
+
+@pytest.mark.django_db
+def test_a_closed_votes_ballots_are_open_data_ordered_by_choice_and_an_open_one_is_not(client):
+    jury, facilitator, people = make_jury(jurors=3, rule="ranked", options=["A", "B", "C"], stage="verdict")
+    url = reverse("deliberation:jury_ballots", args=[jury.pk, 1])
+    assert client.get(url).status_code == 404  # still open: nothing leaks before the close
+    vote_all(jury, people, [["C"], ["A", "B"], ["B", "C", "A"]])
+    lines = client.get(url).content.decode().splitlines()
+    assert lines == ["rank_1,rank_2,rank_3", "A,B,", "B,C,A", "C,,"]
+    jury, facilitator, people = make_jury(jurors=3, stage="verdict")
+    vote_all(jury, people, ["yes", "no", "abstain"])
+    lines = client.get(reverse("deliberation:jury_ballots", args=[jury.pk, 1])).content.decode().splitlines()
+    assert lines == ["choice", "abstain", "no", "yes"]
+    assert reverse("deliberation:jury_ballots", args=[jury.pk, 1]) in client.get(
+        reverse("deliberation:jury", args=[jury.pk])).content.decode()
