@@ -103,6 +103,7 @@ OUTBOUND: dict[str, tuple[str, ...]] = {
     "tables.closed": ("tables", "server_time"),
     # citizens' juries (issue 5): in the jury's private room
     "agenda.round_added": ("round",),
+    "jury.state": ("jury_id", "from", "state"),
     "verdict.opened": ("verdict_id", "number", "subject", "rule", "options", "url"),
     "verdict.closed": ("verdict_id", "number", "subject", "met", "result"),
     "recommendation.updated": ("jury_id", "version", "text", "author_id", "author"),

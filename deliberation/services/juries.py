@@ -33,7 +33,10 @@ class JuryError(ValidationError):
 
 
 def move_jury(jury: Jury, to: str, *, actor=None) -> Jury:
-    """Apply one move of JURY_TRANSITIONS to a jury the caller has locked; refuse anything else by name."""
+    """Apply one move of JURY_TRANSITIONS to a jury the caller has locked; refuse anything else by name.
+
+    ``actor``: who moved it (None: the system, e.g. a vote closing itself); logged with the move.
+    """
     allowed = JURY_TRANSITIONS.get(jury.state, set())
     kind_refuses = ((jury.kind == JuryKind.CONFERENCE and to == JuryState.VERDICT)
                     or (jury.kind == JuryKind.JURY and jury.state == JuryState.DELIBERATING
@@ -42,8 +45,12 @@ def move_jury(jury: Jury, to: str, *, actor=None) -> Jury:
         raise JuryError(_("A %(kind)s cannot go from “%(from)s” to “%(to)s”.") % {
             "kind": JuryKind(jury.kind).label, "from": JuryState(jury.state).label, "to": JuryState(to).label},
             code="illegal_transition")
+    from_state = jury.state
     jury.state, jury.state_changed_at = to, timezone.now()
     jury.save(update_fields=["state", "state_changed_at"])
+    # the jury's record: every move is in the private room's log (jurors see the stage change live)
+    append_event(room_id=jury.private_room_id, type="jury.state", actor=actor,
+                 data={"jury_id": jury.pk, "from": from_state, "state": to})
     return jury
 
 

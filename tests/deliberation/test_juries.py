@@ -285,6 +285,11 @@ def test_a_failed_verdict_allows_another_round_then_verdict_number_two():
     assert second.met is True
     jury.refresh_from_db()
     assert jury.state == "drafting"
+    moves = [(e.data["from"], e.data["state"], e.actor_id) for e in RoomEvent.objects.filter(
+        room=jury.private_room, type="jury.state").order_by("seq")]
+    assert moves == [("forming", "hearing", facilitator.pk), ("hearing", "deliberating", facilitator.pk),
+                     ("deliberating", "verdict", facilitator.pk), ("verdict", "deliberating", facilitator.pk),
+                     ("deliberating", "verdict", facilitator.pk), ("verdict", "drafting", None)]
 
 
 def test_removing_the_last_missing_juror_closes_the_verdict():
