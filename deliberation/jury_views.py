@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from frontend.forms import add_service_errors
 
 from . import jury_rules, selectors, services
+from .models import Draw
 from .jury_models import MINORITY_MAX, QUESTION_MAX, RECOMMENDATION_MAX, Jury, MinorityOpinion
 from .services.verdicts import latest_verdict
 from .states import JuryKind, JuryState, VerdictRule, VerdictState
@@ -37,6 +38,8 @@ class JuryForm(forms.Form):
                                   min_value=1)
     category = forms.ModelChoiceField(label=gettext_lazy("Category of the proposal the recommendation creates"),
                                       queryset=None, required=False)
+    draw = forms.ModelChoiceField(label=gettext_lazy("The draw that chose the panel"), queryset=None,
+                                  required=False, help_text=gettext_lazy("For the record; jurors are seated below."))
     briefing = forms.IntegerField(label=gettext_lazy("Briefing (minutes)"), min_value=1, max_value=600, initial=20)
     testimony = forms.IntegerField(label=gettext_lazy("Expert testimony (minutes)"), min_value=1, max_value=600,
                                    initial=60)
@@ -50,6 +53,7 @@ class JuryForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
+        self.fields["draw"].queryset = Draw.objects.filter(state=Draw.State.DRAWN).order_by("-drawn_at")
 
     def clean_proposal(self):
         from proposals.models import Proposal
@@ -110,7 +114,7 @@ def jury_create(request):
             jury = services.create_jury(
                 facilitator=request.user, kind=data["kind"], title=data["title"], question=data["question"],
                 size=data["size"], verdict_rule=data["verdict_rule"], options=data["options"].splitlines(),
-                proposal=data["proposal"], category=data["category"],
+                proposal=data["proposal"], category=data["category"], draw=data["draw"],
                 minutes={k: data[k] for k in ("briefing", "testimony", "questions", "deliberation")})
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -225,3 +225,22 @@ def test_a_closed_votes_ballots_are_open_data_ordered_by_choice_and_an_open_one_
     assert lines == ["choice", "abstain", "no", "yes"]
     assert reverse("deliberation:jury_ballots", args=[jury.pk, 1]) in client.get(
         reverse("deliberation:jury", args=[jury.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_jury_keeps_the_draw_that_chose_its_panel(client):
+    from deliberation.models import Draw, Pool
+
+    draw = Draw.objects.create(pool=Pool.objects.create(name="Pool"), title="Night buses panel", size=12,
+                               algorithm="legacy", state="drawn", people_csv="", quotas_csv="", pool_hash="x",
+                               quotas_hash="y")
+    Draw.objects.create(pool=draw.pool, title="Not drawn yet", size=12, algorithm="legacy", state="published",
+                        people_csv="", quotas_csv="", pool_hash="x", quotas_hash="y")
+    client.force_login(FacilitatorFactory())
+    page = client.get(reverse("deliberation:jury_create")).content.decode()
+    assert "Night buses panel" in page and "Not drawn yet" not in page
+    client.post(reverse("deliberation:jury_create"), {
+        "kind": "conference", "title": "Buses", "question": "How?", "size": "12", "verdict_rule": "majority",
+        "category": CategoryFactory().pk, "draw": draw.pk, "briefing": "20", "testimony": "60", "questions": "40",
+        "deliberation": "90"})
+    assert Jury.objects.get().draw == draw
