@@ -92,3 +92,17 @@ class DrawAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from .jury_models import Jury  # noqa: E402
+
+
+@admin.register(Jury)
+class JuryAdmin(admin.ModelAdmin):
+    """Read-only: a jury moves through its services. Ballots and the roll have no admin (they are secret)."""
+
+    list_display = ("title", "kind", "state", "size", "verdict_rule", "facilitator", "created_at")
+    list_filter = ("kind", "state", "verdict_rule")
+    search_fields = ("title", "question")
+    readonly_fields = ("kind", "size", "verdict_rule", "options", "room", "private_room", "state", "proposal", "draw",
+                       "facilitator", "state_changed_at")

@@ -172,7 +172,7 @@ def dpoll_move(request, pk: int):
     to = request.POST.get("to", "")
     try:
         if to == DPollState.DELIBERATING:
-            services.start_deliberation(poll=poll, actor=request.user)
+            services.start_dpoll_deliberation(poll=poll, actor=request.user)
         else:
             services.move_poll(poll=poll, to=to, actor=request.user)
     except ValidationError as exc:

@@ -38,7 +38,7 @@ def load_demo_poll(*, facilitator, residents: list) -> None:
     for i, p in enumerate(members + controls):
         services.submit_response(participant=p, wave=1, answers={
             "q1": 1 + i % 5, "q2": "yes" if i % 3 == 0 else "no", "q3": 3 + i % 6})
-    services.start_deliberation(poll=poll, actor=facilitator)
+    services.start_dpoll_deliberation(poll=poll, actor=facilitator)
     services.open_t2(poll=poll, actor=facilitator)
     for i, p in enumerate(members[:-MISSED_T2]):
         services.submit_response(participant=p, wave=2, answers={

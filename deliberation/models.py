@@ -542,3 +542,5 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+from .jury_models import Jury, MinorityOpinion, Recommendation, Verdict, VerdictBallot, VerdictVoter  # noqa: E402,F401

@@ -101,6 +101,12 @@ OUTBOUND: dict[str, tuple[str, ...]] = {
     "tables.updated": ("tables",),
     "table.summary": ("table_id", "number", "body", "author_id", "author"),
     "tables.closed": ("tables", "server_time"),
+    # citizens' juries (issue 5): in the jury's private room
+    "agenda.round_added": ("round",),
+    "jury.state": ("jury_id", "from", "state"),
+    "verdict.opened": ("verdict_id", "number", "subject", "rule", "options", "url"),
+    "verdict.closed": ("verdict_id", "number", "subject", "met", "result"),
+    "recommendation.updated": ("jury_id", "version", "text", "author_id", "author"),
 }
 
 

@@ -93,7 +93,16 @@ def room_detail(request, pk: int):
         # what the no-JS chat form sent last time it was refused (chat_post), shown once
         "chat_draft": request.session.pop(chat_draft_key(room.pk), ""),
         "round_states": RoundState.choices, "room_states": RoomState.choices,
+        **_jury_context(room),
     })
+
+
+def _jury_context(room: Room) -> dict:
+    """A jury's hearing or private room shows the jury's question, its open vote and the live draft."""
+    jury = selectors.jury_for_room(room)
+    if jury is None:
+        return {"jury": None}
+    return {"jury": jury, "jury_open_verdict": jury.verdicts.filter(state="open").exists()}
 
 
 def _chat_refusal(user, room: Room) -> str | None:

@@ -48,10 +48,25 @@ __all__ = [
 __all__ += ["DrawError", "import_pool", "leave_pool", "perform_draw", "prepare_draw", "standing_pool", "volunteer"]
 from .deliberative_polls import (  # noqa: E402
     DPollError, add_material, add_participant, add_question, close_dpoll, create_dpoll, move_poll, open_t1, open_t2,
-    publish_dpoll, remove_question, seat_drawn_panel, set_control, set_margins, start_deliberation, submit_response,
-    update_question,
+    publish_dpoll, remove_question, seat_drawn_panel, set_control, set_margins, start_dpoll_deliberation,
+    submit_response, update_question,
 )
 
 __all__ += ["DPollError", "add_material", "add_participant", "add_question", "close_dpoll", "create_dpoll",
             "move_poll", "open_t1", "open_t2", "publish_dpoll", "remove_question", "seat_drawn_panel", "set_control",
-            "set_margins", "start_deliberation", "submit_response", "update_question"]
+            "set_margins", "start_dpoll_deliberation", "submit_response", "update_question"]
+
+from .juries import (  # noqa: E402
+    JuryError, add_deliberation_round, add_expert, add_juror, add_observer, create_jury, move_jury, remove_juror,
+    start_deliberation, start_drafting, start_hearing,
+)
+from .verdicts import (  # noqa: E402
+    cast_ballot, close_verdict, open_adoption_vote, open_verdict, publish_recommendation, save_recommendation,
+    tally, write_minority_opinion,
+)
+
+__all__ += [
+    "JuryError", "add_deliberation_round", "add_expert", "add_juror", "add_observer", "cast_ballot", "close_verdict",
+    "create_jury", "move_jury", "open_adoption_vote", "open_verdict", "publish_recommendation", "remove_juror",
+    "save_recommendation", "start_deliberation", "start_drafting", "start_hearing", "tally", "write_minority_opinion",
+]

@@ -274,7 +274,7 @@ def _invite(poll: DeliberativePoll, users: list, role: str = MemberRole.PARTICIP
 
 
 @transaction.atomic
-def start_deliberation(*, poll: DeliberativePoll, actor, experts: Sequence = ()) -> DeliberativePoll:
+def start_dpoll_deliberation(*, poll: DeliberativePoll, actor, experts: Sequence = ()) -> DeliberativePoll:
     """Close T1 and open the plenary room (a private panel room) for the deliberating panel only.
 
     The control sample is never invited: it answers T1 and T2 without the treatment. ``experts`` are

@@ -63,4 +63,7 @@ def remove_member(*, room: Room, actor, user_id: int, reason: str) -> RoomMember
         member.save(update_fields=["removed_at", "removed_by", "removed_reason"])
         drop_hand(room, user_id, now, actor)
         append_event(room_id=room.pk, type="member.removed", data=_member_data(member), actor=actor)
+        from .juries import member_removed
+
+        member_removed(room, user_id, actor, reason)  # a jury's rooms: removed from one, removed from both
     return member

@@ -62,6 +62,8 @@ def _milestone(entry: TimelineEntry) -> str:
         return _("Reached %(count)s supports: open for public deliberation.") % {"count": entry.reason}
     if entry.code == "mayor":
         return _("Reached %(count)s supports: escalated to the mayor's level.") % {"count": entry.reason}
+    if entry.code == "jury_recommendation":
+        return _("A citizens' jury published its recommendation: “%(title)s”.") % {"title": entry.reason}
     if entry.code == "window_closed":
         return _("The support window closed with %(count)s supports.") % {"count": entry.reason}
     return entry.reason or entry.code

@@ -38,7 +38,7 @@ def make_poll(*, control=False, panel=2, controls=0, state=DPollState.SETUP):
              DPollState.PUBLISHED]
     for to in order[:order.index(state) + 1] if state != DPollState.SETUP else []:
         if to == DPollState.DELIBERATING:
-            services.start_deliberation(poll=poll, actor=actor)
+            services.start_dpoll_deliberation(poll=poll, actor=actor)
         else:
             services.move_poll(poll=poll, to=to, actor=actor)
     poll.refresh_from_db()
@@ -51,7 +51,7 @@ ANSWERS = {"q1": "2", "q2": "no", "q3": "A"}
 def _move(poll, to, actor):
     poll.refresh_from_db()
     if to == DPollState.DELIBERATING:
-        return services.start_deliberation(poll=poll, actor=actor)
+        return services.start_dpoll_deliberation(poll=poll, actor=actor)
     return services.move_poll(poll=poll, to=to, actor=actor)
 
 
@@ -255,7 +255,7 @@ def test_a_participant_who_misses_t2_is_kept_for_t1_and_counted_as_attrition():
 def test_deliberation_opens_a_panel_room_for_the_panel_never_the_control():
     poll, actor, members, controls = make_poll(control=True, panel=2, controls=2, state=DPollState.T1_OPEN)
     expert = FacilitatorFactory()
-    poll = services.start_deliberation(poll=poll, actor=actor, experts=[expert])
+    poll = services.start_dpoll_deliberation(poll=poll, actor=actor, experts=[expert])
     room = poll.room
     assert room.access == "panel" and room.facilitator == actor
     assert list(room.rounds.values_list("kind", flat=True)) == ["presentation", "tables", "break", "qa"]

@@ -715,6 +715,21 @@
     },
     "tables.updated": function (type, data) { applyTables(data.tables); },
     "table.summary": function (type, data) { tableSummary(data); },
+    // a citizens' jury's private room (issue 5)
+    "recommendation.updated": function (type, data) {
+      setText($("recommendation-text"), data.text);
+      setText($("recommendation-version"), String(data.version));
+    },
+    "verdict.opened": function () { if ($("verdict-link")) $("verdict-link").hidden = false; },
+    "verdict.closed": function () { if ($("verdict-link")) $("verdict-link").hidden = true; },
+    "agenda.round_added": function (type, data) {
+      var r = data.round, li = el("li", "round-" + r.state);
+      li.dataset.roundId = r.id;
+      li.dataset.kind = r.kind;
+      li.appendChild(el("span", "agenda-title", r.title));
+      li.appendChild(el("span", "badge round-badge", d.labelPending || r.state));
+      $("agenda").appendChild(li);
+    },
     "tables.closed": function (type, data) {
       applyTables([]);
       renderSummaries(data.tables, true);
