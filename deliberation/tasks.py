@@ -35,11 +35,21 @@ def sweep_rounds() -> int:
     """Beat runs it every few seconds and every worker runs it on start: catches deadlines missed by a restart.
 
     Rounds, speaking turns and live polls (which also get their pending results sent), and presence
-    updates still pending; returns how many rounds, turns and polls it ended.
+    updates still pending; returns how many rounds, turns and polls it ended. Panel invitations past
+    their deadline are expired (and their seats offered to the reserve) by ``expire_invitations``, run
+    from here too.
     """
     ended = services.expire_due_rounds() + services.expire_due_turns() + services.expire_due_polls()
     services.flush_due_presence()
+    expire_invitations()
     return ended
+
+
+@shared_task
+def expire_invitations() -> int:
+    """Panel invitations unanswered at their deadline end, and the reserve is asked; idempotent (a second
+    run, or a late one, finds nothing more to do). Returns how many it expired."""
+    return services.expire_due_invitations()
 
 
 @worker_ready.connect

@@ -15,6 +15,9 @@ from .queue import (
     QueueError, end_turn, expire_due_turns, expire_turn, give_floor, lower_hand, queue_data, raise_hand,
 )
 from .draws import DrawError, perform_draw, prepare_draw
+from .invitations import (
+    ON_CONFIRMED, InvitationError, expire_due_invitations, respond, send_invitations, withdraw,
+)
 from .pool import import_pool, leave_pool, standing_pool, volunteer
 from .presence import (
     connected, disconnected, disconnected_many, flush_due_presence, flush_presence, heartbeat,
@@ -46,3 +49,4 @@ __all__ = [
     "tables_data",
 ]
 __all__ += ["DrawError", "import_pool", "leave_pool", "perform_draw", "prepare_draw", "standing_pool", "volunteer"]
+__all__ += ["ON_CONFIRMED", "InvitationError", "expire_due_invitations", "respond", "send_invitations", "withdraw"]
