@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
 
-from . import rules, services
+from . import invitation_views, rules, services
 from .models import Draw, Pool, PoolMember
 from .sortition import ALGORITHMS
 
@@ -123,7 +123,7 @@ def draw_detail(request, pk: int):
     return render(request, "deliberation/draw_detail.html", {
         "draw": draw, "staff": staff, "chances": _chances_summary(draw),
         "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
-        "refresh": draw.state == Draw.State.PREPARING,
+        "refresh": draw.state == Draw.State.PREPARING, **invitation_views.record_context(draw, staff),
     })
 
 

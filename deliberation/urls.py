@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import draw_views, pool_views, views
+from . import draw_views, invitation_views, pool_views, views
 
 app_name = "deliberation"
 
@@ -15,4 +15,4 @@ urlpatterns = [
     path("rooms/<int:pk>/record/", views.room_record, name="record"),
     re_path(r"^rooms/(?P<pk>[0-9]+)/record\.(?P<fmt>md|csv|json)$", views.room_record_export, name="record_export"),
 ]
-urlpatterns += pool_views.urlpatterns + draw_views.urlpatterns
+urlpatterns += pool_views.urlpatterns + draw_views.urlpatterns + invitation_views.urlpatterns
