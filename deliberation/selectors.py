@@ -337,5 +337,6 @@ def invitation_record(draw, *, staff: bool = False) -> dict | None:
         "quotas": [{"quota": q, "count": n, "holds": holds} for q, n, holds in checked],
         "quotas_hold": all(holds for _q, _n, holds in checked),
         "confirmed": len(confirmed),
+        "changed": any(i.replaces_id for i in invitations) or any(c[-1].state not in SEATED for c in seats.values()),
         "staff": staff,
     }

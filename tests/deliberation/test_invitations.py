@@ -347,6 +347,7 @@ def test_the_record_shows_counts_and_replacements_to_everyone_and_the_people_onl
     admin = AdminFactory()
     draw = _imported_draw(admin)
     invitations = {i.person_id: i for i in _send(draw)}
+    assert "No seat has been left so far." in client.get(reverse("deliberation:draw", args=[draw.pk])).content.decode()
     woman = next(i for p, i in invitations.items() if p in IMPORTED_IDS[:2])
     services.respond(invitation=woman, token=woman.token, accept=False)
     man = invitations["person-delta-1064"]
@@ -356,6 +357,7 @@ def test_the_record_shows_counts_and_replacements_to_everyone_and_the_people_onl
     page = client.get(reverse("deliberation:draw", args=[draw.pk])).content.decode()
     assert f"Seat {woman.seat}: replaced by reserve position 1 (quotas kept)" in page
     assert f"Seat {man.seat}: open." in page and "no one is left in the reserve" in page
+    assert "No seat has been left so far." not in page
     assert re.search(r'data-state="declined">2<', page) and re.search(r'data-state="confirmed">1<', page)
     assert "SHA-256 of the draw&#x27;s RFC 3797 key string" in page or "SHA-256 of the draw's RFC 3797 key" in page
     assert "Not every quota holds yet" in page  # one man confirmed, the minimum is 2
