@@ -463,6 +463,7 @@ class Invitation(models.Model):
     reason = models.TextField(blank=True, help_text="why it ended early (staff's reason for a withdrawal)")
     explanation = models.TextField(blank=True, help_text="why this reserve person; or, once ended, why the "
                                                          "seat stays open")
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="when the invited user was emailed")
 
     class Meta:
         ordering = ["draw", "seat", "created_at", "pk"]

@@ -68,11 +68,23 @@ def send_invitations(*, draw: Draw, actor, deadline_at: datetime) -> list[Invita
     if deadline_at <= now:
         raise InvitationError({"deadline_at": _("The deadline to answer must be in the future.")}, code="deadline")
     users = _users_of(draw, draw.selected)
-    return Invitation.objects.bulk_create([
+    sent = Invitation.objects.bulk_create([
         Invitation(draw=draw, person_id=person, user_id=users.get(person), seat=seat, deadline_at=deadline_at,
                    created_at=now)
         for seat, person in enumerate(draw.selected, start=1)
     ])
+    _email_on_commit(sent)
+    return sent
+
+
+def _email_on_commit(invitations: list[Invitation]) -> None:
+    """People with an account are emailed once the invitations are committed (imported people get a letter
+    with the token link from the organisers)."""
+    ids = [i.pk for i in invitations if i.user_id is not None]
+    if ids:
+        from ..tasks import send_invitation_emails
+
+        transaction.on_commit(lambda: send_invitation_emails.delay(ids))
 
 
 def _locked(invitation: Invitation) -> tuple[Draw, Invitation]:
@@ -167,7 +179,9 @@ def _replace(draw: Draw, leaving: Invitation, now: datetime) -> Invitation | Non
         leaving.save(update_fields=["explanation"])
         return None
     window = max(leaving.deadline_at - leaving.created_at, MIN_WINDOW)
-    return Invitation.objects.create(
+    replacement = Invitation.objects.create(
         draw=draw, person_id=found.person_id, user_id=_users_of(draw, [found.person_id]).get(found.person_id),
         seat=leaving.seat, deadline_at=now + window, created_at=now, replaces=leaving,
         reserve_position=found.position, match=found.match, explanation=found.explanation)
+    _email_on_commit([replacement])
+    return replacement

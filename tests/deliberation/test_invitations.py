@@ -79,6 +79,27 @@ def test_invitations_go_once_to_each_selected_person_seats_one_to_k_with_their_a
     assert Invitation.objects.count() == 4
 
 
+def test_invited_users_are_emailed_once_after_the_commit_unless_they_turned_emails_off(
+        mailoutbox, django_capture_on_commit_callbacks):
+    draw = _standing_draw()
+    quiet = PoolMember.objects.get(pool=draw.pool, person_id=draw.selected[1]).user
+    quiet.email_notifications = False
+    quiet.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = _send(draw)
+        assert mailoutbox == []  # nothing before the commit
+    assert len(mailoutbox) == 3 and quiet.email not in [m.to[0] for m in mailoutbox]
+    first = Invitation.objects.select_related("user", "draw").get(pk=sent[0].pk)
+    mail = next(m for m in mailoutbox if m.to == [first.user.email])
+    assert "Night buses jury" in mail.subject and "http://" in mail.body
+    assert reverse("deliberation:invitations") in mail.body and first.token not in mail.body
+    assert tasks.send_invitation_emails([i.pk for i in sent]) == 0  # again: nobody twice
+    with django_capture_on_commit_callbacks(execute=True):
+        services.respond(invitation=first, user=first.user, accept=False)
+    replacement = Invitation.objects.select_related("user").get(replaces=first)
+    assert len(mailoutbox) == 4 and mailoutbox[-1].to == [replacement.user.email]
+
+
 def test_invitations_are_refused_before_the_draw_in_the_past_and_to_non_staff():
     admin = AdminFactory()
     published = services.prepare_draw(pool=_pool(), title="Jury", size=4, quotas_text=QUOTAS, actor=admin,
