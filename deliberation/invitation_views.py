@@ -1,12 +1,18 @@
 """Invitation pages: staff send a drawn panel's invitations and record drop-outs (on the draw's page);
 an invited person confirms or declines, signed in (/invitations/) or through the letter's link."""
 
+import csv
+import io
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -70,6 +76,25 @@ def invitation_withdraw(request, pk: int, invitation_pk: int):
 
 
 @login_required
+def invitation_letters(request, pk: int):
+    """Staff: the open invitations as a CSV for a mail merge of letters (seat, person id, deadline, link).
+    The link is the invited person's key to answer: people's data, for staff only."""
+    if not rules.may_run_draws(request.user):
+        raise PermissionDenied(_("Only staff can send a panel's invitations."))
+    draw = get_object_or_404(Draw, pk=pk)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["seat", "person_id", "has_account", "deadline", "link"])
+    for invitation in draw.invitations.filter(state="invited").order_by("seat"):
+        link = settings.SITE_URL.rstrip("/") + reverse("deliberation:invitation_token", args=[invitation.token])
+        writer.writerow([invitation.seat, invitation.person_id, "yes" if invitation.user_id else "no",
+                         timezone.localtime(invitation.deadline_at).strftime("%Y-%m-%d %H:%M"), link])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-letters.csv"'
+    return response
+
+
+@login_required
 def invitation_list(request):
     return render(request, "deliberation/invitation_list.html",
                   {"invitations": selectors.my_invitations(request.user)})
@@ -115,6 +140,7 @@ urlpatterns = [
     path("draws/<int:pk>/invitations/", invitations_send, name="invitations_send"),
     path("draws/<int:pk>/invitations/<int:invitation_pk>/withdraw/", invitation_withdraw,
          name="invitation_withdraw"),
+    path("draws/<int:pk>/letters.csv", invitation_letters, name="invitation_letters"),
     path("invitations/", invitation_list, name="invitations"),
     path("invitations/<int:pk>/answer/", invitation_answer, name="invitation_answer"),
     path("invitations/t/<str:token>/", invitation_by_token, name="invitation_token"),

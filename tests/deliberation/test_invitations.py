@@ -388,3 +388,18 @@ def test_the_record_shows_counts_and_replacements_to_everyone_and_the_people_onl
     staff_page = client.get(reverse("deliberation:draw", args=[draw.pk])).content.decode()
     assert 'data-testid="seats"' in staff_page and all(p in staff_page for p in invitations)
     assert reverse("deliberation:invitation_withdraw", args=[draw.pk, other.pk]) in staff_page
+
+
+def test_staff_download_the_letters_with_each_open_invitations_link_and_no_one_else_can(client):
+    admin = AdminFactory()
+    draw = _imported_draw(admin)
+    sent = _send(draw)
+    services.respond(invitation=sent[0], token=sent[0].token, accept=True)
+    url = reverse("deliberation:invitation_letters", args=[draw.pk])
+    client.force_login(ResidentFactory())
+    assert client.get(url).status_code == 403
+    client.force_login(admin)
+    rows = client.get(url).content.decode().splitlines()
+    assert rows[0] == "seat,person_id,has_account,deadline,link" and len(rows) == 3  # the confirmed one is not there
+    assert all(i.token in "\n".join(rows) for i in sent[1:]) and sent[0].token not in "\n".join(rows)
+    assert rows[1].endswith(reverse("deliberation:invitation_token", args=[sent[1].token]))
