@@ -3,8 +3,8 @@
 from django.contrib import admin
 
 from .models import (
-    AgendaTemplate, ChatMessage, Draw, Hand, LiveAnswer, LivePoll, MoveOnVote, Pool, PoolAttribute, PoolMember,
-    Question, QuestionVote, Room, RoomEvent, RoomMember, Round,
+    AgendaTemplate, ChatMessage, Draw, Hand, Invitation, LiveAnswer, LivePoll, MoveOnVote, Pool, PoolAttribute,
+    PoolMember, Question, QuestionVote, Room, RoomEvent, RoomMember, Round,
 )
 
 
@@ -106,3 +106,23 @@ class JuryAdmin(admin.ModelAdmin):
     search_fields = ("title", "question")
     readonly_fields = ("kind", "size", "verdict_rule", "options", "room", "private_room", "state", "proposal", "draw",
                        "facilitator", "state_changed_at")
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are records: looked at here, answered and replaced only through the services (the token is
+    not shown: it is the invited person's key)."""
+
+    list_display = ("draw", "seat", "person_id", "state", "deadline_at", "reserve_position", "match")
+    list_filter = ("state", "match")
+    search_fields = ("person_id",)
+    exclude = ("token",)
+    readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
 
-from . import rules, selectors, services
+from . import invitation_views, rules, selectors, services
 from .models import Draw, Pool, PoolMember
 from .sortition import ALGORITHMS
 
@@ -128,6 +128,7 @@ def draw_detail(request, pk: int):
         "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
         "refresh": draw.state == Draw.State.PREPARING,
         "progress": selectors.draw_progress(draw),
+        **invitation_views.record_context(draw, staff),
     })
 
 

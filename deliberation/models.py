@@ -1,5 +1,6 @@
 """Live rooms: the room, its agenda of timed rounds, who is in it, and its event log."""
 
+import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -10,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .states import (
-    Access, DPollState, HandState, MemberRole, PollKind, PollState, QuestionState, RoomState, RoundKind, RoundState,
-    Speakers, Stance, SurveyGroup, SurveyKind,
+    Access, DPollState, HandState, InvitationState, MemberRole, PollKind, PollState, QuestionState, RoomState,
+    RoundKind, RoundState, Speakers, Stance, SurveyGroup, SurveyKind,
 )
 
 CHAT_MAX = 1000
@@ -544,3 +545,50 @@ class Material(models.Model):
         return self.title
 
 from .jury_models import Jury, MinorityOpinion, Recommendation, Verdict, VerdictBallot, VerdictVoter  # noqa: E402,F401
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """One person asked to take a seat of a drawn panel, by a deadline; a declined, expired or withdrawn
+    invitation is followed by the reserve person asked for the same seat (``replaces``), or the seat stays
+    open and ``explanation`` says why. The token is for a link in a letter (imported people have no account).
+    """
+
+    class Match(models.TextChoices):
+        DRAWN = "", _("Drawn")
+        SAME = "same", _("same profile")
+        QUOTAS = "quotas", _("quotas kept")
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="invitations")
+    person_id = models.CharField(max_length=64, help_text="the person's id in the draw's PEOPLE.csv")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="panel_invitations")
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    seat = models.PositiveIntegerField(help_text="the seat of the panel this invitation fills, from 1")
+    state = models.CharField(max_length=10, choices=InvitationState.choices, default=InvitationState.INVITED)
+    deadline_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="replaced_by")
+    reserve_position = models.PositiveIntegerField(null=True, blank=True, help_text="1-based, for a replacement")
+    match = models.CharField(max_length=10, choices=Match.choices, default=Match.DRAWN, blank=True)
+    reason = models.TextField(blank=True, help_text="why it ended early (staff's reason for a withdrawal)")
+    explanation = models.TextField(blank=True, help_text="why this reserve person; or, once ended, why the "
+                                                         "seat stays open")
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="when the invited user was emailed")
+
+    class Meta:
+        ordering = ["draw", "seat", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "person_id"], name="invitation_person_once"),
+            # At most one person holds (or is asked for) a seat: two replacements can never share it.
+            models.UniqueConstraint(fields=["draw", "seat"], condition=Q(state__in=["invited", "confirmed"]),
+                                    name="invitation_one_per_seat"),
+        ]
+        indexes = [models.Index(fields=["deadline_at"], condition=Q(state="invited"), name="invitation_due")]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}/{self.seat}/{self.person_id}"

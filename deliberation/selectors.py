@@ -3,14 +3,16 @@
 import hashlib
 import json
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from accounts.demographics import age_band
 from accounts.districts import district_group
 
 from . import rules
-from .models import ChatMessage, PoolAttribute, Room
-from .states import Access, RoomState
+from .models import ChatMessage, Invitation, PoolAttribute, Room
+from .states import SEATED_INVITATION_STATES as SEATED
+from .states import Access, InvitationState, RoomState
 
 
 def visible_rooms(*, user) -> QuerySet:
@@ -486,3 +488,55 @@ def minority_opinions(recommendation) -> list[dict]:
 
 def closed_verdicts(jury) -> list:
     return list(jury.verdicts.filter(state="closed").order_by("number"))
+
+# --- Invitations to a drawn panel ---------------------------------------------------------------------
+
+def confirmed_people(draw) -> list[dict]:
+    """The confirmed members of a drawn panel by seat: {"seat", "person_id", "user"} (user None for an
+    imported person without an account). What a jury or a poll seats."""
+    rows = Invitation.objects.filter(draw=draw, state=InvitationState.CONFIRMED).select_related("user")
+    return [{"seat": i.seat, "person_id": i.person_id, "user": i.user} for i in rows.order_by("seat")]
+
+
+def my_invitations(user) -> QuerySet:
+    """A signed-in person's invitations, the open ones first, newest first."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    open_first = Case(When(state=InvitationState.INVITED, then=Value(0)), default=Value(1))
+    return Invitation.objects.filter(user=user).select_related("draw").order_by(open_first, "-created_at", "-pk")
+
+
+def pending_invitation_count(user) -> int:
+    """Invitations waiting for this user's answer (the header's count)."""
+    return Invitation.objects.filter(user=user, state=InvitationState.INVITED, deadline_at__gte=timezone.now()).count()
+
+
+def invitation_record(draw, *, staff: bool = False) -> dict | None:
+    """A draw's invitations for its record page: counts by state, the seats with their replacement chains
+    (for the public: reserve positions and how each fits, never a person), and each quota on the confirmed
+    panel. Staff also get each invitation's person id, deadline and reasons. None before any is sent."""
+    from .sortition import read_people, read_quotas
+    from .sortition.reserve import quota_counts
+
+    invitations = list(draw.invitations.all())
+    if not invitations:
+        return None
+    counts = {state: 0 for state in InvitationState.values}
+    seats: dict[int, list] = {}
+    for invitation in invitations:
+        counts[invitation.state] += 1
+        seats.setdefault(invitation.seat, []).append(invitation)
+    quotas = read_quotas(draw.quotas_csv)
+    people = read_people(draw.people_csv, quotas)
+    confirmed = [i.person_id for i in invitations if i.state == InvitationState.CONFIRMED]
+    checked = quota_counts(people, quotas, confirmed)
+    return {
+        "counts": [(InvitationState(state).label, state, n) for state, n in counts.items()],
+        "seats": [{"seat": seat, "chain": chain, "open": chain[-1].state not in SEATED}
+                  for seat, chain in sorted(seats.items())],
+        "quotas": [{"quota": q, "count": n, "holds": holds} for q, n, holds in checked],
+        "quotas_hold": all(holds for _q, _n, holds in checked),
+        "confirmed": len(confirmed),
+        "changed": any(i.replaces_id for i in invitations) or any(c[-1].state not in SEATED for c in seats.values()),
+        "staff": staff,
+    }

@@ -2,6 +2,12 @@
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from . import services
 
@@ -35,11 +41,21 @@ def sweep_rounds() -> int:
     """Beat runs it every few seconds and every worker runs it on start: catches deadlines missed by a restart.
 
     Rounds, speaking turns and live polls (which also get their pending results sent), and presence
-    updates still pending; returns how many rounds, turns and polls it ended.
+    updates still pending; returns how many rounds, turns and polls it ended. Panel invitations past
+    their deadline are expired (and their seats offered to the reserve) by ``expire_invitations``, run
+    from here too.
     """
     ended = services.expire_due_rounds() + services.expire_due_turns() + services.expire_due_polls()
     services.flush_due_presence()
+    expire_invitations()
     return ended
+
+
+@shared_task
+def expire_invitations() -> int:
+    """Panel invitations unanswered at their deadline end, and the reserve is asked; idempotent (a second
+    run, or a late one, finds nothing more to do). Returns how many it expired."""
+    return services.expire_due_invitations()
 
 
 @worker_ready.connect
@@ -65,3 +81,34 @@ def compute_draw_distribution(draw_id: int) -> bool:
     from .services import draws
 
     return draws.compute(draw_id=draw_id)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_invitation_emails(self, invitation_ids: list[int]) -> int:
+    """Email each invited user once (``emailed_at``), if they want email: what the panel is for, the deadline
+    and the link to /invitations/ (signed in; the token link is for letters). Safe twice; retried when the
+    mail server is down (the proposals' notification email is the model)."""
+    from .models import Invitation
+
+    sent = 0
+    for pk in invitation_ids:
+        with transaction.atomic():
+            invitation = (Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+                          .select_related("user", "draw").filter(pk=pk, emailed_at__isnull=True).first())
+            if invitation is None:
+                continue
+            user = invitation.user
+            if user is not None and user.email and user.email_notifications and invitation.state == "invited":
+                with translation.override(settings.LANGUAGE_CODE):
+                    context = {"invitation": invitation, "user": user,
+                               "url": settings.SITE_URL.rstrip("/") + reverse("deliberation:invitations")}
+                    subject = render_to_string("deliberation/email/invitation_subject.txt", context).strip()
+                    body = render_to_string("deliberation/email/invitation_body.txt", context)
+                try:
+                    send_mail(subject, body, None, [user.email])
+                except OSError as exc:  # mail server down: retry later, nothing marked as sent
+                    raise self.retry(exc=exc)
+                sent += 1
+            invitation.emailed_at = timezone.now()
+            invitation.save(update_fields=["emailed_at"])
+    return sent

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import deliberative_poll_views, draw_views, jury_views, pool_views, views
+from . import deliberative_poll_views, draw_views, invitation_views, jury_views, pool_views, views
 
 app_name = "deliberation"
 
@@ -15,5 +15,5 @@ urlpatterns = [
     path("rooms/<int:pk>/record/", views.room_record, name="record"),
     re_path(r"^rooms/(?P<pk>[0-9]+)/record\.(?P<fmt>md|csv|json)$", views.room_record_export, name="record_export"),
 ]
-urlpatterns += (pool_views.urlpatterns + draw_views.urlpatterns + jury_views.urlpatterns
-                + deliberative_poll_views.urlpatterns)
+urlpatterns += (pool_views.urlpatterns + draw_views.urlpatterns + invitation_views.urlpatterns
+                + jury_views.urlpatterns + deliberative_poll_views.urlpatterns)

@@ -1,13 +1,16 @@
-"""Values every page needs: the unread-notification count for the header."""
+"""Values every page needs: the unread-notification and pending-invitation counts for the header."""
 
 from django.conf import settings
 
 
 def site(request):
-    unread = 0
+    unread = invitations = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from proposals.selectors import unread_notification_count
 
+        from deliberation.selectors import pending_invitation_count
+
         unread = unread_notification_count(user=user)
-    return {"unread_notifications": unread, "EMBEDDED": settings.EMBEDDED}
+        invitations = pending_invitation_count(user)
+    return {"unread_notifications": unread, "pending_invitations": invitations, "EMBEDDED": settings.EMBEDDED}

@@ -15,6 +15,9 @@ from .queue import (
     QueueError, end_turn, expire_due_turns, expire_turn, give_floor, lower_hand, queue_data, raise_hand,
 )
 from .draws import DrawError, perform_draw, prepare_draw
+from .invitations import (
+    ON_CONFIRMED, InvitationError, expire_due_invitations, respond, send_invitations, withdraw,
+)
 from .pool import import_pool, leave_pool, standing_pool, volunteer
 from .presence import (
     connected, disconnected, disconnected_many, flush_due_presence, flush_presence, heartbeat,
@@ -70,3 +73,5 @@ __all__ += [
     "create_jury", "move_jury", "open_adoption_vote", "open_verdict", "publish_recommendation", "remove_juror",
     "save_recommendation", "start_deliberation", "start_drafting", "start_hearing", "tally", "write_minority_opinion",
 ]
+
+__all__ += ["ON_CONFIRMED", "InvitationError", "expire_due_invitations", "respond", "send_invitations", "withdraw"]

@@ -4,6 +4,11 @@ Touches no database: reads the two CSVs (the Sortition Foundation's layout), dra
 functions as the web draw (deliberation.sortition), and prints the selected ids one per line, or why
 the quotas cannot be met (exit code 1). S is the public values as RFC 3797 takes them, sources
 separated by "/" ("9319/2 5 12 8 10/9 18 26 34 41 45"), or one number for a test draw.
+
+``--replace ID[,ID...]``: then, for each id in order (a person who declined, did not answer or dropped
+out, possibly a replacement), print the reserve person who takes the seat, by the same function as the
+web (deliberation/sortition/reserve.py): "ID -> REPLACEMENT (reserve position P, same profile | quotas
+kept)", or "ID -> none: why".
 """
 
 from pathlib import Path
@@ -11,6 +16,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from deliberation.sortition import ALGORITHMS, DEFAULT_ALGORITHM, SortitionError, draw, read_people, read_quotas
+from deliberation.sortition.reserve import SAME_PROFILE, find_replacement, reserve_order
+from deliberation.sortition.rfc3797 import key_from_text
 
 
 class Command(BaseCommand):
@@ -24,8 +31,10 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, required=True)
         parser.add_argument("--seed", required=True, help="the public values (RFC 3797), or one number")
         parser.add_argument("--algorithm", choices=ALGORITHMS, default=DEFAULT_ALGORITHM)
+        parser.add_argument("--replace", default="", help="ids leaving the panel, in order, comma-separated")
 
-    def handle(self, *args, people: Path, quotas: Path, size: int, seed: str, algorithm: str, **options):
+    def handle(self, *args, people: Path, quotas: Path, size: int, seed: str, algorithm: str, replace: str = "",
+               **options):
         try:
             quota_rows = read_quotas(quotas.read_text(encoding="utf-8-sig"))
             pool = read_people(people.read_text(encoding="utf-8-sig"), quota_rows)
@@ -36,3 +45,23 @@ class Command(BaseCommand):
             raise CommandError("\n".join(error.lines)) from None
         for person in result.selected:
             self.stdout.write(person)
+        leaving = [person.strip() for person in replace.split(",") if person.strip()]
+        if leaving:
+            self._replace(pool, quota_rows, list(result.selected), key_from_text(seed), leaving)
+
+    def _replace(self, pool, quotas, selected: list[str], key: str, leaving: list[str]) -> None:
+        """The same walk as the web: each leaving seat is offered to the reserve; used people never return."""
+        reserve = reserve_order(key, list(pool.people), selected)
+        seated, used = set(selected), set(selected)
+        for person in leaving:
+            if person not in seated:
+                raise CommandError(f"{person} does not hold a seat at this point")
+            found = find_replacement(pool, quotas, seated, person, reserve, used)
+            seated.discard(person)
+            if found.person_id is None:
+                self.stdout.write(f"{person} -> none: {found.explanation}")
+                continue
+            seated.add(found.person_id)
+            used.add(found.person_id)
+            how = "same profile" if found.match == SAME_PROFILE else "quotas kept"
+            self.stdout.write(f"{person} -> {found.person_id} (reserve position {found.position}, {how})")
