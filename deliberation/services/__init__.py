@@ -75,3 +75,5 @@ __all__ += [
 ]
 
 __all__ += ["ON_CONFIRMED", "InvitationError", "expire_due_invitations", "respond", "send_invitations", "withdraw"]
+
+from . import panels  # noqa: E402,F401  (registers the seating of confirmed invitations)

@@ -188,7 +188,8 @@ def add_participant(*, poll: DeliberativePoll, user, group: str = SurveyGroup.DE
 
 @transaction.atomic
 def seat_drawn_panel(*, poll: DeliberativePoll, actor, draw) -> tuple[int, int]:
-    """Seat the people a drawn draw selected (those with an account; imported people have none yet).
+    """Seat the people a drawn draw selected (those with an account; imported people have none yet), or
+    once invitations were sent, those who confirmed (the others join as they confirm: services.panels).
 
     Returns (seated, skipped): skipped are the selected without an account and those already seated.
     The draw is recorded on the poll, so the report names how its panel was chosen.
@@ -198,8 +199,13 @@ def seat_drawn_panel(*, poll: DeliberativePoll, actor, draw) -> tuple[int, int]:
     _require_manager(actor)
     if draw.state != Draw.State.DRAWN:
         raise DPollError(_("Only a drawn panel can be seated."), code="not_drawn")
-    users = dict(PoolMember.objects.filter(pool=draw.pool_id, person_id__in=draw.selected, user__isnull=False)
-                 .values_list("person_id", "user"))
+    if draw.invitations.exists():  # invitations were sent: the confirmed members, not everyone drawn
+        from ..selectors import confirmed_people
+
+        users = {row["person_id"]: row["user"].pk for row in confirmed_people(draw) if row["user"] is not None}
+    else:
+        users = dict(PoolMember.objects.filter(pool=draw.pool_id, person_id__in=draw.selected, user__isnull=False)
+                     .values_list("person_id", "user"))
     seated = set(poll.participants.values_list("user_id", flat=True))
     people = get_user_model().objects.in_bulk([u for u in users.values() if u not in seated])
     for user in people.values():

@@ -6,7 +6,8 @@ at a time, so two answers at once never seat the same reserve person or two peop
 database refuses that too: ``invitation_one_per_seat``). The reserve and the pick are the pure core's
 (deliberation/sortition/reserve.py), on the draw's stored files, so anyone can check a replacement.
 
-``ON_CONFIRMED``: callables another module (a jury, a deliberative poll) appends to, e.g.
+``ON_CONFIRMED`` (and ``ON_WITHDRAWN`` for a member who drops out): callables another module (a jury,
+a deliberative poll: services.panels) appends to, e.g.
 ``ON_CONFIRMED.append(seat_juror)``; each is called with the confirmed ``Invitation`` after the
 transaction that confirmed it commits (never for a confirmation that rolled back). An exception in one
 propagates to the caller of ``respond`` after the commit: keep them small and idempotent.
@@ -28,6 +29,8 @@ from ..sortition.reserve import find_replacement, reserve_order
 from ..states import INVITATION_TRANSITIONS, SEATED_INVITATION_STATES, InvitationState
 
 ON_CONFIRMED: list[Callable[[Invitation], None]] = []
+# Called with (invitation, actor, reason) after the commit that records a confirmed member dropping out.
+ON_WITHDRAWN: list[Callable[[Invitation, object, str], None]] = []
 
 # A replacement gets as long to answer as the first invitations did, and never less than this (a window
 # shortened by hand must not send the reserve through a cascade of invitations that expire at once).
@@ -162,6 +165,8 @@ def withdraw(*, invitation: Invitation, actor, reason: str) -> Invitation:
     invitation.reason = reason
     invitation.save()
     _replace(draw, invitation, now)
+    withdrawn = invitation
+    transaction.on_commit(lambda: [callback(withdrawn, actor, reason) for callback in list(ON_WITHDRAWN)])
     return invitation
 
 

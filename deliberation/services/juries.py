@@ -135,6 +135,10 @@ def create_jury(*, facilitator, kind: str, title: str, question: str, size: int,
     jury.full_clean()
     jury.save()
     Recommendation.objects.create(jury=jury)
+    if draw is not None:  # whoever already confirmed their invitation takes their seat now
+        from .panels import seat_confirmed_panel
+
+        seat_confirmed_panel(draw)
     return jury
 
 
