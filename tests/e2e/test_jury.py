@@ -1,6 +1,7 @@
-"""A citizens' jury in three phone browsers over a real daphne: the facilitator seats two jurors, runs the
-hearing, opens the private room, a first verdict fails its rule and a second round follows, the draft
-reaches a juror live, it is adopted by secret ballot, a juror writes a signed minority opinion, and the
+"""A citizens' jury in three phone browsers over a real daphne: the facilitator (staff) draws the panel
+with the announced public values and sends the invitations, the two people drawn confirm on their
+phones and so take their seats; then the hearing, the private room, a first verdict that fails its rule
+and a second round, the draft reaching a juror live, it is adopted by secret ballot, a juror writes a signed minority opinion, and the
 published page shows the recommendation, the tally, the opinion and the proposal it became.
 
 The issue's jury has 10 to 20 jurors; this test lowers the minimum with ``settings.JURY_MIN_SIZE = 2``
@@ -9,13 +10,15 @@ where the override applies; everything after that runs in the browsers against d
 """
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from deliberation import services
+from deliberation import services, tasks
 from deliberation.jury_models import Jury
-from tests.factories import CategoryFactory, FacilitatorFactory, UserFactory
+from tests.factories import AdminFactory, CategoryFactory, ResidentFactory
 
 from .conftest import screenshot
 
@@ -40,20 +43,40 @@ def _vote(page, jury: Jury, choice: str) -> None:
     expect(page.locator("[data-testid=voted]")).to_be_visible()
 
 
-def test_jury_from_seating_to_the_published_recommendation(signed_in_page, settings):
+def test_jury_from_the_invitation_to_the_published_recommendation(signed_in_page, settings):
     settings.JURY_MIN_SIZE = 2
-    facilitator = FacilitatorFactory(display_name="진행자")
-    first, second = UserFactory(display_name="배심원하나"), UserFactory(display_name="배심원둘")
+    facilitator = AdminFactory(display_name="진행자")  # staff: runs the draw too
+    first = ResidentFactory(display_name="배심원하나", gender="female", district="mapo", birth_year=1985)
+    second = ResidentFactory(display_name="배심원둘", gender="male", district="gangnam", birth_year=1962)
+    for person in (first, second):
+        services.volunteer(user=person, answers={})
+    draw = services.prepare_draw(pool=services.standing_pool(), title="심야버스 배심원단", size=2, actor=facilitator,
+                                 quotas_text="feature,value,min,max\ngender,female,1,1\ngender,male,1,1\n")
+    tasks.compute_draw_distribution(draw.pk)  # maximin's job (a worker's, in production); a no-op if it ran
     jury = services.create_jury(facilitator=facilitator, kind="jury", title="심야버스 배차", size=2,
                                 question="심야버스를 15분마다 운행해야 할까요?", verdict_rule="majority",
-                                category=CategoryFactory())
+                                category=CategoryFactory(), draw=draw)
     host, juror, dissenter = signed_in_page(facilitator), signed_in_page(first), signed_in_page(second)
 
-    # Seating, by email on the facilitator's page
+    # The draw with the announced public values, then the invitations with their deadline
+    host.goto(f"/draws/{draw.pk}/")
+    host.fill("#public-values", "9319/2 5 8 10 12")
+    with host.expect_navigation():
+        host.get_by_role("button", name=re.compile("Draw the panel|패널 추첨")).click()
+    expect(host.locator("[data-testid=draw-state]")).to_contain_text(re.compile("Drawn|추첨 완료"))
+    host.fill("input[name=deadline_at]", (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"))
+    with host.expect_navigation():
+        host.locator(f"form[action='/draws/{draw.pk}/invitations/'] button[type=submit]").click()
+
+    # Each juror finds the invitation on their phone and confirms: that seats them in the jury
+    for page in (juror, dissenter):
+        page.goto("/invitations/")
+        card = page.locator("[data-testid=invitation]")
+        expect(card).to_contain_text("심야버스 배심원단")
+        with page.expect_navigation():
+            card.locator("button[name=answer][value=confirm]").click()
+        expect(page.locator("[data-testid=invitation] form")).to_have_count(0)  # answered: no buttons left
     host.goto(f"/juries/{jury.pk}/manage/")
-    for person in (first, second):
-        host.fill("input[name=email]", person.email)
-        _post_action(host, "add_juror")
     expect(host.locator("[data-testid=seated]")).to_contain_text("2")
     juror.goto(f"/rooms/{jury.private_room_id}/")
     assert juror.locator("#chat-form").count() == 0  # the private room is not open yet: no room page
