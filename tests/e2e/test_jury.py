@@ -1,8 +1,8 @@
 """A citizens' jury in three phone browsers over a real daphne: the facilitator (staff) draws the panel
 with the announced public values and sends the invitations, the two people drawn confirm on their
 phones and so take their seats; then the hearing, the private room, a first verdict that fails its rule
-and a second round, the draft reaching a juror live, it is adopted by secret ballot, a juror writes a signed minority opinion, and the
-published page shows the recommendation, the tally, the opinion and the proposal it became.
+and a second round, the draft reaching a juror live, its adoption by secret ballot, a juror's signed
+minority opinion, and the published page shows the recommendation, the tally, the opinion and the proposal it became.
 
 The issue's jury has 10 to 20 jurors; this test lowers the minimum with ``settings.JURY_MIN_SIZE = 2``
 (deliberation.jury_rules reads the setting at each call). The jury is created in the test process,
