@@ -1,6 +1,11 @@
 """A small published deliberative poll for the demo data (`manage.py load_demo`), through the real services."""
 
-from . import services
+from datetime import timedelta
+
+from django.utils import timezone
+
+from . import jury_rules, services
+from .models import Invitation
 
 PANEL, CONTROL, MISSED_T2 = 60, 30, 6
 
@@ -49,3 +54,45 @@ def load_demo_poll(*, facilitator, residents: list) -> None:
             "q1": min(5, 1 + i % 5 + (i % 7 == 0)), "q2": "yes" if i % 3 == 0 else "no", "q3": 3 + i % 6})
     services.close_dpoll(poll=poll, actor=facilitator)
     services.publish_dpoll(poll=poll, actor=facilitator)
+
+
+JURY_SIZE = 10
+
+
+def load_demo_jury(*, admin, facilitator, residents: list, category) -> None:
+    """A citizens' jury from the pool to its published recommendation: 40 residents volunteer, 10 are drawn
+    by lot (5 women, 5 men) with announced public values, one declines and the reserve's next person
+    confirms, the jury hears, deliberates, votes, adopts its recommendation with a minority opinion and
+    publishes it as a proposal sent to the department. Needs at least 40 residents."""
+    volunteers = residents[:40]
+    if len(volunteers) < 40:
+        return
+    for person in volunteers:
+        services.volunteer(user=person, answers={})
+    draw = services.prepare_draw(pool=services.standing_pool(), title="시민배심제: 심야버스 배차 간격", size=JURY_SIZE,
+                                 actor=admin, algorithm="legacy",
+                                 quotas_text="feature,value,min,max\ngender,female,5,5\ngender,male,5,5\n")
+    draw = services.perform_draw(draw=draw, public_values="2026/11/21 3 11 19 27 33 41", actor=admin)
+    invitations = services.send_invitations(draw=draw, actor=admin, deadline_at=timezone.now() + timedelta(days=7))
+    services.respond(invitation=invitations[0], user=invitations[0].user, accept=False)
+    for invitation in invitations[1:] + [Invitation.objects.get(replaces=invitations[0])]:
+        services.respond(invitation=invitation, user=invitation.user, accept=True)
+    jury = services.create_jury(
+        facilitator=facilitator, kind="jury", title="심야버스 배차 간격", size=JURY_SIZE, verdict_rule="two_thirds",
+        question="심야버스를 모든 노선에서 15분 간격으로 운행해야 할까요?", category=category, draw=draw)
+    jurors = [m.user for m in jury_rules.seated_jurors(jury).select_related("user")]
+    services.start_hearing(jury=jury, actor=facilitator)
+    services.start_deliberation(jury=jury, actor=facilitator)
+    verdict = services.open_verdict(jury=jury, actor=facilitator)
+    for i, juror in enumerate(jurors):
+        services.cast_ballot(verdict=verdict, user=juror, choice="no" if i in (0, 1) else "yes")
+    # 8 of 10 meet the two-thirds rule: the jury moves on to drafting by itself
+    services.save_recommendation(jury=jury, actor=facilitator, text=(
+        "서울시는 심야버스 전 노선을 15분 간격으로 운행하고, 이용이 적은 외곽 구간은 수요응답형 버스로 보완할 것을 "
+        "권고합니다. 시행 1년 뒤 이용 실적을 공개하고 시민배심원단에 보고해 주십시오."))
+    adoption = services.open_adoption_vote(jury=jury, actor=facilitator)
+    for i, juror in enumerate(jurors):
+        services.cast_ballot(verdict=adoption, user=juror, choice="no" if i == 0 else "yes")
+    services.write_minority_opinion(jury=jury, author=jurors[0], signed=True, text=(
+        "배차 간격을 줄이기 전에 운전기사의 야간 근무 여건과 재원 대책이 먼저 마련되어야 합니다."))
+    services.publish_recommendation(jury=jury, actor=facilitator)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.districts import District
 from accounts.models import Department, Role, User
 from deliberation import services as room_services
-from deliberation.demo import load_demo_poll
+from deliberation.demo import load_demo_jury, load_demo_poll
 from proposals import services
 from proposals.models import Category, Proposal
 from proposals.states import Verdict
@@ -87,6 +87,8 @@ class Command(BaseCommand):
         self._rooms(people)
         self._votes(departments, people, residents)
         load_demo_poll(facilitator=people["facilitator"], residents=residents)
+        load_demo_jury(admin=people["admin"], facilitator=people["facilitator"], residents=residents,
+                       category=categories["transport"])
 
     def _user(self, key, role, name, verified, department) -> User:
         email = f"{key}@{DOMAIN}"
