@@ -76,13 +76,8 @@ class PoolMemberAdmin(admin.ModelAdmin):
         return False  # people join from the pool page or come in from a CSV
 
 
-@admin.register(Draw)
-class DrawAdmin(admin.ModelAdmin):
-    """Draws are records: looked at here, made through the services (their inputs never change)."""
-
-    list_display = ("title", "pool", "size", "algorithm", "state", "created_at", "drawn_at")
-    list_filter = ("state", "algorithm")
-    readonly_fields = [f.name for f in Draw._meta.fields]
+class RecordAdmin(admin.ModelAdmin):
+    """A record to look at: it changes only through its services, so the admin adds, edits and deletes nothing."""
 
     def has_add_permission(self, request):
         return False
@@ -92,6 +87,15 @@ class DrawAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Draw)
+class DrawAdmin(RecordAdmin):
+    """Draws are records: looked at here, made through the services (their inputs never change)."""
+
+    list_display = ("title", "pool", "size", "algorithm", "state", "created_at", "drawn_at")
+    list_filter = ("state", "algorithm")
+    readonly_fields = [f.name for f in Draw._meta.fields]
 
 
 from .jury_models import Jury  # noqa: E402
@@ -108,7 +112,7 @@ class JuryAdmin(admin.ModelAdmin):
                        "facilitator", "state_changed_at")
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(RecordAdmin):
     """Invitations are records: looked at here, answered and replaced only through the services (the token is
     not shown: it is the invited person's key)."""
 
@@ -117,12 +121,3 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ("person_id",)
     exclude = ("token",)
     readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "token"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
