@@ -102,7 +102,10 @@ def _jury_context(room: Room) -> dict:
     jury = selectors.jury_for_room(room)
     if jury is None:
         return {"jury": None}
-    return {"jury": jury, "jury_open_verdict": jury.verdicts.filter(state="open").exists()}
+    from .states import JuryState
+
+    return {"jury": jury, "jury_open_verdict": jury.verdicts.filter(state="open").exists(),
+            "jury_stage_labels": {value: str(label) for value, label in JuryState.choices}}
 
 
 def _chat_refusal(user, room: Room) -> str | None:

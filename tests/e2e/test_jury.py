@@ -108,12 +108,15 @@ def test_jury_from_the_invitation_to_the_published_recommendation(signed_in_page
     assert jury.private_room.rounds.order_by("-position").first().title == "한 번 더 숙의"
     _post_action(host, "open_verdict")
     _vote(juror, jury, "yes")
-    _vote(dissenter, jury, "yes")
-    assert _state(jury) == "drafting" and jury.verdicts.get(number=2).met is True
-
-    # The draft reaches the juror's private room live
     juror.goto(f"/rooms/{jury.private_room_id}/")
     expect(juror.locator("#chat-form button")).to_be_enabled()
+    expect(juror.locator("#draft-link")).to_be_hidden()
+    _vote(dissenter, jury, "yes")  # the last ballot closes the vote: the rule is met, the jury moves on
+    assert _state(jury) == "drafting" and jury.verdicts.get(number=2).met is True
+    expect(juror.locator("#draft-link")).to_be_visible()  # jury.state, live
+    expect(juror.locator("#jury-stage")).to_have_text("권고안 작성")
+
+    # The draft reaches the juror's private room live
     host.goto(f"/juries/{jury.pk}/draft/")
     host.fill("textarea[name=text]", "심야버스를 15분 간격으로 운행할 것을 권고합니다.")
     with host.expect_navigation():

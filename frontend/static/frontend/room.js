@@ -720,6 +720,11 @@
       setText($("recommendation-text"), data.text);
       setText($("recommendation-version"), String(data.version));
     },
+    "jury.state": function (type, data) {
+      var labels = $("jury-stage-labels") ? JSON.parse($("jury-stage-labels").textContent) : {};
+      setText($("jury-stage"), labels[data.state] || data.state);
+      if ($("draft-link")) $("draft-link").hidden = data.state !== "drafting";
+    },
     "verdict.opened": function () { if ($("verdict-link")) $("verdict-link").hidden = false; },
     "verdict.closed": function () { if ($("verdict-link")) $("verdict-link").hidden = true; },
     "agenda.round_added": function (type, data) {
