@@ -2,6 +2,9 @@
 
 from django.conf import settings
 
+# The pages on which "Rooms" is the current menu item (draws, juries and polls share the namespace).
+ROOM_VIEWS = ("deliberation:list", "deliberation:create", "deliberation:room", "deliberation:record")
+
 
 def site(request):
     unread = invitations = 0
@@ -13,4 +16,5 @@ def site(request):
 
         unread = unread_notification_count(user=user)
         invitations = pending_invitation_count(user)
-    return {"unread_notifications": unread, "pending_invitations": invitations, "EMBEDDED": settings.EMBEDDED}
+    return {"unread_notifications": unread, "pending_invitations": invitations, "EMBEDDED": settings.EMBEDDED,
+            "room_views": ROOM_VIEWS}
