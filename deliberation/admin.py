@@ -3,8 +3,8 @@
 from django.contrib import admin
 
 from .models import (
-    AgendaTemplate, ChatMessage, Draw, Hand, Invitation, LiveAnswer, LivePoll, MoveOnVote, Pool, PoolAttribute,
-    PoolMember, Question, QuestionVote, Room, RoomEvent, RoomMember, Round,
+    AgendaTemplate, ChatMessage, DeliberativePoll, Draw, Hand, Invitation, LiveAnswer, LivePoll, MoveOnVote, Pool,
+    PoolAttribute, PoolMember, Question, QuestionVote, Room, RoomEvent, RoomMember, Round,
 )
 
 
@@ -121,3 +121,14 @@ class InvitationAdmin(RecordAdmin):
     search_fields = ("person_id",)
     exclude = ("token",)
     readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "token"]
+
+
+@admin.register(DeliberativePoll)
+class DeliberativePollAdmin(RecordAdmin):
+    """Polls are run from their pages (services.deliberative_polls); here they are looked at. Answers have no
+    admin: the report and the anonymised downloads are how they are read."""
+
+    list_display = ("title", "state", "control_enabled", "draw", "created_at")
+    list_filter = ("state",)
+    search_fields = ("title",)
+    readonly_fields = [f.name for f in DeliberativePoll._meta.fields]
