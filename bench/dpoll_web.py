@@ -119,6 +119,7 @@ def main() -> None:
     from django.test import Client
 
     from deliberation import selectors
+    from deliberation.selectors import deliberative_polls as dpoll_selectors
     from deliberation.survey.report import build_report
 
     started = time.perf_counter()
@@ -128,7 +129,7 @@ def main() -> None:
     core_s, _report = _timed(lambda: build_report(
         questions, groups["deliberation"], margins=poll.margins, subgroup_attributes=selectors.DPOLL_SUBGROUPS,
         control=groups.get("control"), title=poll.title), options.reps)
-    selector_s, report = _timed(lambda: selectors._dpoll_report(poll), options.reps)
+    selector_s, report = _timed(lambda: dpoll_selectors._dpoll_report(poll), options.reps)
     client = Client(HTTP_ACCEPT_LANGUAGE="ko", HTTP_HOST="127.0.0.1")
     url = f"/deliberative-polls/{poll.pk}/report/"
 

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from frontend.forms import add_service_errors
 
 from . import dpoll_display, rules, selectors, services
-from .models import DeliberativePoll, Draw, Stance
-from .states import DPOLL_TRANSITIONS, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind
+from .models import DeliberativePoll, Draw
+from .states import DPOLL_TRANSITIONS, WAVE_OPEN_STATE, DPollState, Stance, SurveyGroup, SurveyKind
 from .survey.exports import TABLES, table_rows
 from .survey.questions import SCALE_RANGES
 
