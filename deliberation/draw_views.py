@@ -21,8 +21,8 @@ from .models import Draw, Pool, PoolMember
 from .sortition import ALGORITHMS
 
 # Above this many people maximin is not offered by default (docs/benchmarks.md "Drawing by lot", 24 seats:
-# 90 s at 750, 130-143 s at 1,000, 256-383 s at 1,500, over 5 minutes at 2,000). The job runs in the background with
-# its progress shown, so a few minutes are acceptable; beyond 1,500 the time grows faster than the pool.
+# 90 s at 750, 130-143 s at 1,000, 256-383 s at 1,500, over 5 minutes at 2,000). The job runs in the
+# background with its progress shown, so a few minutes are acceptable; the time grows with the square of the pool.
 MAXIMIN_POOL_LIMIT = 1500
 
 
