@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -106,8 +107,10 @@ def dpoll_create(request):
         "polls": DeliberativePoll.objects.all()[:100], "manager": True, "mine": set(), "form": form}, status=400)
 
 
+@transaction.atomic
 def _add_participants(poll, actor, data) -> None:
-    """One service call per address; an unknown address or a refusal is reported on the form's field."""
+    """One service call per address, all or none: an unknown address or a refusal is reported on the form's
+    field and nobody is added, so the corrected list can be sent again as it stands."""
     errors = []
     for email in [line.strip() for line in data["emails"].splitlines() if line.strip()]:
         user = get_user_model().objects.filter(email__iexact=email).first()

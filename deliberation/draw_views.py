@@ -120,7 +120,8 @@ def _chances_summary(draw: Draw) -> dict | None:
     return {"min": values[0], "median": statistics.median(values), "max": values[-1], "people": len(values)}
 
 
-def draw_detail(request, pk: int):
+def draw_detail(request, pk: int, *, send_form=None, status: int = 200):
+    """The draw's record; ``send_form``: the invitations' form as refused, shown again with what was typed."""
     draw = get_object_or_404(Draw.objects.select_related("pool", "supersedes"), pk=pk)
     staff = rules.may_run_draws(request.user)
     return render(request, "deliberation/draw_detail.html", {
@@ -128,8 +129,8 @@ def draw_detail(request, pk: int):
         "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
         "refresh": draw.state == Draw.State.PREPARING,
         "progress": selectors.draw_progress(draw),
-        **invitation_views.record_context(draw, staff),
-    })
+        **invitation_views.record_context(draw, staff, send_form=send_form),
+    }, status=status)
 
 
 @login_required

@@ -32,9 +32,9 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why the member drops out"), max_length=500)
 
 
-def record_context(draw: Draw, staff: bool) -> dict:
+def record_context(draw: Draw, staff: bool, send_form: "SendForm | None" = None) -> dict:
     """What the draw's page shows of its invitations (see selectors.invitation_record)."""
-    return {"invitations": selectors.invitation_record(draw, staff=staff), "send_form": SendForm(),
+    return {"invitations": selectors.invitation_record(draw, staff=staff), "send_form": send_form or SendForm(),
             "withdraw_form": WithdrawForm()}
 
 
@@ -50,16 +50,18 @@ def invitations_send(request, pk: int):
         raise PermissionDenied(_("Only staff can send a panel's invitations."))
     draw = get_object_or_404(Draw, pk=pk)
     form = SendForm(request.POST)
-    if not form.is_valid():
-        _errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
-        return redirect("deliberation:draw", pk)
-    try:
-        sent = services.send_invitations(draw=draw, actor=request.user, deadline_at=form.cleaned_data["deadline_at"])
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("%(n)d invitations are sent.") % {"n": len(sent)})
-    return redirect("deliberation:draw", pk)
+    if form.is_valid():
+        try:
+            sent = services.send_invitations(draw=draw, actor=request.user,
+                                             deadline_at=form.cleaned_data["deadline_at"])
+        except ValidationError as exc:  # on top of the page: the form is not shown once invitations exist
+            _errors(request, exc)
+        else:
+            messages.success(request, _("%(n)d invitations are sent.") % {"n": len(sent)})
+            return redirect("deliberation:draw", pk)
+    from .draw_views import draw_detail  # the draw's page, again, with the refused form as typed
+
+    return draw_detail(request, pk, send_form=form, status=400)
 
 
 @login_required
@@ -103,7 +105,11 @@ def invitation_list(request):
 def _answer(request, invitation: Invitation, *, token: str | None, page: str, context: dict):
     """Confirm or decline; a refused answer shows why (403 not yours, 400 too late or answered) and changes
     nothing."""
-    accept = request.POST.get("answer") == "confirm"
+    answer = request.POST.get("answer")
+    if answer not in ("confirm", "decline"):  # never read a missing or unknown answer as a decline
+        return render(request, page, {**context, "error": _("Choose whether you take part or decline.")},
+                      status=400)
+    accept = answer == "confirm"
     try:
         services.respond(invitation=invitation, user=request.user, token=token, accept=accept)
     except PermissionDenied as exc:

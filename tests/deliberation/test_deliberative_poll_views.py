@@ -214,7 +214,11 @@ def test_staff_set_up_a_poll_from_the_pages(client):
     bad = client.post(url, {"action": "participants", "participants-emails": f"{person.email}\nnobody@x.org",
                             "participants-group": "deliberating"})
     assert bad.status_code == 400 and "No one is registered as nobody@x.org" in bad.content.decode()
-    assert poll.participants.filter(user=person).exists() and poll.questions.get().kind == "likert7"
+    assert f"{person.email}\nnobody@x.org" in bad.content.decode()  # the list is kept as typed
+    assert not poll.participants.exists() and poll.questions.get().kind == "likert7"  # all or none
+    fixed = client.post(url, {"action": "participants", "participants-emails": person.email,
+                              "participants-group": "deliberating"})
+    assert fixed.status_code == 302 and poll.participants.filter(user=person).exists()
     refused = client.post(url, {"action": "margins", "margins-margins": '{"gender": {"female": -1}}'})
     assert refused.status_code == 400 and "must be a number of at least 0" in refused.content.decode()
     client.post(reverse("deliberation:dpoll_move", args=[poll.pk]), {"to": DPollState.T1_OPEN})

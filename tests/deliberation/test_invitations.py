@@ -353,6 +353,9 @@ def test_bad_answers_over_http_say_why_and_change_nothing(client):
     assert 'data-testid="pending-invitations">1<' in page  # the user menu's count
     response = client.post(reverse("deliberation:invitation_answer", args=[second.pk]), {"answer": "decline"})
     assert response.status_code == 403 and "This invitation is not yours." in response.content.decode()
+    for posted in ({}, {"answer": "maybe"}):  # a missing or unknown answer is not a decline
+        response = client.post(reverse("deliberation:invitation_answer", args=[first.pk]), posted)
+        assert response.status_code == 400 and "Choose whether you take part or decline." in response.content.decode()
     client.post(reverse("deliberation:invitation_answer", args=[first.pk]), {"answer": "confirm"})
     response = client.post(reverse("deliberation:invitation_answer", args=[first.pk]), {"answer": "decline"})
     assert response.status_code == 400 and "already been answered" in response.content.decode()
@@ -403,3 +406,16 @@ def test_staff_download_the_letters_with_each_open_invitations_link_and_no_one_e
     assert rows[0] == "seat,person_id,has_account,deadline,link" and len(rows) == 3  # the confirmed one is not there
     assert all(i.token in "\n".join(rows) for i in sent[1:]) and sent[0].token not in "\n".join(rows)
     assert rows[1].endswith(reverse("deliberation:invitation_token", args=[sent[1].token]))
+
+
+def test_a_refused_send_shows_the_draws_page_again_with_what_was_typed(client):
+    draw = _standing_draw()
+    client.force_login(AdminFactory())
+    url = reverse("deliberation:invitations_send", args=[draw.pk])
+    response = client.post(url, {"deadline_at": "next tuesday"})
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="next tuesday"' in page and "errorlist" in page
+    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {"deadline_at": past})
+    assert response.status_code == 400 and f'value="{past}"' in response.content.decode()
+    assert not Invitation.objects.exists()
