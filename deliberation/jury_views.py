@@ -187,6 +187,7 @@ def jury_manage(request, pk: int):
     person = PersonForm(request.POST or None)
     draft = DraftForm(initial={"text": jury.recommendation.text})
     action = request.POST.get("action", "")
+    status = 200
     if request.method == "POST" and action in MANAGE_ACTIONS:
         try:
             done = _manage_action(request, jury, action, person)
@@ -196,12 +197,13 @@ def jury_manage(request, pk: int):
             if done:
                 messages.success(request, done)
                 return redirect("deliberation:jury_manage", jury.pk)
+        status = 400  # refused (or the person's address is not valid): the page again, with what was typed
         jury = _jury(pk)
     return render(request, "deliberation/jury_manage.html", {
         "jury": jury, "person": person, "draft": draft, "people": selectors.jury_people(jury),
         "seated": jury_rules.seated_jurors(jury).count(), "verdict": latest_verdict(jury),
         "verdicts": selectors.closed_verdicts(jury), "action": action,
-    })
+    }, status=status)
 
 
 def _rank_rows(verdict, posted: list[str]) -> list[tuple[int, str]]:

@@ -193,10 +193,20 @@ def test_bad_ballot_and_manage_input_come_back_with_a_clear_error(client):
     client.force_login(who["facilitator"])
     response = client.post(reverse("deliberation:jury_manage", args=[jury.pk]),
                            {"action": "add_expert", "email": "nobody@example.org"})
-    assert response.status_code == 200 and "No account has this email address." in response.content.decode()
+    assert response.status_code == 400 and "No account has this email address." in response.content.decode()
     assert 'value="nobody@example.org"' in response.content.decode()
     response = client.post(reverse("deliberation:jury_manage", args=[jury.pk]), {"action": "close_verdict"})
-    assert "more than half" in response.content.decode()
+    assert response.status_code == 400 and "more than half" in response.content.decode()
+    # after a failed verdict, a round of 0 minutes is refused; its title and minutes come back as typed
+    failed, facilitator, people = make_jury(jurors=2, stage="verdict")
+    vote_all(failed, people, ["no", "no"])
+    client.force_login(facilitator)
+    response = client.post(reverse("deliberation:jury_manage", args=[failed.pk]),
+                           {"action": "add_round", "title": "한 번 더", "minutes": "0"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "between 1 and 600 minutes" in page
+    assert 'value="한 번 더"' in page and 'value="0"' in page
+    assert not failed.private_room.rounds.filter(title="한 번 더").exists()
 
 
 @pytest.mark.django_db
