@@ -153,3 +153,14 @@ def test_add1_goes_on_past_an_exhaustive_outcome_while_the_outcome_fits_the_budg
     assert outcome.selected == ["X", "W", "T"] and outcome.spent == 127
     assert outcome.steps[-1] == ("share 50", "over_budget")
     assert outcome.steps[-2] == ("share 49", "fits")
+
+
+def test_add1_jumps_over_shares_where_nothing_could_end_the_count():
+    """A project far out of reach of its few supporters would keep add1 running one MES per unit for
+    a billion units. Until its voter's share covers it, the projects within reach (a, b: 20) fit the
+    budget and one project with a vote is unfunded, so no share can end the count: add1 computes
+    only the last of those shares, then the first at which big can be bought (and overspends)."""
+    costs = {"a": 10, "b": 10, "big": 10**9}
+    outcome = equal_shares(costs, [["a"], ["b"], ["big"]], 30)
+    assert outcome.selected == ["a", "b"] and outcome.spent == 20
+    assert outcome.steps == [("share 10", "fits"), ("share 999999999", "fits"), ("share 1000000000", "over_budget")]
