@@ -105,6 +105,7 @@ CVR_WITH_MARKS_ONLY = ("ballot,1ST CHOICE MAYOR,2ND CHOICE MAYOR,3RD CHOICE MAYO
                        "3,Hodges,,\n"
                        "4,overvote,overvote,undervote\n"  # only overvotes: no candidate at any rank
                        "5,undervote,,\n"  # nothing marked
+                       "\n"  # an empty line: not a ballot
                        "6,,,\n")
 
 

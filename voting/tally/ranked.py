@@ -156,8 +156,8 @@ def read_cvr(text: str) -> RankedElection:
     or ``overvote`` rank is skipped and the next rank counts (Minneapolis's rule: it reproduces the
     official 2013 mayoral count exactly, where ending the ballot at an overvote does not); a candidate
     ranked again counts at its highest rank only; write-in markers (``UWI``, ``write-in``) are one
-    candidate, "Write-in"; candidates are listed in order of first appearance. Every row is a ballot
-    (a row with every cell empty is not): one whose ranks hold only overvote and undervote marks is
+    candidate, "Write-in"; candidates are listed in order of first appearance. Every row is a ballot,
+    a row of empty cells too (an empty line is not): one whose ranks hold only overvote and undervote marks is
     kept with the empty ranking and exhausted from round 1, counted as ``overvoted_only`` or ``blank``."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
@@ -170,8 +170,8 @@ def read_cvr(text: str) -> RankedElection:
     rankings = []
     overvoted_only = blank = 0
     for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue  # an empty line, not a ballot
+        if len(row) <= 1 and not "".join(row).strip():
+            continue  # an empty line, not a ballot (a row of empty cells, "," or ",,", is a blank ballot)
         ranking, overvoted = [], False
         for i in columns:
             mark = (row[i] if i < len(row) else "").strip()
