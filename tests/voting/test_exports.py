@@ -82,7 +82,8 @@ def test_the_blt_download_of_a_tallied_ranked_vote_recounts_to_the_same_rounds_a
 
     lines = recount(tmp_path, get(client, "export_blt", vote).content.decode(), ".blt", "irv")
 
-    assert lines == ["round 1: Plaza 4, Park 3, Pier 2 (exhausted 0)", "round 2: Park 5, Plaza 4 (exhausted 0)",
+    assert lines == ["ballots 9: 0 rank no candidate, exhausted from round 1",
+                     "round 1: Plaza 4, Park 3, Pier 2 (exhausted 0)", "round 2: Park 5, Plaza 4 (exhausted 0)",
                      "winner: Park"]
     assert vote.result["winner"] == 2 and vote.result["rounds"] == [{"1": 4, "2": 3, "3": 2}, {"1": 4, "2": 5}]
 

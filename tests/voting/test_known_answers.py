@@ -52,6 +52,11 @@ def test_minneapolis_2013_final_round_is_the_official_one(published, capsys):
     outcome = instant_runoff(election.candidates, election.ballots)
     assert outcome.winner == "BETSY HODGES"
     assert outcome.rounds[-1] == {"BETSY HODGES": 38_870, "MARK ANDREW": 24_972}
+    # Every one of the file's 80,101 ballots is in every round: 686 name no candidate (47 only overvotes,
+    # 639 blank) and are exhausted from round 1 instead of dropped.
+    assert sum(election.ballots.values()) == 80_101 and (election.overvoted_only, election.blank) == (47, 639)
+    assert all(sum(counts.values()) + gone == 80_101 for counts, gone in zip(outcome.rounds, outcome.exhausted))
+    assert outcome.exhausted[0] == 686
     call_command("tally", str(path), "--rule", "irv")  # the command prints the same final round
     assert "BETSY HODGES 38870, MARK ANDREW 24972" in capsys.readouterr().out
 

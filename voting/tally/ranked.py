@@ -8,6 +8,11 @@ race; a ballot with none left is *exhausted*. A candidate with more than half of
 exhausted wins. Otherwise the candidate with the fewest votes is eliminated; a tie for fewest goes
 back through the earlier rounds (fewest there is eliminated), and if still tied, the candidate
 listed last in the election's candidate order is eliminated. Published with the count.
+
+**Every ballot of a file is counted.** A ballot that names no candidate (a cast-vote record whose
+ranks hold only overvote and undervote marks, or a .blt ballot listing no one or only withdrawn
+candidates) is exhausted from round 1, as US tabulators report it (RCTab: inactive, and within the
+total number of ballots), so every round's counts plus its exhausted ballots make the file's total.
 """
 
 import csv
@@ -29,6 +34,9 @@ class RankedElection:
     title: str = ""
     seats: int = 1
     notes: list[str] = field(default_factory=list)
+    # Ballots that name no candidate (counted in ``ballots`` under the empty ranking ``()``):
+    overvoted_only: int = 0  # CVR rows whose only marks are overvotes (and undervotes)
+    blank: int = 0  # CVR rows with nothing marked; .blt ballots listing no one or only withdrawn candidates
 
 
 @dataclass
@@ -75,8 +83,8 @@ def _fewest(continuing: list[str], rounds: list[dict[str, int]], order: list[str
 
 
 def group(rankings) -> Counter:
-    """Count identical rankings once (tuples), dropping empty ballots."""
-    return Counter(tuple(r) for r in rankings if r)
+    """Count identical rankings once (tuples); an empty ranking is kept (it is exhausted from round 1)."""
+    return Counter(tuple(r) for r in rankings)
 
 
 # --- BLT (the ERS / OpenSTV ballot file) -------------------------------------------------------------
@@ -120,10 +128,11 @@ def read_blt(text: str) -> RankedElection:
             if r not in seen and r not in withdrawn:  # a repeated candidate counts at its highest rank
                 ranking.append(names[r - 1])
                 seen.add(r)
-        if ranking:
+        if weight:  # a ballot left with no candidate stays, exhausted from round 1
             ballots[tuple(ranking)] += weight
     candidates = [n for i, n in enumerate(names, start=1) if i not in withdrawn]
-    return RankedElection(candidates=candidates, ballots=ballots, title=title, seats=seats)
+    return RankedElection(candidates=candidates, ballots=ballots, title=title, seats=seats,
+                          blank=ballots.get((), 0))
 
 
 def write_blt(election: RankedElection) -> str:
@@ -147,7 +156,9 @@ def read_cvr(text: str) -> RankedElection:
     or ``overvote`` rank is skipped and the next rank counts (Minneapolis's rule: it reproduces the
     official 2013 mayoral count exactly, where ending the ballot at an overvote does not); a candidate
     ranked again counts at its highest rank only; write-in markers (``UWI``, ``write-in``) are one
-    candidate, "Write-in"; candidates are listed in order of first appearance."""
+    candidate, "Write-in"; candidates are listed in order of first appearance. Every row is a ballot,
+    a row of empty cells too (an empty line is not): one whose ranks hold only overvote and undervote marks is
+    kept with the empty ranking and exhausted from round 1, counted as ``overvoted_only`` or ``blank``."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
@@ -157,17 +168,27 @@ def read_cvr(text: str) -> RankedElection:
         raise RankedError(_("no rank columns (a header naming a 'choice' or 'rank')"))
     seen_candidates: list[str] = []
     rankings = []
+    overvoted_only = blank = 0
     for row in reader:
-        ranking = []
+        if len(row) <= 1 and not "".join(row).strip():
+            continue  # an empty line, not a ballot (a row of empty cells, "," or ",,", is a blank ballot)
+        ranking, overvoted = [], False
         for i in columns:
             mark = (row[i] if i < len(row) else "").strip()
             low = mark.lower()
-            if low in UNDERVOTE or low in OVERVOTE:
+            if low in OVERVOTE:
+                overvoted = True
+                continue
+            if low in UNDERVOTE:
                 continue
             name = "Write-in" if low in WRITE_IN else mark
             if name not in ranking:
                 ranking.append(name)
             if name not in seen_candidates:
                 seen_candidates.append(name)
+        if not ranking:
+            overvoted_only += overvoted
+            blank += not overvoted
         rankings.append(ranking)
-    return RankedElection(candidates=seen_candidates, ballots=group(rankings))
+    return RankedElection(candidates=seen_candidates, ballots=group(rankings), overvoted_only=overvoted_only,
+                          blank=blank)

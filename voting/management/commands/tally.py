@@ -3,12 +3,15 @@
 The same code path as the web tally (voting.tally). For a participatory budget (.pb: greedy,
 greedy-stop, mes) it prints the selected project ids, one per line, in the order selected; with
 ``approval`` it prints the single most approved id. For ranked ballots (.blt, or a cast-vote-record
-.csv: irv, plurality) it prints each round's counts and the winner.
+.csv: irv, plurality) it prints the number of ballots (those naming no candidate, exhausted from
+round 1, said apart), each round's counts and the winner. Both rules elect one: a .blt file for any
+other number of seats is refused (counting it needs a named STV rule, which is not implemented).
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from voting.tally import pabulib
 from voting.tally.budget import approval_winner, greedy, weighted
@@ -37,7 +40,7 @@ class Command(BaseCommand):
                 return self.budget(pabulib.read(text), rule)
             if suffix in (".blt", ".csv") and rule in RANKED_RULES:
                 return self.ranked(read_blt(text) if suffix == ".blt" else read_cvr(text), rule)
-        except (OSError, pabulib.PabulibError, RankedError) as error:
+        except (OSError, pabulib.PabulibError, RankedError) as error:  # a refusal: nothing was printed
             raise CommandError(f"{file}: {error}") from None
         raise CommandError(f"{file}: the rule {rule} counts " + (
             ".pb files" if rule in BUDGET_RULES else ".blt or cast-vote-record .csv files"))
@@ -58,6 +61,12 @@ class Command(BaseCommand):
             self.stdout.write(project_id)
 
     def ranked(self, election, rule: str) -> None:
+        if election.seats != 1:
+            raise RankedError(_("this file elects %(seats)d seats; %(rule)s elects one, and no STV rule for "
+                                "several seats is implemented") % {"seats": election.seats, "rule": rule})
+        total, none = sum(election.ballots.values()), election.ballots.get((), 0)
+        detail = f" ({election.overvoted_only} only overvotes, {election.blank} blank)" if none else ""
+        self.stdout.write(f"ballots {total}: {none} rank no candidate{detail}, exhausted from round 1")
         outcome = instant_runoff(election.candidates, election.ballots)
         rounds = outcome.rounds[:1] if rule == "plurality" else outcome.rounds
         for number, counts in enumerate(rounds, start=1):
