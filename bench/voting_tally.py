@@ -22,7 +22,9 @@ the ballots it holds included, the parent's ~60 MB of Django included):
   one run: it takes ~30 s) in the same run, and the selected sets compared. Then ours with the add1
   completion (how many shares it tried), and pabutools at the share add1 kept, to compare that
   outcome too. pabutools' own completion (``voter_budget_increment=1``) would run one MES per share
-  tried (hundreds here): ``--pabutools-add1`` runs it (hours at 100,000 voters).
+  tried (hundreds here): ``--pabutools-add1`` runs it (hours at 100,000 voters). It stops at the first
+  exhaustive outcome, where the official add1 (ours) goes on while the outcome fits (docs/voting.md),
+  so the two agree only where the count ends by overspending, as on this instance.
 
 Medians over ``--reps``; results in bench/results/voting-tally-<timestamp>.json and a Markdown summary
 on stdout.
