@@ -914,7 +914,7 @@
       var chat = !!buttons[i].closest("#chat-form, #table-chat-form");
       var needsVoice = buttons[i].dataset.action === "queue.raise" || chat;
       // a chat line may be written while reconnecting: it waits in the outbox
-      buttons[i].disabled = !(on || (chat && everConnected && d.state !== "ended")) || (me.muted && needsVoice);
+      buttons[i].disabled = !(on || (chat && everConnected && !stopped && d.state !== "ended")) || (me.muted && needsVoice);
     }
   }
   function ping() {
@@ -949,8 +949,9 @@
       clearTimeout(pongTimer);
       ws = null;
       ready = false;
+      if (FINAL_CLOSE[event.code]) stopped = true;
       enableControls(false);
-      if (FINAL_CLOSE[event.code]) { stopped = true; banner(lastError || d.msgClosed); return; }
+      if (stopped) { banner(lastError || d.msgClosed); return; }
       scheduleReconnect();
     };
   }
