@@ -1,6 +1,7 @@
 """Chat in a room, and the room's event log that numbers every broadcast (seq, resume, rollback)."""
 
 import asyncio
+import re
 import threading
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.ratelimit import RateLimited
@@ -423,3 +425,21 @@ def test_a_muted_members_line_does_not_lock_the_room_row():
     with CaptureQueriesContext(connection) as queries, pytest.raises(PermissionDenied):
         services.post_message(room=room, author=_member(room, muted=True).user, body="hello")
     assert not [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+
+
+def test_the_no_javascript_form_posted_twice_with_its_client_id_stores_the_line_once(client):
+    """A browser without JavaScript may post the form again (a retry after a timeout, a refresh): the
+    page's hidden client id makes the second post an acknowledgement, not a second message."""
+    room = RoomFactory(stage="live")
+    author = _member(room).user
+    client.force_login(author)
+    page = client.get(reverse("deliberation:room", args=[room.pk]))
+    client_id = re.search(r'name="client_id" value="([^"]+)"', page.content.decode()).group(1)
+
+    for _ in range(2):
+        response = client.post(reverse("deliberation:chat_post", args=[room.pk]),
+                               {"body": "Said once", "client_id": client_id})
+        assert response.status_code == 302
+
+    assert list(ChatMessage.objects.filter(room=room).values_list("body", "client_id")) == [("Said once", client_id)]
+    assert client.get(reverse("deliberation:room", args=[room.pk])).content.decode().count(client_id) == 0  # a new one

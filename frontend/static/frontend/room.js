@@ -281,7 +281,8 @@
       if ($(id)) { clear($(id)); $(id).hidden = true; }
     });
     outbox.forEach(function (entry) {
-      var list = $(entry.table ? "table-chat-pending" : "chat-pending");
+      var atTable = entry.table && $("my-table") && !$("my-table").hidden;
+      var list = $(atTable ? "table-chat-pending" : "chat-pending");
       if (!list) return;
       var li = el("li", "chat-pending-item" + (entry.refused ? " is-refused" : ""));
       li.dataset.clientId = entry.id;
@@ -661,6 +662,7 @@
       $("split-form").querySelector("[data-action='tables.bring_back']").hidden = !tables.open.length;
     }
     $("my-table").hidden = !mine;
+    renderOutbox();  // a table line left over when the tables close is shown under the plenary's chat
     var members = $("table-members");
     clear(members);
     if (mine) mine.members.forEach(function (m) {
