@@ -17,7 +17,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import rules, services
 from . import admission
-from .dispatch import ACTIONS, CLOSE_ERRORS
+from .dispatch import ACTIONS, CLOSE_ERRORS, REPLIES
 from .events import events_after
 from .fanout import fanout
 from .models import Room
@@ -142,7 +142,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                     await self.resume(data["last_seq"])
                 else:
                     action = ACTIONS[kind]
-                    await self.in_db(lambda: action(Room(pk=self.room_id), self.user, data))
+                    reply = await self.in_db(lambda: action(Room(pk=self.room_id), self.user, data))
+                    if kind in REPLIES and reply is not None:  # chat.ack / chat.refused, to this socket only
+                        await self.send_json(reply)
             except ProtocolError as error:
                 await self.send_error(error.code, error.message)
             except PermissionDenied as error:

@@ -4,11 +4,36 @@ Each entry takes the room (a bare ``Room(pk=...)``: the service locks and reload
 the frame's cleaned data (deliberation.protocol.validate). ``ping`` and ``resume`` are the consumer's own.
 """
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
 from . import rules, services
+from .services.chat import CLIENT_ID
+
+
+def send_chat(room, user, d) -> dict | None:
+    """``chat.send``. With a ``client_id`` the sender gets one reply frame (docs/realtime-protocol.md, "Chat
+    acknowledgements"): ``chat.ack`` when the line is stored (now, or by an earlier send of the same id),
+    ``chat.refused`` with the error's code and message when it is not. Without one: an ``error``, as before."""
+    client_id = d.get("client_id")
+    try:
+        message = services.post_message(room=room, author=user, body=d["body"], to_table=d.get("table", False),
+                                        client_id=client_id)
+    except (PermissionDenied, ValidationError) as error:
+        if client_id is None or not CLIENT_ID.fullmatch(client_id):
+            raise
+        if isinstance(error, PermissionDenied):
+            code, text = "forbidden", str(error) or _("You may not do this.")
+        else:
+            code, text = error.code or "invalid", error.messages[0]
+        return {"type": "chat.refused", "data": {"client_id": client_id, "code": code, "message": text}}
+    return services.chat_ack(message) if client_id is not None else None
+
+
+REPLIES = {"chat.send"}  # the types whose handler returns a frame for the sender alone (or None)
 
 ACTIONS = {
-    "chat.send": lambda room, user, d: services.post_message(room=room, author=user, body=d["body"],
-                                                             to_table=d.get("table", False)),
+    "chat.send": send_chat,
     "chat.hide": lambda room, user, d: services.hide_message(room=room, actor=user, seq=d["seq"], reason=d["reason"]),
     "clock.start": lambda room, user, d: services.start_round(room=room, actor=user, round_id=d.get("round_id")),
     "clock.pause": lambda room, user, d: services.pause_round(room=room, actor=user),

@@ -16,6 +16,7 @@ from .states import (
 )
 
 CHAT_MAX = 1000
+CLIENT_ID_MAX = 64  # a chat line's client id (a UUID is 36)
 
 
 class Room(models.Model):
@@ -174,10 +175,17 @@ class ChatMessage(models.Model):
     hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # The sender's own id for the line (docs/realtime-protocol.md, "Chat acknowledgements"): a line sent
+    # again after a lost connection is recognised by it and acknowledged, never stored twice.
+    client_id = models.CharField(max_length=CLIENT_ID_MAX, null=True, blank=True)
 
     class Meta:
         ordering = ["room", "seq"]
-        constraints = [models.UniqueConstraint(fields=["room", "seq"], name="chat_message_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "seq"], name="chat_message_seq_unique"),
+            models.UniqueConstraint(fields=["room", "author", "client_id"], condition=Q(client_id__isnull=False),
+                                    name="chat_message_client_id_unique"),
+        ]
 
 
 class AgendaTemplate(models.Model):

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
-from .models import CHAT_MAX, QUESTION_MAX, TABLE_SUMMARY_MAX
+from .models import CHAT_MAX, CLIENT_ID_MAX, QUESTION_MAX, TABLE_SUMMARY_MAX
 
 MAX_FRAME_CHARS = 16_000  # far above any valid frame; larger ones are refused before parsing
 
@@ -33,7 +33,8 @@ class Field(NamedTuple):
 INBOUND: dict[str, dict[str, Field]] = {
     "ping": {},
     "resume": {"last_seq": Field(int, min=0)},
-    "chat.send": {"body": Field(str, max_length=CHAT_MAX), "table": Field(bool, required=False)},
+    "chat.send": {"body": Field(str, max_length=CHAT_MAX), "table": Field(bool, required=False),
+                  "client_id": Field(str, required=False, max_length=CLIENT_ID_MAX)},
     "chat.hide": {"seq": Field(int, min=1), "reason": Field(str, max_length=300)},
     "clock.start": {"round_id": Field(int, required=False, min=1)},
     "clock.pause": {},
@@ -78,6 +79,8 @@ OUTBOUND: dict[str, tuple[str, ...]] = {
     "pong": ("server_time", "last_seq"),
     "chat.message": ("author_id", "author", "body", "table_id"),
     "chat.hidden": ("seq",),
+    "chat.ack": ("client_id", "seq"),  # to the sender only, no envelope seq (issue 11)
+    "chat.refused": ("client_id", "code", "message"),
     "presence.updated": ("members", "more", "count", "server_time"),
     "room.opened": ("server_time",),
     "room.waiting": ("next_round_id", "server_time"),

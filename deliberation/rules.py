@@ -1,11 +1,14 @@
 """Who may join a room, watch it, speak in it or run it: one place, asked by services and the consumer."""
 
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.districts import district_group
 from accounts.models import Role
 
-from .models import Room, RoomMember
+from .models import Room, RoomMember, Round
 from .states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
 
 # WebSocket close codes (docs/realtime-protocol.md).
@@ -47,7 +50,27 @@ def refuse_join(user, room: Room, member: RoomMember | None, *, as_observer: boo
     return None
 
 
-def refuse_chat(user, room: Room, member: RoomMember | None) -> str | None:
+def is_round_running(rnd: Round | None, now: datetime) -> bool:
+    """Whether ``rnd`` runs at ``now``: its state says so and its stored deadline has not passed.
+
+    The state alone is not enough: the worker that ends a round at its deadline may be down, and the
+    server that receives a frame knows the deadline. Every action allowed only while a round runs asks here.
+    """
+    return (rnd is not None and rnd.state == RoundState.RUNNING and rnd.deadline_at is not None
+            and now < rnd.deadline_at)
+
+
+def _refuse_outside_round(room: Room, now: datetime | None, closed: str) -> str | None:
+    """``closed`` when no round runs; a clearer reason when one still says running but its time is up."""
+    current, now = room.current_round, now or timezone.now()
+    if room.state == RoomState.LIVE and is_round_running(current, now):
+        return None
+    if room.state == RoomState.LIVE and current is not None and current.state == RoundState.RUNNING:
+        return _("This round's time is up; the next step starts in a moment.")
+    return closed
+
+
+def refuse_chat(user, room: Room, member: RoomMember | None, now: datetime | None = None) -> str | None:
     if is_facilitator(user, room):
         return None
     if member is None or member.removed_at is not None:
@@ -57,8 +80,9 @@ def refuse_chat(user, room: Room, member: RoomMember | None) -> str | None:
     if member.muted:
         return _("The facilitator has muted you.")
     current = room.current_round
-    if room.state != RoomState.LIVE or current is None or current.state != RoundState.RUNNING:
-        return _("The chat opens when a round is running.")
+    refusal = _refuse_outside_round(room, now, _("The chat opens when a round is running."))
+    if refusal:
+        return refusal
     if not current.chat_open or current.kind == RoundKind.BREAK:
         return _("The chat is closed in this round.")
     return None
@@ -72,7 +96,7 @@ def refuse_control(user, room: Room) -> str | None:
     return None
 
 
-def refuse_hand(user, room: Room, member: RoomMember | None) -> str | None:
+def refuse_hand(user, room: Room, member: RoomMember | None, now: datetime | None = None) -> str | None:
     """Why ``user`` may not raise a hand now; None when they may (a running round open to the queue)."""
     if member is None or member.removed_at is not None:
         return _("You are not a participant of this room.")
@@ -81,22 +105,24 @@ def refuse_hand(user, room: Room, member: RoomMember | None) -> str | None:
     if member.muted:
         return _("The facilitator has muted you.")
     current = room.current_round
-    if room.state != RoomState.LIVE or current is None or current.state != RoundState.RUNNING:
-        return _("Hands can be raised only while a round is running.")
+    refusal = _refuse_outside_round(room, now, _("Hands can be raised only while a round is running."))
+    if refusal:
+        return refusal
     if current.speakers not in (Speakers.QUEUE, Speakers.EVERYONE):
         return _("In this round only the facilitator and the invited speakers take the floor.")
     return None
 
 
-def refuse_question(user, room: Room, member: RoomMember | None) -> str | None:
+def refuse_question(user, room: Room, member: RoomMember | None, now: datetime | None = None) -> str | None:
     """Why ``user`` may not ask or upvote a question now; None in a running Q&A round for a participant."""
     if member is None or member.removed_at is not None:
         return _("You are not a participant of this room.")
     if member.role == MemberRole.OBSERVER:
         return _("Observers can read but not write.")
     current = room.current_round
-    if room.state != RoomState.LIVE or current is None or current.state != RoundState.RUNNING:
-        return _("Questions can be asked only while a round is running.")
+    refusal = _refuse_outside_round(room, now, _("Questions can be asked only while a round is running."))
+    if refusal:
+        return refusal
     if current.kind != RoundKind.QA:
         return _("Questions are asked in a questions-and-answers round.")
     return None

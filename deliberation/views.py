@@ -1,6 +1,8 @@
 """Room pages: the list, creating a room with its agenda, the live room page, opening a room, writing in
 the chat without JavaScript, and the room's record with its downloads."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -92,6 +94,7 @@ def room_detail(request, pk: int):
         "chat_refusal": _chat_refusal(request.user, room),
         # what the no-JS chat form sent last time it was refused (chat_post), shown once
         "chat_draft": request.session.pop(chat_draft_key(room.pk), ""),
+        "chat_client_id": uuid.uuid4(),  # the no-JS form's line id: posted twice, it is stored once
         "round_states": RoundState.choices, "room_states": RoomState.choices,
         **_jury_context(room),
     })
@@ -157,7 +160,8 @@ def chat_post(request, pk: int):
     try:
         if rules.membership(request.user, room) is None and not rules.is_facilitator(request.user, room):
             services.join(room=room, user=request.user)  # the socket would have made them a member on connecting
-        services.post_message(room=room, author=request.user, body=body, to_table=to_table)
+        services.post_message(room=room, author=request.user, body=body, to_table=to_table,
+                              client_id=request.POST.get("client_id") or None)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _refusal_text(exc))
         request.session[chat_draft_key(room.pk)] = body[:CHAT_DRAFT_MAX]

@@ -1,6 +1,6 @@
 """Every write of the deliberation module; the consumer, views and tasks call these and nothing else."""
 
-from .chat import clean_chat_text, hide_message, post_message
+from .chat import chat_ack, clean_chat_text, hide_message, post_message
 from .clock import (
     ClockError, adjust_round, end_room, expire_due_rounds, expire_round, open_room, pause_round, resume_round,
     round_data, skip_round, start_round,
@@ -29,7 +29,7 @@ from .tables import (
 )
 
 __all__ = [
-    "ClockError", "adjust_round", "clean_chat_text", "enter", "enter_many", "create_room", "end_room",
+    "ClockError", "adjust_round", "chat_ack", "clean_chat_text", "enter", "enter_many", "create_room", "end_room",
     "expire_due_rounds", "expire_round", "hide_message", "invite", "join", "open_room", "pause_round",
     "post_message", "resume_round", "room_state_snapshot", "round_data", "save_agenda_template", "skip_round",
     "start_round",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .. import rules
 from ..events import append_event
 from ..models import MoveOnVote, Room, RoomMember
-from ..states import MemberRole
+from ..states import MemberRole, RoundState
 from . import clock
 
 
@@ -54,6 +54,8 @@ def vote_move_on(*, room: Room, user) -> int:
     if refusal:
         raise PermissionDenied(refusal)
     rnd = clock._current(room)  # no_round unless a round is running or paused
+    if rnd.state == RoundState.RUNNING and not rules.is_round_running(rnd, now):  # its time is up (issue 11)
+        raise clock.ClockError(_("This round's time is up; the next step starts in a moment."), code="no_round")
     try:
         with transaction.atomic():
             MoveOnVote.objects.create(room=room, round=rnd, user=user, created_at=now)

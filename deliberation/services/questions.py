@@ -48,7 +48,7 @@ def emit_questions(room_id: int, round_id: int, now: datetime, actor=None) -> No
 
 def _participant_lock(room_id: int, user) -> Room:
     room = lock_room(room_id)
-    refusal = rules.refuse_question(user, room, rules.membership(user, room))
+    refusal = rules.refuse_question(user, room, rules.membership(user, room), timezone.now())
     if refusal:
         raise PermissionDenied(refusal)
     return room

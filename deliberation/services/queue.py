@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from .. import rules
 from ..events import append_event
 from ..models import Hand, Room, Round
-from ..states import HAND_TRANSITIONS, OPEN_HAND_STATES, HandState, RoomState, RoundState
+from ..states import HAND_TRANSITIONS, OPEN_HAND_STATES, HandState, RoomState
 from .locking import lock_room, lock_room_for_facilitator, run_at
 
 
@@ -66,7 +66,7 @@ def _speaking(room: Room) -> Hand | None:
 def raise_hand(*, room: Room, user) -> Hand:
     """Join the queue; allowed only in a running round whose speakers come from the queue (or everyone)."""
     room, now = lock_room(room.pk), timezone.now()
-    refusal = rules.refuse_hand(user, room, rules.membership(user, room))
+    refusal = rules.refuse_hand(user, room, rules.membership(user, room), now)
     if refusal:
         raise PermissionDenied(refusal)
     already = QueueError(_("Your hand is already raised."), code="already_raised")
@@ -109,7 +109,7 @@ def give_floor(*, room: Room, actor, user_id: int | None = None) -> Hand:
     """The facilitator gives the floor to the next waiting hand (or ``user_id``'s); the speaker before is done."""
     room, now = lock_room_for_facilitator(room.pk, actor), timezone.now()
     rnd: Round | None = room.current_round
-    if room.state != RoomState.LIVE or rnd is None or rnd.state != RoundState.RUNNING:
+    if room.state != RoomState.LIVE or not rules.is_round_running(rnd, now):  # by the clock: issue 11
         raise QueueError(_("The floor can be given only while a round is running."), code="no_round")
     waiting = Hand.objects.select_for_update().filter(room=room, state=HandState.WAITING).order_by("raised_at", "pk")
     if user_id is not None:

@@ -1,20 +1,24 @@
 """Chat in a room, and the room's event log that numbers every broadcast (seq, resume, rollback)."""
 
 import asyncio
+import re
 import threading
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.ratelimit import RateLimited
 from deliberation import services
 from deliberation.events import events_after, group_name
-from deliberation.models import CHAT_MAX, ChatMessage, Room, RoomEvent, RoomMember
-from deliberation.states import MemberRole
+from deliberation.models import CHAT_MAX, ChatMessage, Room, RoomEvent, RoomMember, Round
+from deliberation.states import MemberRole, RoundState
 from tests.factories import FacilitatorFactory, ResidentFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +315,131 @@ def test_concurrent_chat_gets_consecutive_seqs_without_duplicates():
     assert sorted(ChatMessage.objects.filter(room=room).values_list("seq", flat=True)) == list(
         range(earlier + 1, earlier + 11))
     assert Room.objects.get(pk=room.pk).last_seq == earlier + 10
+
+
+# --- A line sent again (after a lost connection) is stored once: the client's id (issue 11) -------------
+
+
+def test_the_same_client_id_twice_stores_one_message_and_the_second_gets_the_firsts_ack():
+    room = RoomFactory(stage="live")
+    author = _member(room).user
+    client_id = "3f1c2a9e-4b7d-4c1e-9a55-0d2b6f1e8c70"
+
+    first = services.post_message(room=room, author=author, body="Shade first?", client_id=client_id)
+    events = _seqs(room)
+    again = services.post_message(room=room, author=author, body="Shade first?", client_id=client_id)
+
+    assert ChatMessage.objects.filter(room=room).count() == 1
+    assert _seqs(room) == events  # no second event either: nobody sees the line twice
+    assert again.pk == first.pk
+    assert services.chat_ack(again) == services.chat_ack(first) == {
+        "type": "chat.ack", "data": {"client_id": client_id, "seq": first.seq}}
+
+
+def test_a_resend_is_acknowledged_even_after_the_round_has_closed():
+    """The line was stored before the round ended; the ack that was lost must still come."""
+    room = RoomFactory(stage="live")
+    author = _member(room).user
+    first = services.post_message(room=room, author=author, body="before the end", client_id="line-000001")
+    services.skip_round(room=room, actor=room.facilitator)  # the coffee break: chat closed
+
+    again = services.post_message(room=room, author=author, body="before the end", client_id="line-000001")
+
+    assert again.pk == first.pk
+
+
+def test_the_same_client_id_from_another_author_or_room_is_another_message():
+    room, other_room = RoomFactory(stage="live"), RoomFactory(stage="live")
+    alice, bob = _member(room).user, _member(room).user
+    RoomMember.objects.create(room=other_room, user=alice)
+
+    for author, in_room in ((alice, room), (bob, room), (alice, other_room)):
+        services.post_message(room=in_room, author=author, body="hi", client_id="same-id-0001")
+
+    assert ChatMessage.objects.count() == 3
+
+
+def test_the_database_refuses_a_second_message_with_the_same_client_id():
+    room = RoomFactory(stage="live")
+    author = _member(room).user
+    message = services.post_message(room=room, author=author, body="once", client_id="db-unique-01")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChatMessage.objects.create(room=room, seq=message.seq + 100, author=author, body="twice",
+                                   client_id="db-unique-01")
+
+
+def test_messages_without_a_client_id_are_not_deduplicated():
+    room = RoomFactory(stage="live")
+    author = _member(room).user
+    services.post_message(room=room, author=author, body="same words")
+    services.post_message(room=room, author=author, body="same words")
+    assert ChatMessage.objects.filter(room=room).count() == 2
+
+
+@pytest.mark.parametrize("client_id", ["", "short", "x" * 65, "has space 123", "<script>12"])
+def test_a_malformed_client_id_is_refused(client_id):
+    room = RoomFactory(stage="live")
+    with pytest.raises(ValidationError) as refused:
+        services.post_message(room=room, author=_member(room).user, body="hello", client_id=client_id)
+    assert refused.value.code == "invalid_field"
+    assert not ChatMessage.objects.exists()
+
+
+# --- Refused by the clock, not only by the state the worker sets (issue 11) ------------------------------
+
+
+def test_chat_is_refused_once_the_rounds_deadline_has_passed_even_if_its_state_still_says_running():
+    room = RoomFactory(stage="live")  # the worker that would end the round is down: its state stays running
+    Round.objects.filter(pk=room.current_round_id).update(deadline_at=timezone.now() - timedelta(seconds=1))
+
+    _refused(room, _member(room).user, match="time is up")
+
+    assert Round.objects.get(pk=room.current_round_id).state == RoundState.RUNNING
+
+
+# --- Cheap refusals before the room's lock (issue 11) -----------------------------------------------------
+
+
+def test_a_rate_limited_chat_line_does_not_lock_the_room_row(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "chat.message": (1, 60)}
+    room = RoomFactory(stage="live")
+    author = _member(room).user
+    services.post_message(room=room, author=author, body="one")
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(RateLimited):
+        services.post_message(room=room, author=author, body="two")
+
+    assert not [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+
+
+@pytest.mark.parametrize("body", ["   ", "x" * (CHAT_MAX + 1)])
+def test_an_empty_or_too_long_line_does_not_lock_the_room_row(body):
+    room = RoomFactory(stage="live")
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ValidationError):
+        services.post_message(room=room, author=_member(room).user, body=body)
+    assert not [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+
+
+def test_a_muted_members_line_does_not_lock_the_room_row():
+    room = RoomFactory(stage="live")
+    with CaptureQueriesContext(connection) as queries, pytest.raises(PermissionDenied):
+        services.post_message(room=room, author=_member(room, muted=True).user, body="hello")
+    assert not [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+
+
+def test_the_no_javascript_form_posted_twice_with_its_client_id_stores_the_line_once(client):
+    """A browser without JavaScript may post the form again (a retry after a timeout, a refresh): the
+    page's hidden client id makes the second post an acknowledgement, not a second message."""
+    room = RoomFactory(stage="live")
+    author = _member(room).user
+    client.force_login(author)
+    page = client.get(reverse("deliberation:room", args=[room.pk]))
+    client_id = re.search(r'name="client_id" value="([^"]+)"', page.content.decode()).group(1)
+
+    for _ in range(2):
+        response = client.post(reverse("deliberation:chat_post", args=[room.pk]),
+                               {"body": "Said once", "client_id": client_id})
+        assert response.status_code == 302
+
+    assert list(ChatMessage.objects.filter(room=room).values_list("body", "client_id")) == [("Said once", client_id)]
+    assert client.get(reverse("deliberation:room", args=[room.pk])).content.decode().count(client_id) == 0  # a new one

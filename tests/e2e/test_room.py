@@ -353,7 +353,8 @@ def test_an_offline_phone_says_so_reconnects_by_itself_and_catches_up(signed_in_
     room, citizen, facilitator_page, citizen_page = _live_room_with_a_citizen(signed_in_page)
     citizen_page.context.set_offline(True)
     expect(citizen_page.locator("#room-banner")).to_be_visible()
-    expect(citizen_page.locator("#chat-form button")).to_be_disabled()
+    expect(citizen_page.locator("#raise-hand")).to_be_disabled()
+    expect(citizen_page.locator("#chat-form button")).to_be_enabled()  # a line written offline waits (issue 11)
     _tab(facilitator_page, "chat")
     _say(facilitator_page, "오프라인일 때 보낸 말")
     expect(facilitator_page.locator("#chat-list")).to_contain_text("오프라인일 때 보낸 말")
@@ -362,12 +363,13 @@ def test_an_offline_phone_says_so_reconnects_by_itself_and_catches_up(signed_in_
     expect(citizen_page.locator("#room-banner")).to_be_hidden()
     expect(citizen_page.locator("#chat-form button")).to_be_enabled()
 
-    # A message the server refuses (the round is paused) comes back into the box, with the reason.
+    # A message the server refuses (the round is paused) is kept with the reason, to send again or discard
+    # (tests/e2e/test_room_reconnect.py).
     _tab(facilitator_page, "run")
     facilitator_page.locator("[data-frame='clock.pause']").click()
     expect(citizen_page.locator("#clock-note")).not_to_be_empty()
     _say(citizen_page, "멈춘 동안 쓴 말")
-    expect(citizen_page.locator("#chat-body")).to_have_value("멈춘 동안 쓴 말")
+    expect(citizen_page.locator("#chat-pending li.is-refused")).to_contain_text("멈춘 동안 쓴 말")
     expect(citizen_page.locator("#room-status")).not_to_be_empty()
 
 

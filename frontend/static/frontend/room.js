@@ -1,8 +1,8 @@
 /* The live room client: one WebSocket, events applied in seq order, the server's clock, reconnects.
    Protocol: docs/realtime-protocol.md. Strings come from data-* attributes translated by the template;
    text from the server is only ever set with textContent.
-   Sections: helpers, tabs, clock, round and agenda, chat, queue, poll, questions, floor, people,
-   tables, frames, connection, the user's actions. */
+   Sections: helpers, tabs, clock, round and agenda, chat, the outbox, queue, poll, questions, floor,
+   people, tables, frames, connection, the user's actions. */
 (function () {
   "use strict";
   var root = document.getElementById("room");
@@ -17,8 +17,10 @@
                 offset: d.serverTime ? Date.parse(d.serverTime) - Date.now() : 0 };
   var currentRoundId = d.roundId ? parseInt(d.roundId, 10) : null, roundKind = d.roundKind || "";
   var ws = null, attempt = 0, retryTimer = null, pingTimer = null, pongTimer = null, stopped = false, lastError = "";
+  var ready = false, wasDown = false, stableTimer = null, bannerTimer = null;  // ready: hello came on this socket
+  var everConnected = false;  // after a first hello the chat stays writable through drops (the outbox keeps lines)
   var FINAL_CLOSE = { 4401: true, 4403: true, 4404: true };
-  var PING_EVERY = 25000, PONG_WAIT = 10000;
+  var PING_EVERY = 25000, PONG_WAIT = 10000, STABLE_AFTER = 10000, RETRY_MAX = 30000, RECONNECTED_FOR = 3000;
 
   /* --- helpers --- */
   function setText(el, text) { if (el && el.textContent !== text) el.textContent = text; }
@@ -42,9 +44,11 @@
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function status(text) { setText($("room-status"), text || ""); }
-  function banner(text) {
+  function banner(text, ok) {  // inside an aria-live region that is always on the page, so it is read out
     var node = $("room-banner");
+    clearTimeout(bannerTimer);
     node.hidden = !text;
+    node.classList.toggle("is-ok", !!ok);
     setText(node, text || "");
   }
   function notice(text) {
@@ -219,7 +223,6 @@
     if (nearBottom) list.scrollTop = list.scrollHeight;
   }
   function addChat(seq, data) {
-    chatArrived(data);
     countMessage(data.author_id);
     if (data.table_id) {
       var table = tables.byId(data.table_id);
@@ -244,23 +247,110 @@
                                           body.textContent), li);
     }
   }
-  var pendingChat = null, restoredChat = null;  // the text just sent: put back in its box if refused
+
+  /* --- the outbox: lines sent and not yet acknowledged, kept in this tab (sessionStorage) across drops and
+     reloads; each has its client id, so a line sent again is stored once (chat.ack answers both sends) --- */
+  var OUTBOX_KEY = "room" + d.roomId + ":outbox";
+  var outbox = (function () {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(OUTBOX_KEY));
+      return Array.isArray(saved) ? saved : [];
+    } catch (err) { return []; }
+  })();
+  function saveOutbox() {  // failures (private mode, full storage) only forget across reloads
+    try {
+      if (outbox.length) sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox));
+      else sessionStorage.removeItem(OUTBOX_KEY);
+    } catch (err) { /* kept in memory */ }
+  }
+  function newClientId() {  // a random UUID (v4); crypto.randomUUID needs https, getRandomValues does not
+    var bytes = new Uint8Array(16), hex = "";
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    for (var i = 0; i < 16; i++) hex += ("0" + bytes[i].toString(16)).slice(-2);
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+  function wellFormed(text) {  // a lone surrogate (a broken emoji) would be refused: replaced by U+FFFD
+    if (text.toWellFormed) return text.toWellFormed();
+    return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+                        function (all, before) { return (before || "") + "\uFFFD"; });
+  }
+  function renderOutbox() {
+    ["chat-pending", "table-chat-pending"].forEach(function (id) {
+      if ($(id)) { clear($(id)); $(id).hidden = true; }
+    });
+    outbox.forEach(function (entry) {
+      var atTable = entry.table && $("my-table") && !$("my-table").hidden;
+      var list = $(atTable ? "table-chat-pending" : "chat-pending");
+      if (!list) return;
+      var li = el("li", "chat-pending-item" + (entry.refused ? " is-refused" : ""));
+      li.dataset.clientId = entry.id;
+      li.appendChild(el("span", "chat-body", entry.body));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("span", "pending-state", entry.refused ? msg("NotSent", { reason: entry.refused })
+                                                               : msg("Sending")));
+      if (entry.refused) {  // not data-action: these work offline too
+        [["Resend", "resend"], ["Discard", "discard"]].forEach(function (pair) {
+          var b = el("button", "button small link-like", msg(pair[0]));
+          b.type = "button";
+          b.dataset.outbox = pair[1];
+          b.dataset.clientId = entry.id;
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(b);
+        });
+      }
+      list.appendChild(li);
+      list.hidden = false;
+    });
+  }
+  function transmit(entry) {  // on an open, resumed socket now; otherwise after the next hello
+    if (!ready) return;
+    var data = { body: entry.body, client_id: entry.id };
+    if (entry.table) data.table = true;
+    send("chat.send", data);
+  }
+  function flushOutbox() {  // after a resume: every line not refused goes again (a stored one is only acknowledged)
+    outbox.forEach(function (entry) { if (!entry.refused) transmit(entry); });
+  }
+  function findEntry(clientId) {
+    for (var i = 0; i < outbox.length; i++) if (outbox[i].id === clientId) return outbox[i];
+    return null;
+  }
   function sendChat(input, toTable) {
-    var body = input.value.trim(), data = { body: body };
-    if (toTable) data.table = true;
-    if (body && send("chat.send", data)) {  // kept when not sent
-      input.value = "";
-      pendingChat = { input: input, body: body };
-    }
+    var body = wellFormed(input.value.trim());
+    if (!body || me.muted || d.state === "ended") return;
+    var entry = { id: newClientId(), body: body, table: !!toTable, refused: "" };
+    outbox.push(entry);
+    saveOutbox();
+    renderOutbox();
+    input.value = "";  // the line is in the outbox now, shown as "sending…" until the server has it
+    transmit(entry);
   }
-  function chatArrived(data) {
-    if (data.author_id !== me.id) return;
-    if (pendingChat && data.body === pendingChat.body) pendingChat = null;
-    if (restoredChat && data.body === restoredChat.body) {  // the refusal was another action's after all
-      if (restoredChat.input.value === data.body) restoredChat.input.value = "";
-      restoredChat = null;
-    }
+  function chatAcked(data) {
+    outbox = outbox.filter(function (entry) { return entry.id !== data.client_id; });
+    saveOutbox();
+    renderOutbox();
   }
+  function chatRefused(data) {
+    var entry = findEntry(data.client_id);
+    status(data.message);
+    if (!entry) return;
+    entry.refused = data.message || data.code || "?";
+    saveOutbox();
+    renderOutbox();
+  }
+  root.addEventListener("click", function (event) {
+    var b = event.target.closest("[data-outbox]");
+    if (!b) return;
+    var entry = findEntry(b.dataset.clientId);
+    if (!entry) return;
+    if (b.dataset.outbox === "discard") outbox.splice(outbox.indexOf(entry), 1);
+    else entry.refused = "";
+    saveOutbox();
+    renderOutbox();
+    if (b.dataset.outbox === "resend") transmit(entry);
+  });
 
   /* --- the speaking queue: replaced whole by every queue.updated --- */
   var queue = { entries: [], turnDeadline: null, offset: 0, seenTurns: {} };
@@ -572,6 +662,7 @@
       $("split-form").querySelector("[data-action='tables.bring_back']").hidden = !tables.open.length;
     }
     $("my-table").hidden = !mine;
+    renderOutbox();  // a table line left over when the tables close is shown under the plenary's chat
     var members = $("table-members");
     clear(members);
     if (mine) mine.members.forEach(function (m) {
@@ -772,15 +863,26 @@
 
   function onFrame(frame) {
     if (frame.type === "hello") {
-      attempt = 0;
+      clearTimeout(stableTimer);  // the backoff starts again only once a socket has stayed up a while
+      stableTimer = setTimeout(function () { attempt = 0; }, STABLE_AFTER);
       lastError = "";
-      banner("");
+      if (wasDown) {
+        banner(msg("Reconnected"), true);
+        bannerTimer = setTimeout(function () { banner(""); }, RECONNECTED_FOR);
+      } else {
+        banner("");
+      }
+      wasDown = false;
       status(d.msgConnected);
       applyHello(frame.data || {});
       send("resume", { last_seq: lastSeq });
+      ready = everConnected = true;
+      flushOutbox();
       enableControls(d.state !== "ended");
       return;
     }
+    if (frame.type === "chat.ack") { chatAcked(frame.data || {}); return; }
+    if (frame.type === "chat.refused") { chatRefused(frame.data || {}); return; }
     if (frame.type === "pong") {
       clearTimeout(pongTimer);
       var theirs = frame.data && frame.data.last_seq;
@@ -793,12 +895,7 @@
     var handler = handlers[frame.type];
     if (handler) handler(frame.type, frame.data || {}, frame.seq);  // unknown types are ignored
   }
-  function onRefusal(code) {  // what was sent and refused comes back; the local record of votes follows the server
-    if (pendingChat && !pendingChat.input.value) {
-      pendingChat.input.value = pendingChat.body;
-      restoredChat = pendingChat;
-    }
-    pendingChat = null;
+  function onRefusal(code) {  // the local record of votes follows the server (chat has chat.refused)
     pendingPoll = null;  // the poll form keeps what the facilitator typed
     if (!pendingVote) return;
     if (code === "already_voted") setVoted(pendingVote, true);
@@ -816,8 +913,10 @@
   function enableControls(on) {
     var buttons = root.querySelectorAll("[data-frame], [data-action], .needs-socket, #chat-form button");
     for (var i = 0; i < buttons.length; i++) {
-      var needsVoice = buttons[i].dataset.action === "queue.raise" || buttons[i].closest("#chat-form, #table-chat-form");
-      buttons[i].disabled = !on || (me.muted && !!needsVoice);
+      var chat = !!buttons[i].closest("#chat-form, #table-chat-form");
+      var needsVoice = buttons[i].dataset.action === "queue.raise" || chat;
+      // a chat line may be written while reconnecting: it waits in the outbox
+      buttons[i].disabled = !(on || (chat && everConnected && !stopped && d.state !== "ended")) || (me.muted && needsVoice);
     }
   }
   function ping() {
@@ -829,6 +928,7 @@
     if (!ws) return;
     var old = ws;
     ws = null;
+    ready = false;
     old.onclose = old.onmessage = null;
     try { old.close(); } catch (err) { /* already closing */ }
     clearInterval(pingTimer);
@@ -850,17 +950,22 @@
       clearInterval(pingTimer);
       clearTimeout(pongTimer);
       ws = null;
+      ready = false;
+      if (FINAL_CLOSE[event.code]) stopped = true;
       enableControls(false);
-      if (FINAL_CLOSE[event.code]) { stopped = true; banner(lastError || d.msgClosed); return; }
+      if (stopped) { banner(lastError || d.msgClosed); return; }
       scheduleReconnect();
     };
   }
-  function scheduleReconnect() {
+  function scheduleReconnect() {  // any close but a refusal (1006, 1011, 1013 "try again later", ...)
     if (stopped) return;
-    var base = Math.min(30000, 1000 * Math.pow(2, attempt));
+    clearTimeout(stableTimer);
+    clearTimeout(retryTimer);
+    var wait = Math.min(RETRY_MAX, 1000 * Math.pow(2, attempt) * (0.75 + Math.random() * 0.5));  // jitter +-25 %
     attempt += 1;
-    banner(navigator.onLine === false ? d.msgOffline : d.msgReconnecting);
-    retryTimer = setTimeout(connect, base * (0.75 + Math.random() * 0.5));  // jitter: +-25 %
+    wasDown = true;
+    banner(navigator.onLine === false ? d.msgOffline : msg("ReconnectingN", { n: attempt }));
+    retryTimer = setTimeout(connect, wait);
   }
 
   window.addEventListener("offline", function () { banner(d.msgOffline); dropSocket(); });
@@ -984,6 +1089,7 @@
   if ($("poll-kind")) $("poll-kind").addEventListener("change", showPollFields);
 
   decorateHistory();
+  renderOutbox();  // lines left unacknowledged before a reload: sent again after the hello
   setRoundKind(roundKind);
   enableControls(false);
   setInterval(tick, 250);
