@@ -1,0 +1,117 @@
+"""Ballot secrecy against someone who reads the database (docs/voting.md "Secrecy").
+
+Sixty residents vote in a secret vote over HTTP, as the web does, each in their own transaction;
+then the vote closes and is counted as the worker does. Linking the roll (who voted) to the ballots
+by the writing transaction (xmin), the physical order (ctid), the key or the date must do no better
+than chance (tests/linkage.py computes the bound). While the vote is open, the database holds no
+readable ballot at all; nothing is lost, everything is counted once, and the receipts all work.
+"""
+
+import random
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ResidentFactory
+from tests.linkage import best_linkage, chance_bound, rows
+from voting import services, tasks
+from voting.models import Ballot, Option, Vote, VoterRoll
+from voting.states import VoteKind, VoteState
+
+pytestmark = pytest.mark.django_db(transaction=True)  # one transaction per ballot, as in production
+
+VOTERS = 60
+
+
+def _secret_vote(**fields) -> Vote:
+    now = timezone.now()
+    vote = Vote.objects.create(title="Parks", question="Which park first?", kind=VoteKind.SINGLE,
+                               state=VoteState.OPEN, secret=True, opens_at=now - timedelta(hours=1),
+                               closes_at=now + timedelta(days=1), **fields)
+    for position, label in enumerate(("North", "South", "East", "West"), start=1):
+        Option.objects.create(vote=vote, position=position, label=label)
+    return vote
+
+
+def _cast_over_http(client, vote, voters: int) -> tuple[dict, Counter]:
+    """Each voter posts a ballot and reads the receipt on the next page: {receipt hash: voter id}, counts."""
+    owners, chosen = {}, Counter()
+    for _ in range(voters):
+        user = ResidentFactory()
+        client.force_login(user)
+        choice = random.randint(1, 4)
+        response = client.post(reverse("voting:cast", args=[vote.pk]), {"choice": str(choice)})
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        code = page.split('data-testid="receipt-code">')[1].split("<")[0]
+        owners[services.receipt_hash(vote.pk, code)] = user.pk
+        chosen[choice] += 1
+    return owners, chosen
+
+
+def _close_as_the_worker_does(vote) -> None:
+    Vote.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    tasks.close_vote.delay(vote.pk)  # closes, then tallies (a task of its own)
+    tasks.close_vote.delay(vote.pk)  # a second delivery finds nothing to do
+    tasks.tally_vote.delay(vote.pk)
+    tasks.sweep_votes.delay()  # and the sweep, late
+
+
+def test_the_roll_cannot_be_linked_to_secret_ballots_by_transaction_place_key_or_date(client):
+    vote = _secret_vote()
+    owners, chosen = _cast_over_http(client, vote, VOTERS)
+
+    # While open: no ballot in the clear for a live reader of the database.
+    assert not Ballot.objects.filter(vote=vote).exists()
+    _close_as_the_worker_does(vote)
+
+    vote.refresh_from_db()
+    assert vote.state == VoteState.TALLIED and vote.result["ballots"] == VOTERS
+    assert vote.result["counts"] == {str(p): chosen[p] for p in range(1, 5)}  # everything counted, once
+    assert services.receipt_hashes(vote) == sorted(owners)  # every receipt is found after the close
+
+    roll = rows(VoterRoll._meta.db_table, "vote_id = %s", [vote.pk], "user_id", "voted_at")
+    for row in roll:
+        row["who"] = row["user_id"]
+    ballots = rows(Ballot._meta.db_table, "vote_id = %s", [vote.pk], "receipt_hash", "cast_on")
+    assert len(roll) == len(ballots) == VOTERS
+    linked = best_linkage(roll, ballots, owner=lambda b: owners[b["receipt_hash"]], times=("voted_at", "cast_on"))
+    bound = chance_bound()
+    assert all(right < bound for right in linked.values()), (linked, bound)
+
+
+def test_a_secret_ballot_waits_sealed_until_the_close_and_none_is_lost_or_counted_twice(client):
+    vote = _secret_vote()
+    owners, chosen = _cast_over_http(client, vote, 5)
+    with connection.cursor() as cursor:  # everything a live reader sees of this vote while it is open
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                       "AND table_name LIKE 'voting_%%'")
+        dump = ""
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"SELECT * FROM {table}")
+            dump += repr(cursor.fetchall())
+    for receipt in owners:
+        assert receipt not in dump  # no receipt hash in the clear, so no way from a pending row to a ballot
+    assert vote.pk and not Ballot.objects.filter(vote=vote).exists()
+    # The process that took the ballots is gone; another one closes and counts (the sealed rows are durable).
+    connection.close()
+    _close_as_the_worker_does(vote)
+    _close_as_the_worker_does(vote)
+    vote.refresh_from_db()
+    assert vote.result["ballots"] == 5 and vote.result["counts"] == {str(p): chosen[p] for p in range(1, 5)}
+    assert Ballot.objects.filter(vote=vote).count() == 5
+    assert set(Ballot.objects.filter(vote=vote).values_list("cast_on", flat=True)) == {
+        timezone.localdate(vote.closes_at)}  # no date of casting: the close's date, as an imported election
+
+
+def test_a_public_vote_still_stores_its_ballot_at_once_with_its_voter():
+    vote = _secret_vote()
+    Vote.objects.filter(pk=vote.pk).update(secret=False)
+    vote.refresh_from_db()
+    user = ResidentFactory()
+    ballot, code = services.cast_ballot(vote=vote, user=user, choices=[2])
+    assert code and Ballot.objects.get(vote=vote).voter_id == user.pk
