@@ -46,4 +46,5 @@ def test_the_roll_cannot_be_linked_to_secret_verdict_ballots_by_transaction_plac
     assert sorted(tuple(b["choice"]) for b in ballots) == sorted(owner_of)
     linked = best_linkage(roll, ballots, owner=lambda b: owner_of[tuple(b["choice"])])
     bound = chance_bound()
+    print(f"linkage: {linked}, chance bound: {bound}")
     assert all(right < bound for right in linked.values()), (linked, bound)

@@ -81,6 +81,7 @@ def test_the_roll_cannot_be_linked_to_secret_ballots_by_transaction_place_key_or
     assert len(roll) == len(ballots) == VOTERS
     linked = best_linkage(roll, ballots, owner=lambda b: owners[b["receipt_hash"]], times=("voted_at", "cast_on"))
     bound = chance_bound()
+    print(f"linkage: {linked}, chance bound: {bound}")
     assert all(right < bound for right in linked.values()), (linked, bound)
 
 
