@@ -19,7 +19,7 @@ from django.utils import timezone
 from tests.factories import ResidentFactory
 from tests.linkage import best_linkage, chance_bound, rows
 from voting import services, tasks
-from voting.models import Ballot, Option, Vote, VoterRoll
+from voting.models import Ballot, Option, SealedBallot, Vote, VoterRoll
 from voting.states import VoteKind, VoteState
 
 pytestmark = pytest.mark.django_db(transaction=True)  # one transaction per ballot, as in production
@@ -116,3 +116,43 @@ def test_a_public_vote_still_stores_its_ballot_at_once_with_its_voter():
     user = ResidentFactory()
     ballot, code = services.cast_ballot(vote=vote, user=user, choices=[2])
     assert code and Ballot.objects.get(vote=vote).voter_id == user.pk
+
+
+def test_a_rotated_secret_key_opens_the_sealed_ballots_from_its_fallbacks(settings):
+    vote = _secret_vote()
+    for choice in (1, 2, 2):
+        services.cast_ballot(vote=vote, user=ResidentFactory(), choices=[choice])
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "x" * 50, [old]
+    _close_as_the_worker_does(vote)
+    vote.refresh_from_db()
+    assert vote.state == VoteState.TALLIED and vote.result["counts"] == {"1": 1, "2": 2, "3": 0, "4": 0}
+
+
+def test_sealed_ballots_that_no_key_opens_keep_the_vote_open_and_lose_nothing_and_others_still_close(settings):
+    stuck, other = _secret_vote(), _secret_vote()
+    services.cast_ballot(vote=stuck, user=ResidentFactory(), choices=[3])
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-key-" + "y" * 50  # rotated without the fallback
+    services.cast_ballot(vote=other, user=ResidentFactory(), choices=[1])
+    Vote.objects.filter(pk__in=[stuck.pk, other.pk]).update(closes_at=timezone.now() - timedelta(seconds=1))
+    tasks.sweep_votes.delay()
+    stuck.refresh_from_db(), other.refresh_from_db()
+    assert other.state == VoteState.TALLIED and other.result["counts"]["1"] == 1
+    assert stuck.state == VoteState.OPEN and SealedBallot.objects.filter(vote=stuck).count() == 1
+    assert not Ballot.objects.filter(vote=stuck).exists()
+    settings.SECRET_KEY_FALLBACKS = [old]  # the operator puts the old key back as a fallback
+    tasks.sweep_votes.delay()
+    stuck.refresh_from_db()
+    assert stuck.state == VoteState.TALLIED and stuck.result["counts"]["3"] == 1
+
+
+def test_a_sealed_ballot_moved_to_another_vote_does_not_open():
+    from voting.ballot_box import BrokenSeal, unseal
+
+    first, second = _secret_vote(), _secret_vote()
+    services.cast_ballot(vote=first, user=ResidentFactory(), choices=[2])
+    blob = bytes(SealedBallot.objects.get(vote=first).sealed)
+    assert unseal(blob, context=f"voting.vote:{first.pk}")["choices"] == [2]
+    with pytest.raises(BrokenSeal):
+        unseal(blob, context=f"voting.vote:{second.pk}")
