@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import ResidentFactory
 from tests.linkage import best_linkage, chance_bound, rows
@@ -156,3 +156,59 @@ def test_a_sealed_ballot_moved_to_another_vote_does_not_open():
     assert unseal(blob, context=f"voting.vote:{first.pk}")["choices"] == [2]
     with pytest.raises(BrokenSeal):
         unseal(blob, context=f"voting.vote:{second.pk}")
+
+
+def test_a_ballot_racing_the_close_is_refused_rather_than_left_sealed_after_it():
+    """The close holds the vote row; a ballot that read the vote as open waits, then sees it closed."""
+    import threading
+    import time
+
+    from django.core.exceptions import PermissionDenied
+    from django.db import connections, transaction
+
+    from voting.services.ballots import unseal_ballots
+
+    assert connection.vendor == "postgresql", "run under tests/services/with-services.sh"
+    vote, voter = _secret_vote(), ResidentFactory()
+    services.cast_ballot(vote=vote, user=ResidentFactory(), choices=[1])
+    locked, outcome = threading.Event(), []
+
+    def close_slowly():
+        try:
+            with transaction.atomic():
+                closing = Vote.objects.select_for_update().get(pk=vote.pk)
+                locked.set()
+                with connection.cursor() as cursor:  # until the ballot waits for this lock
+                    for _ in range(300):
+                        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else one view per transaction
+                        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                       "AND datname = current_database()")
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.05)
+                    else:
+                        outcome.append("the ballot never waited")
+                Vote.objects.filter(pk=vote.pk).update(state=VoteState.CLOSED)
+                unseal_ballots(closing)
+        finally:
+            connections.close_all()
+
+    def cast_late():
+        locked.wait(10)
+        try:
+            with translation.override("en"):
+                services.cast_ballot(vote=vote, user=voter, choices=[2])
+            outcome.append("stored")
+        except PermissionDenied as refused:
+            outcome.append(str(refused))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=close_slowly), threading.Thread(target=cast_late)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcome == ["This vote is closed."]
+    assert not SealedBallot.objects.filter(vote=vote).exists()  # nothing left behind the close
+    assert Ballot.objects.filter(vote=vote).count() == 1 and not VoterRoll.objects.filter(user=voter).exists()
