@@ -77,7 +77,7 @@ def flush(pending: models.QuerySet, *, context: str, build: Callable[[dict], mod
     (the vote's or the verdict's row) and runs this in its transaction, so the ballots and the
     deletion of the sealed rows commit together: a ballot is either sealed or counted, never both,
     never neither. Safe to run twice (nothing is left the second time). BrokenSeal if a row does
-    not open (then nothing is written).
+    not open (the caller's transaction then rolls back: nothing is written, nothing is lost).
     """
     keys = list(pending.values_list("pk", flat=True))
     _shuffle(keys)

@@ -67,6 +67,8 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
 
     A second ballot is refused, except in a vote that is not secret and allows changes until the
     close: there it replaces the first (the receipt stays the same; the code returned is empty).
+    A secret vote's ballot is stored sealed (SealedBallot) until the close, which unseals them all
+    in one shuffled batch (docs/voting.md "Secrecy"); the Ballot returned is then not saved.
     """
     now = timezone.now()
     with transaction.atomic():
