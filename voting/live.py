@@ -1,7 +1,7 @@
 """Live results of a vote: what its page is sent over WebSocket, coalesced to one update a second.
 
-Every open vote's page shows the turnout live; the counts per option only where ``vote.live_results``
-and the vote is not secret (otherwise they stay hidden until the tally). The frames carry totals only, never anything per voter.
+Every open vote's page shows the turnout live; the counts per option only where
+``vote.live_results`` and the vote is not secret (otherwise they stay hidden until the tally). The frames carry totals only, never anything per voter.
 Counts are *state*, not events: each frame replaces the last one, so there is no sequence number and
 no replay; a client that reconnects gets a fresh ``vote.snapshot``, which is all it needs.
 

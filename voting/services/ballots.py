@@ -94,7 +94,8 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
             voter=None if vote.secret else user, age_band=age_band(user.birth_year), gender=user.gender,
             district=user.district)
         if vote.secret:  # sealed until the close, which unseals them all in one shuffled batch
-            SealedBallot.objects.create(vote=vote, sealed=ballot_box.seal(_sealed_fields(ballot), context=_box(vote.pk)))
+            sealed = ballot_box.seal(_sealed_fields(ballot), context=_box(vote.pk))
+            SealedBallot.objects.create(vote=vote, sealed=sealed)
         else:
             ballot.save(force_insert=True)
     return ballot, code
