@@ -212,3 +212,33 @@ def test_a_ballot_racing_the_close_is_refused_rather_than_left_sealed_after_it()
     assert outcome == ["This vote is closed."]
     assert not SealedBallot.objects.filter(vote=vote).exists()  # nothing left behind the close
     assert Ballot.objects.filter(vote=vote).count() == 1 and not VoterRoll.objects.filter(user=voter).exists()
+
+
+def test_the_migration_rewrites_ballots_stored_the_old_way_so_they_no_longer_follow_the_roll():
+    import importlib
+
+    from django.apps import apps
+    from django.db import transaction
+
+    migration = importlib.import_module("voting.migrations.0005_sealed_ballots_random_keys")
+    vote = _secret_vote()
+    owners = {}
+    for i in range(VOTERS):  # as cast before: roll row and ballot in one transaction, ids in order
+        user = ResidentFactory()
+        with transaction.atomic():
+            VoterRoll.objects.create(vote=vote, user=user)
+            ballot = Ballot.objects.create(id=i + 1, vote=vote, choices=[i % 4 + 1], receipt_hash=f"{i:064x}")
+        owners[ballot.receipt_hash] = user.pk
+
+    def linkage() -> dict:
+        roll = rows(VoterRoll._meta.db_table, "vote_id = %s", [vote.pk], "user_id")
+        for row in roll:
+            row["who"] = row["user_id"]
+        ballots = rows(Ballot._meta.db_table, "vote_id = %s", [vote.pk], "receipt_hash")
+        return best_linkage(roll, ballots, owner=lambda b: owners[b["receipt_hash"]])
+
+    assert linkage()["xmin order"] == VOTERS  # linkable as stored
+    migration.rewrite_secret_ballots(apps, None)
+    found = linkage()
+    assert all(right < chance_bound() for right in found.values()), found
+    assert sorted(Ballot.objects.filter(vote=vote).values_list("receipt_hash", flat=True)) == sorted(owners)
