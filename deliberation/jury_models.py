@@ -92,12 +92,22 @@ class VerdictVoter(models.Model):
 
 
 class VerdictBallot(models.Model):
-    """A secret ballot: "yes", "no", "abstain", or a ranking. A random id, no user, no time, so
-    neither the row order nor the ids follow the roll; read and exported ordered by choice."""
+    """A secret ballot: "yes", "no", "abstain", or a ranking. A random id, no user, no time; written
+    only when the verdict closes, unsealed from SealedVerdictBallot in one shuffled batch, so neither
+    the writing transaction, the row order nor the ids follow the roll; read and exported ordered by choice."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="ballots")
     choice = models.JSONField()
+
+
+class SealedVerdictBallot(models.Model):
+    """A ballot while its verdict is open: written with the roll, sealed (voting/ballot_box.py), so its
+    transaction and place, which follow the roll's, lead to nothing readable; unsealed at the close."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="sealed_ballots")
+    sealed = models.BinaryField()
 
 
 class Recommendation(models.Model):

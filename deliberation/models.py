@@ -350,4 +350,6 @@ from .panel_models import Draw, Invitation, Pool, PoolAttribute, PoolMember  # n
 from .dpoll_models import (  # noqa: E402,F401
     DeliberativePoll, Material, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
 )
-from .jury_models import Jury, MinorityOpinion, Recommendation, Verdict, VerdictBallot, VerdictVoter  # noqa: E402,F401
+from .jury_models import (  # noqa: E402,F401
+    Jury, MinorityOpinion, Recommendation, SealedVerdictBallot, Verdict, VerdictBallot, VerdictVoter,
+)

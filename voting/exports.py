@@ -32,8 +32,8 @@ def rule_of(vote: Vote) -> str:
 
 
 def has_results(vote: Vote) -> bool:
-    """Results may be downloaded: tallied, or open with live results (counts so far only)."""
-    return vote.state == VoteState.TALLIED or (vote.state == VoteState.OPEN and vote.live_results)
+    """Results may be downloaded: tallied, or open with live results (counts so far only; never a secret vote's)."""
+    return vote.state == VoteState.TALLIED or (vote.state == VoteState.OPEN and vote.shows_live_counts)
 
 
 def has_ballots(vote: Vote) -> bool:

@@ -1,7 +1,7 @@
 """Live results of a vote: what its page is sent over WebSocket, coalesced to one update a second.
 
-Every open vote's page shows the turnout live; the counts per option only where ``vote.live_results``
-(otherwise they stay hidden until the tally). The frames carry totals only, never anything per voter.
+Every open vote's page shows the turnout live; the counts per option only where
+``vote.live_results`` and the vote is not secret (otherwise they stay hidden until the tally). The frames carry totals only, never anything per voter.
 Counts are *state*, not events: each frame replaces the last one, so there is no sequence number and
 no replay; a client that reconnects gets a fresh ``vote.snapshot``, which is all it needs.
 
@@ -33,7 +33,7 @@ from django.db import connections
 from django.utils import timezone
 
 from .models import Vote
-from .selectors import live_counts
+from .selectors import live_counts, turnout
 from .states import VoteState
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,18 @@ def _flag(vote_id: int) -> str:
 # --- what is sent -----------------------------------------------------------------------------------
 
 def live_data(vote: Vote) -> dict:
-    """The frame's data: the turnout always, the counts per option only where the vote shows them live."""
-    counted = live_counts(vote)
-    return {"vote_id": vote.pk, "state": vote.state, "ballots": counted["ballots"],
-            "counts": counted["counts"] if vote.live_results else None,
+    """The frame's data: the turnout always, the counts per option only where the vote shows them live.
+
+    A secret vote never shows them while open (``Vote.shows_live_counts``): two updates a second
+    apart would differ by one ballot, i.e. one person's choice. Its ballots are sealed until the
+    close anyway; the turnout counts the sealed ones too.
+    """
+    if vote.shows_live_counts:
+        counted = live_counts(vote)
+        ballots, counts = counted["ballots"], counted["counts"]
+    else:
+        ballots, counts = turnout(vote), None
+    return {"vote_id": vote.pk, "state": vote.state, "ballots": ballots, "counts": counts,
             "server_time": timezone.now().isoformat()}
 
 

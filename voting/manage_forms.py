@@ -82,7 +82,10 @@ class VoteForm(forms.Form):
     secret = forms.BooleanField(label=_("Secret ballot"), required=False, initial=True)
     allow_change = forms.BooleanField(label=_("Voters may change their ballot until the close"), required=False,
                                       help_text=_("Only for votes that are not secret."))
-    live_results = forms.BooleanField(label=_("Show results while the vote is open"), required=False)
+    live_results = forms.BooleanField(
+        label=_("Show results while the vote is open"), required=False,
+        help_text=_("Only for a vote that is not secret: a secret ballot shows the turnout while open and the "
+                    "counts at the close, so that no one's choice can be read from the changes."))
     quorum = forms.IntegerField(label=_("Quorum (minimum ballots)"), required=False, min_value=1)
     quorum_percent = forms.IntegerField(
         label=_("Quorum (per cent of the people who may vote)"), required=False, min_value=1, max_value=100,

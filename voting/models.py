@@ -1,5 +1,8 @@
 """Votes, their options, ballots, and the roll of who voted (kept apart from the ballots)."""
 
+import secrets
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -60,6 +63,15 @@ class Vote(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def shows_live_counts(self) -> bool:
+        """Counts per option while open: only in a vote that is not secret (a secret one shows the turnout).
+
+        In a secret vote each update would move by the few ballots cast since the last one, and the
+        difference would be those people's choices (docs/voting.md "Secrecy").
+        """
+        return self.live_results and not self.secret
+
 
 class Option(models.Model):
     """An answer to choose, a candidate to rank, or a project with its cost."""
@@ -95,9 +107,19 @@ class VoterRoll(models.Model):
         constraints = [models.UniqueConstraint(fields=["vote", "user"], name="one_ballot_per_voter")]
 
 
-class Ballot(models.Model):
-    """A ballot: option positions (in rank order for ranked votes). ``voter`` only for open votes."""
+def random_ballot_id() -> int:
+    """A ballot's key: 63 random bits, so keys order nothing (no sequence follows the roll)."""
+    return secrets.randbits(63) or 1
 
+
+class Ballot(models.Model):
+    """A ballot: option positions (in rank order for ranked votes). ``voter`` only for open votes.
+
+    A secret vote's ballots come here only at the close, unsealed from SealedBallot in one shuffled
+    batch (voting/ballot_box.py), dated the close's day: nothing orders or dates them with the roll.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_ballot_id, editable=False)
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
     choices = models.JSONField(default=list)
     receipt_hash = models.CharField(max_length=64, unique=True)
@@ -113,6 +135,18 @@ class Ballot(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["vote", "voter"], condition=Q(voter__isnull=False),
                                                name="one_open_ballot_per_voter")]
+
+
+class SealedBallot(models.Model):
+    """A secret vote's ballot while the vote is open: written with the roll, readable by no one.
+
+    ``sealed`` holds the ballot (choices, receipt hash, cells) encrypted under a key the database
+    does not hold (voting/ballot_box.py); the close unseals every one into Ballot and deletes it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="sealed_ballots")
+    sealed = models.BinaryField()
 
 
 class VotingSettings(models.Model):

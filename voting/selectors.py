@@ -205,9 +205,11 @@ def vote_for_casting(*, pk: int, viewer):
 
 
 def turnout(vote: Vote) -> int:
-    """Ballots so far: one per voter (a changed ballot replaces the first); an imported past
-    election's ballots have no roll."""
-    return Ballot.objects.filter(vote=vote).count()
+    """Ballots so far: one per voter (a changed ballot replaces the first), a secret vote's sealed ones
+    included (they wait for the close); an imported past election's ballots have no roll."""
+    from .models import SealedBallot
+
+    return Ballot.objects.filter(vote=vote).count() + SealedBallot.objects.filter(vote=vote).count()
 
 
 def eligible_count(vote: Vote, *, now=None) -> int:

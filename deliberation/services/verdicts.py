@@ -1,8 +1,9 @@
 """A jury's secret verdicts, its recommendation (drafted, adopted, published) and the minority opinions.
 
 The tally's arithmetic is ``tally`` (pure); docs/juries.md writes it out. A ballot row never names
-its juror: the roll (VerdictVoter) and the ballots (VerdictBallot) are written in one transaction
-but share nothing but the verdict.
+its juror: the roll (VerdictVoter) is written with the ballot sealed (SealedVerdictBallot), and the
+close unseals all of them into VerdictBallot in one shuffled batch (voting/ballot_box.py), so the
+ballots share no transaction, place or key with the roll (docs/juries.md "Secret verdicts").
 """
 
 from collections import Counter
@@ -13,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from voting import ballot_box
 from voting.tally.ranked import instant_runoff
 
 from .. import jury_rules
 from ..events import append_event
 from ..jury_models import (
-    RECOMMENDATION_MAX, Jury, MinorityOpinion, Recommendation, Verdict, VerdictBallot, VerdictVoter,
+    RECOMMENDATION_MAX, Jury, MinorityOpinion, Recommendation, SealedVerdictBallot, Verdict, VerdictBallot,
+    VerdictVoter,
 )
 from ..states import JuryState, RecommendationState, RoomState, VerdictRule, VerdictState, VerdictSubject
 from .juries import JuryError, lock, move_jury
@@ -124,8 +127,20 @@ def cast_ballot(*, verdict: Verdict, user, choice) -> None:
             VerdictVoter.objects.create(verdict=verdict, user=user)
     except IntegrityError:
         raise PermissionDenied(_("You have already voted in this vote; a secret ballot cannot be changed.")) from None
-    VerdictBallot.objects.create(verdict=verdict, choice=choice)
+    SealedVerdictBallot.objects.create(verdict=verdict, sealed=ballot_box.seal({"choice": choice},
+                                                                               context=_box(verdict.pk)))
     _close_if_complete(verdict)
+
+
+def _box(verdict_id: int) -> str:
+    """What a sealed ballot is bound to: it opens only as a ballot of this verdict."""
+    return f"deliberation.verdict:{verdict_id}"
+
+
+def unseal_ballots(verdict: Verdict) -> int:
+    """At the close, under the jury's and the verdict's locks: every sealed ballot becomes a ballot, shuffled."""
+    return ballot_box.flush(SealedVerdictBallot.objects.filter(verdict_id=verdict.pk), context=_box(verdict.pk),
+                            build=lambda fields: VerdictBallot(verdict_id=verdict.pk, choice=fields["choice"]))
 
 
 def _close_if_complete(verdict: Verdict) -> bool:
@@ -159,6 +174,7 @@ def close_verdict(*, verdict: Verdict, actor) -> Verdict:
 
 def _close(verdict: Verdict, *, actor) -> Verdict:
     jury = Jury.objects.select_for_update().get(pk=verdict.jury_id)
+    unseal_ballots(verdict)
     choices = list(verdict.ballots.values_list("choice", flat=True))
     result = tally(verdict.rule, choices, seated=jury_rules.seated_jurors(jury).count(), options=verdict.options)
     result["voters"] = verdict.voters.count()

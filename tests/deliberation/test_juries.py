@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import translation
 
 from deliberation import jury_rules, selectors, services
-from deliberation.jury_models import Recommendation, VerdictBallot, VerdictVoter
+from deliberation.jury_models import Recommendation, SealedVerdictBallot, VerdictBallot, VerdictVoter
 from deliberation.models import RoomEvent, RoomMember
 from deliberation.services.juries import JuryError
 from deliberation.states import JURY_TRANSITIONS, JuryState, RoomState
@@ -227,7 +227,7 @@ def test_only_seated_jurors_vote_once_and_everyone_else_is_refused_by_name():
     with translation.override("en"), pytest.raises(PermissionDenied) as caught:
         services.cast_ballot(verdict=verdict, user=people[0], choice="no")
     assert "already voted" in str(caught.value)
-    assert VerdictBallot.objects.filter(verdict=verdict).count() == 1
+    assert SealedVerdictBallot.objects.filter(verdict=verdict).count() == 1  # sealed until the close
     with pytest.raises(ValidationError):
         services.cast_ballot(verdict=verdict, user=people[1], choice="maybe")
     assert VerdictVoter.objects.filter(verdict=verdict).count() == 1
@@ -354,7 +354,8 @@ def test_publishing_creates_a_proposal_escalated_to_the_department_with_minority
     assert jury.state == "adopted"
     with pytest.raises(PermissionDenied):
         services.publish_recommendation(jury=jury, actor=people[0])
-    recommendation = services.publish_recommendation(jury=jury, actor=facilitator)
+    with translation.override("en"):  # the body is written in the active language (not left to earlier tests)
+        recommendation = services.publish_recommendation(jury=jury, actor=facilitator)
     jury.refresh_from_db()
     proposal = jury.proposal
     assert recommendation.state == "published" and recommendation.adopted_by.result["yes"] == 2

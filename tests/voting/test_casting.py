@@ -9,8 +9,9 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from tests.factories import ResidentFactory, UserFactory
-from voting.models import Ballot, Option, Vote, VoterRoll
-from voting.services import BallotError, cast_ballot, ranking_from_ranks, receipt_hash
+from voting.models import Ballot, Option, SealedBallot, Vote, VoterRoll
+from voting.selectors import turnout
+from voting.services import BallotError, cast_ballot, move_vote_if_due, ranking_from_ranks, receipt_hash
 from voting.states import VoteKind, VoteState
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_a_tampered_ballot_is_refused_with_its_reason_and_nothing_is_stored(kind
     with pytest.raises(BallotError) as refused:
         cast_ballot(vote=vote, user=ResidentFactory(), choices=choices)
     assert refused.value.code == code
-    assert not Ballot.objects.exists() and not VoterRoll.objects.exists()
+    assert not Ballot.objects.exists() and not SealedBallot.objects.exists() and not VoterRoll.objects.exists()
 
 
 def test_a_project_of_another_vote_is_not_an_option_here():
@@ -93,7 +94,7 @@ def test_a_second_ballot_is_refused():
     cast_ballot(vote=vote, user=voter, choices=[1])
     with pytest.raises(BallotError) as refused:
         cast_ballot(vote=vote, user=voter, choices=[2])
-    assert refused.value.code == "already_voted" and Ballot.objects.count() == 1
+    assert refused.value.code == "already_voted" and turnout(vote) == 1 and SealedBallot.objects.count() == 1
 
 
 @pytest.mark.postgres
@@ -121,7 +122,7 @@ def test_two_hundred_simultaneous_attempts_by_one_voter_store_exactly_one_ballot
     for thread in threads:
         thread.join()
     assert outcomes.count("stored") == 1 and outcomes.count("already_voted") == 199
-    assert Ballot.objects.filter(vote=vote).count() == 1 and VoterRoll.objects.filter(vote=vote).count() == 1
+    assert turnout(vote) == 1 and VoterRoll.objects.filter(vote=vote).count() == 1
 
 
 def test_an_open_vote_that_allows_changes_replaces_the_ballot_and_keeps_its_receipt():
@@ -138,7 +139,8 @@ def test_receipt_hashes_are_published_after_the_close_and_each_voter_finds_their
     vote = _vote()
     codes = [cast_ballot(vote=vote, user=ResidentFactory(), choices=[1])[1] for _ in range(3)]
     assert receipt_hashes(vote) == []  # not while the vote is open
-    Vote.objects.filter(pk=vote.pk).update(state=VoteState.CLOSED)
+    Vote.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert move_vote_if_due(vote_id=vote.pk)  # the close unseals the ballots
     published = receipt_hashes(Vote.objects.get(pk=vote.pk))
     assert len(published) == 3 and all(receipt_hash(vote.pk, code) in published for code in codes)
     assert not any(code in "".join(published) for code in codes)

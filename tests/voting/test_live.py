@@ -32,6 +32,7 @@ def _fresh_channel_layer():
 
 
 def open_vote(*, kind=VoteKind.SINGLE, labels=("Park", "Library", "Pool"), live_results=True, **fields) -> Vote:
+    fields.setdefault("secret", False)  # live counts are for votes that are not secret (test_live_secrecy.py)
     now = timezone.now()
     vote = Vote.objects.create(title="Where", question="Which first?", kind=kind, state=VoteState.OPEN,
                                opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(hours=1),

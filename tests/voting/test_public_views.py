@@ -37,7 +37,17 @@ def _login(client, user=None):
 
 
 def _stored(vote) -> tuple[int, int]:
-    return Ballot.objects.filter(vote=vote).count(), VoterRoll.objects.filter(vote=vote).count()
+    """Ballots (sealed ones of a secret vote included) and roll rows."""
+    from voting.selectors import turnout
+
+    return turnout(vote), VoterRoll.objects.filter(vote=vote).count()
+
+
+def _closed(vote):
+    """The vote closed as the worker closes it (a secret vote's sealed ballots become ballots)."""
+    Vote.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert services.move_vote_if_due(vote_id=vote.pk)
+    return Ballot.objects.filter(vote=vote)
 
 
 # --- Casting ---------------------------------------------------------------------------------------
@@ -47,13 +57,14 @@ def test_a_ballot_cast_over_http_is_stored_and_the_receipt_is_shown_once(client)
     _login(client)
     response = client.post(reverse("voting:cast", args=[vote.pk]), {"choice": "2"})
     assert response.status_code == 302 and response["Location"] == reverse("voting:detail", args=[vote.pk])
-    assert list(Ballot.objects.filter(vote=vote).values_list("choices", flat=True)) == [[2]]
+    assert _stored(vote) == (1, 1)
 
     page = client.get(response["Location"]).content.decode()
     code = page.split('data-testid="receipt-code">')[1].split("<")[0]
-    assert Ballot.objects.get(vote=vote).receipt_hash == services.receipt_hash(vote.pk, code)
     assert "You have voted in this vote" in page
     assert 'data-testid="receipt-code"' not in client.get(response["Location"]).content.decode()  # once only
+    ballot = _closed(vote).get()
+    assert ballot.choices == [2] and ballot.receipt_hash == services.receipt_hash(vote.pk, code)
 
 
 BAD_BALLOTS = [
@@ -157,7 +168,7 @@ def test_a_second_ballot_is_refused_over_http(client):
     response = client.post(reverse("voting:cast", args=[vote.pk]), {"choice": "2"})
     assert response.status_code == 400
     assert "You have already voted in this vote." in response.content.decode()
-    assert list(Ballot.objects.filter(vote=vote).values_list("choices", flat=True)) == [[1]]
+    assert list(_closed(vote).values_list("choices", flat=True)) == [[1]]
 
 
 def test_an_open_vote_that_allows_changes_shows_the_ballot_and_replaces_it(client):
@@ -326,7 +337,7 @@ def test_the_list_has_open_upcoming_and_results(client):
 
 def test_live_results_are_on_the_page_only_where_the_vote_shows_them(client):
     hidden = _vote()
-    live = _vote(live_results=True)
+    live = _vote(live_results=True, secret=False)  # a secret vote shows the turnout only (test_live_secrecy.py)
     for vote in (hidden, live):
         for choice in (1, 1, 3):
             services.cast_ballot(vote=vote, user=ResidentFactory(), choices=[choice])

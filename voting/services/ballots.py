@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.demographics import age_band
 
-from .. import live, rules
-from ..models import Ballot, Vote, VoterRoll
-from ..states import VoteKind
+from .. import ballot_box, live, rules
+from ..models import Ballot, SealedBallot, Vote, VoterRoll
+from ..states import VoteKind, VoteState
 
 
 class BallotError(ValidationError):
@@ -67,6 +67,8 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
 
     A second ballot is refused, except in a vote that is not secret and allows changes until the
     close: there it replaces the first (the receipt stays the same; the code returned is empty).
+    A secret vote's ballot is stored sealed (SealedBallot) until the close, which unseals them all
+    in one shuffled batch (docs/voting.md "Secrecy"); the Ballot returned is then not saved.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -86,11 +88,61 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
                 ballot.save(update_fields=["choices"])
                 return ballot, ""
             raise BallotError(_("You have already voted in this vote."), code="already_voted") from None
-        ballot = Ballot.objects.create(
+        _still_open(vote.pk, user, now)
+        ballot = Ballot(
             vote=vote, choices=cleaned, receipt_hash=receipt_hash(vote.pk, code), cast_on=timezone.localdate(now),
             voter=None if vote.secret else user, age_band=age_band(user.birth_year), gender=user.gender,
             district=user.district)
+        if vote.secret:  # sealed until the close, which unseals them all in one shuffled batch
+            sealed = ballot_box.seal(_sealed_fields(ballot), context=_box(vote.pk))
+            SealedBallot.objects.create(vote=vote, sealed=sealed)
+        else:
+            ballot.save(force_insert=True)
     return ballot, code
+
+
+def _box(vote_id: int) -> str:
+    """What a sealed ballot is bound to: it opens only as a ballot of this vote."""
+    return f"voting.vote:{vote_id}"
+
+
+def _sealed_fields(ballot: Ballot) -> dict:
+    """What a sealed ballot holds: everything of the ballot but its date (it gets the close's)."""
+    return {"choices": ballot.choices, "receipt_hash": ballot.receipt_hash, "age_band": ballot.age_band,
+            "gender": ballot.gender, "district": ballot.district}
+
+
+def _still_open(vote_id: int, user, now) -> None:
+    """Re-read the vote's state under a lock the close must wait for (PostgreSQL's FOR KEY SHARE).
+
+    The close takes the vote row FOR UPDATE: a ballot that got here first commits before the close
+    unseals the ballots (so it is counted); one that comes after sees the vote closed and is refused
+    (so no sealed ballot is left behind uncounted). SQLite writes one transaction at a time.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT state, closes_at FROM {Vote._meta.db_table} WHERE id = %s FOR KEY SHARE", [vote_id])
+        state, closes_at = cursor.fetchone()
+    if state != VoteState.OPEN or closes_at <= now:
+        vote = Vote.objects.get(pk=vote_id)
+        raise PermissionDenied(rules.refuse_vote(user, vote, now) or _("This vote is closed."))
+
+
+def unseal_ballots(vote: Vote) -> int:
+    """At the close, under the vote's lock: every sealed ballot becomes a ballot, in a random order.
+
+    Dated the close's day, as an imported election's ballots: no date of casting to match the roll's.
+    Safe to run twice or late (nothing is left the second time). Returns how many were unsealed.
+    """
+    cast_on = timezone.localdate(vote.closes_at)
+
+    def build(fields: dict) -> Ballot:
+        return Ballot(vote_id=vote.pk, cast_on=cast_on, voter=None, **fields)
+
+    return ballot_box.flush(SealedBallot.objects.filter(vote_id=vote.pk), context=_box(vote.pk), build=build)
 
 
 def _enter_roll(vote_id: int, user_id: int, now) -> bool:
@@ -118,8 +170,6 @@ def _enter_roll(vote_id: int, user_id: int, now) -> bool:
 
 def receipt_hashes(vote: Vote) -> list[str]:
     """After the close, every counted ballot's receipt hash, sorted: a voter checks theirs is there."""
-    from ..states import VoteState
-
     if vote.state not in (VoteState.CLOSED, VoteState.TALLIED):
         return []
     return sorted(Ballot.objects.filter(vote=vote).values_list("receipt_hash", flat=True))

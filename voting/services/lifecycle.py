@@ -3,9 +3,12 @@
 One table of allowed moves (states.TRANSITIONS), one function that applies a move. Opening and
 closing happen by time: ``sweep_votes`` (Celery beat, every worker start, the embedded sweeper) moves
 every vote whose time has come, including any that passed while the server was down, and tallies
-what it closed. Everything here is idempotent and safe to run twice or late.
+what it closed. Closing a secret vote unseals its ballots in one shuffled batch (and the tally does
+it again, finding nothing left): docs/voting.md "Secrecy". Everything here is idempotent and safe to
+run twice or late.
 """
 
+import logging
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import live, rules
+from ..ballot_box import BrokenSeal
 from ..models import Vote
 from ..selectors import count
 from ..states import TRANSITIONS, VoteKind, VoteState
+from .ballots import unseal_ballots
+
+
+log = logging.getLogger(__name__)
 
 
 class VoteError(ValidationError):
@@ -115,15 +123,21 @@ def _move_due(state: str, time_field: str, to: str, now: datetime, pk: int | Non
     if pk is not None:
         due = due.filter(pk=pk)
     for pk in list(due):
-        with transaction.atomic():
-            vote = Vote.objects.select_for_update().get(pk=pk)
-            if vote.state == state and getattr(vote, time_field) <= now:
-                transition(vote, to)
-                vote.save(update_fields=["state"])
-                if to == VoteState.OPEN and vote.proposal_id:
-                    _record_on_proposal(vote, code="vote_opened", reason=vote.title, now=now)
-                moved += 1
-                transaction.on_commit(lambda pk=pk: live.vote_changed(pk), robust=True)
+        try:
+            with transaction.atomic():
+                vote = Vote.objects.select_for_update().get(pk=pk)
+                if vote.state == state and getattr(vote, time_field) <= now:
+                    transition(vote, to)
+                    vote.save(update_fields=["state"])
+                    if to == VoteState.OPEN and vote.proposal_id:
+                        _record_on_proposal(vote, code="vote_opened", reason=vote.title, now=now)
+                    if to == VoteState.CLOSED:  # the receipts list and the tally read the ballots from now on
+                        unseal_ballots(vote)
+                    moved += 1
+                    transaction.on_commit(lambda pk=pk: live.vote_changed(pk), robust=True)
+        except BrokenSeal:  # nothing is lost: the vote stays open (refusing ballots by its clock) until the key is back
+            log.exception("vote %s: its sealed ballots do not open; is the old SECRET_KEY in SECRET_KEY_FALLBACKS?",
+                          pk)
     return moved
 
 
@@ -134,6 +148,7 @@ def tally(*, vote_id: int, now: datetime | None = None) -> bool:
     if vote.state != VoteState.CLOSED:
         return False
     now = now or timezone.now()
+    unseal_ballots(vote)  # the close did it; a sealed ballot left by anything else is counted too
     vote.result = count(vote)
     vote.result["follow_ups"] = hand_on(vote, vote.result, now)
     if vote.kind == VoteKind.YES_NO and vote.proposal_id:

@@ -233,6 +233,7 @@ class Command(BaseCommand):
         poll = scheduled(
             title="따릉이 야간 운영 시간", question="공공자전거 따릉이를 밤에 언제까지 운영할까요?", kind="single",
             description="엠보팅 정책 투표입니다. 결과는 투표 중에도 실시간으로 공개됩니다.", live_results=True,
+            secret=False,  # live counts are for votes that are not secret (docs/voting.md "Secrecy")
             options=[O("자정까지"), O("새벽 2시까지"), O("24시간"), O("지금처럼 (밤 11시)")])
         ranked = scheduled(
             title="2027 서울 대표 축제 주제", question="내년 서울 대표 축제의 주제를 선호하는 순서대로 고르세요.",
