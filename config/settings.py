@@ -111,7 +111,12 @@ else:
 SILENCED_SYSTEM_CHECKS = [] if DATABASE_URL else ["models.W040"]
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage degrades the cache to a per-process local one instead of failing requests
+    # (config/cache.py); short socket timeouts, so an unreachable Redis costs a request at most ~1 s.
+    CACHES = {"default": {
+        "BACKEND": "config.cache.DegradingRedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    }}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
