@@ -81,6 +81,13 @@ class RedisServer:
             stop(self.process, grace=5)
             self.process = None
 
+    def kill(self) -> None:
+        """Redis dies (SIGKILL): its clients' sockets are reset, as when its machine goes away."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
 
 class Stack:
     """Processes on the test database and ``redis``: daphne servers, a worker, beat."""
