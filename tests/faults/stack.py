@@ -105,6 +105,7 @@ class Stack:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "SECRET_KEY": settings.SECRET_KEY,  # the test signs session cookies; the servers must read them
             "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",  # plain HTTP on 127.0.0.1
+            "DEBUG": "1",  # static files from the apps' folders (production's manifest needs collectstatic)
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
