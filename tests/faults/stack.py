@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from tests.processes import stop, subprocess_database_url
 
@@ -174,6 +175,26 @@ class Stack:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
+
+
+def restart_postgres() -> float:
+    """Restart (fast shutdown, start) the PostgreSQL cluster of the test database; return the seconds it took.
+
+    The cluster is tests/services/postgres.sh's (pg_virtualenv); pg_lsclusters finds it by its port,
+    and pg_ctlcluster restarts it in the same environment (PG_CLUSTER_CONF_ROOT) that made it.
+    """
+    port = str(connection.settings_dict["PORT"])
+    for line in subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True).stdout.splitlines():
+        version, cluster, cluster_port, *_rest = line.split()
+        if cluster_port == port:
+            break
+    else:
+        pytest.fail(f"no PostgreSQL cluster on port {port} (run under tests/services/with-services.sh)")
+    connection.close()  # this process's connection dies with the server
+    started = time.monotonic()
+    subprocess.run(["pg_ctlcluster", version, cluster, "restart", "-m", "fast"], check=True, timeout=60,
+                   stdout=subprocess.DEVNULL)
+    return time.monotonic() - started
 
 
 def procfile_command(kind: str) -> list[str]:
