@@ -1,7 +1,8 @@
 """A live-room client as a page is one (websockets library): it resumes exactly and resends unacknowledged lines.
 
-It keeps the highest ``seq`` it has handled; after a dropped connection it reconnects (to any
-server it is given), sends ``resume`` with that seq, and then sends again, with the same client id,
+It keeps the highest ``seq`` it has handled; when quiet it pings, and resumes if the pong says the
+log is ahead (a live broadcast was lost); after a dropped connection it reconnects (to any server it
+is given), sends ``resume`` with that seq, and then sends again, with the same client id,
 every chat line whose own echo it has not seen. Every event it receives is kept, so a test can
 check that the stream has no gap and no repeat.
 """
@@ -90,6 +91,9 @@ class RoomClient:
             raise Dropped(code) from closed
         if raw:
             return frame
+        if frame["type"] == "pong" and (frame.get("data") or {}).get("last_seq", 0) > self.last_seq:
+            # The page's own check (docs/realtime-protocol.md): the log is ahead of what came live.
+            await self.send({"type": "resume", "data": {"last_seq": self.last_seq}})
         if frame["type"] == "error":
             self.errors.append(frame)
         elif "seq" in frame:
@@ -119,7 +123,7 @@ class RoomClient:
             try:
                 await self.receive(timeout=min(left, 1.0))
             except asyncio.TimeoutError:
-                continue
+                await self.send({"type": "ping"})  # a page pings every 25 s; a test cannot wait that long
 
     def chats(self) -> list[str]:
         return [e["data"]["body"] for e in self.events if e["type"] == "chat.message"]

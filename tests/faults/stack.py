@@ -177,6 +177,18 @@ class Stack:
             return error.code
 
 
+def producer(broker_url: str):
+    """A Celery app that only sends tasks to ``broker_url``, as the web processes do.
+
+    Not the current app: the suite's own app (eager, conftest) must stay the one shared tasks use.
+    """
+    from celery import Celery
+
+    app = Celery("faults", broker=broker_url, set_as_current=False)
+    app.conf.broker_connection_timeout = 1
+    return app
+
+
 def restart_postgres() -> float:
     """Restart (fast shutdown, start) the PostgreSQL cluster of the test database; return the seconds it took.
 

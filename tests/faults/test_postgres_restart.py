@@ -10,14 +10,13 @@ import asyncio
 import time
 
 import pytest
-from celery import Celery
 from django.db import connection
 
 from deliberation.models import ChatMessage, Round
 from deliberation.states import RoundState
 from tests.factories import RoomFactory, UserFactory
 from tests.faults.rooms import Dropped, RoomClient, assert_exact, session_cookie
-from tests.faults.stack import eventually, restart_postgres
+from tests.faults.stack import eventually, producer, restart_postgres
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +30,7 @@ def test_pages_rooms_worker_and_a_deadline_through_a_postgres_restart(stack, own
     first = Round.objects.get(room=room, position=1)
     assert first.state == RoundState.RUNNING
     # As in production: the round's exact-time task (the test process runs tasks eagerly, so queue it here).
-    Celery("faults", broker=own_redis.url).send_task(
+    producer(own_redis.url).send_task(
         "deliberation.tasks.expire_round", args=[room.pk, first.pk], eta=first.deadline_at)
     alice = RoomClient(room.pk, session_cookie(UserFactory(display_name="Alice")), "alice")
     port = stack.daphne("web")

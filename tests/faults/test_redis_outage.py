@@ -12,7 +12,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery import Celery
 from django.utils import timezone
 
 from deliberation.models import ChatMessage
@@ -20,7 +19,7 @@ from proposals.models import Proposal
 from proposals.states import State
 from tests.factories import ProposalFactory, RoomFactory, UserFactory
 from tests.faults.rooms import Dropped, RoomClient, assert_exact, session_cookie
-from tests.faults.stack import eventually
+from tests.faults.stack import eventually, producer
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -116,7 +115,7 @@ def test_pages_sockets_and_worker_through_a_ten_second_redis_outage(stack, own_r
 
     assert stack.alive("worker"), "the worker exited:\n" + stack.tail("worker")
     sweep_at = time.monotonic()
-    Celery("faults", broker=own_redis.url).send_task("proposals.tasks.sweep_deadlines")
+    producer(own_redis.url).send_task("proposals.tasks.sweep_deadlines")
     eventually(lambda: Proposal.objects.get(pk=missed.pk).state == State.CLOSED, timeout=60,
                what="the worker closing, after the outage, a window whose deadline passed during it")
     print(f"worker: a sweep queued after the outage ran {time.monotonic() - sweep_at:.2f} s later")

@@ -9,7 +9,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery import Celery
 from django.utils import timezone
 
 from deliberation.models import Round
@@ -17,7 +16,7 @@ from deliberation.states import RoundState
 from proposals.models import Proposal
 from proposals.states import State
 from tests.factories import ProposalFactory, RoomFactory
-from tests.faults.stack import eventually
+from tests.faults.stack import eventually, producer
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +29,7 @@ def test_deadlines_that_fall_while_the_worker_is_down_are_met_when_it_restarts(s
     stack.worker()
     stack.beat()
     eventually(lambda: "ready" in stack.tail("worker"), timeout=60, what="the worker ready")
-    tasks = Celery("faults", broker=own_redis.url)
+    tasks = producer(own_redis.url)
     tasks.send_task("proposals.tasks.close_support_window", args=[proposal.pk], eta=proposal.support_closes_at)
     tasks.send_task("deliberation.tasks.expire_round", args=[room.pk, first.pk], eta=first.deadline_at)
     time.sleep(1)  # the worker takes them and holds them until their time

@@ -10,13 +10,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery import Celery
 from django.utils import timezone
 
 from proposals.models import Proposal
 from proposals.states import State
 from tests.factories import ProposalFactory
-from tests.faults.stack import eventually
+from tests.faults.stack import eventually, producer
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,8 +28,7 @@ class Load(threading.Thread):
 
     def __init__(self, broker_url: str):
         super().__init__(daemon=True)
-        self.app = Celery("load", broker=broker_url)
-        self.app.conf.broker_connection_timeout = 0.5
+        self.app = producer(broker_url)
         self.stopping = threading.Event()
         self.sent = self.failed = 0
 
