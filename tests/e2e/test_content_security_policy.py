@@ -4,13 +4,13 @@ Every page listens for ``securitypolicyviolation`` (recorded by an init script) 
 CSP errors, while it loads, runs its script, opens its WebSocket (room, live vote) and posts a form.
 """
 
+import threading
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from tests.e2e.test_live_vote import _in_a_thread
 from tests.factories import ProposalFactory, ResidentFactory, RoomFactory
 from voting.models import Option, Vote, VoteKind, VoteState
 
@@ -22,6 +22,20 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sample || ''));
 });
 """
+
+
+def _in_a_thread(function) -> None:
+    """ORM work that broadcasts (async_to_sync) cannot run in this thread: Playwright's loop runs here."""
+    from django.db import connection
+
+    def run():
+        try:
+            function()
+        finally:
+            connection.close()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
 
 
 def _watch(page) -> list[str]:
