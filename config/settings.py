@@ -222,11 +222,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 # Surviving a broker outage (docs/deployment.md, "Supervision"): retry the connection at start and
-# for ever after a loss (the default gives up after 100 tries and the worker exits); a task running
-# when the connection is lost is cancelled, since late acknowledgement redelivers it anyway.
+# for ever after a loss (the default gives up after 100 tries and the worker exits). A task running
+# when the connection is lost is left to finish, not cancelled: a Redis restarted without
+# persistence would never redeliver it, and every task is idempotent if it is redelivered too.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "proposals.tasks.sweep_deadlines", "schedule": 30.0},
     # Round deadlines have exact-time tasks; this only catches what a lost task or a restart missed.
