@@ -1,6 +1,8 @@
 """Per-user rate limits for writes (proposals, comments, flags, supports), kept in the cache.
 
 A fixed window per (action, user): simple, shared by every process through Redis in production.
+While Redis is down the cache answers from a local one (config/cache.py): each process then counts
+on its own, so the limit holds per process rather than being lifted or refusing everyone.
 """
 
 from django.conf import settings

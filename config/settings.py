@@ -32,8 +32,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 EMBEDDED = not REDIS_URL
 
 DEBUG = env_bool("DEBUG", default=not DATABASE_URL)
-# Production must set SECRET_KEY; `manage.py check --deploy` flags the fallback.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-embedded-default-key-change-me"
+# --- The secret key (docs/deployment.md, "The secret key") -----------------------------------------
+# It signs sessions and keys the anonymised labels of deliberative polls, which promise they cannot
+# be recomputed without it: a production-shaped start (DEBUG off, or DATABASE_URL set) refuses to run
+# without a key of its own. Only the embedded default (make run, the smoke tests) uses the public one.
+EMBEDDED_DEFAULT_SECRET_KEY = "django-insecure-embedded-default-key-change-me"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not DEBUG or DATABASE_URL:
+    if not SECRET_KEY or SECRET_KEY == EMBEDDED_DEFAULT_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to a secret of your own (50+ random characters) when DEBUG is off or "
+            "DATABASE_URL is set; the built-in key is public. See docs/deployment.md, 'The secret key'.")
+else:
+    SECRET_KEY = SECRET_KEY or EMBEDDED_DEFAULT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
@@ -62,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,7 +109,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection kept across a PostgreSQL restart is tested (and replaced) before a
+    # request or task uses it, instead of failing that request once (docs/deployment.md, faults).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -111,7 +125,12 @@ else:
 SILENCED_SYSTEM_CHECKS = [] if DATABASE_URL else ["models.W040"]
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage degrades the cache to a per-process local one instead of failing requests
+    # (config/cache.py); short socket timeouts, so an unreachable Redis costs a request at most ~1 s.
+    CACHES = {"default": {
+        "BACKEND": "config.cache.DegradingRedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    }}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -174,11 +193,25 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@participation.seoul.example")
 
-if env_bool("BEHIND_TLS_PROXY", False):
+# --- HTTPS (docs/deployment.md, "HTTPS and CSP") -----------------------------------------------------
+# Production (DEBUG off) redirects plain HTTP to HTTPS, sends HSTS and secure cookies by default, so
+# that `manage.py check --deploy` is clean. Behind a TLS proxy set BEHIND_TLS_PROXY=1 (trust its
+# X-Forwarded-Proto); if that proxy itself redirects and sends HSTS, HTTPS_BY_PROXY=1 turns both off
+# here (and their two deploy warnings, since the proxy does it). SECURE_SSL_REDIRECT=0 alone serves
+# plain HTTP (the test services on 127.0.0.1).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+HTTPS_BY_PROXY = env_bool("HTTPS_BY_PROXY", False)
+if BEHIND_TLS_PROXY or HTTPS_BY_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = 31_536_000
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not HTTPS_BY_PROXY)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or HTTPS_BY_PROXY else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a promise to browsers' built-in lists that is slow to undo: the operator's decision.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS += ["security.W021"] + (["security.W004", "security.W008"] if HTTPS_BY_PROXY else [])
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Content-Security-Policy: config/security.py (strict scripts; its POLICY is the default).
 
 # Celery: Redis as broker in production; in the embedded default tasks run eagerly in-process and
 # an in-process sweeper (proposals.scheduler) honours deadlines stored in the database.
@@ -188,6 +221,13 @@ CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# Surviving a broker outage (docs/deployment.md, "Supervision"): retry the connection at start and
+# for ever after a loss (the default gives up after 100 tries and the worker exits). A task running
+# when the connection is lost is left to finish, not cancelled: a Redis restarted without
+# persistence would never redeliver it, and every task is idempotent if it is redelivered too.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "proposals.tasks.sweep_deadlines", "schedule": 30.0},
     # Round deadlines have exact-time tasks; this only catches what a lost task or a restart missed.

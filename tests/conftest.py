@@ -54,6 +54,7 @@ def _cookies_over_plain_http(settings):
     # The live server of the browser tests speaks plain HTTP; production keeps secure cookies.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

@@ -1,0 +1,62 @@
+"""With Redis (the cache) stopped, pages are still served: the cache degrades, it does not fail the request.
+
+The pages run in this process with the cache pointed at a Redis of the test's own, which the test
+stops. What a person gets: the home page, a proposal's page, signing in, supporting a proposal (the
+rate limiter's store is the cache: while it is down each process counts on its own).
+"""
+
+import time
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.test import Client
+
+from proposals.models import Support
+from tests.factories import ProposalFactory, ResidentFactory
+from tests.faults.stack import eventually
+
+pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def cache_on_own_redis(settings, own_redis):
+    settings.CACHES = {"default": {**django_settings.CACHES["default"], "LOCATION": own_redis.url}}
+    assert "Redis" in django_settings.CACHES["default"]["BACKEND"], "the production cache is Redis"
+    cache.set("probe", 1)
+    assert own_redis.process is not None and cache.get("probe") == 1  # the cache really is that Redis
+    yield own_redis
+    settings.CACHES = django_settings.CACHES
+
+
+def test_home_proposal_sign_in_and_support_are_served_while_redis_is_down(cache_on_own_redis):
+    proposal = ProposalFactory(published=True, title="Shade trees on Main Street")
+    resident = ResidentFactory(password="a long enough pw 123")
+    EmailAddress.objects.create(user=resident, email=resident.email, verified=True, primary=True)
+    visitor = Client(headers={"Accept-Language": "en"})
+    assert visitor.get("/").status_code == 200  # the summary is cached in Redis now
+
+    cache_on_own_redis.stop()
+    started = time.monotonic()
+    home = visitor.get("/")
+    page = visitor.get(f"/proposals/{proposal.pk}/")
+    print(f"\nRedis down: home {home.status_code}, proposal {page.status_code} "
+          f"in {time.monotonic() - started:.2f} s")
+    assert home.status_code == 200
+    assert page.status_code == 200 and "Shade trees on Main Street" in page.content.decode()
+
+    signed_in = visitor.post("/accounts/login/", {"login": resident.email, "password": "a long enough pw 123"})
+    assert signed_in.status_code == 302, signed_in.content.decode()[:2000]
+    assert visitor.get("/me/profile/").status_code == 200  # the session (database) holds
+
+    supported = visitor.post(f"/proposals/{proposal.pk}/support/")
+    assert supported.status_code in (200, 302)
+    assert Support.objects.filter(proposal=proposal, user=resident).count() == 1
+
+    cache_on_own_redis.start()  # back: the cache is Redis again (after at most RETRY_AFTER seconds)
+    assert visitor.get("/").status_code == 200
+    redis = cache_on_own_redis.client()
+    eventually(lambda: cache.set("probe", 2) or redis.get(cache.make_key("probe")) is not None,
+               timeout=10, what="the cache writing to Redis again")
+    assert cache.get("probe") == 2
