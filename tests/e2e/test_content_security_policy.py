@@ -4,13 +4,13 @@ Every page listens for ``securitypolicyviolation`` (recorded by an init script) 
 CSP errors, while it loads, runs its script, opens its WebSocket (room, live vote) and posts a form.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from tests.e2e.threads import in_a_thread
 from tests.factories import ProposalFactory, ResidentFactory, RoomFactory
 from voting.models import Option, Vote, VoteKind, VoteState
 
@@ -23,19 +23,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
 });
 """
 
-
-def _in_a_thread(function) -> None:
-    """ORM work that broadcasts (async_to_sync) cannot run in this thread: Playwright's loop runs here."""
-    from django.db import connection
-
-    def run():
-        try:
-            function()
-        finally:
-            connection.close()
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=30)
 
 
 def _watch(page) -> list[str]:
@@ -59,7 +46,7 @@ def test_main_pages_load_and_run_with_no_csp_violation(signed_in_page, daphne_ur
     for position, label in enumerate(("찬성", "반대"), start=1):
         Option.objects.create(vote=vote, position=position, label=label)
     rooms = []
-    _in_a_thread(lambda: rooms.append(RoomFactory(stage="live")))  # opening broadcasts: not in Playwright's loop
+    in_a_thread(lambda: rooms.append(RoomFactory(stage="live")))  # opening broadcasts: not in Playwright's loop
     room = rooms[0]
     resident = ResidentFactory()
     EmailAddress.objects.create(user=resident, email=resident.email, verified=True, primary=True)

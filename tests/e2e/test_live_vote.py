@@ -3,13 +3,13 @@ votes in their own browser; the watcher's turnout and counts move without a relo
 says when the vote closes. In a secret vote only the turnout moves, and the page says the counts come
 at the close."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.threads import in_a_thread
 from tests.factories import ResidentFactory
 from voting import services
 from voting.models import Option, Vote
@@ -17,18 +17,6 @@ from voting.states import VoteKind, VoteState
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-
-def _in_a_thread(function) -> None:
-    from django.db import connection
-
-    def run():
-        try:
-            function()
-        finally:
-            connection.close()
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=30)
 
 
 def test_a_watcher_sees_turnout_and_counts_move_as_another_resident_votes(signed_in_page):
@@ -60,7 +48,7 @@ def test_a_watcher_sees_turnout_and_counts_move_as_another_resident_votes(signed
     expect(watching.locator("[data-live-bar='2']")).to_have_attribute("style", "width: 50%;")
 
     Vote.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
-    _in_a_thread(services.sweep_votes)  # as the worker would (this thread runs Playwright's event loop)
+    in_a_thread(services.sweep_votes)  # as the worker would (this thread runs Playwright's event loop)
     expect(watching.locator("[data-live-closed]")).to_be_visible()
 
 
@@ -91,7 +79,7 @@ def test_a_watcher_of_a_secret_vote_sees_the_turnout_move_and_the_counts_only_af
     expect(watching.locator("[data-live-count]")).to_have_count(0)
 
     Vote.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
-    _in_a_thread(services.sweep_votes)
+    in_a_thread(services.sweep_votes)
     expect(watching.locator("[data-live-closed]")).to_be_visible()
     watching.goto(f"/votes/{vote.pk}/results/")
     expect(watching.locator("main")).to_contain_text("반대")
