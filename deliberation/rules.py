@@ -24,7 +24,7 @@ def refuse_too_many(in_room: int, in_all: int) -> tuple[int, str] | None:
         return CLOSE_TOO_MANY, _("You have this room open %(n)d times already; close one of those tabs or "
                                  "windows first.") % {"n": in_room}
     if in_all >= settings.USER_MAX_SOCKETS:
-        return CLOSE_TOO_MANY, _("You have %(n)d rooms open already; close one of those tabs or windows "
+        return CLOSE_TOO_MANY, _("You have %(n)d room connections open already; close one of those tabs or windows "
                                  "first.") % {"n": in_all}
     return None
 
