@@ -71,7 +71,7 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
 
     Nothing a client sends closes its socket: every frame gets its event or an ``error`` frame (an
     unexpected failure: ``internal``), and a failing channel layer is retried (resilience.LayerGuard).
-    When the layer or the database cannot be reached at connect, the socket is refused with 1013
+    When the layer or the database cannot be reached at connect, the socket is refused with 4013
     (try again later) rather than accepted and dropped.
     """
 

@@ -123,7 +123,7 @@ class LocalFanout:
 
     The subscription (deliberation.resilience.Subscription) survives Redis timeouts and restarts;
     after each renewal the room's feed catches up from the log. ``join`` raises LayerUnavailable
-    when the layer cannot be reached now (the consumer refuses the socket with 1013).
+    when the layer cannot be reached now (the consumer refuses the socket with 4013).
     """
 
     def __init__(self):
@@ -132,6 +132,9 @@ class LocalFanout:
         self.lock = asyncio.Lock()
 
     async def join(self, consumer) -> None:
+        known = self.subscriptions.get(consumer.room_id)
+        if known is not None:  # outside the lock: a slow probe must not hold up other rooms' arrivals
+            await known.check()
         async with self.lock:
             feed = self.feeds.get(consumer.room_id)
             if feed is None:
@@ -145,8 +148,6 @@ class LocalFanout:
                 except BaseException:
                     self._drop(consumer.room_id)
                     raise
-            else:
-                await self.subscriptions[consumer.room_id].check()
             feed.sinks.add(consumer)
             consumer.feed = feed
 

@@ -33,10 +33,11 @@ RETRY_FIRST = 0.5  # seconds before the first retry of a failed layer read; doub
 RETRY_MAX = 10.0
 REFRESH_SECONDS = 15.0  # a subscription renews its group membership (and its owner catches up) this often
 PROBE_SECONDS = 1.0  # connects within this share one probe of the layer
+PROBE_TIMEOUT = 3.0  # a probe that takes longer counts as the layer being away (daphne's handshake waits 5 s)
 
 
 class LayerUnavailable(Exception):
-    """The channel layer cannot be reached now: a socket is refused with 1013 (try again later)."""
+    """The channel layer cannot be reached now: a socket is refused with 4013 (try again later)."""
 
 
 def backoff(attempt: int) -> float:
@@ -137,8 +138,8 @@ class Subscription:
             raise LayerUnavailable(self.group)
 
     async def _probe(self) -> bool:
-        try:
-            await self.layer.group_add(self.group, self.channel)  # also renews the membership
+        try:  # also renews the membership
+            await asyncio.wait_for(self.layer.group_add(self.group, self.channel), PROBE_TIMEOUT)
         except Exception as error:
             log.warning("%s: the channel layer does not answer (%r)", self.group, error)
             self.healthy = False

@@ -13,7 +13,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429  # this person holds too many sockets already (settings.ROOM_MAX_SOCKETS_PER_USER)
-CLOSE_TRY_LATER = 1013  # RFC 6455 "try again later": the channel layer or the database is unreachable now
+CLOSE_TRY_LATER = 4013  # "try again later" (RFC 6455's 1013, which daphne cannot send): Redis or the database is away
 
 
 def refuse_too_many(in_room: int, in_all: int) -> tuple[int, str] | None:

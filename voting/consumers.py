@@ -21,7 +21,7 @@ from . import live
 log = logging.getLogger(__name__)
 
 CLOSE_NOT_FOUND = 4404
-CLOSE_TRY_LATER = 1013  # the channel layer or the database is unreachable now: reconnect with backoff
+CLOSE_TRY_LATER = 4013  # as rooms (deliberation.rules): the channel layer or the database is unreachable now: reconnect with backoff
 MAX_FRAME_CHARS = 1000  # a ping is a few bytes; larger frames are refused before parsing
 
 
@@ -29,7 +29,7 @@ class VoteLiveConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
     """One page's socket for one vote. Updates that arrive before the snapshot is sent wait for it.
 
     A failing channel layer does not close it (resilience.LayerGuard); when the layer or the database
-    cannot be reached at connect, it is refused with 1013 (try again later).
+    cannot be reached at connect, it is refused with 4013 (try again later).
     """
 
     joined = ready = False

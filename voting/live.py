@@ -185,7 +185,7 @@ class Hub:
     """One layer subscription per vote in this process; a frame comes once and goes to each local socket.
 
     The subscription (deliberation.resilience.Subscription) survives Redis timeouts and restarts;
-    ``join`` raises LayerUnavailable when the layer cannot be reached now (the consumer answers 1013).
+    ``join`` raises LayerUnavailable when the layer cannot be reached now (the consumer answers 4013).
     """
 
     def __init__(self):
@@ -194,14 +194,15 @@ class Hub:
         self.lock = asyncio.Lock()
 
     async def join(self, consumer, vote_id: int) -> None:
+        known = self.subscriptions.get(vote_id)
+        if known is not None:  # outside the lock: a slow probe must not hold up other votes' pages
+            await known.check()
         async with self.lock:
             if vote_id not in self.sockets:
                 subscription = Subscription(get_channel_layer(), group_name(vote_id),
                                             lambda message: self._deliver(vote_id, message))
                 await subscription.open()
                 self.sockets[vote_id], self.subscriptions[vote_id] = set(), subscription
-            else:
-                await self.subscriptions[vote_id].check()
             self.sockets[vote_id].add(consumer)
 
     async def leave(self, consumer, vote_id: int) -> None:

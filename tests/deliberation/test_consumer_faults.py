@@ -188,7 +188,7 @@ def test_a_socket_is_told_to_come_back_later_when_the_channel_layer_is_down_at_c
     connected, error, closing = async_to_sync(scenario)()
     assert connected
     assert error["code"] == "unavailable"
-    assert closing == {"type": "websocket.close", "code": 1013}
+    assert closing == {"type": "websocket.close", "code": 4013}
     assert not RoomMember.objects.filter(room=room, user=person, connections__gt=0).exists()
 
 

@@ -168,5 +168,5 @@ def test_sockets_stay_open_through_a_redis_restart_and_receive_events_after_it(t
         result = asyncio.run(scenario(redis, ports))
 
     assert result["outcomes"] == [None] * len(listening), result["outcomes"]
-    assert result["refused"] == {"same room": ("closed", "unavailable", 1013),
-                                 "other room": ("closed", "unavailable", 1013)}, result["refused"]
+    assert result["refused"] == {"same room": ("closed", "unavailable", 4013),
+                                 "other room": ("closed", "unavailable", 4013)}, result["refused"]
