@@ -134,6 +134,9 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
             except Exception:  # the database is away: the count goes stale after PRESENCE_STALE
                 log.exception("room %s: presence of user %s not given back", self.room_id, self.user.pk)
 
+    def reads_own_channel(self) -> bool:
+        return settings.ROOM_FANOUT == "group"  # ``local``: the process's subscription feeds every socket
+
     async def after_close(self):
         """However the consumer ended (a crash included): as if the socket had closed."""
         await self.disconnect(None)

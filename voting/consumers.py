@@ -73,6 +73,9 @@ class VoteLiveConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         await self.leave()
 
+    def reads_own_channel(self) -> bool:
+        return False  # the hub (one subscription per vote per process) feeds every socket
+
     async def after_close(self):
         await self.leave()
 

@@ -140,7 +140,7 @@ def test_a_failing_channel_layer_read_does_not_close_the_socket(monkeypatch):
     room, person, speaker = RoomFactory(stage="live"), UserFactory(), UserFactory()
     layer_class = type(get_channel_layer())
     real_receive = layer_class.receive
-    failures = {"left": 3}
+    failures = {"left": 2}
 
     async def flaky_receive(self, channel):
         if failures["left"] > 0:
