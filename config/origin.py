@@ -33,7 +33,10 @@ def _origin_parts(value: str) -> tuple[str, str, int] | None:
         return None
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.path not in ("", "/"):
         return None
-    return parts.scheme, parts.hostname.lower(), port or DEFAULT_PORTS[parts.scheme]
+    host = parts.hostname.lower()
+    if ":" in host:  # an IPv6 address: bracketed, as in Host headers and ALLOWED_HOSTS
+        host = f"[{host}]"
+    return parts.scheme, host, port or DEFAULT_PORTS[parts.scheme]
 
 
 def _socket_scheme(scope, headers: dict[bytes, bytes]) -> str:

@@ -49,12 +49,14 @@ ORIGINS = [
     (b"http://testserver", None, "ws", True),  # no Host header (in-process tests): the default port only
     (b"http://testserver:8000", None, "ws", False),
     (b"https://civic.example", b"unlisted.example", "wss", False),  # a Host not in ALLOWED_HOSTS
+    (b"http://[::1]:8000", b"[::1]:8000", "ws", True),  # IPv6
+    (b"http://[::1]:8001", b"[::1]:8000", "ws", False),
 ]
 
 
 @pytest.mark.parametrize(("origin", "host", "scheme", "admitted"), ORIGINS)
 def test_the_origin_must_match_scheme_host_and_port(settings, origin, host, scheme, admitted):
-    settings.ALLOWED_HOSTS = ["civic.example", "testserver"]
+    settings.ALLOWED_HOSTS = ["civic.example", "testserver", "[::1]"]
     settings.CSRF_TRUSTED_ORIGINS = ["https://app.partner.example"]
     room = RoomFactory(stage="live")
     ws = socket_to(room.pk, UserFactory(), origin=origin, host=host, scheme=scheme)
@@ -129,3 +131,15 @@ def test_arrivals_in_one_batch_count_against_the_cap_together(settings):
     firsts = async_to_sync(scenario)()
     assert sorted(frame["type"] for frame in firsts) == ["error", "error", "hello", "hello"]
     assert RoomMember.objects.get(room=room, user=person).connections == 0
+
+
+@pytest.mark.parametrize(("forwarded", "admitted"), [(b"https", True), (b"http", False), (None, False)])
+def test_behind_a_tls_proxy_the_sockets_scheme_is_the_forwarded_one(settings, forwarded, admitted):
+    settings.ALLOWED_HOSTS = ["civic.example"]
+    settings.CSRF_TRUSTED_ORIGINS = []
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    room = RoomFactory(stage="live")
+    ws = socket_to(room.pk, UserFactory(), origin=b"https://civic.example", host=b"civic.example", scheme="ws")
+    if forwarded is not None:
+        ws.scope["headers"].append((b"x-forwarded-proto", forwarded))
+    assert async_to_sync(handshake)(ws) is admitted
