@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (origin-checked, with cookies).
 
-WebSocket routes get the cookies in their scope; who is signed in is each consumer's to resolve.
+WebSocket routes are origin-checked (scheme, host and port: config/origin.py) and get the cookies in
+their scope; who is signed in is each consumer's to resolve.
 The live room resolves the session cookie in batches with its admission (deliberation/admission.py),
 because a crowd arriving at once must not cost two queries each, and it sends without Channels'
 session wrapper around every frame. A consumer that wants ``scope["user"]`` wraps itself in
@@ -15,12 +16,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import CookieMiddleware  # noqa: E402
 
+from config.origin import OriginCheck  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter({
     "http": django_asgi_app,
-    "websocket": AllowedHostsOriginValidator(CookieMiddleware(URLRouter(websocket_urlpatterns))),
+    "websocket": OriginCheck(CookieMiddleware(URLRouter(websocket_urlpatterns))),
 })

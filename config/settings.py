@@ -125,21 +125,43 @@ else:
 SILENCED_SYSTEM_CHECKS = [] if DATABASE_URL else ["models.W040"]
 
 if REDIS_URL:
-    # A Redis outage degrades the cache to a per-process local one instead of failing requests
-    # (config/cache.py); short socket timeouts, so an unreachable Redis costs a request at most ~1 s.
-    CACHES = {"default": {
-        "BACKEND": "config.cache.DegradingRedisCache", "LOCATION": REDIS_URL,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
-    }}
+    from redis.asyncio.retry import Retry as AsyncRetry
+    from redis.backoff import ExponentialWithJitterBackoff
+    from redis.retry import Retry
+
+    # Redis client settings, explicit because redis-py's defaults do not fit (docs/architecture.md,
+    # "Fan-out", "Redis client settings"). redis-py 8 reads a reply for at most socket_timeout (5 s by
+    # default), and channels-redis blocks in BZPOPMIN for 5 s: the two raced and a quiet layer read
+    # raised TimeoutError every few seconds. The read timeout is therefore well above the blocking
+    # read; connecting fails fast (a Redis that is down is seen in 2 s); a connection idle for 30 s
+    # is checked with a PING before use; a command that meets a dropped connection (Redis
+    # restarted) is sent once more on a new one.
+    REDIS_BLOCKING_READ_SECONDS = 5  # channels_redis.core.RedisChannelLayer.brpop_timeout (4.3)
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # The default pool of 100 connections fails a connect storm; see docs/architecture.md.
             # capacity: a room's burst waits in the layer for the process that reads it (one channel
             # per room per process with ROOM_FANOUT=local), so it is larger than the default 100.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}], "capacity": 1000},
+            "CONFIG": {"hosts": [{
+                "address": REDIS_URL, "max_connections": 1000,
+                "socket_timeout": REDIS_BLOCKING_READ_SECONDS + 10,
+                "socket_connect_timeout": 2,
+                "socket_keepalive": True,
+                "health_check_interval": 30,
+                "retry": AsyncRetry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), 1),
+            }], "capacity": 1000},
         }
     }
+    # The cache is read by pages and rate limits: a Redis outage degrades it to a per-process local
+    # cache instead of failing requests (config/cache.py), and its timeouts are short, so a Redis
+    # that is away costs a request at most about a second; a restarted Redis is retried once.
+    CACHES = {"default": {
+        "BACKEND": "config.cache.DegradingRedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "socket_keepalive": True,
+                    "health_check_interval": 30,
+                    "retry": Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), 1)},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -242,6 +264,10 @@ EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "1"))
 
 # How room events reach sockets (deliberation/fanout.py, docs/architecture.md "Fan-out"): "local", one
 # channel-layer subscription per room per process; "group", Channels' stock group of every socket.
+# The sockets one signed-in person may hold open: per room (tabs, a phone and a laptop) and over all
+# rooms; one more is refused with close code 4429 (docs/realtime-protocol.md).
+ROOM_MAX_SOCKETS_PER_USER = int(os.environ.get("ROOM_MAX_SOCKETS_PER_USER", "5"))
+USER_MAX_SOCKETS = int(os.environ.get("USER_MAX_SOCKETS", "20"))
 ROOM_FANOUT = os.environ.get("ROOM_FANOUT", "local")
 if ROOM_FANOUT not in ("local", "group"):
     raise ImproperlyConfigured("ROOM_FANOUT must be 'local' or 'group'")

@@ -1,7 +1,6 @@
 """The live room's WebSocket: admits, validates each frame, calls a service; events come back via the group."""
 
 import asyncio
-import json
 import logging
 import weakref
 
@@ -21,7 +20,8 @@ from .dispatch import ACTIONS, CLOSE_ERRORS, REPLIES
 from .events import events_after
 from .fanout import fanout
 from .models import Room
-from .protocol import MAX_FRAME_CHARS, ProtocolError, validate
+from .protocol import ProtocolError, decode, validate
+from .resilience import LayerGuard, LayerUnavailable
 from .services.presence import PRESENCE_INTERVAL
 
 log = logging.getLogger(__name__)
@@ -61,16 +61,21 @@ def schedule_presence_flush(room_id: int) -> None:
     loop.create_task(flush())
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
     """One person's socket in one room.
 
     Events reach it through the process's fan-out (deliberation/fanout.py), complete and in seq order.
     Live events flow only once the client said where it is (``resume``): until then the log has them.
     While a resume replays the log, live events wait in ``held`` and follow it, so none is sent twice
     or out of order. Table chat is sent only to those who may read it (``readable``).
+
+    Nothing a client sends closes its socket: every frame gets its event or an ``error`` frame (an
+    unexpected failure: ``internal``), and a failing channel layer is retried (resilience.LayerGuard).
+    When the layer or the database cannot be reached at connect, the socket is refused with 4013
+    (try again later) rather than accepted and dropped.
     """
 
-    joined = synced = catching_up = False
+    joined = counted = synced = catching_up = False
     last_sent = 0  # the highest seq handled on this connection; nothing at or below it is sent again
     readable: set | None = None  # table ids whose chat this person reads; None: every table (facilitator)
 
@@ -82,15 +87,27 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if not session_key:
             return await self.refuse(rules.CLOSE_UNAUTHENTICATED, gettext_lazy("Please sign in to join the room."))
         # Subscribe before reading the room: whatever commits from here on reaches this socket.
-        await fanout().join(self)
+        try:
+            await fanout().join(self)
+        except LayerUnavailable:
+            return await self.refuse(rules.CLOSE_TRY_LATER, gettext_lazy(
+                "The room's server cannot reach its message service just now; reconnecting shortly."))
         self.joined = True
-        arrival = await admission.arrive({"room_id": self.room_id, "session_key": session_key,
-                                          "language": self.language})
+        try:
+            arrival = await admission.arrive({"room_id": self.room_id, "session_key": session_key,
+                                              "language": self.language})
+        except Exception:  # the database is away: nothing was counted (the batch failed as a whole)
+            log.exception("room %s: admission failed", self.room_id)
+            self.joined = False
+            await self._leave_fanout()
+            return await self.refuse(rules.CLOSE_TRY_LATER, gettext_lazy(
+                "The room's server cannot reach its database just now; reconnecting shortly."))
         self.user = arrival["user"]
         if arrival["refusal"]:
             self.joined = False
-            await fanout().leave(self)
+            await self._leave_fanout()
             return await self.refuse(*arrival["refusal"])
+        self.counted = True
         self.readable = None if arrival["readable"] is None else set(arrival["readable"])
         snapshot = arrival["snapshot"]
         await self.accept()
@@ -105,11 +122,30 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=code)  # daphne drops close reasons; the error frame has it
 
     async def disconnect(self, code):
+        """Leave the feed and give back this socket's presence; each step even if another failed."""
         if self.joined:
             self.joined = False
+            await self._leave_fanout()
+        if self.counted:
+            self.counted = False
+            try:
+                if await admission.leave(self.room_id, self.user.pk):
+                    schedule_presence_flush(self.room_id)
+            except Exception:  # the database is away: the count goes stale after PRESENCE_STALE
+                log.exception("room %s: presence of user %s not given back", self.room_id, self.user.pk)
+
+    def reads_own_channel(self) -> bool:
+        return settings.ROOM_FANOUT == "group"  # ``local``: the process's subscription feeds every socket
+
+    async def after_close(self):
+        """However the consumer ended (a crash included): as if the socket had closed."""
+        await self.disconnect(None)
+
+    async def _leave_fanout(self):
+        try:
             await fanout().leave(self)
-            if await admission.leave(self.room_id, self.user.pk):
-                schedule_presence_flush(self.room_id)
+        except Exception:
+            log.exception("room %s: leaving the fan-out failed", self.room_id)
 
     @database_sync_to_async
     def in_db(self, work):
@@ -118,41 +154,49 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
-            if text_data is None or len(text_data) > MAX_FRAME_CHARS:
-                raise ValueError
-            content = json.loads(text_data)
-        except ValueError:
+            content = decode(text_data)
+        except ProtocolError as error:
             with translation.override(self.language):
-                await self.send_error("bad_json", _("A frame is one JSON text of at most %(n)d characters.")
-                                      % {"n": MAX_FRAME_CHARS})
+                await self.send_error(error.code, error.message)
             return
         await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
         with translation.override(self.language):
             try:
-                kind, data = validate(content)
-                if kind == "ping":
-                    tables = None if self.readable is None else sorted(self.readable)
-                    last_seq = await self.in_db(lambda: services.heartbeat(room_id=self.room_id, user=self.user,
-                                                                           tables=tables))
-                    await self.send_json({"type": "pong", "data": {"server_time": timezone.now().isoformat(),
-                                                                   "last_seq": last_seq}})
-                elif kind == "resume":
-                    await self.resume(data["last_seq"])
-                else:
-                    action = ACTIONS[kind]
-                    reply = await self.in_db(lambda: action(Room(pk=self.room_id), self.user, data))
-                    if kind in REPLIES and reply is not None:  # chat.ack / chat.refused, to this socket only
-                        await self.send_json(reply)
-            except ProtocolError as error:
-                await self.send_error(error.code, error.message)
-            except PermissionDenied as error:
-                await self.send_error("forbidden", str(error) or _("You may not do this."))
-            except ValidationError as error:  # ClockError and RateLimited ("rate_limited") too: their own code
-                await self.send_error(error.code or "invalid", error.messages[0])
-            except Room.DoesNotExist:
-                await self.send_error("not_found", _("There is no such room."))
+                await self.handle(content)
+            except Exception:  # a bug or an outage: this frame fails, the socket stays
+                log.exception("room %s: a frame from user %s failed", self.room_id, self.user.pk)
+                try:
+                    await self.send_error("internal", _("Something went wrong on the server. Please try again."))
+                except Exception:
+                    log.exception("room %s: the error frame could not be sent", self.room_id)
+
+    async def handle(self, content):
+        """One decoded frame: validate it, then act; a refusal is answered with its ``error`` frame."""
+        try:
+            kind, data = validate(content)
+            if kind == "ping":
+                tables = None if self.readable is None else sorted(self.readable)
+                last_seq = await self.in_db(lambda: services.heartbeat(room_id=self.room_id, user=self.user,
+                                                                       tables=tables))
+                await self.send_json({"type": "pong", "data": {"server_time": timezone.now().isoformat(),
+                                                               "last_seq": last_seq}})
+            elif kind == "resume":
+                await self.resume(data["last_seq"])
+            else:
+                action = ACTIONS[kind]
+                reply = await self.in_db(lambda: action(Room(pk=self.room_id), self.user, data))
+                if kind in REPLIES and reply is not None:  # chat.ack / chat.refused, to this socket only
+                    await self.send_json(reply)
+        except ProtocolError as error:
+            await self.send_error(error.code, error.message)
+        except PermissionDenied as error:
+            await self.send_error("forbidden", str(error) or _("You may not do this."))
+        except ValidationError as error:  # ClockError and RateLimited ("rate_limited") too: their own code
+            await self.send_error(error.code or "invalid", error.messages[0])
+        except Room.DoesNotExist:
+            await self.send_error("not_found", _("There is no such room."))
 
     async def room_event(self, message):
         """ROOM_FANOUT=group: the broadcast came to this socket's own channel; its own feed orders it."""

@@ -75,4 +75,5 @@ ACTIONS = {
 }
 
 CLOSE_ERRORS = {rules.CLOSE_UNAUTHENTICATED: "unauthenticated", rules.CLOSE_FORBIDDEN: "forbidden",
-                rules.CLOSE_NOT_FOUND: "not_found"}
+                rules.CLOSE_NOT_FOUND: "not_found", rules.CLOSE_TOO_MANY: "too_many_connections",
+                rules.CLOSE_TRY_LATER: "unavailable"}

@@ -16,6 +16,7 @@ Two designs share this code (settings.ROOM_FANOUT, see docs/architecture.md "Fan
 
 import asyncio
 import collections
+import contextvars
 import json
 import logging
 import weakref
@@ -24,8 +25,11 @@ from channels.db import database_sync_to_async
 
 from .events import events_after, group_name
 from .models import Room
+from .resilience import LayerUnavailable, Subscription
 
 log = logging.getLogger(__name__)
+
+CATCH_UP = {"type": "room.catch_up"}  # queued after a renewed subscription: fill from the log up to now
 
 
 class RoomFeed:
@@ -36,6 +40,11 @@ class RoomFeed:
         self.early: list[dict] = []  # broadcasts that came before ``base`` was known
         self.inbox: asyncio.Queue | None = None
         self.worker: asyncio.Task | None = None
+
+    def offer_event(self, message: dict) -> None:
+        """A message from the room's group: only broadcasts are queued."""
+        if message.get("type") == "room.event":
+            self.offer(message)
 
     def offer(self, message: dict) -> None:
         """Queue a broadcast (from the layer, or published by this process); one worker pushes them in turn."""
@@ -66,14 +75,30 @@ class RoomFeed:
         for message in sorted(early, key=lambda m: m["event"]["seq"]):
             await self.push(message)
 
+    async def catch_up(self) -> None:
+        """After the subscription was renewed (broadcasts may have been lost meanwhile): take what the log
+        has beyond ``base``, in turn with the broadcasts."""
+        self.offer(CATCH_UP)
+
     async def push(self, message: dict) -> None:
-        """One broadcast (``{"event": envelope, "table_id": ...}``) from the layer."""
+        """One broadcast (``{"event": envelope, "table_id": ...}``) from the layer, or CATCH_UP."""
         if self.base is None:
-            self.early.append(message)
+            if message is not CATCH_UP:
+                self.early.append(message)
+            return
+        if message is CATCH_UP:
+            last = await database_sync_to_async(
+                lambda: Room.objects.filter(pk=self.room_id).values_list("last_seq", flat=True).first() or 0)()
+            await self._fill(last + 1)
             return
         seq = message["event"]["seq"]
         if seq <= self.base:
             return  # a repeat, or older than the subscription (the log has it)
+        await self._fill(seq)
+        await self._hand_on(message)
+
+    async def _fill(self, seq: int) -> None:
+        """Hand on every event between ``base`` and ``seq`` (not included) from the log."""
         while seq > self.base + 1:  # an earlier event is late (another process) or was lost: take it from the log
             missed = await database_sync_to_async(
                 lambda: events_after(room_id=self.room_id, seq=self.base, upto=seq - 1, with_table=True))()
@@ -81,7 +106,6 @@ class RoomFeed:
                 break  # cannot happen (seq order is commit order); never wait for it
             for event in missed:
                 await self._hand_on(event)
-        await self._hand_on(message)
 
     async def _hand_on(self, message: dict) -> None:
         event = message["event"]
@@ -95,23 +119,35 @@ class RoomFeed:
 
 
 class LocalFanout:
-    """``local``: one layer subscription per room in this process, shared by its consumers."""
+    """``local``: one layer subscription per room in this process, shared by its consumers.
+
+    The subscription (deliberation.resilience.Subscription) survives Redis timeouts and restarts;
+    after each renewal the room's feed catches up from the log. ``join`` raises LayerUnavailable
+    when the layer cannot be reached now (the consumer refuses the socket with 4013).
+    """
 
     def __init__(self):
         self.feeds: dict[int, RoomFeed] = {}
-        self.readers: dict[int, asyncio.Task] = {}
+        self.subscriptions: dict[int, Subscription] = {}
         self.lock = asyncio.Lock()
 
     async def join(self, consumer) -> None:
+        known = self.subscriptions.get(consumer.room_id)
+        if known is not None:  # outside the lock: a slow probe must not hold up other rooms' arrivals
+            await known.check()
         async with self.lock:
             feed = self.feeds.get(consumer.room_id)
             if feed is None:
-                feed = self.feeds[consumer.room_id] = RoomFeed(consumer.room_id)
-                layer = consumer.channel_layer
-                channel = await layer.new_channel()
-                await layer.group_add(group_name(consumer.room_id), channel)
-                self.readers[consumer.room_id] = asyncio.create_task(self._read(layer, channel, feed))
-                await feed.start()
+                feed = RoomFeed(consumer.room_id)
+                subscription = Subscription(consumer.channel_layer, group_name(consumer.room_id), feed.offer_event,
+                                            on_renewed=feed.catch_up)
+                await subscription.open()
+                self.feeds[consumer.room_id], self.subscriptions[consumer.room_id] = feed, subscription
+                try:
+                    await feed.start()
+                except BaseException:
+                    self._drop(consumer.room_id)
+                    raise
             feed.sinks.add(consumer)
             consumer.feed = feed
 
@@ -122,30 +158,11 @@ class LocalFanout:
                 return
             feed.sinks.discard(consumer)
             if not feed.sinks:
-                del self.feeds[consumer.room_id]
-                self.readers.pop(consumer.room_id).cancel()
-                feed.stop()
+                self._drop(consumer.room_id)
 
-    @staticmethod
-    async def _read(layer, channel: str, feed: RoomFeed) -> None:
-        """Pass the room's broadcasts to the feed; if the layer fails, subscribe again (holes are filled)."""
-        group = group_name(feed.room_id)
-        while True:
-            try:
-                message = await layer.receive(channel)
-                if message.get("type") == "room.event":
-                    feed.offer(message)
-            except asyncio.CancelledError:
-                await layer.group_discard(group, channel)
-                raise
-            except Exception:
-                log.exception("room %s: the process's subscription failed; subscribing again", feed.room_id)
-                await asyncio.sleep(1)
-                try:
-                    channel = await layer.new_channel()
-                    await layer.group_add(group, channel)
-                except Exception:
-                    log.exception("room %s: subscribing again failed", feed.room_id)
+    def _drop(self, room_id: int) -> None:
+        self.feeds.pop(room_id).stop()
+        self.subscriptions.pop(room_id).close()
 
 
 class GroupFanout:
@@ -154,7 +171,10 @@ class GroupFanout:
     async def join(self, consumer) -> None:
         consumer.feed = RoomFeed(consumer.room_id)
         consumer.feed.sinks.add(consumer)
-        await consumer.channel_layer.group_add(group_name(consumer.room_id), consumer.channel_name)
+        try:
+            await consumer.channel_layer.group_add(group_name(consumer.room_id), consumer.channel_name)
+        except Exception as error:
+            raise LayerUnavailable(str(error)) from error
         await consumer.feed.start()
 
     async def leave(self, consumer) -> None:
@@ -208,7 +228,10 @@ def publish_soon(loop: asyncio.AbstractEventLoop, room_id: int, message: dict) -
             _publishers[loop] = Publisher()
         _publishers[loop].publish(room_id, message)
 
-    loop.call_soon_threadsafe(publish)
+    # A fresh context: the calling thread's (asgiref's "this thread is busy" flag of the database
+    # thread we are called from) must not pass to the feed's task, whose gap fill then needs
+    # database_sync_to_async and was refused ("Single thread executor already being used").
+    loop.call_soon_threadsafe(publish, context=contextvars.Context())
 
 
 _local: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalFanout]" = weakref.WeakKeyDictionary()

@@ -6,6 +6,7 @@ OUTBOUND lists the keys each server frame's ``data`` carries; tests check frames
 See docs/realtime-protocol.md.
 """
 
+import json
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from .models import CHAT_MAX, CLIENT_ID_MAX, QUESTION_MAX, TABLE_SUMMARY_MAX
 
 MAX_FRAME_CHARS = 16_000  # far above any valid frame; larger ones are refused before parsing
+MAX_DEPTH = 6  # a valid frame nests 3 deep (frame, data, a list); deeper JSON is refused as bad_json
 
 
 class ProtocolError(Exception):
@@ -113,6 +115,51 @@ OUTBOUND: dict[str, tuple[str, ...]] = {
 }
 
 
+def decode(text: str | None):
+    """The JSON value of one inbound text frame; ProtocolError ``bad_json`` if it is none (binary, too
+    long, not JSON, or nested deeper than MAX_DEPTH: Python's parser raises RecursionError at ~1,000)."""
+    refusal = ProtocolError("bad_json", _("A frame is one JSON text of at most %(n)d characters.")
+                            % {"n": MAX_FRAME_CHARS})
+    if text is None or len(text) > MAX_FRAME_CHARS:
+        raise refusal
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise refusal from None
+    if _depth(value) > MAX_DEPTH:
+        raise ProtocolError("bad_json", _("A frame nests at most %(n)d levels deep.") % {"n": MAX_DEPTH})
+    return value
+
+
+def _depth(value) -> int:
+    """How deep lists and objects nest in ``value`` (a scalar: 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def storable(value) -> bool:
+    """No text in ``value`` (a string, or lists of them) holds what PostgreSQL cannot store: a lone
+    surrogate (not UTF-8) or a NUL character."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
 def _type_name(kind: type) -> str:
     if kind is bool:
         return _("true or false")
@@ -137,6 +184,9 @@ def _clean(name: str, field: Field, value):
                                 % {"field": name, "n": field.max_length})
         raise ProtocolError("too_long", _("The field “%(field)s” has at most %(n)d characters.")
                             % {"field": name, "n": field.max_length})
+    if not storable(value):
+        raise ProtocolError("invalid_field", _("The field “%(field)s” holds characters that cannot be stored "
+                                               "(a broken character or a NUL).") % {"field": name})
     if field.type is list:
         return list(value)  # no range for lists; the service checks the items
     too_small = field.min is not None and value < field.min

@@ -15,6 +15,21 @@ from .states import Access, MemberRole, RoomState, RoundKind, RoundState, Speake
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_MANY = 4429  # this person holds too many sockets already (settings.ROOM_MAX_SOCKETS_PER_USER)
+CLOSE_TRY_LATER = 4013  # "try again later" (RFC 6455's 1013, which daphne cannot send): Redis or the database is away
+
+
+def refuse_too_many(in_room: int, in_all: int) -> tuple[int, str] | None:
+    """(close code, reason) when a person already holds as many sockets as they may, in this room or in all."""
+    from django.conf import settings
+
+    if in_room >= settings.ROOM_MAX_SOCKETS_PER_USER:
+        return CLOSE_TOO_MANY, _("You have this room open %(n)d times already; close one of those tabs or "
+                                 "windows first.") % {"n": in_room}
+    if in_all >= settings.USER_MAX_SOCKETS:
+        return CLOSE_TOO_MANY, _("You have %(n)d room connections open already; close one of those tabs or windows "
+                                 "first.") % {"n": in_all}
+    return None
 
 
 def may_create_room(user) -> bool:

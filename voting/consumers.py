@@ -6,6 +6,7 @@ docs/realtime-protocol.md "Live vote results".
 """
 
 import json
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -13,15 +14,23 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from deliberation.consumers import scope_language
+from deliberation.resilience import LayerGuard
 
 from . import live
 
+log = logging.getLogger(__name__)
+
 CLOSE_NOT_FOUND = 4404
+CLOSE_TRY_LATER = 4013  # as rooms (deliberation.rules): the channel layer or the database is unreachable now: reconnect with backoff
 MAX_FRAME_CHARS = 1000  # a ping is a few bytes; larger frames are refused before parsing
 
 
-class VoteLiveConsumer(AsyncJsonWebsocketConsumer):
-    """One page's socket for one vote. Updates that arrive before the snapshot is sent wait for it."""
+class VoteLiveConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
+    """One page's socket for one vote. Updates that arrive before the snapshot is sent wait for it.
+
+    A failing channel layer does not close it (resilience.LayerGuard); when the layer or the database
+    cannot be reached at connect, it is refused with 4013 (try again later).
+    """
 
     joined = ready = False
 
@@ -30,9 +39,18 @@ class VoteLiveConsumer(AsyncJsonWebsocketConsumer):
         self.language = scope_language(self.scope)
         self.waiting: list[str] = []
         # Subscribe before reading: whatever commits from here on reaches this socket.
-        await live.hub().join(self, self.vote_id)
-        self.joined = True
-        frame = await database_sync_to_async(live.snapshot)(self.vote_id)
+        try:
+            await live.hub().join(self, self.vote_id)
+            self.joined = True
+            frame = await database_sync_to_async(live.snapshot)(self.vote_id)
+        except Exception:
+            log.warning("vote %s: a socket was told to come back later", self.vote_id, exc_info=True)
+            await self.leave()
+            await self.accept()
+            with translation.override(self.language):
+                await self.send_error("unavailable", _("The results cannot be read just now; reconnecting "
+                                                       "shortly."))
+            return await self.close(code=CLOSE_TRY_LATER)
         await self.accept()  # accept first so the browser sees the close code
         if frame is None:
             with translation.override(self.language):
@@ -55,6 +73,12 @@ class VoteLiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         await self.leave()
 
+    def reads_own_channel(self) -> bool:
+        return False  # the hub (one subscription per vote per process) feeds every socket
+
+    async def after_close(self):
+        await self.leave()
+
     async def deliver(self, text: str):
         """A frame from the hub, serialised once for every socket of the process."""
         if self.ready:
@@ -68,7 +92,7 @@ class VoteLiveConsumer(AsyncJsonWebsocketConsumer):
                 if text_data is None or len(text_data) > MAX_FRAME_CHARS:
                     raise ValueError
                 content = json.loads(text_data)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return await self.send_error("bad_json", _("A frame is one JSON text of at most %(n)d characters.")
                                              % {"n": MAX_FRAME_CHARS})
             if isinstance(content, dict) and content.get("type") == "ping":

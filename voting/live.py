@@ -19,6 +19,7 @@ written to every socket of the process, rather than one layer message per socket
 """
 
 import asyncio
+import contextvars
 import json
 import logging
 import os
@@ -31,6 +32,8 @@ from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
+
+from deliberation.resilience import Subscription
 
 from .models import Vote
 from .selectors import live_counts, turnout
@@ -131,7 +134,10 @@ def _spawn(loop, coroutine) -> None:
         task = loop.create_task(coroutine)
         _tasks.add(task)
         task.add_done_callback(_tasks.discard)
-    loop.call_soon_threadsafe(start)
+    # A fresh context: the calling thread's asgiref state (its executor flags, a request's
+    # ThreadSensitiveContext that ends with the request) must not pass to the task (see
+    # deliberation.fanout.publish_soon).
+    loop.call_soon_threadsafe(start, context=contextvars.Context())
 
 
 def _send_now(vote_id: int, text: str) -> None:
@@ -184,21 +190,27 @@ async def _group_send(vote_id: int, text: str) -> None:
 # --- how it reaches the sockets of one server process ---------------------------------------------------
 
 class Hub:
-    """One layer subscription per vote in this process; a frame comes once and goes to each local socket."""
+    """One layer subscription per vote in this process; a frame comes once and goes to each local socket.
+
+    The subscription (deliberation.resilience.Subscription) survives Redis timeouts and restarts;
+    ``join`` raises LayerUnavailable when the layer cannot be reached now (the consumer answers 4013).
+    """
 
     def __init__(self):
         self.sockets: dict[int, set] = {}
-        self.readers: dict[int, asyncio.Task] = {}
+        self.subscriptions: dict[int, Subscription] = {}
         self.lock = asyncio.Lock()
 
     async def join(self, consumer, vote_id: int) -> None:
+        known = self.subscriptions.get(vote_id)
+        if known is not None:  # outside the lock: a slow probe must not hold up other votes' pages
+            await known.check()
         async with self.lock:
             if vote_id not in self.sockets:
-                layer = get_channel_layer()
-                channel = await layer.new_channel()
-                await layer.group_add(group_name(vote_id), channel)
-                self.sockets[vote_id] = set()
-                self.readers[vote_id] = asyncio.create_task(self._read(layer, channel, vote_id))
+                subscription = Subscription(get_channel_layer(), group_name(vote_id),
+                                            lambda message: self._deliver(vote_id, message))
+                await subscription.open()
+                self.sockets[vote_id], self.subscriptions[vote_id] = set(), subscription
             self.sockets[vote_id].add(consumer)
 
     async def leave(self, consumer, vote_id: int) -> None:
@@ -209,32 +221,16 @@ class Hub:
             sockets.discard(consumer)
             if not sockets:
                 del self.sockets[vote_id]
-                self.readers.pop(vote_id).cancel()
+                self.subscriptions.pop(vote_id).close()
 
-    async def _read(self, layer, channel: str, vote_id: int) -> None:
-        group = group_name(vote_id)
-        while True:
+    async def _deliver(self, vote_id: int, message: dict) -> None:
+        if message.get("type") != "vote.live":
+            return
+        for consumer in list(self.sockets.get(vote_id, ())):
             try:
-                message = await layer.receive(channel)
-            except asyncio.CancelledError:
-                await layer.group_discard(group, channel)
-                raise
-            except Exception:  # the layer failed: subscribe again (the next update has the full state)
-                log.exception("vote %s: live subscription failed; subscribing again", vote_id)
-                await asyncio.sleep(1)
-                try:
-                    channel = await layer.new_channel()
-                    await layer.group_add(group, channel)
-                except Exception:
-                    log.exception("vote %s: subscribing again failed", vote_id)
-                continue
-            if message.get("type") != "vote.live":
-                continue
-            for consumer in list(self.sockets.get(vote_id, ())):
-                try:
-                    await consumer.deliver(message["text"])
-                except Exception:  # one broken socket must not stop the others
-                    log.exception("vote %s: delivery to a socket failed", vote_id)
+                await consumer.deliver(message["text"])
+            except Exception:  # one broken socket must not stop the others
+                log.exception("vote %s: delivery to a socket failed", vote_id)
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()

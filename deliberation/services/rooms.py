@@ -169,6 +169,7 @@ def enter_many(arrivals: list[dict]) -> list[dict]:
     people = [a.get("user") or users[a["session_key"]] for a in arrivals]
     members = {(m.room_id, m.user_id): m for m in RoomMember.objects.filter(
         room_id__in=list(rooms), user_id__in=[p.pk for p in people if p.is_authenticated])}
+    held = _sockets_held([p.pk for p in people if p.is_authenticated], members)
     for arrival, user in zip(arrivals, people):
         with translation.override(arrival.get("language") or settings.LANGUAGE_CODE):
             room = rooms.get(arrival["room_id"])
@@ -176,6 +177,11 @@ def enter_many(arrivals: list[dict]) -> list[dict]:
                 refusal = rules.CLOSE_NOT_FOUND, _("There is no such room.")
             else:
                 refusal = rules.refuse_join(user, room, members.get((room.pk, user.pk)))
+            if refusal is None:
+                refusal = rules.refuse_too_many(held[(room.pk, user.pk)], held[user.pk])
+                if refusal is None:  # arrivals of one batch count against the cap together
+                    held[(room.pk, user.pk)] += 1
+                    held[user.pk] += 1
         results.append({"user": user, "refusal": refusal, "readable": None, "snapshot": None, "pending": False})
         if refusal is None:
             admitted.append((len(results) - 1, room, user))
@@ -201,6 +207,30 @@ def enter_many(arrivals: list[dict]) -> list[dict]:
                 readable=None if rules.is_facilitator(user, room) else seats.get(user.pk, []),
                 snapshot=room_state_snapshot(room, user, members[(room_id, user.pk)]))
     return results
+
+
+def _sockets_held(user_ids: list[int], members: dict) -> "Counter":
+    """Sockets these people hold now: by ``(room_id, user_id)`` and by ``user_id`` over all rooms.
+
+    Counted from the presence counts (``RoomMember.connections``) of memberships seen within
+    PRESENCE_STALE, so sockets of a server that died stop counting when they stop counting as present.
+    """
+    from collections import Counter
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from .presence import PRESENCE_STALE
+
+    fresh = timezone.now() - PRESENCE_STALE
+    held: Counter = Counter()
+    for (room_id, user_id), member in members.items():
+        if member.connections > 0 and member.seen_at is not None and member.seen_at >= fresh:
+            held[(room_id, user_id)] = member.connections
+    if user_ids:
+        held.update(dict(RoomMember.objects.filter(user_id__in=set(user_ids), connections__gt=0, seen_at__gte=fresh)
+                         .values("user_id").annotate(n=Sum("connections")).values_list("user_id", "n")))
+    return held
 
 
 def room_state_snapshot(room: Room, user, member=None) -> dict:

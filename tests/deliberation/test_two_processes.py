@@ -27,6 +27,14 @@ from tests.processes import subprocess_database_url
 CHATS_EACH = 3
 
 
+class ServerClosed(ConnectionError):
+    """The server sent a close frame; ``code`` is its close code (None if it gave none)."""
+
+    def __init__(self, code: int | None):
+        super().__init__(f"closed by the server with code {code}")
+        self.code = code
+
+
 class RawWebSocket:
     """Just enough of a WebSocket client: handshake, masked text frames out, text frames in."""
 
@@ -34,21 +42,24 @@ class RawWebSocket:
         self.reader, self.writer = reader, writer
 
     @classmethod
-    async def open(cls, port: int, path: str, cookie: str) -> "RawWebSocket":
+    async def open(cls, port: int, path: str, cookie: str, origin: str | None = None) -> "RawWebSocket":
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        origin = origin or f"http://127.0.0.1:{port}"
         key = base64.b64encode(os.urandom(16)).decode()
         writer.write((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
                       f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-                      f"Origin: http://127.0.0.1:{port}\r\nCookie: {cookie}\r\n\r\n").encode())
+                      f"Origin: {origin}\r\nCookie: {cookie}\r\n\r\n").encode())
         response = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
         assert response.split(b"\r\n")[0].split()[1] == b"101", response
         return cls(reader, writer)
 
     async def send_json(self, content: dict) -> None:
-        payload, mask = json.dumps(content).encode(), os.urandom(4)
-        size = len(payload)
+        await self._send_frame(0x1, json.dumps(content).encode())
+
+    async def _send_frame(self, opcode: int, payload: bytes) -> None:
+        mask, size = os.urandom(4), len(payload)
         length = bytes([0x80 | size]) if size < 126 else bytes([0x80 | 126]) + size.to_bytes(2, "big")
-        self.writer.write(b"\x81" + length + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+        self.writer.write(bytes([0x80 | opcode]) + length + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
         await self.writer.drain()
 
     async def receive_json(self, timeout: float = 5) -> dict:
@@ -63,8 +74,12 @@ class RawWebSocket:
                 size = int.from_bytes(await self.reader.readexactly(2 if size == 126 else 8), "big")
             payload = await self.reader.readexactly(size)  # server frames are not masked
             opcode = first & 0x0F
+            if opcode == 0x9:  # the server's keepalive ping (daphne sends one every 20 s): answer it
+                await self._send_frame(0xA, payload)
+                continue
             if opcode == 0x8:
-                raise ConnectionError(f"closed by the server: {payload[:2].hex()}")
+                code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
+                raise ServerClosed(code)
             if opcode in (0x1, 0x0):
                 message += payload
                 if first & 0x80:
@@ -94,8 +109,10 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: flo
 
 
 @contextmanager
-def daphne_servers(count: int, tmp_path: Path):
-    env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings"}
+def daphne_servers(count: int, tmp_path: Path, **env_extra: str):
+    """``count`` daphne processes on the test database; ``env_extra`` (e.g. REDIS_URL) overrides the environment."""
+    env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings",
+           **env_extra}
     daphne = str(Path(sys.executable).parent / "daphne")
     servers = []
     try:

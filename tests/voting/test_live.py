@@ -234,7 +234,7 @@ def test_many_sockets_of_one_process_share_one_subscription_and_all_get_the_upda
             await connect(ws)
         from voting import live
 
-        assert len(live.hub().sockets[vote.pk]) == 5 and len(live.hub().readers) == 1
+        assert len(live.hub().sockets[vote.pk]) == 5 and len(live.hub().subscriptions) == 1
         await cast(vote, [3])
         frames = await asyncio.gather(*(receive(ws) for ws in sockets))
         assert {f["data"]["counts"]["3"] for f in frames} == {1}

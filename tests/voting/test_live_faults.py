@@ -1,0 +1,65 @@
+"""The live results socket when Redis fails: told to come back later at connect, kept open while reading fails."""
+
+import asyncio
+
+import pytest
+import redis.exceptions
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from .test_live import _fresh_channel_layer, cast, communicator, connect, open_vote, receive  # noqa: F401
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_page_is_told_to_come_back_later_when_the_channel_layer_is_down_at_connect(monkeypatch):
+    vote = open_vote()
+
+    async def down(self, group, channel):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(type(get_channel_layer()), "group_add", down)
+    ws = communicator(vote.pk)
+
+    async def scenario():
+        connected, _ = await ws.connect(timeout=3)
+        error = await receive(ws)
+        closing = await ws.receive_output(timeout=3)
+        return connected, error, closing
+
+    connected, error, closing = async_to_sync(scenario)()
+    assert connected
+    assert error["code"] == "unavailable"
+    assert closing == {"type": "websocket.close", "code": 4013}
+
+
+def test_a_page_keeps_its_socket_and_its_updates_through_failing_layer_reads(monkeypatch):
+    vote = open_vote()
+    layer_class = type(get_channel_layer())
+    real_receive = layer_class.receive
+    failures = {"left": 2}
+
+    async def flaky_receive(self, channel):
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            await asyncio.sleep(0.05)
+            raise redis.exceptions.TimeoutError("Timeout reading from 127.0.0.1:6379")
+        return await real_receive(self, channel)
+
+    monkeypatch.setattr(layer_class, "receive", flaky_receive)
+    ws = communicator(vote.pk)
+
+    async def scenario():
+        await connect(ws)
+        await asyncio.sleep(2.5)  # the hub's reads fail and it subscribes again meanwhile
+        await cast(vote, [2])
+        update = await receive(ws, timeout=5)
+        await ws.send_json_to({"type": "ping"})
+        pong = await receive(ws)
+        await ws.disconnect()
+        return update, pong
+
+    update, pong = async_to_sync(scenario)()
+    assert failures["left"] == 0
+    assert update["type"] == "vote.updated" and update["data"]["ballots"] == 1
+    assert pong["type"] == "pong"
