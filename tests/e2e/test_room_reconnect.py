@@ -1,6 +1,6 @@
 """Chat lines survive a dropped connection, and the room says it is reconnecting (issue 11), in Chromium
 over a real daphne. The page's WebSocket goes through Playwright's route, which can lose a frame on the
-way, lose the server's acknowledgement, or refuse new sockets with 1013 ("try again later") as the
+way, lose the server's acknowledgement, or refuse new sockets with 4013 ("try again later") as the
 server does while its channel layer is down.
 """
 
@@ -25,7 +25,7 @@ def _route(page, control: dict) -> None:
     def through(ws):
         control["sockets"].append(ws)
         if control["refuse"]:
-            ws.close(code=1013, reason="try again later")
+            ws.close(code=4013, reason="try again later")
             return
         server = ws.connect_to_server()
 
@@ -105,8 +105,8 @@ def test_during_an_outage_the_room_says_it_is_reconnecting_keeps_a_line_across_a
     banner = citizen_page.locator("#room-banner")
     expect(citizen_page.locator("#room-connection")).to_have_attribute("aria-live", "polite")
 
-    control["refuse"] = True  # the server's channel layer is down: sockets are closed with 1013
-    control["sockets"][-1].close(code=1013, reason="try again later")
+    control["refuse"] = True  # the server's channel layer is down: sockets are closed with 4013
+    control["sockets"][-1].close(code=4013, reason="try again later")
     expect(banner).to_be_visible()
     expect(banner).to_have_text(re.compile(r"\(\d+번째 시도\)"))  # "reconnecting… (attempt N)", in Korean
     expect(citizen_page.locator("#chat-form button")).to_be_enabled()  # writing goes on: the line waits

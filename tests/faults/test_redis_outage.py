@@ -1,7 +1,7 @@
 """Redis stopped for 10 s under two daphne processes and a worker: what people get.
 
 During the outage every page is served (home page and a proposal's page, on both servers). Room
-sockets either stay open or are told (closed with 1013 "try again later") and, once Redis is back,
+sockets either stay open or are told (closed with 4013 "try again later") and, once Redis is back,
 resume exactly: no event missing, none twice; a line sent during the outage is stored once and seen
 by both. The worker is alive afterwards and runs a deadline sweep queued after the outage.
 """
@@ -24,7 +24,7 @@ from tests.faults.stack import eventually, producer
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 OUTAGE_SECONDS = 10
-TOLD = {1013, 1012, 1001}  # try again later, service restart, going away: a page reconnects quietly
+TOLD = {4013, 1013, 1012, 1001}  # try again later, service restart, going away: a page reconnects quietly
 
 
 async def keep_connected(client: RoomClient, port: int, stop: asyncio.Event, reconnects: list) -> None:

@@ -20,6 +20,7 @@
   var ready = false, wasDown = false, stableTimer = null, bannerTimer = null;  // ready: hello came on this socket
   var everConnected = false;  // after a first hello the chat stays writable through drops (the outbox keeps lines)
   var FINAL_CLOSE = { 4401: true, 4403: true, 4404: true };
+  var TOO_MANY = 4429, TOO_MANY_WAIT = 60000;  // too_many_connections: try again after a minute at the soonest
   var PING_EVERY = 25000, PONG_WAIT = 10000, STABLE_AFTER = 10000, RETRY_MAX = 30000, RECONNECTED_FOR = 3000;
 
   /* --- helpers --- */
@@ -954,17 +955,19 @@
       if (FINAL_CLOSE[event.code]) stopped = true;
       enableControls(false);
       if (stopped) { banner(lastError || d.msgClosed); return; }
-      scheduleReconnect();
+      scheduleReconnect(event.code === TOO_MANY ? TOO_MANY_WAIT : 0);
     };
   }
-  function scheduleReconnect() {  // any close but a refusal (1006, 1011, 1013 "try again later", ...)
+  function scheduleReconnect(atLeast) {  // any close but a refusal (1006, 1011, 4013 "try again later", ...)
     if (stopped) return;
     clearTimeout(stableTimer);
     clearTimeout(retryTimer);
     var wait = Math.min(RETRY_MAX, 1000 * Math.pow(2, attempt) * (0.75 + Math.random() * 0.5));  // jitter +-25 %
+    wait = Math.max(wait, atLeast || 0);  // 4429: the person's other tabs hold the seats; ask rarely
     attempt += 1;
     wasDown = true;
-    banner(navigator.onLine === false ? d.msgOffline : msg("ReconnectingN", { n: attempt }));
+    banner(atLeast && lastError ? lastError
+           : navigator.onLine === false ? d.msgOffline : msg("ReconnectingN", { n: attempt }));
     retryTimer = setTimeout(connect, wait);
   }
 
