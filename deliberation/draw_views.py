@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
+from frontend.spreadsheet import safe_csv_text
 
 from . import invitation_views, rules, selectors, services
 from .models import Draw, Pool, PoolMember
@@ -154,7 +155,8 @@ def draw_file(request, pk: int, name: str):
     if name == "people":
         _require_staff(request.user)
     draw = get_object_or_404(Draw, pk=pk)
-    text = draw.people_csv if name == "people" else draw.quotas_csv
+    # The stored snapshot is hashed and kept verbatim; the download escapes cells that would run as formulas.
+    text = safe_csv_text(draw.people_csv if name == "people" else draw.quotas_csv)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-{name}.csv"'
     return response
