@@ -19,8 +19,12 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from channels.sessions import CookieMiddleware  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from frontend.body_limits import BodyLimitASGI, install_daphne_guard  # noqa: E402
+
+# Request bodies over their path's cap are refused before they are read (frontend/body_limits.py).
+install_daphne_guard()
 
 application = ProtocolTypeRouter({
-    "http": django_asgi_app,
+    "http": BodyLimitASGI(django_asgi_app),
     "websocket": AllowedHostsOriginValidator(CookieMiddleware(URLRouter(websocket_urlpatterns))),
 })
