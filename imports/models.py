@@ -39,7 +39,7 @@ class ImportJob(models.Model):
 
 
 class ImportChunk(models.Model):
-    """One piece of an uploaded file (about 1 MiB), so a worker on another host reads it back in order."""
+    """One piece of an uploaded file (256 KiB), so a worker on another host reads it back in order."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()

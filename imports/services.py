@@ -22,7 +22,7 @@ from .registry import ImportRefused, max_bytes_for, reader_for
 
 logger = logging.getLogger(__name__)
 
-CHUNK_BYTES = 1024 * 1024
+CHUNK_BYTES = 256 * 1024
 PROGRESS_EVERY = 2000  # rows between two progress reports
 
 
@@ -54,8 +54,11 @@ def start_import(*, kind: str, upload, params: dict, actor) -> ImportJob:
     with transaction.atomic():
         job = ImportJob.objects.create(kind=kind, created_by=actor, params=params,
                                        filename=(upload.name or "")[:255], size=upload.size)
-        for index, piece in enumerate(upload.chunks(CHUNK_BYTES)):
+        upload.seek(0)  # read() in pieces: an in-memory upload's chunks() would give the whole file at once
+        index = 0
+        while piece := upload.read(CHUNK_BYTES):
             ImportChunk.objects.create(job=job, index=index, data=piece)
+            index += 1
         transaction.on_commit(lambda: run_import.delay(job.pk))
     return job
 

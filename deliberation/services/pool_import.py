@@ -74,7 +74,7 @@ def _check(source: Source, progress: Progress) -> tuple[list[str], int]:
     errors = ErrorList()
     rows = _rows(source(), errors)
     header = _header(rows)
-    digests, lines, count = array("Q"), array("Q"), 0
+    digests, lines, count = array("Q"), array("I"), 0
     for line, row in rows:
         count += 1
         person = row[0].strip() if row else ""
