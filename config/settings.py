@@ -237,6 +237,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES  # form fields other than f
 FILE_UPLOAD_MAX_MEMORY_SIZE = MEGABYTE  # a larger uploaded file is spooled to a temporary file, not memory
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5  # no form takes more than one file
+# Import jobs whose task a broker restart lost are queued again; those whose worker died are failed.
+CELERY_BEAT_SCHEDULE["sweep-imports"] = {"task": "imports.tasks.sweep_imports", "schedule": 60.0}
 
 LOGGING = {
     "version": 1,

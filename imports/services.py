@@ -157,3 +157,37 @@ def run_import(*, job_id: int) -> bool:
     except Exception:
         pass
     return True
+
+
+QUEUED_RETRY_SECONDS = 120  # a queued job nobody started by then lost its task (a broker restart): queue it again
+RUNNING_STALE_SECONDS = 3600  # a job running this long lost its worker (the task is not redelivered)
+
+
+def sweep_imports(*, now=None) -> tuple[int, int]:
+    """Queue again the jobs whose task was lost, fail the ones whose worker died (their files dropped);
+    (requeued, failed). Idempotent: a job runs only from "queued", under a row lock."""
+    from datetime import timedelta
+
+    from .tasks import run_import as run_task
+
+    now = now or timezone.now()
+    lost = list(ImportJob.objects.filter(state=ImportJob.State.QUEUED,
+                                         created_at__lt=now - timedelta(seconds=QUEUED_RETRY_SECONDS))
+                .values_list("pk", flat=True))
+    for pk in lost:
+        run_task.delay(pk)
+    dead = list(ImportJob.objects.filter(state=ImportJob.State.RUNNING,
+                                         started_at__lt=now - timedelta(seconds=RUNNING_STALE_SECONDS))
+                .values_list("pk", flat=True))
+    for pk in dead:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(pk=pk, state=ImportJob.State.RUNNING).first()
+            if job is None:
+                continue
+            with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+                job.errors = [_("The import was interrupted (its worker stopped); nothing was stored. Send the "
+                                "file again.")]
+            job.state, job.finished_at = ImportJob.State.FAILED, now
+            job.save(update_fields=["errors", "state", "finished_at"])
+            ImportChunk.objects.filter(job_id=pk).delete()
+    return len(lost), len(dead)

@@ -122,3 +122,19 @@ def test_a_past_election_with_many_ballots_is_read_in_bounded_memory():
     # The parse holds one row and a batch of 5,000 ballots; most of the peak is the tally that follows
     # (voting/services/lifecycle.py). Reading the file whole took ~100 times its size (issue 11: 1.1 GB, 10.6 MB).
     assert peak < 3 * size
+
+
+@pytest.mark.django_db
+def test_the_sweep_queues_again_a_job_whose_task_was_lost_and_fails_one_whose_worker_died():
+    user = AdminFactory()
+    lost = services.start_import(kind="pool", upload=SimpleUploadedFile("p.csv", b"id,zone\np1,north\n"),
+                                 params={"name": "Lost"}, actor=user)  # its on-commit task never ran
+    dead = ImportJob.objects.create(kind="pool", created_by=user, state=ImportJob.State.RUNNING, params={"language": "en"},
+                                    started_at=timezone.now() - timedelta(hours=2))
+    ImportChunk.objects.create(job=dead, index=0, data=b"id\n")
+    assert services.sweep_imports() == (0, 1)  # the queued one is young: its task may still come
+    assert services.sweep_imports(now=timezone.now() + timedelta(minutes=3)) == (1, 0)
+    lost.refresh_from_db()
+    dead.refresh_from_db()
+    assert lost.state == "done" and Pool.objects.filter(name="Lost").exists()
+    assert dead.state == "failed" and dead.chunks.count() == 0 and "interrupted" in dead.errors[0]
