@@ -166,5 +166,6 @@ def run_pool_import(job, source: Source, progress: Progress) -> tuple[str, str]:
     from django.urls import reverse
 
     pool = import_pool(name=job.params.get("name", ""), actor=job.created_by, source=source, progress=progress)
-    return (_("The pool “%(name)s” is imported with %(n)d people.") % {"name": pool.name, "n": pool.members.count()},
-            reverse("deliberation:draws"))
+    message = _("The pool “%(name)s” is imported with %(n)d people.") % {"name": pool.name,
+                                                                         "n": pool.members.count()}
+    return message, reverse("deliberation:draws")
