@@ -139,3 +139,13 @@ def test_the_sweep_queues_again_a_job_whose_task_was_lost_and_fails_one_whose_wo
     dead.refresh_from_db()
     assert lost.state == "done" and Pool.objects.filter(name="Lost").exists()
     assert dead.state == "failed" and dead.chunks.count() == 0 and "interrupted" in dead.errors[0]
+
+
+@pytest.mark.django_db
+def test_in_the_embedded_default_the_job_runs_after_the_requests_commit(django_capture_on_commit_callbacks):
+    client = _staff_client()
+    upload = SimpleUploadedFile("people.csv", b"id,zone\np1,north\np2,south\n")
+    with django_capture_on_commit_callbacks(execute=True):  # eager Celery, as without REDIS_URL
+        response = client.post("/draws/pools/import/", {"name": "Eager", "file": upload})
+    page = client.get(response["Location"]).content.decode()
+    assert "is imported with 2 people" in page and 'href="/draws/"' in page
