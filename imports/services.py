@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.conf import settings
 from django.utils import timezone, translation
@@ -134,21 +134,23 @@ def run_import(*, job_id: int) -> bool:
         _report(job_id, done, total)
 
     outcome = {"state": ImportJob.State.FAILED}
-    try:
-        # In the language of the person who sent the file: the messages are stored as they will read them.
-        with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+    # In the language of the person who sent the file: the messages are stored as they will read them.
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        try:
             message, url = reader_for(job.kind)(job, lambda: text_lines(job_id), progress)
-        outcome.update(state=ImportJob.State.DONE, result_message=message, result_url=url)
-    except ImportRefused as refused:
-        outcome["errors"] = refused.errors
-    except ValidationError as refused:  # a service's refusal (a rule, a time in the future...)
-        outcome["errors"] = list(refused.messages)
-    except Exception:
-        logger.exception("import %s (%s) failed", job_id, job.kind)
-        outcome["errors"] = [_("The import stopped on an unexpected error; nothing was stored. The error is in "
-                               "the server's log (import %(id)d).") % {"id": job_id}]
-    finally:
-        ImportChunk.objects.filter(job_id=job_id).delete()
+            outcome.update(state=ImportJob.State.DONE, result_message=message, result_url=url)
+        except ImportRefused as refused:
+            outcome["errors"] = refused.errors
+        except ValidationError as refused:  # a service's refusal (a rule, a time in the future...)
+            outcome["errors"] = list(refused.messages)
+        except PermissionDenied as refused:  # the sender lost the role that may import
+            outcome["errors"] = [str(refused)]
+        except Exception:
+            logger.exception("import %s (%s) failed", job_id, job.kind)
+            outcome["errors"] = [_("The import stopped on an unexpected error; nothing was stored. The error is "
+                                   "in the server's log (import %(id)d).") % {"id": job_id}]
+        finally:
+            ImportChunk.objects.filter(job_id=job_id).delete()
     done, total = last
     ImportJob.objects.filter(pk=job_id).update(
         rows_done=done, rows_total=total, finished_at=timezone.now(), **outcome)

@@ -149,3 +149,14 @@ def test_in_the_embedded_default_the_job_runs_after_the_requests_commit(django_c
         response = client.post("/draws/pools/import/", {"name": "Eager", "file": upload})
     page = client.get(response["Location"]).content.decode()
     assert "is imported with 2 people" in page and 'href="/draws/"' in page
+
+
+@pytest.mark.django_db
+def test_a_job_whose_sender_may_no_longer_import_fails_with_the_rules_reason():
+    resident = ResidentFactory()  # e.g. an admin demoted between the upload and the run
+    job = services.start_import(kind="pool", upload=SimpleUploadedFile("p.csv", b"id\np1\n"),
+                                params={"name": "Nope", "language": "en"}, actor=resident)
+    services.run_import(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.errors) == ("failed", ["Only staff can import a pool."])
+    assert not Pool.objects.filter(name="Nope").exists() and job.chunks.count() == 0
