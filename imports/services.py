@@ -31,13 +31,10 @@ class ImportTooLarge(ValidationError):
 
 
 def too_large_message(limit: int) -> str:
-    return _("The file is larger than %(mb)s MB, the limit for this import. Split it, or ask the administrator "
-             "to raise the limit.") % {"mb": _megabytes(limit)}
+    from django.template.defaultfilters import filesizeformat
 
-
-def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return _("The file is larger than %(size)s, the limit for this import. Split it, or ask the administrator "
+             "to raise the limit.") % {"size": filesizeformat(limit)}
 
 
 def check_size(*, kind: str, size: int) -> None:

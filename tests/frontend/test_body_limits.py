@@ -61,7 +61,7 @@ def test_a_file_over_the_import_limit_is_refused_on_the_form_with_the_limit_name
     upload = SimpleUploadedFile("p.csv", b"id,zone\n" + b"p1,north\n" * (MB // 9 + 10))
     response = client.post("/draws/pools/import/", {"name": "Big", "file": upload})
     assert response.status_code == 400 and not ImportJob.objects.exists()
-    assert "The file is larger than 1 MB, the limit for this import." in response.content.decode()
+    assert "The file is larger than 1.0\xa0MB, the limit for this import." in response.content.decode()
 
 
 def _asgi_post(chunks: list[bytes], path: str = "/accounts/login/") -> tuple[int, bytes, int]:

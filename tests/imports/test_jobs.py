@@ -160,3 +160,14 @@ def test_a_job_whose_sender_may_no_longer_import_fails_with_the_rules_reason():
     job.refresh_from_db()
     assert (job.state, job.errors) == ("failed", ["Only staff can import a pool."])
     assert not Pool.objects.filter(name="Nope").exists() and job.chunks.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_pb_file_over_the_vote_import_limit_comes_back_on_the_form(settings):
+    settings.VOTE_IMPORT_MAX_BYTES = 1024
+    at = timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = _staff_client().post("/votes/import/", {
+        "file": SimpleUploadedFile("big.pb", b"META\nkey;value\n" + b"x;y\n" * 400), "opens_at": at,
+        "closes_at": at.replace(at[:4], str(int(at[:4]) + 1)), "budget_rule": "greedy"})
+    assert response.status_code == 200 and not ImportJob.objects.exists()
+    assert "The file is larger than 1.0\xa0KB, the limit for this import." in response.content.decode()
