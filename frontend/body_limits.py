@@ -209,3 +209,25 @@ def install_daphne_guard() -> bool:
     WebRequest.gotLength, WebRequest.handleContentChunk, WebRequest.process = gotLength, handleContentChunk, process
     WebRequest._body_guard = True
     return True
+
+
+class StaffUploadMiddleware:
+    """The larger caps of the import paths are for those who may import (staff and city admins): anyone
+    else gets the global cap, checked once the user is known (after AuthenticationMiddleware) and still
+    before CSRF or the view read the body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info in settings.REQUEST_BODY_LIMITS:
+            length = _content_length(request.META.get("CONTENT_LENGTH")) or 0
+            user = getattr(request, "user", None)
+            may_import = bool(user and user.is_authenticated and (user.is_staff or user.is_city_admin))
+            if length > settings.REQUEST_BODY_MAX_BYTES and not may_import:
+                with_global_cap = HttpResponse(
+                    _message(settings.REQUEST_BODY_MAX_BYTES) + "\n", status=413,
+                    content_type="text/plain; charset=utf-8")
+                with_global_cap["Connection"] = "close"
+                return with_global_cap
+        return self.get_response(request)

@@ -51,6 +51,19 @@ def test_staff_import_forms_take_their_files_limit_and_no_more(settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "resident"])
+def test_the_import_paths_larger_cap_is_for_staff_only(who):
+    from tests.factories import ResidentFactory
+
+    client = Client(headers={"Accept-Language": "en"})
+    if who == "resident":
+        client.force_login(ResidentFactory())
+    upload = SimpleUploadedFile("p.csv", b"x" * (3 * MB))
+    response = client.post("/draws/pools/import/", {"name": "X", "file": upload})
+    assert response.status_code == 413 and b"2048 KB" in response.content
+
+
+@pytest.mark.django_db
 def test_a_file_over_the_import_limit_is_refused_on_the_form_with_the_limit_named(settings):
     from imports.models import ImportJob
     from tests.factories import AdminFactory
