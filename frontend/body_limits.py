@@ -23,7 +23,11 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 
-def limit_for(path: str) -> int:
+def limit_for(path: str, cookies: bytes | None = None) -> int:
+    """The cap of ``path``; with ``cookies`` (the raw Cookie header, where the user is not known yet),
+    an import path's larger cap only for a request that carries a session cookie at all."""
+    if cookies is not None and settings.SESSION_COOKIE_NAME.encode() + b"=" not in cookies:
+        return int(settings.REQUEST_BODY_MAX_BYTES)
     return int(settings.REQUEST_BODY_LIMITS.get(path, settings.REQUEST_BODY_MAX_BYTES))
 
 
@@ -31,16 +35,16 @@ def _message(limit: int) -> str:
     return _("The request is too large: at most %(kb)d KB can be sent here.") % {"kb": limit // 1024}
 
 
-def too_large_text(path: str) -> str:
-    """The 413 page's text, in the site's default language (the refusal comes before the locale is chosen)."""
+def _default_language_message(limit: int) -> str:
+    """The 413 text, in the site's default language (the refusal comes before the locale is chosen)."""
     from django.utils import translation
 
     with translation.override(settings.LANGUAGE_CODE):
-        return _message(limit_for(path)) + "\n"
+        return _message(limit) + "\n"
 
 
-def too_large_response(path: str) -> HttpResponse:
-    response = HttpResponse(too_large_text(path), status=413, content_type="text/plain; charset=utf-8")
+def too_large_response(limit: int) -> HttpResponse:
+    response = HttpResponse(_default_language_message(limit), status=413, content_type="text/plain; charset=utf-8")
     response["Connection"] = "close"
     return response
 
@@ -98,12 +102,12 @@ class BodyLimitMiddleware:
         limit = limit_for(request.path_info)
         length = _content_length(request.META.get("CONTENT_LENGTH"))
         if length is not None and length > limit:
-            return too_large_response(request.path_info)
+            return too_large_response(limit)
         if length is None and hasattr(request, "_stream"):
             exceeded = []
             request._stream = CappedStream(request._stream, limit, lambda: exceeded.append(True))
             response = self.get_response(request)
-            return too_large_response(request.path_info) if exceeded else response
+            return too_large_response(limit) if exceeded else response
         return self.get_response(request)
 
 
@@ -117,11 +121,11 @@ class BodyLimitASGI:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        limit = limit_for(scope.get("path", ""))
         headers = dict(scope.get("headers") or [])
+        limit = limit_for(scope.get("path", ""), headers.get(b"cookie", b""))
         length = _content_length(headers.get(b"content-length"))
         if length is not None and length > limit:
-            return await self._refuse(scope, send)
+            return await self._refuse(scope, send, limit)
         if length is not None:
             return await self.app(scope, receive, send)
         state = {"read": 0, "over": False, "started": False}
@@ -144,13 +148,13 @@ class BodyLimitASGI:
 
         await self.app(scope, capped_receive, watched_send)
         if state["over"] and not state["started"]:
-            await self._refuse(scope, send)
+            await self._refuse(scope, send, limit)
 
     @staticmethod
-    async def _refuse(scope, send) -> None:
+    async def _refuse(scope, send, limit: int) -> None:
         from asgiref.sync import sync_to_async
 
-        body = (await sync_to_async(too_large_text, thread_sensitive=False)(scope.get("path", ""))).encode()
+        body = (await sync_to_async(_default_language_message, thread_sensitive=False)(limit)).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                 (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
@@ -160,7 +164,8 @@ class BodyLimitASGI:
 def install_daphne_guard() -> bool:
     """Make daphne refuse an over-cap body as soon as its headers (or its chunks) show it, before it
     receives it: daphne hands the application a request only once twisted has the whole body, and then
-    queues all of it in memory at once. False if daphne is not installed."""
+    queues all of it in memory at once. Also stop twisted parsing multipart bodies in memory for
+    nothing. False if daphne is not installed."""
     try:
         from daphne.http_protocol import WebRequest
     except ImportError:
@@ -176,7 +181,7 @@ def install_daphne_guard() -> bool:
         return unquote(raw.split(b"?", 1)[0].decode("ascii", "replace"))
 
     def _refuse(request) -> None:
-        body = too_large_text(_path(request)).encode()
+        body = _default_language_message(request._body_limit).encode()
         transport = request.channel.transport
         transport.write(b"HTTP/1.1 413 Content Too Large\r\nContent-Type: text/plain; charset=utf-8\r\n"
                         b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
@@ -184,7 +189,11 @@ def install_daphne_guard() -> bool:
         transport.loseConnection()
 
     def gotLength(self, length):
-        self._body_received, self._body_limit = 0, limit_for(_path(self))
+        # Twisted parses a multipart body itself (into request.args, which daphne never reads), reading it
+        # whole into memory first, and answers a bare 400 when it cannot: Django alone reads the body.
+        self._parsePOSTFormSubmission = False
+        cookies = b"; ".join(self.requestHeaders.getRawHeaders(b"cookie") or [])
+        self._body_received, self._body_limit = 0, limit_for(_path(self), cookies)
         if length is not None and length > self._body_limit:
             _refuse(self)
             length = 0  # nothing is buffered for a refused request
@@ -225,9 +234,5 @@ class StaffUploadMiddleware:
             user = getattr(request, "user", None)
             may_import = bool(user and user.is_authenticated and (user.is_staff or user.is_city_admin))
             if length > settings.REQUEST_BODY_MAX_BYTES and not may_import:
-                with_global_cap = HttpResponse(
-                    _message(settings.REQUEST_BODY_MAX_BYTES) + "\n", status=413,
-                    content_type="text/plain; charset=utf-8")
-                with_global_cap["Connection"] = "close"
-                return with_global_cap
+                return too_large_response(settings.REQUEST_BODY_MAX_BYTES)
         return self.get_response(request)

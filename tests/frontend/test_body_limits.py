@@ -164,6 +164,22 @@ def test_a_115_mb_post_to_a_real_daphne_gets_413_at_once_and_its_memory_does_not
         print(f"chunked: 413 after {sent / MB:.1f} MB sent (socket buffers included); daphne RSS +{grown_mb:.1f} MB")
         assert grown_mb < 20, f"daphne grew by {grown_mb:.0f} MB"
 
+        # An import path's larger cap needs at least a session cookie: none, and the global cap applies.
+        head = (f"POST /draws/pools/import/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; "
+                f"boundary=b\r\nContent-Length: {10 * MB}\r\n\r\n").encode()
+        answer, sent = _send_and_read(port, head, (chunk for _ in range(10)))
+        assert answer.startswith(b"HTTP/1.1 413") and sent == 0, answer[:300]
+        # With a staff session, 3 MB passes daphne and the ASGI layer and reaches Django (CSRF then refuses it).
+        from tests.factories import AdminFactory
+
+        staff = Client()
+        staff.force_login(AdminFactory())
+        cookie = f"{settings.SESSION_COOKIE_NAME}={staff.cookies[settings.SESSION_COOKIE_NAME].value}"
+        head = (f"POST /draws/pools/import/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+                f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {3 * MB}\r\n\r\n").encode()
+        answer, sent = _send_and_read(port, head, (chunk for _ in range(3)), wait_first=0.5)
+        assert answer.startswith(b"HTTP/1.1 403") and sent == 3 * MB, answer[:300]
+
         # The server is not stalled: a page is served at once.
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             sock.sendall(f"GET /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
