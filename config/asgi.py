@@ -20,8 +20,12 @@ from channels.sessions import CookieMiddleware  # noqa: E402
 
 from config.origin import OriginCheck  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+from frontend.body_limits import BodyLimitASGI, install_daphne_guard  # noqa: E402
+
+# Request bodies over their path's cap are refused before they are read (frontend/body_limits.py).
+install_daphne_guard()
 
 application = ProtocolTypeRouter({
-    "http": django_asgi_app,
+    "http": BodyLimitASGI(django_asgi_app),
     "websocket": OriginCheck(CookieMiddleware(URLRouter(websocket_urlpatterns))),
 })

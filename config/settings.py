@@ -68,10 +68,13 @@ INSTALLED_APPS = [
     "proposals",
     "deliberation",
     "voting",
+    "imports",
     "frontend",
 ]
 
 MIDDLEWARE = [
+    # First: refuses a body over its path's cap with 413 before anything reads it (see the block below).
+    "frontend.body_limits.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The import paths' larger body caps are for staff only (frontend/body_limits.py), before CSRF reads a body.
+    "frontend.body_limits.StaffUploadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -280,6 +285,28 @@ RATE_LIMITS = {
     "support.toggle": (60, 60),
     "chat.message": (20, 30),
 }
+
+# --- Request bodies and uploaded imports (docs/deployment.md "Request body limits" and "Imports") ---
+# Every request body is capped at REQUEST_BODY_MAX_BYTES, except staff's import forms, which get their
+# file's limit (plus room for the form's other fields). The cap is enforced before anything reads the
+# body: by frontend.body_limits (the first middleware, and an ASGI wrapper in config/asgi.py, since
+# Django's ASGI handler reads the whole body before any middleware runs, and a hook in daphne's request,
+# which otherwise buffers the whole body first). The proxy in front enforces the same (client_max_body_size).
+MEGABYTE = 1024 * 1024
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", 2 * MEGABYTE))
+POOL_IMPORT_MAX_BYTES = int(os.environ.get("POOL_IMPORT_MAX_BYTES", 50 * MEGABYTE))  # PEOPLE.csv
+VOTE_IMPORT_MAX_BYTES = int(os.environ.get("VOTE_IMPORT_MAX_BYTES", 20 * MEGABYTE))  # .pb
+IMPORT_FORM_ALLOWANCE = 64 * 1024  # the multipart framing and the form's other fields
+REQUEST_BODY_LIMITS = {  # exact path -> cap; every other path gets REQUEST_BODY_MAX_BYTES
+    "/draws/pools/import/": POOL_IMPORT_MAX_BYTES + IMPORT_FORM_ALLOWANCE,
+    "/votes/import/": VOTE_IMPORT_MAX_BYTES + IMPORT_FORM_ALLOWANCE,
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = MEGABYTE  # a larger uploaded file is spooled to a temporary file, not memory
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5  # no form takes more than one file
+# Import jobs whose task a broker restart lost are queued again; those whose worker died are failed.
+CELERY_BEAT_SCHEDULE["sweep-imports"] = {"task": "imports.tasks.sweep_imports", "schedule": 60.0}
 
 LOGGING = {
     "version": 1,

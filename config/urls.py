@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("proposals.urls")),
     path("", include("deliberation.urls")),
     path("", include("voting.urls")),
+    path("", include("imports.urls")),
     path("", include("frontend.urls")),
 ]

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from frontend.spreadsheet import safe_row
 from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
@@ -271,7 +273,7 @@ def dpoll_report_json(request, pk: int):
 
 def _csv(rows, filename: str) -> HttpResponse:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([("" if v is None else v) for v in row] for row in rows)
+    csv.writer(buffer).writerows(safe_row(row) for row in rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -9,12 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
+from frontend.spreadsheet import safe_csv_text
+from imports.services import start_import
 
 from . import invitation_views, rules, selectors, services
 from .models import Draw, Pool, PoolMember
@@ -88,21 +91,18 @@ def draw_list(request):
 @login_required
 @require_POST
 def pool_import(request):
-    """A separate pool from a PEOPLE.csv; a file that cannot be read comes back with its lines."""
+    """A separate pool from a PEOPLE.csv, imported by a background job; a file over the size limit comes
+    back at once, one that cannot be read is reported with its lines on the job's page."""
     _require_staff(request.user)
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            text = form.cleaned_data["file"].read().decode("utf-8-sig")
-            imported = services.import_pool(name=form.cleaned_data["name"], text=text, actor=request.user)
-        except UnicodeDecodeError:
-            form.add_error("file", _("The file is not UTF-8 text."))
+        try:  # read by a background job (deliberation/services/pool_import.py); its page shows the progress
+            job = start_import(kind="pool", upload=form.cleaned_data["file"], actor=request.user, params={
+                "name": form.cleaned_data["name"], "language": get_language(), "back_url": reverse("deliberation:draws")})
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            form.add_error("file", exc)
         else:
-            messages.success(request, _("The pool “%(name)s” is imported with %(n)d people.")
-                             % {"name": imported.name, "n": imported.members.count()})
-            return redirect("deliberation:draws")
+            return redirect("imports:job", job.pk)
     pool = services.standing_pool()
     size = PoolMember.objects.filter(pool=pool, active=True).count()
     return render(request, "deliberation/draw_list.html", {
@@ -154,7 +154,8 @@ def draw_file(request, pk: int, name: str):
     if name == "people":
         _require_staff(request.user)
     draw = get_object_or_404(Draw, pk=pk)
-    text = draw.people_csv if name == "people" else draw.quotas_csv
+    # The stored snapshot is hashed and kept verbatim; the download escapes cells that would run as formulas.
+    text = safe_csv_text(draw.people_csv if name == "people" else draw.quotas_csv)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-{name}.csv"'
     return response

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from proposals.exports import _safe_cell as safe_cell  # the one place that escapes spreadsheet formulas
+from frontend.spreadsheet import safe_cell  # the one place that escapes spreadsheet formulas
 
 CSV_COLUMNS = ("seq", "time", "round", "table", "author", "body")
 

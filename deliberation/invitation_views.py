@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from frontend.spreadsheet import safe_row
+
 from . import rules, selectors, services
 from .models import Draw, Invitation
 
@@ -89,8 +91,8 @@ def invitation_letters(request, pk: int):
     writer.writerow(["seat", "person_id", "has_account", "deadline", "link"])
     for invitation in draw.invitations.filter(state="invited").order_by("seat"):
         link = settings.SITE_URL.rstrip("/") + reverse("deliberation:invitation_token", args=[invitation.token])
-        writer.writerow([invitation.seat, invitation.person_id, "yes" if invitation.user_id else "no",
-                         timezone.localtime(invitation.deadline_at).strftime("%Y-%m-%d %H:%M"), link])
+        writer.writerow(safe_row([invitation.seat, invitation.person_id, "yes" if invitation.user_id else "no",
+                         timezone.localtime(invitation.deadline_at).strftime("%Y-%m-%d %H:%M"), link]))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-letters.csv"'
     return response

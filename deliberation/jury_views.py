@@ -292,6 +292,8 @@ def verdict_ballots_csv(request, pk: int, number: int):
 
     from django.http import Http404, HttpResponse
 
+    from frontend.spreadsheet import safe_cell, safe_row
+
     jury = _jury(pk)
     verdict = jury.verdicts.filter(number=number, state=VerdictState.CLOSED).first()
     if verdict is None:
@@ -302,10 +304,10 @@ def verdict_ballots_csv(request, pk: int, number: int):
     if verdict.rule == VerdictRule.RANKED:
         writer.writerow([f"rank_{n}" for n in range(1, len(verdict.options) + 1)])
         for ranking in selectors.verdict_ballots(verdict):
-            writer.writerow(ranking + [""] * (len(verdict.options) - len(ranking)))
+            writer.writerow(safe_row(ranking + [""] * (len(verdict.options) - len(ranking))))
     else:
         writer.writerow(["choice"])
-        writer.writerows([choice] for choice in selectors.verdict_ballots(verdict))
+        writer.writerows([safe_cell(choice)] for choice in selectors.verdict_ballots(verdict))
     return response
 
 

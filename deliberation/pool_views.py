@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontend.forms import add_service_errors
+from frontend.spreadsheet import safe_csv_text
 
 from . import rules, selectors, services
 from .models import PoolAttribute, PoolMember
@@ -69,7 +70,7 @@ def pool_csv(request):
     """The standing pool in the Sortition Foundation's layout: the id first, one column per attribute."""
     if not rules.may_run_draws(request.user):
         raise PermissionDenied(_("Only staff can download the citizen pool."))
-    text = selectors.pool_people_csv(services.standing_pool())
+    text = safe_csv_text(selectors.pool_people_csv(services.standing_pool()))
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="citizen-pool.csv"'
     return response

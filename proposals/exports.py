@@ -14,11 +14,11 @@ from asgiref.sync import sync_to_async
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 
+from frontend.spreadsheet import safe_row  # no cell runs as a spreadsheet formula
+
 COLUMNS = ("id", "title", "category", "district", "state", "support_count", "published_at",
            "escalation_level", "follow_up_verdict")
 CHUNK = 2000
-# Spreadsheet programs run cells starting with these as formulas (CSV injection); prefix them with '.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _record(row: tuple) -> dict:
@@ -30,18 +30,12 @@ def _record(row: tuple) -> dict:
     return record
 
 
-def _safe_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
-
-
 def _csv_chunk(rows: list[tuple], first: bool) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
         record = _record(row)
-        writer.writerow([_safe_cell(record[c]) for c in COLUMNS])
+        writer.writerow(safe_row(record[c] for c in COLUMNS))
     return buffer.getvalue()
 
 

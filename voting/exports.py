@@ -13,11 +13,13 @@ suppressed), once the vote is tallied; while a vote with live results is open, i
   group is one row with ``suppressed`` 1 and no numbers.
 
 CSV files start with a UTF-8 byte-order mark (spreadsheets then read Korean right), and a text
-cell that starts like a formula (=, +, -, @) gets a leading apostrophe.
+cell that starts like a formula (=, +, -, @, tab, CR) gets a leading apostrophe (frontend/spreadsheet.py).
 """
 
 import csv
 import io
+
+from frontend.spreadsheet import safe_cell
 
 from .models import Vote
 from .selectors import live_counts
@@ -70,14 +72,11 @@ def results_data(vote: Vote) -> dict:
     }
 
 
-def _cell(value) -> str:
-    """No formula from a label: a text starting with = + - @ is written with a leading apostrophe."""
-    if value is None:
-        return ""
+def _cell(value):
+    """Booleans as 1/0; no formula from a label (frontend/spreadsheet.py: = + - @ tab CR get an apostrophe)."""
     if isinstance(value, bool):
         return "1" if value else "0"
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not isinstance(value, int) else text
+    return safe_cell(value)
 
 
 def _csv(rows: list[list]) -> str:

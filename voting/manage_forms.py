@@ -214,16 +214,13 @@ class ImportPbForm(forms.Form):
                                         help_text=_("For a past election: the department that gets the "
                                                     "selected projects."))
 
-    MAX_BYTES = 20 * 1024 * 1024
+    def clean_file(self):
+        """Only the size is checked here (VOTE_IMPORT_MAX_BYTES); the import job reads the file."""
+        from imports.services import check_size
 
-    def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise ValidationError(_("The file is larger than 20 MB."))
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(_("The file is not UTF-8 text; a .pb file is plain text.")) from None
+        check_size(kind="pb", size=upload.size)
+        return upload
 
     def clean(self):
         data = super().clean()

@@ -18,7 +18,8 @@ from .draws import DrawError, perform_draw, prepare_draw
 from .invitations import (
     ON_CONFIRMED, InvitationError, expire_due_invitations, respond, send_invitations, withdraw,
 )
-from .pool import import_pool, leave_pool, standing_pool, volunteer
+from .pool import leave_pool, standing_pool, volunteer
+from .pool_import import import_pool
 from .presence import (
     connected, disconnected, disconnected_many, flush_due_presence, flush_presence, heartbeat,
 )

@@ -59,38 +59,3 @@ def leave_pool(*, user) -> bool:
     updated = PoolMember.objects.filter(pool__standing=True, user=user, active=True).update(
         active=False, left_at=timezone.now())
     return bool(updated)
-
-
-@transaction.atomic
-def import_pool(*, name: str, text: str, actor) -> Pool:
-    """A pool from a PEOPLE.csv in the Sortition Foundation's layout (the id first, one column per
-    attribute): a new, separate pool (e.g. people who answered a letter), never merged into the
-    standing one. Every column but the id becomes an attribute; empty or repeated ids are refused
-    with their lines and nothing is stored."""
-    from ..sortition.pool import read_table
-
-    if not rules.may_run_draws(actor):
-        raise PermissionDenied(_("Only staff can import a pool."))
-    header, rows = read_table(text)
-    if not header or not header[0]:
-        raise ValidationError(_("PEOPLE line 1: the header is empty; the first column must be the person's id."))
-    errors, seen = [], {}
-    for line, row in rows:
-        person = row[header[0]]
-        if not person:
-            errors.append(_("PEOPLE line %(line)d: the id is empty.") % {"line": line})
-        elif person in seen:
-            errors.append(_("PEOPLE line %(line)d: the id “%(id)s” is already on line %(first)d.")
-                          % {"line": line, "id": person, "first": seen[person]})
-        else:
-            seen[person] = line
-    if not rows:
-        errors.append(_("PEOPLE: no people in the file."))
-    if errors:
-        raise ValidationError(errors)
-    pool = Pool.objects.create(name=name.strip()[:160] or _("Imported pool"))
-    PoolMember.objects.bulk_create([
-        PoolMember(pool=pool, person_id=row[header[0]][:64], source=PoolMember.Source.IMPORT,
-                   attributes={column: row[column] for column in header[1:]})
-        for _line, row in rows], batch_size=2000)
-    return pool

@@ -18,6 +18,8 @@ import hmac
 from collections.abc import Sequence
 from pathlib import Path
 
+from frontend.spreadsheet import safe_cell, safe_row
+
 from .questions import Participant, Question
 
 TABLES = ("distributions", "changes", "tests", "attrition", "representativeness", "difference_in_differences")
@@ -139,13 +141,12 @@ def response_rows(questions: Sequence[Question], groups: dict[str, Sequence[Part
 def write_responses(path: Path, questions: Sequence[Question], groups: dict[str, Sequence[Participant]], *,
                     secret: bytes, attributes: Sequence[str] = ()) -> Path:
     with Path(path).open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(response_rows(questions, groups, secret=secret, attributes=attributes))
+        csv.writer(f).writerows(safe_row(row) for row in response_rows(questions, groups, secret=secret,
+                                                                         attributes=attributes))
     return Path(path)
 
 
 def _cell(value):
-    if value is None:
-        return ""
     if isinstance(value, float):
         return repr(value)
-    return value
+    return safe_cell(value)  # no cell runs as a spreadsheet formula

@@ -7,6 +7,7 @@ from deliberation import services
 from deliberation.draw_views import MAXIMIN_POOL_LIMIT, default_algorithm
 from deliberation.models import Draw
 from tests.deliberation.test_draws import QUOTAS, _pool
+from tests.imports import job_of
 from tests.factories import AdminFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory, ResidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,9 @@ def test_a_pool_imported_from_csv_is_separate_and_drawn_from_with_its_own_column
     client.force_login(AdminFactory())
     upload = SimpleUploadedFile("people.csv", IMPORTED.encode(), content_type="text/csv")
     response = client.post(reverse("deliberation:pool_import"), {"name": "Letter 2027", "file": upload})
-    assert response.status_code == 302
+    assert not Pool.objects.filter(name="Letter 2027").exists()  # the web request only queues the file
+    job = job_of(response)
+    assert (job.state, job.rows_done, job.rows_total, job.chunks.count()) == ("done", 20, 20, 0)
     imported = Pool.objects.get(name="Letter 2027")
     assert imported.standing is False and imported.members.count() == 20
     assert services.standing_pool().members.count() == 12
@@ -134,7 +137,9 @@ def test_a_pool_file_that_cannot_be_read_is_refused_with_its_line_and_nothing_is
     upload = SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
     response = client.post(reverse("deliberation:pool_import"), {"name": "Broken", "file": upload},
                            headers={"Accept-Language": "en"})
-    assert response.status_code == 400 and message in response.content.decode()
+    job = job_of(response)
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert job.state == "failed" and message in page and 'http-equiv="refresh"' not in page
     assert not Pool.objects.filter(name="Broken").exists()
 
 

@@ -18,6 +18,7 @@ from tests.factories import (
     AdminFactory, CategoryFactory, DepartmentFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory,
     ProposalFactory, ResidentFactory, UserFactory,
 )
+from tests.imports import job_of, run_queued_imports
 from tests.voting.factories import VoteFactory
 from voting import services
 from voting.models import Vote, VoterRoll, VotingSettings
@@ -162,6 +163,7 @@ def _do(action: str, client: Client, w: dict) -> bool:
     if action == "import_post":
         _post(client, "/votes/import/", {"file": pb_upload(), "opens_at": _at(timedelta(days=1)),
                                          "closes_at": _at(timedelta(days=9)), "budget_rule": "greedy"})
+        run_queued_imports()
         return Vote.objects.filter(title="Mapo parks 2027").exists()
     if action == "review_queue_page":
         return _get(client, "/votes/submitted/")
@@ -354,9 +356,10 @@ def _import(client, file, **changes):
 
 
 def test_a_pb_file_becomes_a_draft_budget_vote(staff_client):
-    response = _import(staff_client, pb_upload())
+    job = job_of(_import(staff_client, pb_upload()))
     vote = Vote.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/votes/{vote.pk}/edit/"
+    assert (job.state, job.result_url) == ("done", f"/votes/{vote.pk}/edit/")
+    assert "imported as a draft with 3 projects" in staff_client.get(f"/imports/{job.pk}/").content.decode()
     assert (vote.kind, vote.budget, vote.budget_rule, vote.state) == ("budget", 100, "greedy-stop", "draft")
     assert list(vote.options.values_list("external_id", "cost", "category")) == [
         ("P1", 60, "parks"), ("P2", 50, "parks"), ("P3", 30, "safety")]
@@ -372,16 +375,16 @@ BROKEN_FILES = [
     ("short_row", "META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost;name\nP1;5\n",
      "line 6: 2 fields where the PROJECTS header has 3"),
     ("not_utf8", "META\nkey;value\ndescription;\udcff\n".encode("utf-8", "surrogateescape"),
-     "The file is not UTF-8 text; a .pb file is plain text."),
+     "Line 3: the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8) and send it again."),
 ]
 
 
 @pytest.mark.parametrize("name, text, message", BROKEN_FILES, ids=[b[0] for b in BROKEN_FILES])
 def test_a_broken_pb_file_is_refused_with_the_readers_message(staff_client, name, text, message):
-    response = _import(staff_client, pb_upload(text))
-    page = response.content.decode()
-    assert response.status_code == 200 and not Vote.objects.exists()
-    assert message in page, page[page.find("errorlist"):][:400]
+    job = job_of(_import(staff_client, pb_upload(text)))
+    page = staff_client.get(f"/imports/{job.pk}/").content.decode()
+    assert job.state == "failed" and not Vote.objects.exists()
+    assert message in page, page[page.find("import-errors"):][:400]
 
 
 def test_an_import_needs_a_file_and_a_close_after_the_opening(staff_client):
@@ -465,10 +468,10 @@ PAST = ("META\nkey;value\ndescription;Mapo parks 2025\nbudget;100\nvote_type;app
 
 def test_a_past_election_is_imported_with_its_ballots_counted_and_handed_on(staff_client):
     department = DepartmentFactory()
-    response = _import(staff_client, pb_upload(PAST), with_ballots="on", department=str(department.pk),
-                       opens_at=_at(-timedelta(days=20)), closes_at=_at(-timedelta(days=10)), budget_rule="greedy")
+    job = job_of(_import(staff_client, pb_upload(PAST), with_ballots="on", department=str(department.pk),
+                         opens_at=_at(-timedelta(days=20)), closes_at=_at(-timedelta(days=10)), budget_rule="greedy"))
     vote = Vote.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/votes/{vote.pk}/results/"
+    assert (job.state, job.result_url, job.rows_done, job.rows_total) == ("done", f"/votes/{vote.pk}/results/", 5, 5)
     # Votes: P3 3, P1 2, P2 2 (P2 cheaper than P1, so first of the two); greedy: P3 (30), P2 (80), P1 does not fit.
     ids = {o.position: o.external_id for o in vote.options.all()}
     assert (vote.state, vote.result["ballots"], [ids[p] for p in vote.result["selected"]]) == (
@@ -481,7 +484,7 @@ def test_a_past_election_is_imported_with_its_ballots_counted_and_handed_on(staf
 
 @pytest.mark.parametrize("changes, message", [
     (dict(closes_at=_at(timedelta(days=1))), "A past election closed in the past"),
-    (dict(file=None), "unknown project P9"),
+    (dict(file=None), "line 18: voter 6: unknown project P9"),
 ])
 def test_a_past_election_that_cannot_be_is_refused_and_nothing_is_stored(staff_client, changes, message):
     data = dict(with_ballots="on", opens_at=_at(-timedelta(days=20)), closes_at=_at(-timedelta(days=10)))
@@ -489,5 +492,9 @@ def test_a_past_election_that_cannot_be_is_refused_and_nothing_is_stored(staff_c
     file = pb_upload(PAST + "6;P9\n") if "file" in data else pb_upload(PAST)
     data.pop("file", None)
     response = _import(staff_client, file, **data)
+    if response.status_code == 302:  # the file is read by a job; its page says why
+        job = job_of(response)
+        assert job.state == "failed"
+        response = staff_client.get(f"/imports/{job.pk}/")
     assert response.status_code == 200 and message in response.content.decode()
     assert not Vote.objects.exists()

@@ -6,7 +6,7 @@ A package like proposals/services: ``ballots`` (checking and casting a ballot, r
 """
 
 from .ballots import BallotError, cast_ballot, clean_choices, ranking_from_ranks, receipt_hash, receipt_hashes
-from .formats import election_from_pb, vote_from_blt, vote_from_cvr, vote_from_pb, vote_to_blt, vote_to_pb
+from .formats import check_past, election_from_pb, vote_from_blt, vote_from_cvr, vote_from_pb, vote_to_blt, vote_to_pb
 from ..selectors import breakdown, count
 from .lifecycle import (
     VoteError, decide_proposal, extend_close, hand_on, move_vote_if_due, schedule, sweep_votes, tally, transition,
@@ -14,7 +14,7 @@ from .lifecycle import (
 
 __all__ = [
     "BallotError", "cast_ballot", "clean_choices", "ranking_from_ranks", "receipt_hash", "receipt_hashes",
-    "election_from_pb", "vote_from_blt", "vote_from_cvr", "vote_from_pb", "vote_to_blt", "vote_to_pb",
+    "check_past", "election_from_pb", "vote_from_blt", "vote_from_cvr", "vote_from_pb", "vote_to_blt", "vote_to_pb",
     "VoteError", "breakdown", "count", "decide_proposal", "extend_close", "hand_on", "move_vote_if_due", "schedule",
     "sweep_votes", "tally", "transition",
 ]

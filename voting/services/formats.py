@@ -9,7 +9,9 @@ carry no voter: the voter ids number them in a canonical order, by their choices
 order they were cast, which could be matched with the voter roll).
 """
 
+import io
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -22,11 +24,57 @@ from ..states import BudgetRule, VoteKind, VoteState
 from ..tally import pabulib, ranked
 
 
+Source = Callable[[], Iterable[str]]
+Progress = Callable[[int, int | None], None]
+BALLOT_BATCH = 5000
+
+
+def _no_progress(done: int, total: int | None) -> None:
+    return None
+
+
+def _source(text: str | None, source: Source | None) -> Source:
+    if source is not None:
+        return source
+    body = (text or "").lstrip("\ufeff")
+    return lambda: io.StringIO(body)
+
+
+def _head(source: Source) -> pabulib.Election:
+    """META and PROJECTS, read until the VOTES section starts (a .pb file lists them in that order)."""
+    election = pabulib.Election()
+    for section, _line, header, cells in pabulib.rows(source()):
+        if section == "VOTES":
+            break
+        if not cells:
+            if section == "PROJECTS":
+                election.project_columns = header
+        elif section == "META":
+            election.meta[cells[0]] = cells[1] if len(cells) > 1 else ""
+        else:
+            record = dict(zip(header, cells))
+            election.projects[record[header[0]]] = record
+    if not election.projects:
+        raise pabulib.PabulibError(_("no PROJECTS section"))
+    return election
+
+
+def _approvals(source: Source) -> Iterator[tuple[int, str, list[str]]]:
+    """(line, voter id, chosen project ids in the order written) for each row of VOTES, read incrementally."""
+    for section, line, header, cells in pabulib.rows(source()):
+        if section == "VOTES" and cells:
+            record = dict(zip(header, cells))
+            yield line, record.get("voter_id", ""), [p.strip() for p in (record.get("vote") or "").split(",")
+                                                     if p.strip()]
+
+
 @transaction.atomic
-def vote_from_pb(*, text: str, actor, opens_at: datetime, closes_at: datetime, rule: str = BudgetRule.GREEDY) -> Vote:
+def vote_from_pb(*, actor, opens_at: datetime, closes_at: datetime, rule: str = BudgetRule.GREEDY,
+                 text: str | None = None, source: Source | None = None, head: pabulib.Election | None = None) -> Vote:
+    """A draft budget vote with the file's projects and budget; the file is read up to its VOTES."""
     if not rules.may_manage(actor):
         raise PermissionDenied(_("Only staff can create votes."))
-    election = pabulib.read(text)
+    election = head or _head(_source(text, source))
     costs = election.costs()
     meta = election.meta
     vote = Vote.objects.create(
@@ -41,33 +89,71 @@ def vote_from_pb(*, text: str, actor, opens_at: datetime, closes_at: datetime, r
     return vote
 
 
+def _check_ballots(source: Source, projects: dict, progress: Progress) -> int:
+    """Every ballot's projects are known (else every bad line, up to 50, is refused); the number of ballots."""
+    from imports.registry import ErrorList
+
+    errors, count = ErrorList(), 0
+    for line, voter, chosen in _approvals(source):
+        count += 1
+        unknown = [p for p in chosen if p not in projects]
+        if unknown:
+            errors.add(_("line %(line)d: %(problem)s") % {"line": line, "problem": _(
+                "voter %(voter)s: unknown project %(project)s") % {"voter": voter, "project": unknown[0]}})
+        if count % BALLOT_BATCH == 0:
+            progress(count, None)
+    if errors:
+        raise pabulib.PabulibError("\n".join(errors.messages()))
+    return count
+
+
+def check_past(*, closes_at: datetime) -> None:
+    """A past election's close is in the past (asked by the form before its file is queued, and again here)."""
+    from django.utils import timezone
+
+    from .lifecycle import VoteError
+
+    if closes_at > timezone.now():
+        raise VoteError(_("A past election closed in the past: set its times as they were."), code="not_past")
+
+
 @transaction.atomic
-def election_from_pb(*, text: str, actor, opens_at: datetime, closes_at: datetime,
-                     rule: str = BudgetRule.GREEDY, department=None) -> Vote:
+def election_from_pb(*, actor, opens_at: datetime, closes_at: datetime, rule: str = BudgetRule.GREEDY,
+                     department=None, text: str | None = None, source: Source | None = None,
+                     progress: Progress = _no_progress) -> Vote:
     """A past participatory budget with its ballots (paper ballots, or an election held elsewhere),
     published as counted by the platform's rule, so its result and its file sit with the city's votes.
 
     The one vote that starts closed: its ballots were cast outside the platform, so it never opens
     here. It is created with its projects as ``vote_from_pb`` makes them, its approval ballots (no
     voter, no roll, no demographic cells) and then tallied like any closed vote, handing accepted
-    projects to ``department`` if one is given. Its times must be in the past.
+    projects to ``department`` if one is given. Its times must be in the past. The file is read
+    twice, a row at a time: to check every ballot (nothing is stored if one names an unknown project),
+    then to store the ballots in batches.
     """
     from django.utils import timezone
 
     from .ballots import receipt_hash
-    from .lifecycle import VoteError, tally
+    from .lifecycle import tally
 
-    if closes_at > timezone.now():
-        raise VoteError(_("A past election closed in the past: set its times as they were."), code="not_past")
-    election = pabulib.read(text)
-    approvals = election.approvals()  # unknown project ids are refused here, before anything is stored
-    vote = vote_from_pb(text=text, actor=actor, opens_at=opens_at, closes_at=closes_at, rule=rule)
-    positions = {o.external_id: o.position for o in vote.options.all()}
+    check_past(closes_at=closes_at)
+    source = _source(text, source)
+    head = _head(source)
+    total = _check_ballots(source, head.projects, progress)  # before anything is stored
+    vote = vote_from_pb(actor=actor, opens_at=opens_at, closes_at=closes_at, rule=rule, head=head)
+    positions = {pid: position for position, pid in enumerate(head.projects, start=1)}  # as vote_from_pb numbers them
     cast_on = timezone.localdate(closes_at)
-    Ballot.objects.bulk_create([
-        Ballot(vote=vote, choices=list(dict.fromkeys(positions[p] for p in chosen)), cast_on=cast_on,
-               receipt_hash=receipt_hash(vote.pk, f"imported-{number}"))
-        for number, chosen in enumerate(approvals, start=1)], batch_size=5000)
+    batch, number = [], 0
+    for _line, _voter, chosen in _approvals(source):
+        number += 1
+        batch.append(Ballot(vote=vote, choices=list(dict.fromkeys(positions[p] for p in chosen)), cast_on=cast_on,
+                            receipt_hash=receipt_hash(vote.pk, f"imported-{number}")))
+        if len(batch) == BALLOT_BATCH:
+            Ballot.objects.bulk_create(batch)
+            batch = []
+            progress(number, total)
+    Ballot.objects.bulk_create(batch)
+    progress(number, total)
     Vote.objects.filter(pk=vote.pk).update(state=VoteState.CLOSED, department=department, secret=True)
     tally(vote_id=vote.pk)
     vote.refresh_from_db()

@@ -8,6 +8,7 @@ the budget are whole currency units. Extra columns are kept as they are.
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -56,10 +57,20 @@ def _whole(text: str, what: str) -> int:
     return int(value)
 
 
-def read(text: str) -> Election:
-    """Parse a .pb file's text."""
-    election, section, header = Election(), None, None
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
+def rows(lines: Iterable[str]) -> Iterator[tuple[str, int, list[str], list[str]]]:
+    """Each data row of a .pb file, read incrementally: (section, line number, the section's header, the
+    row's cells, stripped). A META row's cells are its key and value. Memory stays one row."""
+    section, header = None, None
+    reader = csv.reader(lines, delimiter=";")
+    number = 0
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as problem:  # e.g. a field over the csv module's 131,072-character limit
+            raise PabulibError(_("line %(line)d: %(problem)s") % {"line": number, "problem": problem}) from None
         if not row or not any(cell.strip() for cell in row):
             continue
         name = row[0].strip().upper()
@@ -68,24 +79,33 @@ def read(text: str) -> Election:
             continue
         if section is None:
             raise PabulibError(_("line %(line)d: data before the META section") % {"line": number})
+        cells = [cell.strip() for cell in row]
         if header is None:
-            header = [cell.strip() for cell in row]
+            header = cells
+            yield section, number, header, []
+            continue
+        if section != "META" and len(row) != len(header):
+            raise PabulibError(_("line %(line)d: %(fields)d fields where the %(section)s header has %(header)d")
+                               % {"line": number, "fields": len(row), "section": section, "header": len(header)})
+        yield section, number, header, cells
+
+
+def read(text: str) -> Election:
+    """Parse a .pb file's text."""
+    election = Election()
+    for section, _number, header, cells in rows(io.StringIO(text)):
+        if not cells:  # the section's header
             if section == "PROJECTS":
                 election.project_columns = header
             elif section == "VOTES":
                 election.vote_columns = header
-            continue
-        if section == "META":
-            election.meta[row[0].strip()] = row[1].strip() if len(row) > 1 else ""
-            continue
-        if len(row) != len(header):
-            raise PabulibError(_("line %(line)d: %(fields)d fields where the %(section)s header has %(header)d")
-                               % {"line": number, "fields": len(row), "section": section, "header": len(header)})
-        record = dict(zip(header, (cell.strip() for cell in row)))
-        if section == "PROJECTS":
+        elif section == "META":
+            election.meta[cells[0]] = cells[1] if len(cells) > 1 else ""
+        elif section == "PROJECTS":
+            record = dict(zip(header, cells))
             election.projects[record[header[0]]] = record
         else:
-            election.votes.append(record)
+            election.votes.append(dict(zip(header, cells)))
     if not election.projects:
         raise PabulibError(_("no PROJECTS section"))
     return election

@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from imports.services import start_import
 from proposals.models import Proposal
 
 from .. import rules, selectors, services
@@ -195,29 +197,23 @@ def extend(request, pk: int):
 
 @staff_only
 def import_pb(request):
+    """The file is read by a background job (services/pb_import.py), whose page shows its progress; a file
+    over VOTE_IMPORT_MAX_BYTES or a form mistake comes back at once."""
     form = ImportPbForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if data["with_ballots"]:
-                vote = services.election_from_pb(text=data["file"], actor=request.user, opens_at=data["opens_at"],
-                                                 closes_at=data["closes_at"], rule=data["budget_rule"],
-                                                 department=data["department"])
-            else:
-                vote = services.vote_from_pb(text=data["file"], actor=request.user, opens_at=data["opens_at"],
-                                             closes_at=data["closes_at"], rule=data["budget_rule"])
+                services.check_past(closes_at=data["closes_at"])
+            job = start_import(kind="pb", upload=data["file"], actor=request.user, params={
+                "opens_at": data["opens_at"].isoformat(), "closes_at": data["closes_at"].isoformat(),
+                "rule": data["budget_rule"], "with_ballots": data["with_ballots"],
+                "department": data["department"].pk if data["department"] else None,
+                "language": get_language(), "back_url": reverse("voting:import_pb")})
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except ValueError as exc:  # pabulib.PabulibError and the file's numbers: the reader says where
-            form.add_error("file", _("This file cannot be read: %(problem)s") % {"problem": exc})
         else:
-            if data["with_ballots"]:
-                messages.success(request, _("The past election is imported with %(n)d ballots and counted.")
-                                 % {"n": vote.result.get("ballots", 0)})
-                return redirect("voting:results", vote.pk)
-            messages.success(request, _("The budget vote is imported as a draft with %(n)d projects. Check it, "
-                                        "choose its department, then schedule it.") % {"n": vote.options.count()})
-            return redirect("voting:edit", vote.pk)
+            return redirect("imports:job", job.pk)
     return render(request, "voting/import_pb.html", {"form": form})
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.districts import District
 from accounts.models import Department, Role, User
+from accounts.ratelimit import rate_limits_bypassed
 from deliberation import services as room_services
 from deliberation.demo import load_demo_jury, load_demo_poll
 from proposals import services
@@ -63,7 +64,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded.")
         else:
             # Demo notifications are stored in-site but not emailed to the console.
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            # The demo's people act hundreds of times in seconds: the per-user limits (counted in the
+            # shared Redis cache in production, which outlives a dropped database) do not apply to it.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
+                    rate_limits_bypassed():
                 self._load(options["supporters"])
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins()

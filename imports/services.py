@@ -1,0 +1,192 @@
+"""Import jobs: store an upload and queue it (web), then read it back and run its reader (worker).
+
+The upload is kept as ~1 MiB chunks in the database, not on a disk the worker may not share, and is
+deleted when the job ends, whatever the outcome. The reader works inside its own transaction, so
+its progress is written to the cache (which other processes read at once) and the job row gets the
+outcome; a job's page reads both.
+"""
+
+import codecs
+import logging
+from collections.abc import Iterator
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import ImportChunk, ImportJob
+from .registry import ImportRefused, max_bytes_for, reader_for
+
+logger = logging.getLogger(__name__)
+
+CHUNK_BYTES = 256 * 1024
+PROGRESS_EVERY = 2000  # rows between two progress reports
+
+
+class ImportTooLarge(ValidationError):
+    """The file is over the size limit of its kind; the message says the limit."""
+
+
+def too_large_message(limit: int) -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    return _("The file is larger than %(size)s, the limit for this import. Split it, or ask the administrator "
+             "to raise the limit.") % {"size": filesizeformat(limit)}
+
+
+def check_size(*, kind: str, size: int) -> None:
+    limit = max_bytes_for(kind)
+    if size > limit:
+        raise ImportTooLarge(too_large_message(limit), code="too_large")
+
+
+def start_import(*, kind: str, upload, params: dict, actor) -> ImportJob:
+    """Store ``upload`` (a Django UploadedFile) and queue its job; the worker runs it after the commit."""
+    from .tasks import run_import
+
+    check_size(kind=kind, size=upload.size)
+    with transaction.atomic():
+        job = ImportJob.objects.create(kind=kind, created_by=actor, params=params,
+                                       filename=(upload.name or "")[:255], size=upload.size)
+        upload.seek(0)  # read() in pieces: an in-memory upload's chunks() would give the whole file at once
+        index = 0
+        while piece := upload.read(CHUNK_BYTES):
+            ImportChunk.objects.create(job=job, index=index, data=piece)
+            index += 1
+        transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job
+
+
+def _bytes(job_id: int) -> Iterator[bytes]:
+    """The upload again, one chunk in memory at a time."""
+    count = ImportChunk.objects.filter(job_id=job_id).count()
+    for index in range(count):
+        data = ImportChunk.objects.filter(job_id=job_id, index=index).values_list("data", flat=True).first()
+        if data is not None:
+            yield bytes(data)
+
+
+def text_lines(job_id: int) -> Iterator[str]:
+    """The upload as text lines (each with its line end, as the csv module wants them), decoded incrementally.
+
+    A UTF-8 byte-order mark is dropped; bytes that are not UTF-8 end the file with an error naming the line.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    pending, line = "", 1
+    for data in _bytes(job_id):
+        try:
+            pending += decoder.decode(data)
+        except UnicodeDecodeError as bad:  # the line: count the line ends before the first bad byte
+            before = data[:max(bad.start, 0)].decode("utf-8", "replace")
+            raise ImportRefused([_("Line %(line)d: the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8) and "
+                                   "send it again.") % {"line": line + before.count("\n")}]) from None
+        *complete, pending = pending.split("\n")
+        for text in complete:
+            line += 1
+            yield text + "\n"
+    try:
+        pending += decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise ImportRefused([_("Line %(line)d: the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8) and send "
+                               "it again.") % {"line": line}]) from None
+    if pending:
+        yield pending
+
+
+def _progress_key(job_id: int) -> str:
+    return f"import:{job_id}:progress"
+
+
+def live_progress(job_id: int) -> tuple[int, int | None] | None:
+    """The running job's last report (rows done, total), or None; the page falls back to the row."""
+    try:
+        return cache.get(_progress_key(job_id))
+    except Exception:  # the cache is down: the page shows the job without its live count
+        return None
+
+
+def _report(job_id: int, done: int, total: int | None) -> None:
+    try:
+        cache.set(_progress_key(job_id), (done, total), timeout=24 * 3600)
+    except Exception:  # progress is a courtesy; a cache outage must not fail the import
+        logger.warning("import %s: progress not stored", job_id, exc_info=True)
+
+
+def run_import(*, job_id: int) -> bool:
+    """Run a queued job to its end (done or failed); False if it is not queued (run already, or running)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, state=ImportJob.State.QUEUED).first()
+        if job is None:
+            return False
+        job.state, job.started_at = ImportJob.State.RUNNING, timezone.now()
+        job.save(update_fields=["state", "started_at"])
+
+    last = [0, None]
+
+    def progress(done: int, total: int | None) -> None:
+        last[:] = [done, total]
+        _report(job_id, done, total)
+
+    outcome = {"state": ImportJob.State.FAILED}
+    # In the language of the person who sent the file: the messages are stored as they will read them.
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        try:
+            message, url = reader_for(job.kind)(job, lambda: text_lines(job_id), progress)
+            outcome.update(state=ImportJob.State.DONE, result_message=message, result_url=url)
+        except ImportRefused as refused:
+            outcome["errors"] = refused.errors
+        except ValidationError as refused:  # a service's refusal (a rule, a time in the future...)
+            outcome["errors"] = list(refused.messages)
+        except PermissionDenied as refused:  # the sender lost the role that may import
+            outcome["errors"] = [str(refused)]
+        except Exception:
+            logger.exception("import %s (%s) failed", job_id, job.kind)
+            outcome["errors"] = [_("The import stopped on an unexpected error; nothing was stored. The error is "
+                                   "in the server's log (import %(id)d).") % {"id": job_id}]
+        finally:
+            ImportChunk.objects.filter(job_id=job_id).delete()
+    done, total = last
+    ImportJob.objects.filter(pk=job_id).update(
+        rows_done=done, rows_total=total, finished_at=timezone.now(), **outcome)
+    try:
+        cache.delete(_progress_key(job_id))
+    except Exception:
+        pass
+    return True
+
+
+QUEUED_RETRY_SECONDS = 120  # a queued job nobody started by then lost its task (a broker restart): queue it again
+RUNNING_STALE_SECONDS = 3600  # a job running this long lost its worker (the task is not redelivered)
+
+
+def sweep_imports(*, now=None) -> tuple[int, int]:
+    """Queue again the jobs whose task was lost, fail the ones whose worker died (their files dropped);
+    (requeued, failed). Idempotent: a job runs only from "queued", under a row lock."""
+    from datetime import timedelta
+
+    from .tasks import run_import as run_task
+
+    now = now or timezone.now()
+    lost = list(ImportJob.objects.filter(state=ImportJob.State.QUEUED,
+                                         created_at__lt=now - timedelta(seconds=QUEUED_RETRY_SECONDS))
+                .values_list("pk", flat=True))
+    for pk in lost:
+        run_task.delay(pk)
+    dead = list(ImportJob.objects.filter(state=ImportJob.State.RUNNING,
+                                         started_at__lt=now - timedelta(seconds=RUNNING_STALE_SECONDS))
+                .values_list("pk", flat=True))
+    for pk in dead:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(pk=pk, state=ImportJob.State.RUNNING).first()
+            if job is None:
+                continue
+            with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+                job.errors = [_("The import was interrupted (its worker stopped); nothing was stored. Send the "
+                                "file again.")]
+            job.state, job.finished_at = ImportJob.State.FAILED, now
+            job.save(update_fields=["errors", "state", "finished_at"])
+            ImportChunk.objects.filter(job_id=pk).delete()
+    return len(lost), len(dead)
