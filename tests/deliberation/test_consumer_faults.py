@@ -18,6 +18,7 @@ from deliberation.events import append_event
 from deliberation.fanout import RoomFeed
 from deliberation.models import ChatMessage, RoomMember
 from tests.factories import RoomFactory, UserFactory
+from tests.layer_faults import failing_receive
 
 from .test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401
 
@@ -138,16 +139,7 @@ def test_a_socket_that_crashes_still_gives_back_its_presence(monkeypatch):
 
 def test_a_failing_channel_layer_read_does_not_close_the_socket(monkeypatch):
     room, person, speaker = RoomFactory(stage="live"), UserFactory(), UserFactory()
-    layer_class = type(get_channel_layer())
-    real_receive = layer_class.receive
-    failures = {"left": 2}
-
-    async def flaky_receive(self, channel):
-        if failures["left"] > 0:
-            failures["left"] -= 1
-            await asyncio.sleep(0.05)
-            raise redis.exceptions.TimeoutError("Timeout reading from 127.0.0.1:6379")
-        return await real_receive(self, channel)
+    layer_class, flaky_receive, failures = failing_receive(2)
 
     listener, talker = communicator(room.pk, person), communicator(room.pk, speaker)
 

@@ -7,6 +7,8 @@ import redis.exceptions
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from tests.layer_faults import failing_receive
+
 from .test_live import _fresh_channel_layer, cast, communicator, connect, open_vote, receive  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,16 +37,7 @@ def test_a_page_is_told_to_come_back_later_when_the_channel_layer_is_down_at_con
 
 def test_a_page_keeps_its_socket_and_its_updates_through_failing_layer_reads(monkeypatch):
     vote = open_vote()
-    layer_class = type(get_channel_layer())
-    real_receive = layer_class.receive
-    failures = {"left": 2}
-
-    async def flaky_receive(self, channel):
-        if failures["left"] > 0:
-            failures["left"] -= 1
-            await asyncio.sleep(0.05)
-            raise redis.exceptions.TimeoutError("Timeout reading from 127.0.0.1:6379")
-        return await real_receive(self, channel)
+    layer_class, flaky_receive, failures = failing_receive(2)
 
     monkeypatch.setattr(layer_class, "receive", flaky_receive)
     ws = communicator(vote.pk)
