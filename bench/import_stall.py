@@ -140,9 +140,11 @@ class Sampler(threading.Thread):
             self.halt.wait(0.05)
 
     def peaks(self, start: float, end: float) -> dict:
+        """Peak RSS in [start, end]: daphne; the busiest worker child (the one that imports); all worker processes."""
         inside = [s for s in self.samples if start <= s[0] <= end]
+        child = (kb for s in inside for pid, kb in s[2].items() if pid != self.worker_pid)
         return {"daphne_peak_rss_mb": round(max((s[1] for s in inside), default=0) / 1024, 1),
-                "worker_peak_rss_mb": round(max((max(s[2].values(), default=0) for s in inside), default=0) / 1024, 1),
+                "worker_peak_rss_mb": round(max(child, default=0) / 1024, 1),
                 "worker_peak_total_rss_mb": round(max((sum(s[2].values()) for s in inside), default=0) / 1024, 1)}
 
 
@@ -278,29 +280,52 @@ def ratio(a, b) -> float | None:
     return round(a / b, 1) if a is not None and b else None
 
 
+def summarize(windows: list[dict]) -> list[dict]:
+    """One row per window name: medians over the repetitions (peaks: the highest), ratios per repetition."""
+    rows = []
+    for name in dict.fromkeys(w["name"] for w in windows):
+        mine = [w for w in windows if w["name"] == name]
+
+        def med(values):
+            values = [v for v in values if v is not None]
+            return round(median(values), 2) if values else None
+
+        row = {"name": name, "reps": len(mine), "file": mine[0].get("file"),
+               "pings": sum(w["ping"]["pings"] for w in mine), "unanswered": sum(w["ping"]["unanswered"] for w in mine),
+               **{k: med([w["ping"][k] for w in mine]) for k in ("p50_ms", "p99_ms", "max_ms")},
+               "max_ms_all": max((w["ping"]["max_ms"] or 0 for w in mine), default=None),
+               **{k: med([w.get(k) for w in mine]) for k in ("upload_s", "job_s", "queued_s", "run_s")},
+               **{k: max(w[k] for w in mine) for k in ("daphne_peak_rss_mb", "worker_peak_rss_mb")}}
+        if any("ratio" in w for w in mine):
+            row["ratio"] = {k: med([w["ratio"][k] for w in mine]) for k in ("p50_ms", "p99_ms", "max_ms")}
+            row["ratio_per_rep"] = [w["ratio"] for w in mine]
+        rows.append(row)
+    return rows
+
+
 def markdown(result: dict, command: str) -> str:
     info = result["info"]
     lines = [
         "## Imports and live rooms (issue 11) — bench run", "",
-        f"Command: `{command}` — {result['seconds'] / 60:.1f} min, finished {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-        f"commit {info['commit']}, {info['nproc']} cores, load average before {info['load_before']}.", "",
+        f"Command: `{command}` — {result['seconds'] / 60:.1f} min, finished "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; commit {info['commit']}, {info['nproc']} cores, "
+        f"load average before {info['load_before']}.", "",
         f"{result['clients']} room clients ping every {result['interval_ms']:g} ms; one daphne, one Celery worker "
-        "(the Procfile's line). Ratios: during / the baseline just before.", "",
+        f"(the Procfile's line). Medians over {result['args']['reps']} repetition(s) (peak RSS: the highest; "
+        "max ms in brackets: the highest of all); ratios: during / the baseline just before, per repetition, "
+        "then the median.", "",
         "| window | file | upload request s | job queued → done s (waiting, running) | pings (unanswered) "
-        "| ping p50 / p99 / max ms | × p50 / p99 / max | daphne peak RSS MB | worker peak RSS MB |",
+        "| ping p50 / p99 / max ms | × p50 / p99 / max | daphne peak RSS MB | worker child peak RSS MB |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for w in result["windows"]:
-        base = next((b for b in result["windows"] if b["name"] == w.get("baseline")), None)
-        p = w["ping"]
-        ratios = "–" if base is None else " / ".join(
-            fmt(ratio(p[k], base["ping"][k])) for k in ("p50_ms", "p99_ms", "max_ms"))
-        job = (f"{fmt(w['job_s'], 1)} ({fmt(w['queued_s'], 1)}, {fmt(w['run_s'], 1)})" if "job_s" in w else "–")
+    for r in result["summary"]:
+        ratios = " / ".join(fmt(r["ratio"][k]) for k in ("p50_ms", "p99_ms", "max_ms")) if "ratio" in r else "–"
+        job = f"{fmt(r['job_s'])} ({fmt(r['queued_s'])}, {fmt(r['run_s'])})" if r["job_s"] is not None else "–"
         lines.append(
-            f"| {w['name']} | {w.get('file', '–')} | {fmt(w.get('upload_s'), 2)} | {job} | "
-            f"{p['pings']:,} ({p['unanswered']}) | {fmt(p['p50_ms'])} / {fmt(p['p99_ms'])} / {fmt(p['max_ms'])} | "
-            f"{ratios} | {fmt(w['daphne_peak_rss_mb'], 0)} | {fmt(w['worker_peak_rss_mb'], 0)} |")
-    lines += ["", f"daphne VmHWM (peak since start) at the end: {result['daphne_vmhwm_mb']} MB; "
+            f"| {r['name']} | {r['file'] or '–'} | {fmt(r['upload_s'], 2)} | {job} | {r['pings']:,} ({r['unanswered']}) "
+            f"| {fmt(r['p50_ms'])} / {fmt(r['p99_ms'])} / {fmt(r['max_ms'])} ({fmt(r['max_ms_all'])}) | {ratios} "
+            f"| {fmt(r['daphne_peak_rss_mb'], 0)} | {fmt(r['worker_peak_rss_mb'], 0)} |")
+    lines += ["", f"daphne VmHWM (its peak since start) at the end: {result['daphne_vmhwm_mb']} MB; "
               f"ping errors: {result['ping_errors'] or 'none'}."]
     return "\n".join(lines) + "\n"
 
@@ -315,7 +340,9 @@ def main(argv=None):
     parser.add_argument("--pool-mb", type=float, default=20.0, help="size of the generated PEOPLE.csv")
     parser.add_argument("--ballots", type=int, default=1_000_000, help="ballots in the generated .pb (0: skip)")
     parser.add_argument("--timeout", type=float, default=240, help="seconds to wait for one job")
-    parser.add_argument("--quick", action="store_true", help="a 2 MB pool, 100,000 ballots, 5 s baselines")
+    parser.add_argument("--reps", type=int, help="repetitions of the four windows, medians over them (default 2; "
+                        "1 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="a 2 MB pool, 100,000 ballots, 5 s baselines, 1 repetition")
     parser.add_argument("--pinger", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.pinger:
@@ -323,6 +350,7 @@ def main(argv=None):
         return
     if args.quick:
         args.pool_mb, args.ballots, args.baseline = 2.0, 100_000, 5.0
+    args.reps = args.reps or (1 if args.quick else 2)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")) \
             or not os.environ.get("REDIS_URL"):
         sys.exit("import_stall: needs DATABASE_URL (PostgreSQL) and REDIS_URL; `make bench-imports` sets both up")
@@ -366,33 +394,34 @@ def main(argv=None):
         sampler.start()
         time.sleep(2)  # the connections' presence work settles
 
-        def quiet(name: str):
+        def quiet(name: str, rep: int):
             t0 = time.time()
             time.sleep(args.baseline)
-            windows.append({"name": name, "start": t0, "end": time.time()})
-            log(f"import_stall: {name}: {args.baseline:g} s quiet")
+            windows.append({"name": name, "rep": rep, "start": t0, "end": time.time()})
+            log(f"import_stall: rep {rep}, {name}: {args.baseline:g} s quiet")
 
-        def imported(name: str, baseline: str, path: str, fields: dict, filename: str, content: bytes):
+        def imported(name: str, rep: int, baseline: str, path: str, fields: dict, filename: str, content: bytes):
             t0 = time.time()
             up = upload(server.port, path, session, fields, filename, content)
             job = wait_job(up["job_id"], args.timeout)
             end = max(time.time(), job["finished_at"])
-            windows.append({"name": name, "baseline": baseline, "start": t0, "end": end,
+            windows.append({"name": name, "rep": rep, "baseline": baseline, "start": t0, "end": end,
                             "file": f"{filename}, {len(content) / MB:.1f} MB", **up, **job})
-            log(f"import_stall: {name}: upload {up['upload_s']} s, job {job['job_s']} s "
+            log(f"import_stall: rep {rep}, {name}: upload {up['upload_s']} s, job {job['job_s']} s "
                 f"(waited {job['queued_s']} s, ran {job['run_s']} s): {job['result']}")
             time.sleep(1)
 
-        quiet("baseline 1")
-        imported("pool import", "baseline 1", "/draws/pools/import/", {"name": f"Bench pool {stamp}"},
-                 "PEOPLE.csv", pool)
-        if args.ballots:
-            quiet("baseline 2")
-            now = datetime.datetime.now()
-            fields = {"opens_at": (now - datetime.timedelta(days=20)).strftime("%Y-%m-%dT%H:%M"),
-                      "closes_at": (now - datetime.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
-                      "budget_rule": "greedy", "with_ballots": "on", "department": ""}
-            imported("pb import", "baseline 2", "/votes/import/", fields, "bench.pb", pb)
+        for rep in range(1, args.reps + 1):
+            quiet("baseline (pool)", rep)
+            imported("pool import", rep, "baseline (pool)", "/draws/pools/import/",
+                     {"name": f"Bench pool {stamp} {rep}"}, "PEOPLE.csv", pool)
+            if args.ballots:
+                quiet("baseline (pb)", rep)
+                now = datetime.datetime.now()
+                fields = {"opens_at": (now - datetime.timedelta(days=20)).strftime("%Y-%m-%dT%H:%M"),
+                          "closes_at": (now - datetime.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
+                          "budget_rule": "greedy", "with_ballots": "on", "department": ""}
+                imported("pb import", rep, "baseline (pb)", "/votes/import/", fields, "bench.pb", pb)
         pinger.stdin.write("STOP\n")
         pinger.stdin.flush()
         if pinger.stdout.readline().strip() != "DONE":
@@ -411,13 +440,14 @@ def main(argv=None):
         w["ping"] = ping_stats(data["pings"], w["start"], w["end"])
         w.update(sampler.peaks(w["start"], w["end"]))
         w["seconds"] = round(w["end"] - w["start"], 1)
-        base = next((b for b in windows if b["name"] == w.get("baseline")), None)
+        base = next((b for b in windows if b["name"] == w.get("baseline") and b["rep"] == w["rep"]), None)
         if base:
             w["ratio"] = {k: ratio(w["ping"][k], base["ping"][k]) for k in ("p50_ms", "p99_ms", "max_ms")}
     result = {"info": info, "args": vars(args), "clients": args.clients, "interval_ms": args.interval * 1000,
               "people": people, "pool_mb": round(len(pool) / MB, 1), "ballots": args.ballots,
               "pb_mb": round(len(pb) / MB, 1), "windows": windows, "ping_errors": data["errors"][:20],
-              "daphne_vmhwm_mb": round(daphne_hwm / 1024, 1), "seconds": time.time() - started}
+              "daphne_vmhwm_mb": round(daphne_hwm / 1024, 1), "seconds": time.time() - started,
+              "summary": summarize(windows)}
     write_json(f"imports-{stamp}.json", result)
     given = argv if argv is not None else sys.argv[1:]
     command = "make bench-imports" + (f" BENCH_IMPORTS_ARGS='{' '.join(given)}'" if given else "")
