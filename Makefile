@@ -44,7 +44,7 @@ APT_PACKAGES := python3-venv redis-server redis-tools postgresql postgresql-comm
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 	--ignore=test-artifacts --ignore=bench/results
 
-.PHONY: help install run test-deps apt-deps test bench bench-ws bench-voting messages clean distclean
+.PHONY: help install run test-deps apt-deps test bench bench-ws bench-voting bench-imports messages clean distclean
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -131,6 +131,12 @@ bench-ws: test-deps
 bench-voting: test-deps
 	@echo "==> voting benches on throwaway PostgreSQL + Redis"
 	$(SERVICES) bash -c '$(VPY) bench/voting_tally.py $(BENCH_TALLY_ARGS) && $(VPY) bench/voting_cast.py $(BENCH_CAST_ARGS)'
+
+# Imports and live rooms (issue 11): room ping round trips while a 20 MB PEOPLE.csv and a 1M-ballot .pb
+# are uploaded and imported by a Celery worker, against a quiet baseline. Options: BENCH_IMPORTS_ARGS (e.g. "--quick").
+bench-imports: test-deps
+	@echo "==> imports bench on throwaway PostgreSQL + Redis"
+	$(SERVICES) $(VPY) bench/import_stall.py $(BENCH_IMPORTS_ARGS)
 
 # --- translations ---------------------------------------------------------
 
