@@ -24,3 +24,19 @@ def failing_receive(times: int = 2):
         return await real_receive(self, channel)
 
     return layer_class, receive, left
+
+
+def layer_down_at_connect(monkeypatch) -> None:
+    """Joining a group fails as it does when Redis is down: the connect path meets it first."""
+    async def down(self, group, channel):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(type(get_channel_layer()), "group_add", down)
+
+
+async def refusal(ws, receive) -> tuple[bool, dict, dict]:
+    """(accepted, the error frame, the close message) of a socket the server accepts and then refuses."""
+    connected, _ = await ws.connect(timeout=3)
+    error = await receive(ws)
+    closing = await ws.receive_output(timeout=3)
+    return connected, error, closing

@@ -8,7 +8,6 @@ import asyncio
 import contextvars
 
 import pytest
-import redis.exceptions
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -18,7 +17,7 @@ from deliberation.events import append_event
 from deliberation.fanout import RoomFeed
 from deliberation.models import ChatMessage, RoomMember
 from tests.factories import RoomFactory, UserFactory
-from tests.layer_faults import failing_receive
+from tests.layer_faults import failing_receive, layer_down_at_connect, refusal
 
 from .test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401
 
@@ -163,21 +162,8 @@ def test_a_failing_channel_layer_read_does_not_close_the_socket(monkeypatch):
 
 def test_a_socket_is_told_to_come_back_later_when_the_channel_layer_is_down_at_connect(monkeypatch):
     room, person = RoomFactory(stage="live"), UserFactory()
-    layer_class = type(get_channel_layer())
-
-    async def down(self, group, channel):
-        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(layer_class, "group_add", down)
-    ws = communicator(room.pk, person)
-
-    async def scenario():
-        connected, _ = await ws.connect(timeout=3)
-        error = await receive(ws)
-        closing = await ws.receive_output(timeout=3)
-        return connected, error, closing
-
-    connected, error, closing = async_to_sync(scenario)()
+    layer_down_at_connect(monkeypatch)
+    connected, error, closing = async_to_sync(refusal)(communicator(room.pk, person), receive)
     assert connected
     assert error["code"] == "unavailable"
     assert closing == {"type": "websocket.close", "code": 4013}

@@ -18,14 +18,19 @@ from voting.states import VoteKind, VoteState
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-
-def test_a_watcher_sees_turnout_and_counts_move_as_another_resident_votes(signed_in_page):
+def open_live_vote(title: str, question: str, labels: tuple[str, ...], *, secret: bool) -> Vote:
+    """An open single-choice vote with live results, its options numbered from 1."""
     now = timezone.now()
     vote = Vote.objects.create(
-        title="한강공원 야간 개방", question="한강공원을 밤 12시까지 열까요?", kind=VoteKind.SINGLE, state=VoteState.OPEN,
-        live_results=True, secret=False, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=1))
-    for position, label in enumerate(("찬성", "반대", "모르겠다"), start=1):
+        title=title, question=question, kind=VoteKind.SINGLE, state=VoteState.OPEN, live_results=True,
+        secret=secret, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=1))
+    for position, label in enumerate(labels, start=1):
         Option.objects.create(vote=vote, position=position, label=label)
+    return vote
+
+
+def test_a_watcher_sees_turnout_and_counts_move_as_another_resident_votes(signed_in_page):
+    vote = open_live_vote("한강공원 야간 개방", "한강공원을 밤 12시까지 열까요?", ("찬성", "반대", "모르겠다"), secret=False)
     watcher, voter = ResidentFactory(), ResidentFactory()
     services.cast_ballot(vote=vote, user=ResidentFactory(), choices=[1])
 
@@ -53,12 +58,7 @@ def test_a_watcher_sees_turnout_and_counts_move_as_another_resident_votes(signed
 
 
 def test_a_watcher_of_a_secret_vote_sees_the_turnout_move_and_the_counts_only_after_the_close(signed_in_page):
-    now = timezone.now()
-    vote = Vote.objects.create(
-        title="도서관 야간 개방", question="구립도서관을 밤 10시까지 열까요?", kind=VoteKind.SINGLE, state=VoteState.OPEN,
-        live_results=True, secret=True, opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=1))
-    for position, label in enumerate(("찬성", "반대"), start=1):
-        Option.objects.create(vote=vote, position=position, label=label)
+    vote = open_live_vote("도서관 야간 개방", "구립도서관을 밤 10시까지 열까요?", ("찬성", "반대"), secret=True)
     watcher, voter = ResidentFactory(), ResidentFactory()
     services.cast_ballot(vote=vote, user=ResidentFactory(), choices=[1])
 

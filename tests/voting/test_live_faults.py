@@ -3,11 +3,9 @@
 import asyncio
 
 import pytest
-import redis.exceptions
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 
-from tests.layer_faults import failing_receive
+from tests.layer_faults import failing_receive, layer_down_at_connect, refusal
 
 from .test_live import _fresh_channel_layer, cast, communicator, connect, open_vote, receive  # noqa: F401
 
@@ -16,20 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_page_is_told_to_come_back_later_when_the_channel_layer_is_down_at_connect(monkeypatch):
     vote = open_vote()
-
-    async def down(self, group, channel):
-        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(type(get_channel_layer()), "group_add", down)
-    ws = communicator(vote.pk)
-
-    async def scenario():
-        connected, _ = await ws.connect(timeout=3)
-        error = await receive(ws)
-        closing = await ws.receive_output(timeout=3)
-        return connected, error, closing
-
-    connected, error, closing = async_to_sync(scenario)()
+    layer_down_at_connect(monkeypatch)
+    connected, error, closing = async_to_sync(refusal)(communicator(vote.pk), receive)
     assert connected
     assert error["code"] == "unavailable"
     assert closing == {"type": "websocket.close", "code": 4013}
