@@ -38,6 +38,18 @@ class ImportJob(models.Model):
         return self.state in (self.State.DONE, self.State.FAILED)
 
 
+# The job's lifecycle: the only moves `services.move_job` makes. A job runs from "queued"; the sweep
+# fails a job "running" past an hour (its worker is taken for dead). Failed -> done is the one way back: a
+# worker that was alive after all and stored the file reports it, since what was stored is what counts.
+IMPORT_TRANSITIONS = {
+    ImportJob.State.QUEUED: {ImportJob.State.RUNNING},
+    # back to queued: an unexpected error (not the file's) rolled the reader back; the sweep runs it again
+    ImportJob.State.RUNNING: {ImportJob.State.DONE, ImportJob.State.FAILED, ImportJob.State.QUEUED},
+    ImportJob.State.FAILED: {ImportJob.State.DONE},
+    ImportJob.State.DONE: set(),
+}
+
+
 class ImportChunk(models.Model):
     """One piece of an uploaded file (256 KiB), so a worker on another host reads it back in order."""
 

@@ -1,7 +1,9 @@
 """Import jobs: store an upload and queue it (web), then read it back and run its reader (worker).
 
-The upload is kept as ~1 MiB chunks in the database, not on a disk the worker may not share, and is
-deleted when the job ends, whatever the outcome. The reader works inside its own transaction, so
+The upload is kept as 256 KiB chunks in the database, not on a disk the worker may not share, and is
+deleted when the job ends (done, or refused for a reason the person can act on). An unexpected error (a
+database restart mid-import) puts the job back in the queue, up to MAX_ATTEMPTS runs, so the file sent
+is not lost to a passing fault. The reader works inside its own transaction, so
 its progress is written to the cache (which other processes read at once) and the job row gets the
 outcome; a job's page reads both.
 """
@@ -17,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import ImportChunk, ImportJob
+from .models import IMPORT_TRANSITIONS, ImportChunk, ImportJob
 from .registry import ImportRefused, max_bytes_for, reader_for
 
 logger = logging.getLogger(__name__)
@@ -61,12 +63,15 @@ def start_import(*, kind: str, upload, params: dict, actor) -> ImportJob:
 
 
 def _bytes(job_id: int) -> Iterator[bytes]:
-    """The upload again, one chunk in memory at a time."""
-    count = ImportChunk.objects.filter(job_id=job_id).count()
-    for index in range(count):
+    """The upload again, one chunk in memory at a time; a missing chunk ends it with a refusal, never a
+    shorter file (the two passes must read the same bytes, or the second stores what the first never checked)."""
+    size = ImportJob.objects.filter(pk=job_id).values_list("size", flat=True).first() or 0
+    for index in range(-(-size // CHUNK_BYTES)):
         data = ImportChunk.objects.filter(job_id=job_id, index=index).values_list("data", flat=True).first()
-        if data is not None:
-            yield bytes(data)
+        if data is None:
+            raise ImportRefused([_("The uploaded file was removed while it was being read (the import was "
+                                   "taken for interrupted); nothing was stored. Send the file again.")])
+        yield bytes(data)
 
 
 def text_lines(job_id: int) -> Iterator[str]:
@@ -115,14 +120,25 @@ def _report(job_id: int, done: int, total: int | None) -> None:
         logger.warning("import %s: progress not stored", job_id, exc_info=True)
 
 
+def move_job(*, job_id: int, to: str, **fields) -> ImportJob | None:
+    """Move a job to `to` under its row lock if its lifecycle allows it from where it is now, writing `fields`
+    with it; None (and nothing written) when it does not, e.g. a second worker or a late sweep."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or to not in IMPORT_TRANSITIONS[job.state]:
+            return None
+        job.state = to
+        for name, value in fields.items():
+            setattr(job, name, value)
+        job.save(update_fields=["state", *fields])
+        return job
+
+
 def run_import(*, job_id: int) -> bool:
     """Run a queued job to its end (done or failed); False if it is not queued (run already, or running)."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().filter(pk=job_id, state=ImportJob.State.QUEUED).first()
-        if job is None:
-            return False
-        job.state, job.started_at = ImportJob.State.RUNNING, timezone.now()
-        job.save(update_fields=["state", "started_at"])
+    job = move_job(job_id=job_id, to=ImportJob.State.RUNNING, started_at=timezone.now())
+    if job is None:
+        return False
 
     last = [0, None]
 
@@ -130,27 +146,35 @@ def run_import(*, job_id: int) -> bool:
         last[:] = [done, total]
         _report(job_id, done, total)
 
-    outcome = {"state": ImportJob.State.FAILED}
+    state, outcome, keep_file = ImportJob.State.FAILED, {}, False
     # In the language of the person who sent the file: the messages are stored as they will read them.
     with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
         try:
             message, url = reader_for(job.kind)(job, lambda: text_lines(job_id), progress)
-            outcome.update(state=ImportJob.State.DONE, result_message=message, result_url=url)
+            state = ImportJob.State.DONE
+            outcome.update(result_message=message, result_url=url)
         except ImportRefused as refused:
             outcome["errors"] = refused.errors
         except ValidationError as refused:  # a service's refusal (a rule, a time in the future...)
             outcome["errors"] = list(refused.messages)
         except PermissionDenied as refused:  # the sender lost the role that may import
             outcome["errors"] = [str(refused)]
-        except Exception:
+        except Exception:  # not the file's fault (a database restart...): the reader's transaction rolled back
             logger.exception("import %s (%s) failed", job_id, job.kind)
-            outcome["errors"] = [_("The import stopped on an unexpected error; nothing was stored. The error is "
-                                   "in the server's log (import %(id)d).") % {"id": job_id}]
-        finally:
-            ImportChunk.objects.filter(job_id=job_id).delete()
+            attempts = job.params.get("attempts", 0) + 1
+            if attempts < MAX_ATTEMPTS:
+                state, keep_file = ImportJob.State.QUEUED, True
+                outcome["params"] = {**job.params, "attempts": attempts}
+            else:
+                outcome["errors"] = [_("The import stopped on an unexpected error; nothing was stored. The "
+                                       "error is in the server's log (import %(id)d).") % {"id": job_id}]
     done, total = last
-    ImportJob.objects.filter(pk=job_id).update(
-        rows_done=done, rows_total=total, finished_at=timezone.now(), **outcome)
+    if keep_file:  # queued again: the sweep starts it anew from its first row
+        move_job(job_id=job_id, to=state, started_at=None, **outcome)
+    else:
+        ImportChunk.objects.filter(job_id=job_id).delete()
+        # A job the sweep already failed keeps that verdict unless this run stored the file (failed -> done).
+        move_job(job_id=job_id, to=state, rows_done=done, rows_total=total, finished_at=timezone.now(), **outcome)
     try:
         cache.delete(_progress_key(job_id))
     except Exception:
@@ -158,6 +182,7 @@ def run_import(*, job_id: int) -> bool:
     return True
 
 
+MAX_ATTEMPTS = 3  # runs of one job that met an unexpected error before it is failed for good
 QUEUED_RETRY_SECONDS = 120  # a queued job nobody started by then lost its task (a broker restart): queue it again
 RUNNING_STALE_SECONDS = 3600  # a job running this long lost its worker (the task is not redelivered)
 
@@ -178,15 +203,13 @@ def sweep_imports(*, now=None) -> tuple[int, int]:
     dead = list(ImportJob.objects.filter(state=ImportJob.State.RUNNING,
                                          started_at__lt=now - timedelta(seconds=RUNNING_STALE_SECONDS))
                 .values_list("pk", flat=True))
+    failed = 0
     for pk in dead:
-        with transaction.atomic():
-            job = ImportJob.objects.select_for_update().filter(pk=pk, state=ImportJob.State.RUNNING).first()
-            if job is None:
-                continue
-            with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
-                job.errors = [_("The import was interrupted (its worker stopped); nothing was stored. Send the "
-                                "file again.")]
-            job.state, job.finished_at = ImportJob.State.FAILED, now
-            job.save(update_fields=["errors", "state", "finished_at"])
+        language = ImportJob.objects.filter(pk=pk).values_list("params__language", flat=True).first()
+        with translation.override(language or settings.LANGUAGE_CODE):
+            errors = [_("The import was interrupted (its worker stopped); nothing was stored. Send the "
+                        "file again.")]
+        if move_job(job_id=pk, to=ImportJob.State.FAILED, errors=errors, finished_at=now) is not None:
             ImportChunk.objects.filter(job_id=pk).delete()
-    return len(lost), len(dead)
+            failed += 1
+    return len(lost), failed

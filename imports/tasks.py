@@ -8,7 +8,7 @@ from . import services
 @shared_task(acks_late=False)
 def run_import(job_id: int) -> bool:
     # acks_late off: a worker killed mid-import must not start the same file again by itself; the job
-    # stays "running" and staff send the file again (docs/deployment.md, "Imports").
+    # stays "running" until the sweep fails it after an hour (docs/deployment.md, "Imports").
     return services.run_import(job_id=job_id)
 
 

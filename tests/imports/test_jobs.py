@@ -171,3 +171,76 @@ def test_a_pb_file_over_the_vote_import_limit_comes_back_on_the_form(settings):
         "closes_at": at.replace(at[:4], str(int(at[:4]) + 1)), "budget_rule": "greedy"})
     assert response.status_code == 200 and not ImportJob.objects.exists()
     assert "The file is larger than 1.0\xa0KB, the limit for this import." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_job_moves_only_along_its_lifecycle():
+    move_job = services.move_job
+    job = ImportJob.objects.create(kind="pool", created_by=AdminFactory())
+    assert move_job(job_id=job.pk, to=ImportJob.State.DONE) is None  # never done without running
+    assert move_job(job_id=job.pk, to=ImportJob.State.RUNNING) is not None
+    assert move_job(job_id=job.pk, to=ImportJob.State.RUNNING) is None  # a second worker does not run it again
+    assert move_job(job_id=job.pk, to=ImportJob.State.FAILED, errors=["worker died"]) is not None
+    assert move_job(job_id=job.pk, to=ImportJob.State.RUNNING) is None
+    # the worker was alive after all and stored the file: what was stored is what the page says
+    assert move_job(job_id=job.pk, to=ImportJob.State.DONE, result_message="ok") is not None
+    assert move_job(job_id=job.pk, to=ImportJob.State.FAILED) is None
+    job.refresh_from_db()
+    assert (job.state, job.result_message) == (ImportJob.State.DONE, "ok")
+
+
+def _job_with_file(kind: str, text: bytes) -> ImportJob:
+    from django.core.files.uploadedfile import SimpleUploadedFile as File
+
+    return services.start_import(kind=kind, upload=File("f.csv", text), params={"language": "en"},
+                                 actor=AdminFactory())
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_queues_the_job_again_with_its_file_until_the_last_attempt(monkeypatch):
+    from imports import registry
+
+    calls = []
+
+    def flaky_reader(job, source, progress):
+        calls.append(list(source()))
+        raise RuntimeError("the database went away")  # not the file's fault
+
+    monkeypatch.setitem(registry._readers, "flaky", (flaky_reader, "POOL_IMPORT_MAX_BYTES"))
+    monkeypatch.setattr("imports.tasks.run_import.delay", lambda pk: None)  # this test runs each attempt itself
+    job = _job_with_file("flaky", b"id,name\n1,a\n")
+    for attempt in range(1, services.MAX_ATTEMPTS):
+        assert services.run_import(job_id=job.pk)
+        job.refresh_from_db()
+        assert (job.state, job.params["attempts"], job.errors) == (ImportJob.State.QUEUED, attempt, [])
+        assert ImportChunk.objects.filter(job=job).exists()  # the file is kept for the next run
+    assert services.run_import(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED and "unexpected error" in job.errors[0]
+    assert not ImportChunk.objects.filter(job=job).exists()
+    assert calls == [["id,name\n", "1,a\n"]] * services.MAX_ATTEMPTS  # every run read the whole file
+
+
+@pytest.mark.django_db
+def test_a_piece_of_the_file_gone_mid_read_is_refused_not_read_as_a_shorter_file(monkeypatch):
+    from imports import registry
+
+    seen = []
+
+    def reader(job, source, progress):
+        lines = source()
+        seen.append(next(lines))
+        ImportChunk.objects.filter(job=job, index=1).delete()  # as the sweep does to a job it takes for dead
+        seen.extend(lines)
+        return "stored", "/"
+
+    monkeypatch.setitem(registry._readers, "two-pieces", (reader, "POOL_IMPORT_MAX_BYTES"))
+    monkeypatch.setattr("imports.tasks.run_import.delay", lambda pk: None)
+    body = b"x" * (services.CHUNK_BYTES - 1) + b"\n" + b"y" * 10 + b"\n"  # two pieces
+    job = _job_with_file("two-pieces", body)
+    assert ImportChunk.objects.filter(job=job).count() == 2
+    services.run_import(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    assert "removed while it was being read" in job.errors[0]
+    assert seen == ["x" * (services.CHUNK_BYTES - 1) + "\n"]  # the second line was never read as if the file ended
