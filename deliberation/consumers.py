@@ -92,6 +92,11 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
         except LayerUnavailable:
             return await self.refuse(rules.CLOSE_TRY_LATER, gettext_lazy(
                 "The room's server cannot reach its message service just now; reconnecting shortly."))
+        except Exception:  # the room's feed starts from the database (its last seq): the database is away
+            log.exception("room %s: joining the room's feed failed", self.room_id)
+            await self._leave_fanout()
+            return await self.refuse(rules.CLOSE_TRY_LATER, gettext_lazy(
+                "The room's server cannot reach its database just now; reconnecting shortly."))
         self.joined = True
         try:
             arrival = await admission.arrive({"room_id": self.room_id, "session_key": session_key,

@@ -152,6 +152,7 @@ class Subscription:
             self.healthy = False
             return False
         self.checked_at = asyncio.get_running_loop().time()
+        self.healthy = True  # a slow probe marked it unhealthy; this answer is the news that it is back
         return True
 
     async def _subscribe(self) -> None:

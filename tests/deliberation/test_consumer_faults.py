@@ -170,6 +170,22 @@ def test_a_socket_is_told_to_come_back_later_when_the_channel_layer_is_down_at_c
     assert not RoomMember.objects.filter(room=room, user=person, connections__gt=0).exists()
 
 
+def test_a_socket_is_told_to_come_back_later_when_the_database_is_away_as_the_room_feed_starts(monkeypatch):
+    from django.db import OperationalError
+
+    room, person = RoomFactory(stage="live"), UserFactory()
+
+    async def database_away(self):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr(RoomFeed, "start", database_away)
+    connected, error, closing = async_to_sync(refusal)(communicator(room.pk, person), receive)
+    assert connected
+    assert (error["code"], closing) == ("unavailable", {"type": "websocket.close", "code": 4013})
+    assert "database" in error["message"]
+    assert not RoomMember.objects.filter(room=room, user=person, connections__gt=0).exists()
+
+
 # --- The gap fill on the publishing path -------------------------------------------------------------
 
 
