@@ -31,6 +31,10 @@ def _route(page, control: dict) -> None:
 
         def to_server(message):
             frame = json.loads(message)
+            if frame.get("type") == "chat.send" and control["mode"] == "swallow_line":
+                control["mode"] = None
+                control["lost"].append(frame)  # gone without a word, the socket stays up (as after an
+                return                          # "internal" error, which names no line)
             if frame.get("type") == "chat.send" and control["mode"] == "lose_line":
                 control["mode"] = None
                 control["lost"].append(frame)
@@ -152,3 +156,22 @@ def test_a_refused_line_is_kept_with_the_reason_and_can_be_sent_again_or_discard
     _tab(facilitator_page, "chat")
     _once_everywhere("멈춘 동안 쓴 말", facilitator_page, citizen_page)
     assert not ChatMessage.objects.filter(body="버릴 말").exists()
+
+
+def test_a_line_that_vanished_on_an_open_socket_is_sent_again_at_the_next_pong_and_stored_once(signed_in_page):
+    room, control, facilitator_page, citizen_page = _room_with_a_routed_citizen(signed_in_page)
+    citizen = citizen_page.evaluate("document.querySelector('[data-room-id]').dataset.userId")
+
+    control["mode"] = "swallow_line"
+    _say(citizen_page, "삼켜진 말")
+    pending = citizen_page.locator("#chat-pending li").filter(has_text="삼켜진 말")
+    expect(pending).to_contain_text("보내는 중")
+    # kept per room and per person: another person signing in in this tab would not send it as theirs
+    keys = citizen_page.evaluate("Object.keys(sessionStorage)")
+    assert f"room{room.pk}:user{citizen}:outbox" in keys
+    citizen_page.wait_for_timeout(10_500)  # past RESEND_AFTER; then the server's next pong (sent here early)
+    control["sockets"][-1].send(json.dumps({"type": "pong", "data": {}}))
+    expect(citizen_page.locator("#chat-pending")).to_be_hidden(timeout=10_000)
+    assert [f["type"] for f in control["lost"]] == ["chat.send"]
+    assert len(control["sockets"]) == 1  # no reconnect was needed
+    _once_everywhere("삼켜진 말", facilitator_page, citizen_page)

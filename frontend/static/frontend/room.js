@@ -251,7 +251,9 @@
 
   /* --- the outbox: lines sent and not yet acknowledged, kept in this tab (sessionStorage) across drops and
      reloads; each has its client id, so a line sent again is stored once (chat.ack answers both sends) --- */
-  var OUTBOX_KEY = "room" + d.roomId + ":outbox";
+  // per person too: on a shared computer another person signing in in this tab must not send these as theirs
+  var OUTBOX_KEY = "room" + d.roomId + ":user" + d.userId + ":outbox";
+  var RESEND_AFTER = 10000;  // a line unacknowledged this long is sent again at the next pong (its id keeps it single)
   var outbox = (function () {
     try {
       var saved = JSON.parse(sessionStorage.getItem(OUTBOX_KEY));
@@ -308,11 +310,23 @@
   function transmit(entry) {  // on an open, resumed socket now; otherwise after the next hello
     if (!ready) return;
     var data = { body: entry.body, client_id: entry.id };
+    entry.sentAt = Date.now();
     if (entry.table) data.table = true;
     send("chat.send", data);
   }
   function flushOutbox() {  // after a resume: every line not refused goes again (a stored one is only acknowledged)
     outbox.forEach(function (entry) { if (!entry.refused) transmit(entry); });
+  }
+  function resendOverdue() {  // a frame that failed on the server (an "internal" error names no line) is not lost
+    var now = Date.now();
+    outbox.forEach(function (entry) {
+      if (!entry.refused && (!entry.sentAt || now - entry.sentAt > RESEND_AFTER)) transmit(entry);
+    });
+  }
+  function refuseAllPending(reason) {  // the room will not take them (a final close): offer resend/discard
+    outbox.forEach(function (entry) { if (!entry.refused) entry.refused = reason; });
+    saveOutbox();
+    renderOutbox();
   }
   function findEntry(clientId) {
     for (var i = 0; i < outbox.length; i++) if (outbox[i].id === clientId) return outbox[i];
@@ -888,6 +902,7 @@
       clearTimeout(pongTimer);
       var theirs = frame.data && frame.data.last_seq;
       if (typeof theirs === "number" && theirs > lastSeq) send("resume", { last_seq: lastSeq });
+      resendOverdue();
       return;
     }
     if (frame.type === "error") { lastError = frame.message; status(frame.message); onRefusal(frame.code); return; }
@@ -954,7 +969,7 @@
       ready = false;
       if (FINAL_CLOSE[event.code]) stopped = true;
       enableControls(false);
-      if (stopped) { banner(lastError || d.msgClosed); return; }
+      if (stopped) { banner(lastError || d.msgClosed); refuseAllPending(lastError || d.msgClosed); return; }
       scheduleReconnect(event.code === TOO_MANY ? TOO_MANY_WAIT : 0);
     };
   }
