@@ -8,7 +8,10 @@ docs/voting.md "Secrecy"; in short:
   place and time follow the roll's. It is therefore written *sealed*: AES-256-GCM under a key derived
   from the SECRET_KEY, which the database never holds, bound to its vote (``context``) so that a
   sealed ballot cannot be replayed into another vote. Nothing in the clear (choices, receipt hash,
-  cells) is in that row, in the WAL or in a dump.
+  cells) is in that row, in the WAL or in a dump. Nor is its length: every sealed ballot of a box is
+  padded to one size the caller gives (what the longest possible ballot of that vote takes), since
+  AES-GCM's output is as long as its input and a length would tell "yes" from "no" or one project
+  from five.
 - At the close (under the lock that keeps new ballots out) ``flush`` unseals every pending ballot
   and inserts the ballots in one transaction in an order drawn in memory from the OS's random
   source, with random keys, then deletes the sealed rows. Every ballot row then has the flush's xmin, a
@@ -27,6 +30,7 @@ from django.conf import settings
 from django.db import models
 
 VERSION = b"\x01"
+PAD_BLOCK = 64  # a payload over the caller's size (it guessed short) is still padded to a multiple of this
 NONCE_BYTES = 12
 CHUNK = 2000  # sealed rows read, unsealed and inserted at a time (memory stays flat for a large vote)
 _shuffle = random.SystemRandom().shuffle
@@ -44,11 +48,19 @@ def _aead(secret: str):
     return AESGCM(hmac.new(secret.encode(), b"civic.ballot-box.v1", hashlib.sha256).digest())
 
 
-def seal(payload: dict, *, context: str) -> bytes:
-    """The payload as JSON, encrypted and authenticated under the current SECRET_KEY, bound to ``context``."""
+def seal(payload: dict, *, context: str, size: int) -> bytes:
+    """The payload as JSON padded with spaces to ``size`` bytes (JSON ignores them), encrypted and
+    authenticated under the current SECRET_KEY, bound to ``context``. Give every ballot of one box the
+    same ``size``: the longest ballot it can hold (see ``padded_size``)."""
     nonce = os.urandom(NONCE_BYTES)
     data = json.dumps(payload, separators=(",", ":")).encode()
+    data = data.ljust(max(padded_size(size), padded_size(len(data))))
     return VERSION + nonce + _aead(settings.SECRET_KEY).encrypt(nonce, data, context.encode())
+
+
+def padded_size(length: int) -> int:
+    """``length`` rounded up to a whole number of PAD_BLOCKs (at least one)."""
+    return max(1, -(-length // PAD_BLOCK)) * PAD_BLOCK
 
 
 def unseal(blob: bytes, *, context: str) -> dict:

@@ -6,6 +6,8 @@ close unseals all of them into VerdictBallot in one shuffled batch (voting/ballo
 ballots share no transaction, place or key with the roll (docs/juries.md "Secret verdicts").
 """
 
+import json
+import logging
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +27,8 @@ from ..jury_models import (
 )
 from ..states import JuryState, RecommendationState, RoomState, VerdictRule, VerdictState, VerdictSubject
 from .juries import JuryError, lock, move_jury
+
+logger = logging.getLogger(__name__)
 
 YES_NO = ("yes", "no", "abstain")
 
@@ -127,9 +131,15 @@ def cast_ballot(*, verdict: Verdict, user, choice) -> None:
             VerdictVoter.objects.create(verdict=verdict, user=user)
     except IntegrityError:
         raise PermissionDenied(_("You have already voted in this vote; a secret ballot cannot be changed.")) from None
-    SealedVerdictBallot.objects.create(verdict=verdict, sealed=ballot_box.seal({"choice": choice},
-                                                                               context=_box(verdict.pk)))
+    SealedVerdictBallot.objects.create(verdict=verdict, sealed=ballot_box.seal(
+        {"choice": choice}, context=_box(verdict.pk), size=_sealed_size(verdict)))
     _close_if_complete(verdict)
+
+
+def _sealed_size(verdict: Verdict) -> int:
+    """Room for the longest ballot of this verdict (every option ranked, or "abstain"): all the same length."""
+    longest = list(verdict.options) if verdict.rule == VerdictRule.RANKED else "abstain"
+    return len(json.dumps({"choice": longest}, separators=(",", ":")))
 
 
 def _box(verdict_id: int) -> str:
@@ -147,7 +157,14 @@ def _close_if_complete(verdict: Verdict) -> bool:
     seated = jury_rules.seated_jurors(verdict.jury).values_list("user_id", flat=True)
     if verdict.state == VerdictState.OPEN and seated.exists() and not seated.exclude(
             user_id__in=verdict.voters.values_list("user_id", flat=True)).exists():
-        _close(verdict, actor=None)
+        try:
+            with transaction.atomic():  # a savepoint: a seal no key opens leaves the verdict open, the ballots sealed
+                _close(verdict, actor=None)
+        except ballot_box.BrokenSeal:
+            # The last juror's ballot is stored (sealed) all the same; the facilitator's close says what to do.
+            logger.error("verdict %s: no configured key opens its sealed ballots; it stays open "
+                         "(is the old SECRET_KEY in SECRET_KEY_FALLBACKS?)", verdict.pk)
+            return False
         return True
     return False
 
@@ -169,7 +186,13 @@ def close_verdict(*, verdict: Verdict, actor) -> Verdict:
     if voted * 2 <= seated:
         raise JuryError(_("A vote closes once more than half of the %(seated)d seated jurors have voted "
                           "(%(voted)d have).") % {"seated": seated, "voted": voted}, code="quorum")
-    return _close(verdict, actor=actor)
+    try:
+        with transaction.atomic():
+            return _close(verdict, actor=actor)
+    except ballot_box.BrokenSeal:
+        raise JuryError(_("The sealed ballots cannot be opened with this server's key, so the vote stays open "
+                          "and nothing is lost. Ask the administrator to put the former SECRET_KEY in "
+                          "SECRET_KEY_FALLBACKS, then close the vote again."), code="sealed") from None
 
 
 def _close(verdict: Verdict, *, actor) -> Verdict:

@@ -227,7 +227,8 @@ def test_the_migration_rewrites_ballots_stored_the_old_way_so_they_no_longer_fol
         user = ResidentFactory()
         with transaction.atomic():
             VoterRoll.objects.create(vote=vote, user=user)
-            ballot = Ballot.objects.create(id=i + 1, vote=vote, choices=[i % 4 + 1], receipt_hash=f"{i:064x}")
+            ballot = Ballot.objects.create(id=i + 1, vote=vote, choices=[i % 4 + 1], receipt_hash=f"{i:064x}",
+                                           cast_on=timezone.localdate() - timedelta(days=i % 7))
         owners[ballot.receipt_hash] = user.pk
 
     def linkage() -> dict:
@@ -242,3 +243,44 @@ def test_the_migration_rewrites_ballots_stored_the_old_way_so_they_no_longer_fol
     found = linkage()
     assert all(right < chance_bound() for right in found.values()), found
     assert sorted(Ballot.objects.filter(vote=vote).values_list("receipt_hash", flat=True)) == sorted(owners)
+    # the day a ballot was cast (the roll's day of voting) is gone too: every ballot has its close's day
+    assert set(Ballot.objects.filter(vote=vote).values_list("cast_on", flat=True)) == {
+        timezone.localdate(vote.closes_at)}
+
+
+def test_every_sealed_ballot_of_a_vote_is_as_long_as_any_other_whatever_it_holds():
+    """AES-GCM keeps the length: unpadded, one project from five or "Seoul" from "Gangnam-gu" showed."""
+    vote = _secret_vote()
+    Vote.objects.filter(pk=vote.pk).update(kind=VoteKind.MULTIPLE, max_choices=4)
+    vote.refresh_from_db()
+    for choices, district in [([1], "종로구"), ([2, 4], "강남구"), ([1, 2, 3, 4], ""), ([3], "동대문구")]:
+        services.cast_ballot(vote=vote, user=ResidentFactory(district=district, birth_year=None),
+                             choices=choices)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT octet_length(sealed) FROM {SealedBallot._meta.db_table} WHERE vote_id = %s",
+                       [vote.pk])
+        lengths = {length for (length,) in cursor.fetchall()}
+    assert len(lengths) == 1, lengths
+
+
+def test_undoing_the_random_keys_migration_leaves_casting_working():
+    """Backwards, the key is an identity column again: it must go on after the kept ballots' ids, not at 1."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    public = _secret_vote()
+    Vote.objects.filter(pk=public.pk).update(secret=False)
+    for i in range(3):  # a public vote's ballots keep their ids (1..3 here) through the migration
+        Ballot.objects.create(id=i + 1, vote=public, choices=[1], receipt_hash=f"{i:064x}")
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([("voting", "0004_acceptance_and_turnout_quorum")])
+        with connection.cursor() as cursor:  # as the old code cast: no id given, the identity picks it
+            cursor.execute(f"INSERT INTO {Ballot._meta.db_table} (vote_id, choices, receipt_hash, cast_on, "
+                           "age_band, gender, district) VALUES (%s, '[2]', %s, CURRENT_DATE, '', '', '') "
+                           "RETURNING id", [public.pk, "f" * 64])
+            (new_id,) = cursor.fetchone()
+        assert new_id > 3
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -1,6 +1,7 @@
 """Casting ballots: checked against the vote's kind, one per person by the database, secret if asked."""
 
 import hashlib
+import json
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -94,7 +95,7 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
             voter=None if vote.secret else user, age_band=age_band(user.birth_year), gender=user.gender,
             district=user.district)
         if vote.secret:  # sealed until the close, which unseals them all in one shuffled batch
-            sealed = ballot_box.seal(_sealed_fields(ballot), context=_box(vote.pk))
+            sealed = ballot_box.seal(_sealed_fields(ballot), context=_box(vote.pk), size=_sealed_size(options))
             SealedBallot.objects.create(vote=vote, sealed=sealed)
         else:
             ballot.save(force_insert=True)
@@ -110,6 +111,14 @@ def _sealed_fields(ballot: Ballot) -> dict:
     """What a sealed ballot holds: everything of the ballot but its date (it gets the close's)."""
     return {"choices": ballot.choices, "receipt_hash": ballot.receipt_hash, "age_band": ballot.age_band,
             "gender": ballot.gender, "district": ballot.district}
+
+
+def _sealed_size(options: dict) -> int:
+    """Room for the longest ballot of this vote: every option chosen (or ranked), the receipt's hash, and
+    cells as long as any (a district or band name of up to 40 characters, JSON-escaped as \\uXXXX)."""
+    longest = {"choices": sorted(options), "receipt_hash": "0" * 64,
+               "age_band": "\\u0000" * 40, "gender": "\\u0000" * 40, "district": "\\u0000" * 40}
+    return len(json.dumps(longest, separators=(",", ":")))
 
 
 def _still_open(vote_id: int, user, now) -> None:
