@@ -292,7 +292,7 @@ def _breakdown_rows(result, options) -> list[dict]:
 def receipt(request, pk: int):
     """A voter checks their receipt code against the published list after the close."""
     vote = _vote_or_404(request, pk)
-    code = request.GET.get("code", "").strip()
+    code = request.POST.get("code", "").strip() if request.method == "POST" else ""
     found = None
     if code and vote.state in (VoteState.CLOSED, VoteState.TALLIED):
         found = services.receipt_hash(vote.pk, code) in set(services.receipt_hashes(vote))
