@@ -42,10 +42,16 @@ def clean_client_id(client_id: str | None) -> str | None:
     return client_id
 
 
-def _already_stored(room_id: int, author, client_id: str | None) -> ChatMessage | None:
+def _already_stored(room_id: int, author, client_id: str | None, text: str) -> ChatMessage | None:
+    """The line this client id stored, if any; the same id with another text is refused, not dropped
+    (a page without JavaScript reused after Back carries its old id with a new line)."""
     if client_id is None:
         return None
-    return ChatMessage.objects.filter(room_id=room_id, author=author, client_id=client_id).first()
+    stored = ChatMessage.objects.filter(room_id=room_id, author=author, client_id=client_id).first()
+    if stored is not None and stored.body != text:
+        raise ValidationError(_("This form was already sent with another line. Reload the page to write a new "
+                                "one; your text is kept here."), code="client_id_reused")
+    return stored
 
 
 def chat_ack(message: ChatMessage) -> dict:
@@ -60,10 +66,10 @@ def post_message(*, room: Room, author, body: str, to_table: bool = False, clien
     and nothing new is written (even if the round has closed since: the line was sent in time).
     """
     client_id = clean_client_id(client_id)
-    stored = _already_stored(room.pk, author, client_id)
+    text = clean_chat_text(body)
+    stored = _already_stored(room.pk, author, client_id, text)
     if stored is not None:
         return stored
-    text = clean_chat_text(body)
     # Before the lock: who may write now, by an unlocked read (checked again under the lock), then the rate.
     unlocked = Room.objects.select_related("current_round").get(pk=room.pk)
     refusal = rules.refuse_chat(author, unlocked, rules.membership(author, unlocked))
@@ -78,7 +84,7 @@ def _store(room_id: int, author, text: str, to_table: bool, client_id: str | Non
     from .tables import seat_of
 
     room = lock_room(room_id)
-    stored = _already_stored(room_id, author, client_id)  # a resend that raced its first send: exact now
+    stored = _already_stored(room_id, author, client_id, text)  # a resend that raced its first send: exact now
     if stored is not None:
         return stored
     refusal = rules.refuse_chat(author, room, rules.membership(author, room))

@@ -443,3 +443,22 @@ def test_the_no_javascript_form_posted_twice_with_its_client_id_stores_the_line_
 
     assert list(ChatMessage.objects.filter(room=room).values_list("body", "client_id")) == [("Said once", client_id)]
     assert client.get(reverse("deliberation:room", args=[room.pk])).content.decode().count(client_id) == 0  # a new one
+
+
+def test_the_no_javascript_form_reused_with_another_line_is_refused_and_the_line_kept(client):
+    """After Back, the old page's form carries its old client id with a new line: that line must not be
+    dropped as if it were the first one sent again."""
+    room = RoomFactory(stage="live")
+    author = _member(room).user
+    client.force_login(author)
+    page = client.get(reverse("deliberation:room", args=[room.pk]))
+    client_id = re.search(r'name="client_id" value="([^"]+)"', page.content.decode()).group(1)
+    url = reverse("deliberation:chat_post", args=[room.pk])
+    client.post(url, {"body": "The first line", "client_id": client_id})
+
+    with translation.override("en"):
+        client.post(url, {"body": "Another line", "client_id": client_id})
+        again = client.get(reverse("deliberation:room", args=[room.pk])).content.decode()
+    assert list(ChatMessage.objects.filter(room=room).values_list("body", flat=True)) == ["The first line"]
+    assert "already sent with another line" in again  # said, not silently dropped
+    assert "Another line" in again  # the typed text is kept in the form
