@@ -40,7 +40,8 @@ class RoomClient:
         self.events: list[dict] = []  # every frame with a seq, in the order handled
         self.errors: list[dict] = []
         self.closes: list = []  # close codes seen, in order
-        self.unacked: dict[str, str] = {}  # client id -> body, until its chat.message comes back
+        self.unacked: dict[str, str] = {}  # client id -> body, until the server's chat.ack for it
+        self.acks: list[dict] = []  # every chat.ack, in order (a resend of a stored line is acknowledged again)
         self.user_id = None
 
     async def connect(self, port: int) -> dict:
@@ -96,20 +97,13 @@ class RoomClient:
             await self.send({"type": "resume", "data": {"last_seq": self.last_seq}})
         if frame["type"] == "error":
             self.errors.append(frame)
+        elif frame["type"] == "chat.ack":  # the server has the line (first send or a resend): as the page does
+            self.unacked.pop((frame.get("data") or {}).get("client_id"), None)
+            self.acks.append(frame["data"])
         elif "seq" in frame:
             assert frame["seq"] > self.last_seq, f"{self.name} got seq {frame['seq']} again (last {self.last_seq})"
             self.last_seq = frame["seq"]
             self.events.append(frame)
-            data = frame.get("data") or {}
-            if frame["type"] == "chat.message" and data.get("author_id") == self.user_id:
-                acked = data.get("client_id")
-                if acked in self.unacked:
-                    self.unacked.pop(acked)
-                else:  # a server that does not echo client ids: match the body
-                    for client_id, body in list(self.unacked.items()):
-                        if body == data.get("body"):
-                            self.unacked.pop(client_id)
-                            break
         return frame
 
     async def read_until(self, done, *, timeout: float) -> None:
