@@ -154,8 +154,10 @@ def draw_file(request, pk: int, name: str):
     if name == "people":
         _require_staff(request.user)
     draw = get_object_or_404(Draw, pk=pk)
-    # The stored snapshot is hashed and kept verbatim; the download escapes cells that would run as formulas.
-    text = safe_csv_text(draw.people_csv if name == "people" else draw.quotas_csv)
+    # QUOTAS.csv is public and checked by anyone against its published hash and with `manage.py draw`: it is
+    # served byte for byte (staff wrote it). people.csv holds imported people's text and goes to staff, who
+    # open it in spreadsheets: cells that would run as formulas are escaped, and the page says so.
+    text = safe_csv_text(draw.people_csv) if name == "people" else draw.quotas_csv
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-{name}.csv"'
     return response

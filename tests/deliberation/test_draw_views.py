@@ -155,3 +155,17 @@ def test_only_staff_import_pools(client, role):
     response = client.post(reverse("deliberation:pool_import"), {"name": "X", "file": upload})
     assert response.status_code == (302 if role == "anonymous" else 403)
     assert not Pool.objects.filter(name="X").exists()
+
+
+def test_the_public_quotas_file_hashes_to_the_published_hash_even_with_a_cell_a_spreadsheet_would_run(client):
+    """Anyone re-runs a published draw from QUOTAS.csv and checks it against the hash on the record: an
+    escaped download (a quota value "-" became "'-") no longer matched it."""
+    import hashlib
+
+    draw = _draw()
+    Draw.objects.filter(pk=draw.pk).update(quotas_csv=draw.quotas_csv + "district,-,0,4\n")
+    draw.refresh_from_db()
+    Draw.objects.filter(pk=draw.pk).update(quotas_hash=hashlib.sha256(draw.quotas_csv.encode()).hexdigest())
+    draw.refresh_from_db()
+    body = client.get(reverse("deliberation:draw_quotas", args=[draw.pk])).content
+    assert hashlib.sha256(body).hexdigest() == draw.quotas_hash
