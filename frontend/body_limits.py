@@ -233,6 +233,13 @@ class StaffUploadMiddleware:
             length = _content_length(request.META.get("CONTENT_LENGTH")) or 0
             user = getattr(request, "user", None)
             may_import = bool(user and user.is_authenticated and (user.is_staff or user.is_city_admin))
-            if length > settings.REQUEST_BODY_MAX_BYTES and not may_import:
-                return too_large_response(settings.REQUEST_BODY_MAX_BYTES)
+            if not may_import:
+                cap = settings.REQUEST_BODY_MAX_BYTES
+                if length > cap:
+                    return too_large_response(cap)
+                if hasattr(request, "_stream"):  # a body without a length: cut off at the global cap too
+                    exceeded = []
+                    request._stream = CappedStream(request._stream, cap, lambda: exceeded.append(True))
+                    response = self.get_response(request)
+                    return too_large_response(cap) if exceeded else response
         return self.get_response(request)

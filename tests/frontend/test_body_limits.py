@@ -77,14 +77,15 @@ def test_a_file_over_the_import_limit_is_refused_on_the_form_with_the_limit_name
     assert "The file is larger than 1.0\xa0MB, the limit for this import." in response.content.decode()
 
 
-def _asgi_post(chunks: list[bytes], path: str = "/accounts/login/") -> tuple[int, bytes, int]:
+def _asgi_post(chunks: list[bytes], path: str = "/accounts/login/", headers=()) -> tuple[int, bytes, int]:
     """POST ``chunks`` without a Content-Length through the ASGI application; (status, body, chunks read)."""
     from config.asgi import application
 
     async def run():
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
                  "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-                 "headers": [(b"host", b"testserver"), (b"content-type", b"application/x-www-form-urlencoded")],
+                 "headers": [(b"host", b"testserver"), (b"content-type", b"application/x-www-form-urlencoded"),
+                             *headers],
                  "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
         app = ApplicationCommunicator(application, scope)
         for n, chunk in enumerate(chunks):
@@ -100,8 +101,21 @@ def _asgi_post(chunks: list[bytes], path: str = "/accounts/login/") -> tuple[int
 
 def test_a_streamed_body_without_a_length_is_cut_off_past_the_cap():
     status, body, read = _asgi_post([b"a=" + b"x" * (256 * 1024)] + [b"x" * (256 * 1024)] * 40)  # ~10 MB
-    assert status == 413 and MESSAGE.encode() in body or "요청이 너무 큽니다".encode() in body
+    assert status == 413 and (MESSAGE.encode() in body or "요청이 너무 큽니다".encode() in body)
     assert read <= settings.REQUEST_BODY_MAX_BYTES // (256 * 1024) + 2  # it stopped reading at the cap
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_streamed_body_to_an_import_path_from_someone_who_may_not_import_is_cut_off_at_the_global_cap():
+    """Cookies (any: the server cannot tell before Django reads the session) let a body past the outer
+    layers under the import cap; once the user is known, a non-staff body is parsed no further than the
+    global cap (CSRF, with its cookie, reads the form: before, it parsed all of it and answered 403)."""
+    token = "a" * 32
+    chunks = [b"csrfmiddlewaretoken=" + token.encode() + b"&name=" + b"x" * (256 * 1024)] \
+        + [b"x" * (256 * 1024)] * 40  # ~10 MB, under the 50 MB import cap
+    status, body, _read = _asgi_post(chunks, path="/draws/pools/import/", headers=[
+        (b"cookie", f"sessionid=not-a-real-session; csrftoken={token}".encode())])
+    assert status == 413 and "2048 KB".encode() in body
 
 
 # --- Against a real daphne ----------------------------------------------------------------------------------

@@ -69,8 +69,15 @@ def test_a_running_job_shows_rows_processed_of_the_total():
 
 @pytest.mark.django_db
 def test_only_the_person_who_sent_the_file_follows_its_job():
-    job = ImportJob.objects.create(kind="pool", created_by=AdminFactory(), filename="people.csv")
-    assert _staff_client(ResidentFactory()).get(f"/imports/{job.pk}/").status_code == 403
+    from tests.factories import FacilitatorFactory, ModeratorFactory, OfficerFactory
+
+    sender = AdminFactory()
+    job = ImportJob.objects.create(kind="pool", created_by=sender, filename="people.csv")
+    assert _staff_client(sender).get(f"/imports/{job.pk}/").status_code == 200
+    for other in (AdminFactory(is_superuser=False), OfficerFactory(), ModeratorFactory(), FacilitatorFactory(),
+                  ResidentFactory()):  # another staff member too: the errors quote people's rows
+        assert _staff_client(other).get(f"/imports/{job.pk}/").status_code == 403, other
+    assert _staff_client(AdminFactory(is_superuser=True)).get(f"/imports/{job.pk}/").status_code == 200
     assert Client().get(f"/imports/{job.pk}/").status_code == 302  # to sign in
 
 
