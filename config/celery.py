@@ -1,8 +1,11 @@
 """The Celery application: Redis broker in production, eager tasks in the embedded default."""
 
+import logging
 import os
 
 from celery import Celery
+
+logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -53,8 +56,29 @@ def run_at(task, *args, eta) -> None:
     The embedded default (eager Celery) queues nothing: its sweeper runs every second instead. The
     task must be idempotent: a stale one (the deadline moved) has to find nothing to do.
     """
-    from django.db import transaction
-
     if task.app.conf.task_always_eager:
         return
-    transaction.on_commit(lambda: task.apply_async(args=list(args), eta=eta))
+    queue_on_commit(task, *args, eta=eta)
+
+
+def queue_on_commit(task, *args, eta=None) -> None:
+    """Queue ``task(*args)`` once the transaction commits, without failing what committed.
+
+    With the broker (Redis) away, sending raises after the write is stored: the person would get a
+    500 for something done, and retry it. The send is logged and dropped instead; every task queued
+    this way has a sweep that finds its work in the database (deadlines, draws, imports, unsent
+    emails: docs/deployment.md "Faults").
+    """
+    from django.db import transaction
+
+    def send():
+        if task.app.conf.task_always_eager:  # in-process: a failure is the request's, as before
+            task.apply_async(args=list(args), eta=eta)
+            return
+        try:
+            task.apply_async(args=list(args), eta=eta)
+        except Exception:  # kombu.OperationalError, redis ConnectionError, OSError: the broker is away
+            logger.warning("broker unavailable: %s%r not queued; its sweep will pick the work up",
+                           task.name, tuple(args), exc_info=True)
+
+    transaction.on_commit(send)

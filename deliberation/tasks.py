@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import services
+from . import selectors, services
 
 
 @shared_task
@@ -56,6 +56,16 @@ def expire_invitations() -> int:
     """Panel invitations unanswered at their deadline end, and the reserve is asked; idempotent (a second
     run, or a late one, finds nothing more to do). Returns how many it expired."""
     return services.expire_due_invitations()
+
+
+@shared_task
+def resend_lost_invitation_emails() -> int:
+    """Beat, every minute: invitation emails whose task was lost (the broker was away at the commit) are
+    queued again; ``emailed_at`` keeps each to one email. Returns how many were queued."""
+    unsent = selectors.unemailed_invitation_ids(now=timezone.now())
+    if unsent:
+        send_invitation_emails.delay(unsent)
+    return len(unsent)
 
 
 @worker_ready.connect

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.celery import queue_on_commit
+
 from .models import IMPORT_TRANSITIONS, ImportChunk, ImportJob
 from .registry import ImportRefused, max_bytes_for, reader_for
 
@@ -58,7 +60,7 @@ def start_import(*, kind: str, upload, params: dict, actor) -> ImportJob:
         while piece := upload.read(CHUNK_BYTES):
             ImportChunk.objects.create(job=job, index=index, data=piece)
             index += 1
-        transaction.on_commit(lambda: run_import.delay(job.pk))
+        queue_on_commit(run_import, job.pk)
     return job
 
 

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -236,3 +237,14 @@ def export_rows(*, filters: ProposalFilters) -> QuerySet:
     verdict = FollowUp.objects.filter(proposal=OuterRef("pk")).order_by("created_at", "pk").values("verdict")[:1]
     return (list_proposals(filters=filters).annotate(follow_up_verdict=Subquery(verdict))
             .values_list(*EXPORT_FIELDS))
+
+
+UNSENT_EMAIL_AFTER = timedelta(minutes=2)  # the task queued at the commit had its chance by then
+UNSENT_EMAIL_WITHIN = timedelta(days=2)  # older news is not worth an email any more
+
+
+def unsent_notification_ids(*, now) -> list[int]:
+    """Notifications whose email was never sent (its task was lost: the broker was away at the commit)."""
+    return list(Notification.objects.filter(
+        emailed_at__isnull=True, created_at__lt=now - UNSENT_EMAIL_AFTER,
+        created_at__gte=now - UNSENT_EMAIL_WITHIN).order_by("pk").values_list("pk", flat=True)[:1000])

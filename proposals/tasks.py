@@ -7,7 +7,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import services
+from . import selectors, services
 from .models import Notification
 
 SWEEP_SECONDS = settings.CELERY_BEAT_SCHEDULE["sweep-deadlines"]["schedule"]
@@ -38,6 +38,11 @@ def sweep_deadlines() -> dict:
         for proposal_id, deadline in services.windows_closing_soon(now=now, within_seconds=SWEEP_SECONDS + 5):
             close_support_window.apply_async(args=[proposal_id], eta=deadline)
             result["armed"] += 1
+        # Emails whose task was lost (the broker was away at the commit): queued again; emailed_at keeps it once.
+        unsent = selectors.unsent_notification_ids(now=now)
+        if unsent:
+            send_notification_emails.delay(unsent)
+        result["emails_requeued"] = len(unsent)
     return result
 
 

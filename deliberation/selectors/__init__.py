@@ -30,6 +30,7 @@ from .panels import (
     pool_people_csv,
     pool_snapshot,
     pool_snapshot_hash,
+    unemailed_invitation_ids,
 )
 from .rooms import (
     floor_stats,
@@ -46,5 +47,5 @@ __all__ = [
     "draw_progress", "floor_stats", "invitation_record", "juries", "jury_for_room", "jury_people",
     "minority_opinions", "my_dpoll_participation", "my_invitations", "pending_invitation_count", "pool_people_csv",
     "pool_snapshot", "pool_snapshot_hash", "recent_chat", "record_tables_for", "room_record", "rooms_for_proposal",
-    "verdict_ballots", "visible_rooms",
+    "unemailed_invitation_ids", "verdict_ballots", "visible_rooms",
 ]

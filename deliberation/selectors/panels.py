@@ -127,3 +127,12 @@ def invitation_record(draw, *, staff: bool = False) -> dict | None:
         "changed": any(i.replaces_id for i in invitations) or any(c[-1].state not in SEATED for c in seats.values()),
         "staff": staff,
     }
+
+
+def unemailed_invitation_ids(*, now) -> list[int]:
+    """Open invitations of people with an account whose email was never sent (the task was lost)."""
+    from datetime import timedelta
+
+    return list(Invitation.objects.filter(
+        user__isnull=False, emailed_at__isnull=True, state=InvitationState.INVITED,
+        created_at__lt=now - timedelta(minutes=2), deadline_at__gt=now).order_by("pk").values_list("pk", flat=True))

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.celery import queue_on_commit
+
 from .. import rules, selectors
 from ..models import Draw, Pool
 from ..sortition import (
@@ -81,7 +83,7 @@ def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
     if not legacy:
         from ..tasks import compute_draw_distribution
 
-        transaction.on_commit(lambda: compute_draw_distribution.delay(draw_.pk))
+        queue_on_commit(compute_draw_distribution, draw_.pk)
     return draw_
 
 

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from config.celery import queue_on_commit
+
 from .. import rules
 from ..models import Draw, Invitation, PoolMember
 from ..sortition import read_people, read_quotas
@@ -87,7 +89,7 @@ def _email_on_commit(invitations: list[Invitation]) -> None:
     if ids:
         from ..tasks import send_invitation_emails
 
-        transaction.on_commit(lambda: send_invitation_emails.delay(ids))
+        queue_on_commit(send_invitation_emails, ids)
 
 
 def _locked(invitation: Invitation) -> tuple[Draw, Invitation]:

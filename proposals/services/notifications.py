@@ -1,7 +1,8 @@
 """Telling people: in-site notifications now, emails after the commit (by a Celery task)."""
 
-from django.db import transaction
 from django.utils import timezone
+
+from config.celery import queue_on_commit
 
 from ..models import Notification, Proposal
 
@@ -28,7 +29,7 @@ def notify(*, kind: str, proposal: Proposal | None = None, follow_up=None, state
 
         ids = [n.pk for n in created]  # both PostgreSQL and SQLite >= 3.35 return the new keys
 
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        queue_on_commit(send_notification_emails, ids)
     return len(created)
 
 
