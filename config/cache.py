@@ -52,8 +52,13 @@ class DegradingRedisCache(RedisCache):
     def _call(self, name: str, *args, **kwargs):
         now = time.monotonic()
         down_until = _down_until.get(self._location)
-        if down_until is not None and now < down_until:
-            return getattr(self._fallback, name)(*args, **kwargs)
+        if down_until is not None:
+            if now < down_until:
+                return getattr(self._fallback, name)(*args, **kwargs)
+            with _state_lock:  # one thread probes Redis again; the others stay local meanwhile
+                if _down_until.get(self._location) != down_until:
+                    return getattr(self._fallback, name)(*args, **kwargs)
+                _down_until[self._location] = now + self._retry_after
         try:
             result = getattr(super(), name)(*args, **kwargs)
         except UNAVAILABLE as error:

@@ -38,6 +38,9 @@ DEBUG = env_bool("DEBUG", default=not DATABASE_URL)
 # without a key of its own. Only the embedded default (make run, the smoke tests) uses the public one.
 EMBEDDED_DEFAULT_SECRET_KEY = "django-insecure-embedded-default-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+# Former keys, comma-separated, still accepted: sessions survive a rotation, and the sealed ballots of a
+# vote or verdict open while the key changed can still be opened at its close (docs/deployment.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 if not DEBUG or DATABASE_URL:
     if not SECRET_KEY or SECRET_KEY == EMBEDDED_DEFAULT_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured(
@@ -160,12 +163,14 @@ if REDIS_URL:
     }
     # The cache is read by pages and rate limits: a Redis outage degrades it to a per-process local
     # cache instead of failing requests (config/cache.py), and its timeouts are short, so a Redis
-    # that is away costs a request at most about a second; a restarted Redis is retried once.
+    # that is away costs a request at most about a second, and one request a process every 2 s.
     CACHES = {"default": {
         "BACKEND": "config.cache.DegradingRedisCache", "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "socket_keepalive": True,
                     "health_check_interval": 30,
-                    "retry": Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), 1)},
+                    # no retry: redis-py retries a command and its connect apart, so one retry made a
+                    # Redis that accepts but never answers cost a page 4 s (config/cache.py probes again)
+                    "retry": Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), 0)},
     }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -29,7 +29,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def production_settings(env: dict[str, str]) -> dict:
-    names = ["DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    names = ["DEBUG", "SECRET_KEY_FALLBACKS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
              "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_PROXY_SSL_HEADER"]
     code = ("from django.conf import settings; import json; "
             f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))")
@@ -72,6 +72,14 @@ def test_production_redirects_to_https_with_hsts_and_secure_cookies_by_default()
     assert values["SECURE_HSTS_SECONDS"] >= 31_536_000 and values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
     assert values["SESSION_COOKIE_SECURE"] is True and values["CSRF_COOKIE_SECURE"] is True
     assert values["SECURE_PROXY_SSL_HEADER"] is None  # no header is trusted unless told there is a proxy
+
+
+def test_a_rotated_secret_key_keeps_the_former_ones_from_the_environment():
+    """The sealed ballots of a vote open across a rotation only if the old key is among the fallbacks."""
+    old, older = secrets.token_urlsafe(50), secrets.token_urlsafe(50)
+    values = production_settings({**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(50),
+                                  "SECRET_KEY_FALLBACKS": f"{old}, {older}"})
+    assert values["SECRET_KEY_FALLBACKS"] == [old, older]
 
 
 def test_behind_a_proxy_that_does_https_itself_the_switches_turn_it_off_and_deploy_stays_clean():

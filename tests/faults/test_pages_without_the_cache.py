@@ -60,3 +60,50 @@ def test_home_proposal_sign_in_and_support_are_served_while_redis_is_down(cache_
     eventually(lambda: cache.set("probe", 2) or redis.get(cache.make_key("probe")) is not None,
                timeout=10, what="the cache writing to Redis again")
     assert cache.get("probe") == 2
+
+
+def test_a_redis_that_accepts_but_never_answers_costs_one_request_a_second_not_every_thread(settings):
+    """Hung, not down: each call would wait its read timeout. After a failure the cache stays local for
+    RETRY_AFTER, then one thread probes while the others stay local; no retry doubles the wait."""
+    import socket
+    import threading
+
+    from django.core.cache import caches
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(conn)  # kept open, never answered
+
+    threading.Thread(target=accept, daemon=True).start()
+    location = f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    settings.CACHES = {"hung": {**django_settings.CACHES["default"], "LOCATION": location}}
+    hung = caches["hung"]
+    try:
+        started = time.monotonic()
+        assert hung.get("x", "local") == "local"  # the first call waits its read timeout, then degrades
+        first = time.monotonic() - started
+        time.sleep(2.1)  # past RETRY_AFTER: the next calls may probe again, but only one of them does
+        before = len(accepted)
+        results, threads = [], [threading.Thread(target=lambda: results.append(hung.get("x", "local")))
+                                for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        print(f"\nhung Redis: first call {first:.2f} s; connections for 8 threads after the pause: "
+              f"{len(accepted) - before}")
+        assert results == ["local"] * 8
+        assert len(accepted) - before <= 1  # one probe (one pooled connection), not eight
+    finally:
+        listener.close()
+        for conn in accepted:
+            conn.close()
