@@ -67,7 +67,11 @@ class RedisServer:
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
              "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", str(self.dir / "redis.log")],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        eventually(self.ping, timeout=10, what="redis-server answering PING", interval=0.05)
+        try:
+            eventually(self.ping, timeout=10, what="redis-server answering PING", interval=0.05)
+        except BaseException:  # the fixture never reaches its yield: nothing else would stop it
+            self.kill()
+            raise
 
     def client(self):
         import redis
@@ -90,6 +94,21 @@ class RedisServer:
             self.process = None
 
 
+_STATIC: dict[str, Path] = {}
+
+
+def collected_static() -> Path:
+    """The static files as production serves them (the hashed manifest), collected once per test run."""
+    if "root" not in _STATIC:
+        root = Path(tempfile.mkdtemp(prefix="faults-static-"))
+        env = {**os.environ, "STATIC_ROOT": str(root), "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY,
+               "DATABASE_URL": os.environ.get("DATABASE_URL", "")}
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR,
+                       env=env, check=True, timeout=300)
+        _STATIC["root"] = root
+    return _STATIC["root"]
+
+
 class Stack:
     """Processes on the test database and ``redis``: daphne servers, a worker, beat."""
 
@@ -106,7 +125,8 @@ class Stack:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "SECRET_KEY": settings.SECRET_KEY,  # the test signs session cookies; the servers must read them
             "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",  # plain HTTP on 127.0.0.1
-            "DEBUG": "1",  # static files from the apps' folders (production's manifest needs collectstatic)
+            "DEBUG": "0",  # production-shaped: the manifest static files collected once for the suite
+            "STATIC_ROOT": str(collected_static()),
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
@@ -153,8 +173,15 @@ class Stack:
         process.wait(timeout=10)
 
     def stop(self, name: str) -> None:
+        """Its whole process group (a worker's pool children too), even when the leader has to be killed."""
         process = self.processes.pop(name)
-        stop(process, grace=10)
+        try:
+            stop(process, grace=10)
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # started with start_new_session: the group is its own
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def stop_all(self) -> None:
         for name in list(self.processes):
