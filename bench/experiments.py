@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """A/B evidence for the query and index changes proposed in docs/benchmarks.md; changes nothing in the repo.
 
-    DATABASE_URL=postgres://... .venv/bin/python bench/experiments.py [NAME ...]   # after bench/seed.py
+    DATABASE_URL=postgres://... SECRET_KEY=... .venv/bin/python bench/experiments.py [NAME ...]   # after bench/seed.py
 
 Each experiment measures the same pages (in-process, as bench/pages.py) or the raw support
 write (as bench/support.py) with and without one change, alternating A and B three times so that

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Server time of the proposal listing and detail pages, in-process (django.test.Client, no network).
 
-    DATABASE_URL=postgres://... .venv/bin/python bench/pages.py --rounds 3 --requests 30
+    DATABASE_URL=postgres://... SECRET_KEY=... .venv/bin/python bench/pages.py --rounds 3 --requests 30
 
 For each page: warm-up requests, then ``--rounds`` rounds of ``--requests`` requests per page, the
 pages interleaved (so that noise on this shared machine spreads over all of them); p50/p95/max per

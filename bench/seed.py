@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Seed a PostgreSQL database with a large, self-consistent proposals dataset, fast.
 
-    DATABASE_URL=postgres://... .venv/bin/python bench/seed.py --proposals 100000 --supports 1000000 --reset
+    DATABASE_URL=postgres://... SECRET_KEY=... .venv/bin/python bench/seed.py --proposals 100000 --supports 1000000 --reset
 
 Everything is set-based: proposals are generated in Python and loaded with COPY, the rest
 (users, supports, timeline, comments, follow-ups, tags) is INSERT ... SELECT over generate_series.
