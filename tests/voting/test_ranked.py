@@ -3,6 +3,7 @@
 from collections import Counter
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -166,3 +167,10 @@ def test_the_tally_command_refuses_a_blt_file_that_does_not_elect_one_seat(tmp_p
         with translation.override("en"), pytest.raises(CommandError, match=f"elects {seats} seats"):
             call_command("tally", str(path), "--rule", rule, stdout=out)
     assert out.getvalue() == ""  # no winner printed
+
+
+def test_a_blt_ballot_line_with_a_negative_weight_is_refused():
+    """A weight of -5 would take five ballots away from its first choice."""
+    text = '2 1\n3 1 2 0\n-5 1 0\n0\n"Kim"\n"Lee"\n"Title"\n'
+    with translation.override("en"), pytest.raises(RankedError, match="line 3"):
+        read_blt(text)

@@ -109,6 +109,8 @@ def read_blt(text: str) -> RankedElection:
             raise RankedError(_("ballot line %(line)d: must end with 0") % {"line": at + 1})
         try:
             weight, ranks = int(parts[0]), [int(x) for x in parts[1:-1]]
+            if weight < 0:  # a negative count would take ballots away from a candidate
+                raise ValueError(weight)
         except ValueError:
             raise RankedError(_("ballot line %(line)d: weights and candidates are whole numbers")
                               % {"line": at + 1}) from None
