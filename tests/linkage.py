@@ -14,7 +14,7 @@ import random
 
 from django.db import connection
 
-ALPHA = 1e-9  # the chance that a design that leaks nothing fails one attack by luck
+ALPHA = 1e-5  # the chance that a design that leaks nothing fails one attack by luck (bound: 9 right)
 
 
 def chance_bound(alpha: float = ALPHA) -> int:
