@@ -4,11 +4,13 @@
 """
 
 from collections import Counter
+from datetime import timedelta
 
 from django.db.models import Count
+from django.utils import timezone
 
 from .models import Ballot, Vote
-from .states import BudgetRule, VoteKind
+from .states import BudgetRule, VoteKind, VoteState
 from .tally.budget import greedy
 from .tally.equal_shares import equal_shares
 from .tally.ranked import instant_runoff
@@ -294,11 +296,18 @@ def live_counts(vote: Vote) -> dict:
 MANAGE_ORDER = ("submitted", "draft", "scheduled", "open", "closed", "tallied", "cancelled", "rejected")
 
 
+CLOSE_OVERDUE_AFTER = timedelta(minutes=3)  # the sweep closes a vote within 30 s of its time
+
+
 def votes_by_state() -> list[tuple[str, list[Vote]]]:
     """Every vote for staff's page, grouped by state in the order work happens; empty states left out."""
     votes = Vote.objects.select_related("created_by", "department", "proposal").order_by("opens_at", "pk")
     groups: dict[str, list[Vote]] = {state: [] for state in MANAGE_ORDER}
+    # Open past its close for longer than a few sweeps: the close keeps failing (a seal no key opens) or
+    # no worker runs; staff must hear of it here, not only in the server's log.
+    stuck_before = timezone.now() - CLOSE_OVERDUE_AFTER
     for vote in votes:
+        vote.close_overdue = vote.state == VoteState.OPEN and vote.closes_at < stuck_before
         groups.setdefault(vote.state, []).append(vote)
     return [(state, rows) for state, rows in groups.items() if rows]
 

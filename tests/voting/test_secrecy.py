@@ -284,3 +284,19 @@ def test_undoing_the_random_keys_migration_leaves_casting_working():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_staff_see_a_vote_whose_close_keeps_failing_on_their_list(client, settings):
+    from tests.factories import AdminFactory
+
+    stuck = _secret_vote()
+    services.cast_ballot(vote=stuck, user=ResidentFactory(), choices=[2])
+    settings.SECRET_KEY = "a-new-key-" + "w" * 50  # rotated without the fallback: the close cannot open it
+    Vote.objects.filter(pk=stuck.pk).update(closes_at=timezone.now() - timedelta(minutes=10))
+    tasks.sweep_votes.delay()
+    stuck.refresh_from_db()
+    assert stuck.state == VoteState.OPEN
+    client.force_login(AdminFactory())
+    with translation.override("en"):
+        page = client.get(reverse("voting:manage")).content.decode()
+    assert page.count('data-testid="close-overdue"') == 1 and "SECRET_KEY_FALLBACKS" in page
