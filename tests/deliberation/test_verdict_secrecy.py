@@ -21,6 +21,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 OPTIONS = ["A", "B", "C", "D", "E"]
 
 
+def _roll_and_ballots(verdict) -> tuple[list[dict], list[dict]]:
+    """The roll's rows (``who`` voted) and the ballots' rows with their system columns, as an attacker reads them."""
+    roll = rows(VerdictVoter._meta.db_table, "verdict_id = %s", [verdict.pk], "user_id")
+    for row in roll:
+        row["who"] = row["user_id"]
+    ballots = rows(VerdictBallot._meta.db_table, "verdict_id = %s", [verdict.pk], "choice")
+    for ballot in ballots:
+        ballot["choice"] = json.loads(ballot["choice"]) if isinstance(ballot["choice"], str) else ballot["choice"]
+    return roll, ballots
+
+
 def test_the_roll_cannot_be_linked_to_secret_verdict_ballots_by_transaction_place_or_key(client):
     jury, _facilitator, people = make_jury(jurors=20, rule="ranked", options=OPTIONS, stage="verdict")
     verdict = jury.verdicts.get()
@@ -36,12 +47,7 @@ def test_the_roll_cannot_be_linked_to_secret_verdict_ballots_by_transaction_plac
 
     verdict.refresh_from_db()
     assert verdict.state == "closed" and verdict.result["cast"] == 20  # every ballot counted, once
-    roll = rows(VerdictVoter._meta.db_table, "verdict_id = %s", [verdict.pk], "user_id")
-    for row in roll:
-        row["who"] = row["user_id"]
-    ballots = rows(VerdictBallot._meta.db_table, "verdict_id = %s", [verdict.pk], "choice")
-    for ballot in ballots:
-        ballot["choice"] = json.loads(ballot["choice"]) if isinstance(ballot["choice"], str) else ballot["choice"]
+    roll, ballots = _roll_and_ballots(verdict)
     assert len(roll) == len(ballots) == 20
     assert sorted(tuple(b["choice"]) for b in ballots) == sorted(owner_of)
     linked = best_linkage(roll, ballots, owner=lambda b: owner_of[tuple(b["choice"])])
@@ -93,12 +99,7 @@ def test_verdict_ballots_stored_before_the_sealed_box_are_rewritten_beyond_linki
         owner_of[ranking] = person.pk
 
     def linkage() -> dict:
-        roll = rows(VerdictVoter._meta.db_table, "verdict_id = %s", [verdict.pk], "user_id")
-        for row in roll:
-            row["who"] = row["user_id"]
-        ballots = rows(VerdictBallot._meta.db_table, "verdict_id = %s", [verdict.pk], "choice")
-        for ballot in ballots:
-            ballot["choice"] = json.loads(ballot["choice"]) if isinstance(ballot["choice"], str) else ballot["choice"]
+        roll, ballots = _roll_and_ballots(verdict)
         return best_linkage(roll, ballots, owner=lambda b: owner_of[tuple(b["choice"])])
 
     assert linkage()["xmin order"] == 20  # linkable as stored
