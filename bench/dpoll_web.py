@@ -61,9 +61,9 @@ def _value(kind: str, options: list[str], rng: random.Random, shift: int = 0):
 
 def build_poll(participants: int, control: int, questions: int, seed: int = 7):
     from accounts.models import User
-    from deliberation import services
-    from deliberation.dpoll_margins import SEOUL_MARGINS
-    from deliberation.models import DeliberativePoll, SurveyAnswer, SurveyParticipant, SurveyResponse
+    from deliberation.deliberative_polls import services
+    from deliberation.deliberative_polls.margins import SEOUL_MARGINS
+    from deliberation.deliberative_polls.models import DeliberativePoll, SurveyAnswer, SurveyParticipant, SurveyResponse
 
     rng = random.Random(seed)
     admin = User.objects.create_user(email=f"bench-{time.time_ns()}@bench.example", password="x", role="admin",
@@ -118,9 +118,9 @@ def main() -> None:
     from django.core.cache import cache
     from django.test import Client
 
-    from deliberation import selectors
-    from deliberation.selectors import deliberative_polls as dpoll_selectors
-    from deliberation.survey.report import build_report
+    from deliberation.deliberative_polls import selectors
+    from deliberation.deliberative_polls import selectors as dpoll_selectors
+    from deliberation.deliberative_polls.survey.report import build_report
 
     started = time.perf_counter()
     poll, answer_count = build_poll(options.participants, options.control, options.questions)

@@ -7,7 +7,7 @@
 Synthetic pools with 4 attributes (gender 2 values, age band 4, district group 5, housing tenure 3),
 each person's values drawn independently (seeded), and quotas around the pool's proportions (the
 expected count in the panel, rounded down and up, widened by one each way). Each case is one
-``deliberation.sortition.draw`` (the same call as ``manage.py draw``) in its own spawned process:
+``deliberation.panels.sortition.draw`` (the same call as ``manage.py draw``) in its own spawned process:
 the time is the wall time of the call, spawn included; the memory is the child's peak RSS
 (``ru_maxrss``). A case over ``--timeout`` seconds is stopped and reported "over the limit"; a
 panel larger than its pool is "not applicable". No database.
@@ -30,7 +30,7 @@ ATTRIBUTES = {
 
 
 def synthetic(pool_size: int, panel: int, seed: int = 5):
-    from deliberation.sortition import read_people, read_quotas
+    from deliberation.panels.sortition import read_people, read_quotas
 
     generator = random.Random(seed)
     rows = [[f"p{i:05}"] + [generator.choice(values) for values in ATTRIBUTES.values()] for i in range(pool_size)]
@@ -46,8 +46,8 @@ def synthetic(pool_size: int, panel: int, seed: int = 5):
 
 
 def run_case(algorithm: str, pool_size: int, panel: int, timeout: float) -> str:
-    from deliberation.sortition import SortitionError, draw
-    from deliberation.sortition.isolation import IsolatedTimeout
+    from deliberation.panels.sortition import SortitionError, draw
+    from deliberation.panels.sortition.isolation import IsolatedTimeout
 
     if panel > pool_size:
         return "not applicable (panel larger than the pool)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""The deliberative poll's report (issue 5): time and memory of deliberation/survey on a full-size poll.
+"""The deliberative poll's report (issue 5): time and memory of deliberation/deliberative_polls/survey on a full-size poll.
 
     .venv/bin/python bench/survey_report.py [--participants 500] [--control 200] [--questions 30] [--reps 3]
 
@@ -45,7 +45,7 @@ SKEW = {"gender": [0.55, 0.45], "age_band": [0.12, 0.2, 0.22, 0.24, 0.22],
 
 
 def make_poll(n_participants, n_control, n_questions, seed=2026):
-    from deliberation.survey.questions import Participant, Question
+    from deliberation.deliberative_polls.survey.questions import Participant, Question
 
     kinds = ["likert5"] * 10 + ["likert7"] * 5 + ["scale10"] * 5 + ["yesno"] * 5 + ["choice"] * 5
     questions = [Question(f"q{i + 1:02d}", kind, f"Question {i + 1}", ("a", "b", "c", "d") if kind == "choice" else ())
@@ -75,8 +75,8 @@ def make_poll(n_participants, n_control, n_questions, seed=2026):
 
 
 def one_run(args) -> dict:
-    from deliberation.survey.exports import write_responses, write_tables
-    from deliberation.survey.report import build_report
+    from deliberation.deliberative_polls.survey.exports import write_responses, write_tables
+    from deliberation.deliberative_polls.survey.report import build_report
 
     questions, participants, control = make_poll(args.participants, args.control, args.questions)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

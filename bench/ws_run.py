@@ -126,7 +126,7 @@ class Seed:
         log(f"ws_run: {len(self.users)} bench users ({len(new)} new) and their sessions in {time.time() - t:.1f} s")
 
     def live_room(self, label: str) -> int:
-        from deliberation import services
+        from deliberation.rooms import services
 
         room = services.create_room(facilitator=self.facilitator, title=f"Load bench {label}"[:120],
                                     rounds=[{"kind": "discussion", "title": "Bench round",

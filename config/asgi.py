@@ -2,7 +2,7 @@
 
 WebSocket routes are origin-checked (scheme, host and port: config/origin.py) and get the cookies in
 their scope; who is signed in is each consumer's to resolve.
-The live room resolves the session cookie in batches with its admission (deliberation/admission.py),
+The live room resolves the session cookie in batches with its admission (deliberation/rooms/realtime/admission.py),
 because a crowd arriving at once must not cost two queries each, and it sends without Channels'
 session wrapper around every frame. A consumer that wants ``scope["user"]`` wraps itself in
 ``channels.auth.AuthMiddlewareStack`` in its routing.

@@ -272,7 +272,7 @@ CELERY_BEAT_SCHEDULE = {
 EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds", "voting.tasks.sweep_votes"]
 EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "1"))
 
-# How room events reach sockets (deliberation/fanout.py, docs/architecture.md "Fan-out"): "local", one
+# How room events reach sockets (deliberation/rooms/realtime/fanout.py, docs/architecture.md "Fan-out"): "local", one
 # channel-layer subscription per room per process; "group", Channels' stock group of every socket.
 # The sockets one signed-in person may hold open: per room (tabs, a phone and a laptop) and over all
 # rooms; one more is refused with close code 4429 (docs/realtime-protocol.md).

@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 
-from .models import (
-    AgendaTemplate, ChatMessage, DeliberativePoll, Draw, Hand, Invitation, LiveAnswer, LivePoll, MoveOnVote, Pool,
-    PoolAttribute, PoolMember, Question, QuestionVote, Room, RoomEvent, RoomMember, Round,
+from deliberation.rooms.models import (
+    AgendaTemplate, ChatMessage, Hand, LiveAnswer, LivePoll, MoveOnVote, Question, QuestionVote, Room, RoomEvent,
+    RoomMember, Round,
 )
+from deliberation.deliberative_polls.models import DeliberativePoll
+from deliberation.panels.models import Draw, Invitation, Pool, PoolAttribute, PoolMember
 
 
 class RoundInline(admin.TabularInline):
@@ -98,7 +100,7 @@ class DrawAdmin(RecordAdmin):
     readonly_fields = [f.name for f in Draw._meta.fields]
 
 
-from .jury_models import Jury  # noqa: E402
+from deliberation.juries.models import Jury  # noqa: E402
 
 
 @admin.register(Jury)

@@ -9,6 +9,6 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         from imports import registry
 
-        from .services.pool_import import run_pool_import
+        from deliberation.panels.services.pool_import import run_pool_import
 
         registry.register("pool", run_pool_import, max_bytes_setting="POOL_IMPORT_MAX_BYTES")

@@ -9,31 +9,32 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import selectors, services
+from deliberation.panels import selectors, services as panel_services
+from deliberation.rooms import services as room_services
 
 
 @shared_task
 def expire_round(room_id: int, round_id: int) -> bool:
     """Queued for the round's deadline; a stale one (the round was paused, extended or skipped) does nothing."""
-    return services.expire_round(room_id=room_id, round_id=round_id)
+    return room_services.expire_round(room_id=room_id, round_id=round_id)
 
 
 @shared_task
 def expire_turn(room_id: int, hand_id: int) -> bool:
     """Queued for a speaking turn's deadline; a stale one (the turn already ended) does nothing."""
-    return services.expire_turn(room_id=room_id, hand_id=hand_id)
+    return room_services.expire_turn(room_id=room_id, hand_id=hand_id)
 
 
 @shared_task
 def expire_poll(room_id: int, poll_id: int) -> bool:
     """Queued for a live poll's closing time; a stale one (the poll was closed already) does nothing."""
-    return services.expire_poll(room_id=room_id, poll_id=poll_id)
+    return room_services.expire_poll(room_id=room_id, poll_id=poll_id)
 
 
 @shared_task
 def flush_poll_results(room_id: int, poll_id: int) -> bool:
     """Queued for the end of a poll's one-second results window: sends the latest counts if still pending."""
-    return services.flush_poll_results(room_id=room_id, poll_id=poll_id)
+    return room_services.flush_poll_results(room_id=room_id, poll_id=poll_id)
 
 
 @shared_task
@@ -45,8 +46,8 @@ def sweep_rounds() -> int:
     their deadline are expired (and their seats offered to the reserve) by ``expire_invitations``, run
     from here too.
     """
-    ended = services.expire_due_rounds() + services.expire_due_turns() + services.expire_due_polls()
-    services.flush_due_presence()
+    ended = room_services.expire_due_rounds() + room_services.expire_due_turns() + room_services.expire_due_polls()
+    room_services.flush_due_presence()
     expire_invitations()
     return ended
 
@@ -55,7 +56,7 @@ def sweep_rounds() -> int:
 def expire_invitations() -> int:
     """Panel invitations unanswered at their deadline end, and the reserve is asked; idempotent (a second
     run, or a late one, finds nothing more to do). Returns how many it expired."""
-    return services.expire_due_invitations()
+    return panel_services.expire_due_invitations()
 
 
 @shared_task
@@ -77,7 +78,7 @@ def _sweep_on_worker_start(sender=None, **kwargs):
 def resume_draw_jobs() -> int:
     """Queue again every maximin job a stopped worker left unfinished (a draw still "preparing"): a
     restart loses no draw. The job is idempotent; a duplicate finds the draw published and stops."""
-    from .models import Draw
+    from deliberation.panels.models import Draw
 
     pending = list(Draw.objects.filter(state=Draw.State.PREPARING).values_list("pk", flat=True))
     for draw_id in pending:
@@ -88,7 +89,7 @@ def resume_draw_jobs() -> int:
 @shared_task
 def compute_draw_distribution(draw_id: int) -> bool:
     """A maximin draw's distribution (minutes on a large pool): computed off the web process; idempotent."""
-    from .services import draws
+    from deliberation.panels.services import draws
 
     return draws.compute(draw_id=draw_id)
 
@@ -98,7 +99,7 @@ def send_invitation_emails(self, invitation_ids: list[int]) -> int:
     """Email each invited user once (``emailed_at``), if they want email: what the panel is for, the deadline
     and the link to /invitations/ (signed in; the token link is for letters). Safe twice; retried when the
     mail server is down (the proposals' notification email is the model)."""
-    from .models import Invitation
+    from deliberation.panels.models import Invitation
 
     sent = 0
     for pk in invitation_ids:
@@ -111,7 +112,7 @@ def send_invitation_emails(self, invitation_ids: list[int]) -> int:
             if user is not None and user.email and user.email_notifications and invitation.state == "invited":
                 with translation.override(settings.LANGUAGE_CODE):
                     context = {"invitation": invitation, "user": user,
-                               "url": settings.SITE_URL.rstrip("/") + reverse("deliberation:invitations")}
+                               "url": settings.SITE_URL.rstrip("/") + reverse("panels:invitations")}
                     subject = render_to_string("deliberation/email/invitation_subject.txt", context).strip()
                     body = render_to_string("deliberation/email/invitation_body.txt", context)
                 try:

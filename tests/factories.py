@@ -154,8 +154,8 @@ class FlagFactory(factory.django.DjangoModelFactory):
 
 # --- Live rooms (deliberation) ---------------------------------------------------------------------
 
-from deliberation import services as room_services  # noqa: E402
-from deliberation.models import Room  # noqa: E402
+from deliberation.rooms import services as room_services  # noqa: E402
+from deliberation.rooms.models import Room  # noqa: E402
 
 
 def default_agenda() -> list[dict]:

@@ -41,8 +41,8 @@ def test_a_vote_results_csv_escapes_tab_and_carriage_return_too(client, label):
 
 @pytest.mark.django_db
 def test_a_draws_people_csv_does_not_re_export_formulas_from_an_imported_pool(client):
-    from deliberation import services
-    from deliberation.models import Pool, PoolMember
+    from deliberation.panels import services
+    from deliberation.panels.models import Pool, PoolMember
     from tests.factories import AdminFactory
 
     pool = Pool.objects.create(name="Letters")
@@ -54,7 +54,7 @@ def test_a_draws_people_csv_does_not_re_export_formulas_from_an_imported_pool(cl
     draw = services.prepare_draw(pool=pool, title="J", size=2, algorithm="legacy", actor=admin,
                                  quotas_text="feature,value,min,max\ngender,female,1,1\ngender,male,1,1\n")
     client.force_login(admin)
-    text = client.get(reverse("deliberation:draw_people", args=[draw.pk])).content.decode()
+    text = client.get(reverse("panels:draw_people", args=[draw.pk])).content.decode()
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert "'=HYPERLINK(\"http://x\",\"0\")" in cells and "'+8210" in cells and "'@x" in cells
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
@@ -62,7 +62,7 @@ def test_a_draws_people_csv_does_not_re_export_formulas_from_an_imported_pool(cl
 
 
 # Modules that write CSV which is not a spreadsheet download: interchange formats read back byte for byte.
-NOT_SPREADSHEETS = {"voting/tally/pabulib.py", "deliberation/sortition/pool.py", "frontend/spreadsheet.py"}
+NOT_SPREADSHEETS = {"voting/tally/pabulib.py", "deliberation/panels/sortition/pool.py", "frontend/spreadsheet.py"}
 
 
 def test_every_module_that_writes_a_csv_download_uses_the_shared_escaper():

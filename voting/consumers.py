@@ -13,8 +13,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from deliberation.consumers import scope_language
-from deliberation.resilience import LayerGuard
+from deliberation.rooms.realtime.consumers import scope_language
+from deliberation.rooms.realtime.resilience import LayerGuard
 
 from . import live
 

@@ -33,7 +33,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
 
-from deliberation.resilience import Subscription
+from deliberation.rooms.realtime.resilience import Subscription
 
 from .models import Vote
 from .selectors import live_counts, turnout
@@ -136,7 +136,7 @@ def _spawn(loop, coroutine) -> None:
         task.add_done_callback(_tasks.discard)
     # A fresh context: the calling thread's asgiref state (its executor flags, a request's
     # ThreadSensitiveContext that ends with the request) must not pass to the task (see
-    # deliberation.fanout.publish_soon).
+    # deliberation.rooms.realtime.fanout.publish_soon).
     loop.call_soon_threadsafe(start, context=contextvars.Context())
 
 
@@ -192,7 +192,7 @@ async def _group_send(vote_id: int, text: str) -> None:
 class Hub:
     """One layer subscription per vote in this process; a frame comes once and goes to each local socket.
 
-    The subscription (deliberation.resilience.Subscription) survives Redis timeouts and restarts;
+    The subscription (deliberation.rooms.realtime.resilience.Subscription) survives Redis timeouts and restarts;
     ``join`` raises LayerUnavailable when the layer cannot be reached now (the consumer answers 4013).
     """
 

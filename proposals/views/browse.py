@@ -4,7 +4,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from deliberation import selectors as deliberation_selectors
+from deliberation.rooms import selectors as deliberation_selectors
 from voting import rules as voting_rules, selectors as voting_selectors
 
 from .. import rules, selectors

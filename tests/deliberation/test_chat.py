@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.ratelimit import RateLimited
-from deliberation import services
-from deliberation.events import events_after, group_name
-from deliberation.models import CHAT_MAX, ChatMessage, Room, RoomEvent, RoomMember, Round
-from deliberation.states import MemberRole, RoundState
+from deliberation.rooms import services
+from deliberation.rooms.realtime.events import events_after, group_name
+from deliberation.rooms.models import CHAT_MAX, ChatMessage, Room, RoomEvent, RoomMember, Round
+from deliberation.rooms.states import MemberRole, RoundState
 from tests.factories import FacilitatorFactory, ResidentFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -433,16 +433,16 @@ def test_the_no_javascript_form_posted_twice_with_its_client_id_stores_the_line_
     room = RoomFactory(stage="live")
     author = _member(room).user
     client.force_login(author)
-    page = client.get(reverse("deliberation:room", args=[room.pk]))
+    page = client.get(reverse("rooms:room", args=[room.pk]))
     client_id = re.search(r'name="client_id" value="([^"]+)"', page.content.decode()).group(1)
 
     for _ in range(2):
-        response = client.post(reverse("deliberation:chat_post", args=[room.pk]),
+        response = client.post(reverse("rooms:chat_post", args=[room.pk]),
                                {"body": "Said once", "client_id": client_id})
         assert response.status_code == 302
 
     assert list(ChatMessage.objects.filter(room=room).values_list("body", "client_id")) == [("Said once", client_id)]
-    assert client.get(reverse("deliberation:room", args=[room.pk])).content.decode().count(client_id) == 0  # a new one
+    assert client.get(reverse("rooms:room", args=[room.pk])).content.decode().count(client_id) == 0  # a new one
 
 
 def test_the_no_javascript_form_reused_with_another_line_is_refused_and_the_line_kept(client):
@@ -451,14 +451,14 @@ def test_the_no_javascript_form_reused_with_another_line_is_refused_and_the_line
     room = RoomFactory(stage="live")
     author = _member(room).user
     client.force_login(author)
-    page = client.get(reverse("deliberation:room", args=[room.pk]))
+    page = client.get(reverse("rooms:room", args=[room.pk]))
     client_id = re.search(r'name="client_id" value="([^"]+)"', page.content.decode()).group(1)
-    url = reverse("deliberation:chat_post", args=[room.pk])
+    url = reverse("rooms:chat_post", args=[room.pk])
     client.post(url, {"body": "The first line", "client_id": client_id})
 
     with translation.override("en"):
         client.post(url, {"body": "Another line", "client_id": client_id})
-        again = client.get(reverse("deliberation:room", args=[room.pk])).content.decode()
+        again = client.get(reverse("rooms:room", args=[room.pk])).content.decode()
     assert list(ChatMessage.objects.filter(room=room).values_list("body", flat=True)) == ["The first line"]
     assert "already sent with another line" in again  # said, not silently dropped
     assert "Another line" in again  # the typed text is kept in the form

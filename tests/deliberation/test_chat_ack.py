@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from django.db import connections, transaction
 from django.utils import timezone
 
-from deliberation.models import ChatMessage, Room, RoomEvent, Round
+from deliberation.rooms.models import ChatMessage, Room, RoomEvent, Round
 from tests.deliberation.test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401
 from tests.factories import RoomFactory, UserFactory
 

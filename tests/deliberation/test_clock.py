@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from deliberation import services
-from deliberation.models import Room, RoomEvent, Round
-from deliberation.services import clock
-from deliberation.states import ROOM_TRANSITIONS, ROUND_TRANSITIONS, RoomState, RoundState
+from deliberation.rooms import services
+from deliberation.rooms.models import Room, RoomEvent, Round
+from deliberation.rooms.services import clock
+from deliberation.rooms.states import ROOM_TRANSITIONS, ROUND_TRANSITIONS, RoomState, RoundState
 from tests.factories import AdminFactory, FacilitatorFactory, ResidentFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The room WebSocket (deliberation.consumers) through WebsocketCommunicator and the real ASGI stack."""
+"""The room WebSocket (deliberation.rooms.realtime.consumers) through WebsocketCommunicator and the real ASGI stack."""
 
 import json
 
@@ -11,10 +11,10 @@ from django.conf import settings
 from django.test import Client
 
 from config.asgi import application
-from deliberation import services
-from deliberation.events import events_after
-from deliberation.models import ChatMessage, RoomEvent
-from deliberation.protocol import check_outbound
+from deliberation.rooms import services
+from deliberation.rooms.realtime.events import events_after
+from deliberation.rooms.models import ChatMessage, RoomEvent
+from deliberation.rooms.realtime.protocol import check_outbound
 from tests.factories import RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

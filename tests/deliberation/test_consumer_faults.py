@@ -12,10 +12,10 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from deliberation import consumers, dispatch
-from deliberation.events import append_event
-from deliberation.fanout import RoomFeed
-from deliberation.models import ChatMessage, RoomMember
+from deliberation.rooms.realtime import consumers, dispatch
+from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.realtime.fanout import RoomFeed
+from deliberation.rooms.models import ChatMessage, RoomMember
 from tests.factories import RoomFactory, UserFactory
 from tests.layer_faults import failing_receive, layer_down_at_connect, refusal
 
@@ -209,7 +209,7 @@ def test_a_gap_seen_on_the_publishing_path_is_filled_from_the_log():
     feed.sinks.add(sink)
 
     async def scenario():
-        from deliberation import fanout
+        from deliberation.rooms.realtime import fanout
 
         loop = asyncio.get_running_loop()
         fanout._local[loop] = local = fanout.LocalFanout()
@@ -245,7 +245,7 @@ def test_publish_soon_runs_without_the_calling_threads_context():
     marker = contextvars.ContextVar("marker", default="fresh")
 
     async def scenario():
-        from deliberation import fanout
+        from deliberation.rooms.realtime import fanout
 
         loop = asyncio.get_running_loop()
         original = fanout.Publisher.publish

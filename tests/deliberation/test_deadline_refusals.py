@@ -11,9 +11,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from deliberation import rules, services
-from deliberation.models import Hand, MoveOnVote, Question, QuestionVote, Room, RoomEvent, RoomMember, Round
-from deliberation.states import HandState, MemberRole, RoundState
+from deliberation.rooms import rules, services
+from deliberation.rooms.models import Hand, MoveOnVote, Question, QuestionVote, Room, RoomEvent, RoomMember, Round
+from deliberation.rooms.states import HandState, MemberRole, RoundState
 from tests.factories import ResidentFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db

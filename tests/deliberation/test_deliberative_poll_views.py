@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from scipy import stats as scipy_stats
 
-from deliberation import services
-from deliberation.models import DeliberativePoll, SurveyResponse
-from deliberation.states import DPollState
+from deliberation.deliberative_polls import services
+from deliberation.deliberative_polls.models import DeliberativePoll, SurveyResponse
+from deliberation.deliberative_polls.states import DPollState
 from tests.deliberation.test_deliberative_polls import ANSWERS, _move, _person, make_poll
 from tests.factories import AdminFactory, FacilitatorFactory, ResidentFactory
 
@@ -50,7 +50,7 @@ MATRIX = {
     "facilitator": (200, 200, 403, False, 200, 200),
     "admin":       (200, 200, 403, False, 200, 200),
 }
-EXPORTS = ("deliberation:dpoll_report_json", "deliberation:dpoll_responses_csv", "deliberation:dpoll_responses_json")
+EXPORTS = ("deliberative_polls:dpoll_report_json", "deliberative_polls:dpoll_responses_csv", "deliberative_polls:dpoll_responses_json")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -60,43 +60,43 @@ def test_who_may_do_what(client, role):
     services.add_material(poll=poll, actor=actor, title="Why", stance="pro", body="Because")
     _login(client, role, members, controls, _other_poll_participant())
 
-    assert client.get(reverse("deliberation:dpoll_report", args=[poll.pk])).status_code == report_draft
+    assert client.get(reverse("deliberative_polls:dpoll_report", args=[poll.pk])).status_code == report_draft
     for name in EXPORTS:
         assert client.get(reverse(name, args=[poll.pk])).status_code == report_draft, name
-    assert client.get(reverse("deliberation:dpoll_table", args=[poll.pk, "changes"])).status_code == report_draft
-    assert client.get(reverse("deliberation:dpoll_manage", args=[poll.pk])).status_code == manage
-    assert client.get(reverse("deliberation:dpoll_materials", args=[poll.pk])).status_code == (
+    assert client.get(reverse("deliberative_polls:dpoll_table", args=[poll.pk, "changes"])).status_code == report_draft
+    assert client.get(reverse("deliberative_polls:dpoll_manage", args=[poll.pk])).status_code == manage
+    assert client.get(reverse("deliberative_polls:dpoll_materials", args=[poll.pk])).status_code == (
         200 if role in ("facilitator", "admin") else 403)  # nobody else reads them before the deliberation
 
-    assert client.get(reverse("deliberation:dpoll_survey", args=[poll.pk])).status_code == survey_page
-    client.post(reverse("deliberation:dpoll_survey", args=[poll.pk]), {"wave": "1", **ANSWERS})
+    assert client.get(reverse("deliberative_polls:dpoll_survey", args=[poll.pk])).status_code == survey_page
+    client.post(reverse("deliberative_polls:dpoll_survey", args=[poll.pk]), {"wave": "1", **ANSWERS})
     assert SurveyResponse.objects.filter(wave=1, participant__poll=poll).exists() == t1_sent
 
-    moved = client.post(reverse("deliberation:dpoll_move", args=[poll.pk]), {"to": DPollState.DELIBERATING})
+    moved = client.post(reverse("deliberative_polls:dpoll_move", args=[poll.pk]), {"to": DPollState.DELIBERATING})
     assert moved.status_code == (302 if manage in (200, 302) else 403)
     poll.refresh_from_db()
     assert poll.state == (DPollState.DELIBERATING if manage == 200 else DPollState.T1_OPEN)
     if manage != 200:
         _move(poll, DPollState.DELIBERATING, actor)
-    assert client.get(reverse("deliberation:dpoll_materials", args=[poll.pk])).status_code == materials
+    assert client.get(reverse("deliberative_polls:dpoll_materials", args=[poll.pk])).status_code == materials
 
     for to in (DPollState.T2_OPEN, DPollState.CLOSED, DPollState.PUBLISHED):
         _move(poll, to, actor)
-    assert client.get(reverse("deliberation:dpoll_report", args=[poll.pk])).status_code == report_published
+    assert client.get(reverse("deliberative_polls:dpoll_report", args=[poll.pk])).status_code == report_published
     for name in EXPORTS:
         assert client.get(reverse(name, args=[poll.pk])).status_code == report_published, name
-    assert client.get(reverse("deliberation:dpoll_materials", args=[poll.pk])).status_code == 200
+    assert client.get(reverse("deliberative_polls:dpoll_materials", args=[poll.pk])).status_code == 200
 
 
 def test_t2_is_answered_from_the_same_page_and_only_once(client):
     poll, actor, members, _ = make_poll(panel=1, state=DPollState.T1_OPEN)
     client.force_login(members[0].user)
-    url = reverse("deliberation:dpoll_survey", args=[poll.pk])
+    url = reverse("deliberative_polls:dpoll_survey", args=[poll.pk])
     assert client.post(url, {"wave": "1", **ANSWERS}).status_code == 302
     _move(poll, DPollState.DELIBERATING, actor)
     poll.refresh_from_db()
     page = client.get(url).content.decode()
-    assert "No survey is open now" in page and reverse("deliberation:room", args=[poll.room_id]) in page
+    assert "No survey is open now" in page and reverse("rooms:room", args=[poll.room_id]) in page
     _move(poll, DPollState.T2_OPEN, actor)
     assert 'name="wave" value="2"' in client.get(url).content.decode()
     assert client.post(url, {"wave": "2", **ANSWERS, "q1": "5"}).status_code == 302
@@ -108,7 +108,7 @@ def test_t2_is_answered_from_the_same_page_and_only_once(client):
 def test_a_bad_survey_comes_back_with_the_errors_in_place_and_the_answers_kept(client):
     poll, _, members, _ = make_poll(panel=1, state=DPollState.T1_OPEN)
     client.force_login(members[0].user)
-    response = client.post(reverse("deliberation:dpoll_survey", args=[poll.pk]),
+    response = client.post(reverse("deliberative_polls:dpoll_survey", args=[poll.pk]),
                            {"wave": "1", "q1": "3", "q3": "Z"})
     page = response.content.decode()
     assert response.status_code == 400 and not SurveyResponse.objects.exists()
@@ -122,7 +122,7 @@ def test_a_bad_survey_comes_back_with_the_errors_in_place_and_the_answers_kept(c
 def test_a_t2_post_while_t1_is_open_is_refused_clearly(client):
     poll, _, members, _ = make_poll(panel=1, state=DPollState.T1_OPEN)
     client.force_login(members[0].user)
-    response = client.post(reverse("deliberation:dpoll_survey", args=[poll.pk]), {"wave": "2", **ANSWERS})
+    response = client.post(reverse("deliberative_polls:dpoll_survey", args=[poll.pk]), {"wave": "2", **ANSWERS})
     assert response.status_code == 400
     assert "only for those who answered the first" in response.content.decode()
 
@@ -152,7 +152,7 @@ def published_poll():
 
 def test_the_report_page_shows_the_figures_computed_by_hand(client, published_poll):
     poll, members, _ = published_poll
-    page = client.get(reverse("deliberation:dpoll_report", args=[poll.pk])).content.decode()
+    page = client.get(reverse("deliberative_polls:dpoll_report", args=[poll.pk])).content.decode()
     # Paired differences 1, 2, 1, 0, 1: mean 1; sd sqrt(0.5); t = 1 / (sqrt(0.5) / sqrt(5)) = sqrt(10), df 4.
     t_p = 2 * scipy_stats.t.sf(math.sqrt(10), 4)
     half = scipy_stats.t.ppf(0.975, 4) * math.sqrt(0.5) / math.sqrt(5)
@@ -174,29 +174,29 @@ def test_the_report_page_shows_the_figures_computed_by_hand(client, published_po
 
 def test_the_exports_carry_the_same_figures_and_no_one_s_identity(client, published_poll):
     poll, members, controls = published_poll
-    report = json.loads(client.get(reverse("deliberation:dpoll_report_json", args=[poll.pk])).content)
+    report = json.loads(client.get(reverse("deliberative_polls:dpoll_report_json", args=[poll.pk])).content)
     assert report["groups"]["deliberation"]["questions"]["q1"]["all"]["change"]["mean_change"] == 1.0
     changes = list(csv.reader(io.StringIO(
-        client.get(reverse("deliberation:dpoll_table", args=[poll.pk, "changes"])).content.decode("utf-8-sig"))))
+        client.get(reverse("deliberative_polls:dpoll_table", args=[poll.pk, "changes"])).content.decode("utf-8-sig"))))
     header, rows = changes[0], changes[1:]
     overall = next(r for r in rows if r[0] == "deliberation" and r[1] == "" and r[4] == "q1")
     assert float(overall[header.index("mean_change")]) == 1.0
-    assert client.get(reverse("deliberation:dpoll_table", args=[poll.pk, "nope"])).status_code == 404
+    assert client.get(reverse("deliberative_polls:dpoll_table", args=[poll.pk, "nope"])).status_code == 404
 
-    text = client.get(reverse("deliberation:dpoll_responses_csv", args=[poll.pk])).content.decode("utf-8-sig")
+    text = client.get(reverse("deliberative_polls:dpoll_responses_csv", args=[poll.pk])).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["participant", "group", "district_group", "age_band", "gender", "question", "t1", "t2"]
     assert len(rows) == 1 + 11 * 3 and all(r[0].startswith("P-") for r in rows[1:])
     labels = {r[0] for r in rows[1:]}
     assert len(labels) == 11
-    as_json = client.get(reverse("deliberation:dpoll_responses_json", args=[poll.pk])).content.decode()
+    as_json = client.get(reverse("deliberative_polls:dpoll_responses_json", args=[poll.pk])).content.decode()
     for p in members + controls:
         for secret in (p.user.email, p.user.display_name):
             assert secret not in text and secret not in as_json
         assert str(p.user_id) not in labels and str(p.pk) not in labels
     assert {row["participant"] for row in json.loads(as_json)} == labels
     # the labels are stable from one download to the next
-    again = client.get(reverse("deliberation:dpoll_responses_csv", args=[poll.pk])).content.decode("utf-8-sig")
+    again = client.get(reverse("deliberative_polls:dpoll_responses_csv", args=[poll.pk])).content.decode("utf-8-sig")
     assert again == text
 
 
@@ -204,10 +204,10 @@ def test_staff_set_up_a_poll_from_the_pages(client):
     admin = AdminFactory()
     person = _person()
     client.force_login(admin)
-    created = client.post(reverse("deliberation:dpoll_create"), {"title": "Parks", "topic": "More parks?"})
+    created = client.post(reverse("deliberative_polls:dpoll_create"), {"title": "Parks", "topic": "More parks?"})
     poll = DeliberativePoll.objects.get(title="Parks")
-    assert created["Location"] == reverse("deliberation:dpoll_manage", args=[poll.pk])
-    url = reverse("deliberation:dpoll_manage", args=[poll.pk])
+    assert created["Location"] == reverse("deliberative_polls:dpoll_manage", args=[poll.pk])
+    url = reverse("deliberative_polls:dpoll_manage", args=[poll.pk])
     client.post(url, {"action": "question", "question-code": "q1", "question-text": "Parks matter",
                       "question-kind": "likert7", "question-options": "", "question-low_label": "",
                       "question-high_label": ""})
@@ -221,10 +221,10 @@ def test_staff_set_up_a_poll_from_the_pages(client):
     assert fixed.status_code == 302 and poll.participants.filter(user=person).exists()
     refused = client.post(url, {"action": "margins", "margins-margins": '{"gender": {"female": -1}}'})
     assert refused.status_code == 400 and "must be a number of at least 0" in refused.content.decode()
-    client.post(reverse("deliberation:dpoll_move", args=[poll.pk]), {"to": DPollState.T1_OPEN})
+    client.post(reverse("deliberative_polls:dpoll_move", args=[poll.pk]), {"to": DPollState.T1_OPEN})
     poll.refresh_from_db()
     assert poll.state == DPollState.T1_OPEN
-    skipped = client.post(reverse("deliberation:dpoll_move", args=[poll.pk]), {"to": DPollState.PUBLISHED},
+    skipped = client.post(reverse("deliberative_polls:dpoll_move", args=[poll.pk]), {"to": DPollState.PUBLISHED},
                           follow=True)
     assert "cannot become" in skipped.content.decode()
     poll.refresh_from_db()
@@ -237,7 +237,7 @@ def test_the_materials_show_for_and_against_side_by_side_as_escaped_text(client)
     services.add_material(poll=poll, actor=actor, title="Costly", stance="con", body="Deficits")
     _move(poll, DPollState.DELIBERATING, actor)
     client.force_login(members[0].user)
-    page = client.get(reverse("deliberation:dpoll_materials", args=[poll.pk])).content.decode()
+    page = client.get(reverse("deliberative_polls:dpoll_materials", args=[poll.pk])).content.decode()
     pro = page[page.index('data-testid="materials-pro"'):page.index('data-testid="materials-con"')]
     con = page[page.index('data-testid="materials-con"'):]
     assert "Faster home" in pro and "Costly" not in pro and "Costly" in con
@@ -249,7 +249,7 @@ def test_the_list_hides_polls_in_setup_from_citizens_and_links_a_participant_to_
     running, _, members, _ = make_poll(panel=1, state=DPollState.T1_OPEN)
     DeliberativePoll.objects.filter(pk=draft.pk).update(title="Draft poll")
     client.force_login(members[0].user)
-    page = client.get(reverse("deliberation:dpolls")).content.decode()
-    assert "Draft poll" not in page and reverse("deliberation:dpoll_survey", args=[running.pk]) in page
+    page = client.get(reverse("deliberative_polls:dpolls")).content.decode()
+    assert "Draft poll" not in page and reverse("deliberative_polls:dpoll_survey", args=[running.pk]) in page
     client.force_login(FacilitatorFactory())
-    assert "Draft poll" in client.get(reverse("deliberation:dpolls")).content.decode()
+    assert "Draft poll" in client.get(reverse("deliberative_polls:dpolls")).content.decode()

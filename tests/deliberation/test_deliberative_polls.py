@@ -6,10 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
-from deliberation import selectors, services
-from deliberation.models import DeliberativePoll, RoomMember, SurveyAnswer, SurveyResponse
-from deliberation.services.deliberative_polls import DPollError
-from deliberation.states import DPOLL_TRANSITIONS, DPollState, MemberRole
+from deliberation.deliberative_polls import selectors, services as dpoll_services
+from deliberation.panels import services as panel_services
+from deliberation.deliberative_polls.models import DeliberativePoll, SurveyAnswer, SurveyResponse
+from deliberation.rooms.models import RoomMember
+from deliberation.deliberative_polls.services import DPollError
+from deliberation.deliberative_polls.states import DPOLL_TRANSITIONS, DPollState
+from deliberation.rooms.states import MemberRole
 from tests.factories import FacilitatorFactory, ResidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,24 +26,24 @@ def make_poll(*, control=False, panel=2, controls=0, state=DPollState.SETUP):
     """A poll with a Likert-5, a yes/no and a choice question; ``panel`` deliberating and ``controls`` control
     participants; moved on to ``state``. Returns (poll, facilitator, [participants], [control participants])."""
     actor = FacilitatorFactory()
-    poll = services.create_dpoll(actor=actor, title="Night buses", topic="Extend night buses?",
+    poll = dpoll_services.create_dpoll(actor=actor, title="Night buses", topic="Extend night buses?",
                                  control_enabled=control)
-    services.add_question(poll=poll, actor=actor, code="q1", text="Night buses should run later", kind="likert5",
+    dpoll_services.add_question(poll=poll, actor=actor, code="q1", text="Night buses should run later", kind="likert5",
                           low_label="Strongly disagree", high_label="Strongly agree")
-    services.add_question(poll=poll, actor=actor, code="q2", text="Would you pay more?", kind="yesno")
-    services.add_question(poll=poll, actor=actor, code="q3", text="Which option?", kind="choice",
+    dpoll_services.add_question(poll=poll, actor=actor, code="q2", text="Would you pay more?", kind="yesno")
+    dpoll_services.add_question(poll=poll, actor=actor, code="q3", text="Which option?", kind="choice",
                           options=["A", "B", "C"])
     gender = ("female", "male")  # alternating, so a gender margin can weight them
-    members = [services.add_participant(poll=poll, user=_person(gender=gender[i % 2])) for i in range(panel)]
-    control_members = [services.add_participant(poll=poll, user=_person(gender=gender[i % 2]), group="control")
+    members = [dpoll_services.add_participant(poll=poll, user=_person(gender=gender[i % 2])) for i in range(panel)]
+    control_members = [dpoll_services.add_participant(poll=poll, user=_person(gender=gender[i % 2]), group="control")
                        for i in range(controls)]
     order = [DPollState.T1_OPEN, DPollState.DELIBERATING, DPollState.T2_OPEN, DPollState.CLOSED,
              DPollState.PUBLISHED]
     for to in order[:order.index(state) + 1] if state != DPollState.SETUP else []:
         if to == DPollState.DELIBERATING:
-            services.start_dpoll_deliberation(poll=poll, actor=actor)
+            dpoll_services.start_dpoll_deliberation(poll=poll, actor=actor)
         else:
-            services.move_poll(poll=poll, to=to, actor=actor)
+            dpoll_services.move_poll(poll=poll, to=to, actor=actor)
     poll.refresh_from_db()
     return poll, actor, members, control_members
 
@@ -51,8 +54,8 @@ ANSWERS = {"q1": "2", "q2": "no", "q3": "A"}
 def _move(poll, to, actor):
     poll.refresh_from_db()
     if to == DPollState.DELIBERATING:
-        return services.start_dpoll_deliberation(poll=poll, actor=actor)
-    return services.move_poll(poll=poll, to=to, actor=actor)
+        return dpoll_services.start_dpoll_deliberation(poll=poll, actor=actor)
+    return dpoll_services.move_poll(poll=poll, to=to, actor=actor)
 
 
 # --- States ------------------------------------------------------------------------------------------
@@ -71,7 +74,7 @@ def test_the_state_table_is_strictly_forward_and_ends_published():
 def test_an_illegal_move_is_refused_and_the_state_stays(start, to):
     poll, actor, _, _ = make_poll(state=start)
     with translation.override("en"), pytest.raises(DPollError) as refused:
-        services.move_poll(poll=poll, to=to, actor=actor)
+        dpoll_services.move_poll(poll=poll, to=to, actor=actor)
     assert "cannot become" in refused.value.messages[0]
     poll.refresh_from_db()
     assert poll.state == start
@@ -79,28 +82,28 @@ def test_an_illegal_move_is_refused_and_the_state_stays(start, to):
 
 def test_the_first_survey_needs_questions_and_a_panel():
     actor = FacilitatorFactory()
-    poll = services.create_dpoll(actor=actor, title="Empty")
+    poll = dpoll_services.create_dpoll(actor=actor, title="Empty")
     with translation.override("en"), pytest.raises(DPollError, match="at least one question"):
-        services.open_t1(poll=poll, actor=actor)
-    services.add_question(poll=poll, actor=actor, code="q1", text="Q", kind="scale10")
+        dpoll_services.open_t1(poll=poll, actor=actor)
+    dpoll_services.add_question(poll=poll, actor=actor, code="q1", text="Q", kind="scale10")
     with translation.override("en"), pytest.raises(DPollError, match="panel's participants"):
-        services.open_t1(poll=poll, actor=actor)
+        dpoll_services.open_t1(poll=poll, actor=actor)
     assert DeliberativePoll.objects.get(pk=poll.pk).state == DPollState.SETUP
 
 
 def test_a_citizen_cannot_move_a_poll():
     poll, _, _, _ = make_poll()
     with pytest.raises(PermissionDenied):
-        services.open_t1(poll=poll, actor=ResidentFactory())
+        dpoll_services.open_t1(poll=poll, actor=ResidentFactory())
 
 
 def test_questions_change_only_in_setup():
     poll, actor, _, _ = make_poll(state=DPollState.T1_OPEN)
     with translation.override("en"), pytest.raises(DPollError, match="only while the poll is being prepared"):
-        services.add_question(poll=poll, actor=actor, code="q9", text="Late", kind="yesno")
+        dpoll_services.add_question(poll=poll, actor=actor, code="q9", text="Late", kind="yesno")
     question = poll.questions.get(code="q1")
     with pytest.raises(DPollError):
-        services.update_question(question=question, actor=actor, text="Changed after T1 opened")
+        dpoll_services.update_question(question=question, actor=actor, text="Changed after T1 opened")
     question.refresh_from_db()
     assert question.text == "Night buses should run later" and poll.questions.count() == 3
 
@@ -108,16 +111,16 @@ def test_questions_change_only_in_setup():
 def test_a_choice_question_needs_two_different_choices_and_a_code_is_unique():
     poll, actor, _, _ = make_poll()
     with pytest.raises(DPollError):
-        services.add_question(poll=poll, actor=actor, code="q4", text="Pick", kind="choice", options=["A", "A"])
+        dpoll_services.add_question(poll=poll, actor=actor, code="q4", text="Pick", kind="choice", options=["A", "A"])
     with pytest.raises(DPollError):
-        services.add_question(poll=poll, actor=actor, code="q1", text="Again", kind="yesno")
+        dpoll_services.add_question(poll=poll, actor=actor, code="q1", text="Again", kind="yesno")
     assert poll.questions.count() == 3
 
 
 def test_a_participant_keeps_the_groups_of_their_profile_when_seated():
     poll, _, _, _ = make_poll(panel=0)
     user = _person(district="gangnam", gender="male", birth_year=1990)
-    participant = services.add_participant(poll=poll, user=user)
+    participant = dpoll_services.add_participant(poll=poll, user=user)
     user.district = "mapo"
     user.save()
     participant.refresh_from_db()
@@ -128,12 +131,12 @@ def test_a_participant_keeps_the_groups_of_their_profile_when_seated():
 def test_seating_twice_a_control_without_control_or_after_t1_is_refused():
     poll, _, members, _ = make_poll()
     with pytest.raises(DPollError):
-        services.add_participant(poll=poll, user=members[0].user)
+        dpoll_services.add_participant(poll=poll, user=members[0].user)
     with translation.override("en"), pytest.raises(DPollError, match="no control sample"):
-        services.add_participant(poll=poll, user=_person(), group="control")
+        dpoll_services.add_participant(poll=poll, user=_person(), group="control")
     later, _, _, _ = make_poll(state=DPollState.DELIBERATING)
     with translation.override("en"), pytest.raises(DPollError, match="until the first survey closes"):
-        services.add_participant(poll=later, user=_person())
+        dpoll_services.add_participant(poll=later, user=_person())
 
 
 def test_margins_are_checked():
@@ -141,8 +144,8 @@ def test_margins_are_checked():
     for bad in ({"gender": {"female": -1}}, {"gender": {"female": 0}}, {"gender": "female"}, ["gender"],
                 {"gender": {"female": "half"}}):
         with pytest.raises(DPollError):
-            services.set_margins(poll=poll, actor=actor, margins=bad)
-    services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 510, "male": 490}})
+            dpoll_services.set_margins(poll=poll, actor=actor, margins=bad)
+    dpoll_services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 510, "male": 490}})
     poll.refresh_from_db()
     assert poll.margins == {"gender": {"female": 510, "male": 490}}
 
@@ -158,7 +161,7 @@ def test_the_default_margins_are_seoul_by_zone_gender_and_age():
 
 def test_a_t1_answer_is_stored_with_the_scale_as_a_number():
     poll, _, members, _ = make_poll(state=DPollState.T1_OPEN)
-    response = services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
+    response = dpoll_services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
     stored = {a.question.code: a.value for a in response.answers.select_related("question")}
     assert stored == {"q1": 2, "q2": "no", "q3": "A"}
 
@@ -175,7 +178,7 @@ def test_a_t1_answer_is_stored_with_the_scale_as_a_number():
 def test_a_bad_answer_is_refused_in_place_and_nothing_is_stored(answers, code, message):
     poll, _, members, _ = make_poll(state=DPollState.T1_OPEN)
     with translation.override("en"), pytest.raises(DPollError) as refused:
-        services.submit_response(participant=members[0], wave=1, answers=answers)
+        dpoll_services.submit_response(participant=members[0], wave=1, answers=answers)
     assert list(refused.value.message_dict) == [code]
     assert message in refused.value.message_dict[code][0]
     assert not SurveyResponse.objects.exists() and not SurveyAnswer.objects.exists()
@@ -184,14 +187,14 @@ def test_a_bad_answer_is_refused_in_place_and_nothing_is_stored(answers, code, m
 def test_an_answer_to_an_unknown_question_is_refused():
     poll, _, members, _ = make_poll(state=DPollState.T1_OPEN)
     with translation.override("en"), pytest.raises(DPollError, match="There is no question “q9”"):
-        services.submit_response(participant=members[0], wave=1, answers={**ANSWERS, "q9": "1"})
+        dpoll_services.submit_response(participant=members[0], wave=1, answers={**ANSWERS, "q9": "1"})
 
 
 def test_a_second_t1_is_refused_and_the_first_answers_stay():
     poll, _, members, _ = make_poll(state=DPollState.T1_OPEN)
-    services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
+    dpoll_services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
     with translation.override("en"), pytest.raises(DPollError, match="already answered this survey"):
-        services.submit_response(participant=members[0], wave=1, answers={**ANSWERS, "q1": "5"})
+        dpoll_services.submit_response(participant=members[0], wave=1, answers={**ANSWERS, "q1": "5"})
     assert SurveyResponse.objects.count() == 1
     assert SurveyAnswer.objects.get(question__code="q1").value == 2
 
@@ -199,42 +202,42 @@ def test_a_second_t1_is_refused_and_the_first_answers_stay():
 def test_t2_before_t1_is_refused_even_when_t2_is_open():
     poll, _, members, _ = make_poll(state=DPollState.T2_OPEN)
     with translation.override("en"), pytest.raises(DPollError, match="only for those who answered the first"):
-        services.submit_response(participant=members[0], wave=2, answers=ANSWERS)
+        dpoll_services.submit_response(participant=members[0], wave=2, answers=ANSWERS)
     assert not SurveyResponse.objects.exists()
 
 
 def test_t2_while_t1_is_open_is_refused():
     poll, _, members, _ = make_poll(state=DPollState.T1_OPEN)
-    services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
+    dpoll_services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
     with translation.override("en"), pytest.raises(DPollError, match="The survey T2 is not open"):
-        services.submit_response(participant=members[0], wave=2, answers=ANSWERS)
+        dpoll_services.submit_response(participant=members[0], wave=2, answers=ANSWERS)
 
 
 def test_t1_after_it_closed_is_refused():
     poll, actor, members, _ = make_poll(state=DPollState.T1_OPEN)
     _move(poll, DPollState.DELIBERATING, actor)
     with translation.override("en"), pytest.raises(DPollError, match="The survey T1 is not open"):
-        services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
+        dpoll_services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
 
 
 def test_a_response_is_stored_whole_or_not_at_all():
     poll, _, members, _ = make_poll(state=DPollState.T1_OPEN)
     with mock.patch.object(SurveyAnswer.objects, "bulk_create", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
-            services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
+            dpoll_services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
     assert not SurveyResponse.objects.exists()
-    services.submit_response(participant=members[0], wave=1, answers=ANSWERS)  # and it can be sent again
+    dpoll_services.submit_response(participant=members[0], wave=1, answers=ANSWERS)  # and it can be sent again
     assert SurveyAnswer.objects.count() == 3
 
 
 def test_a_participant_who_misses_t2_is_kept_for_t1_and_counted_as_attrition():
     poll, actor, members, _ = make_poll(panel=3, state=DPollState.T1_OPEN)
     for member, q1 in zip(members, ("1", "2", "3")):
-        services.submit_response(participant=member, wave=1, answers={**ANSWERS, "q1": q1})
+        dpoll_services.submit_response(participant=member, wave=1, answers={**ANSWERS, "q1": q1})
     _move(poll, DPollState.DELIBERATING, actor)
     _move(poll, DPollState.T2_OPEN, actor)
     for member, q1 in zip(members[:2], ("3", "5")):
-        services.submit_response(participant=member, wave=2, answers={**ANSWERS, "q1": q1})
+        dpoll_services.submit_response(participant=member, wave=2, answers={**ANSWERS, "q1": q1})
     with translation.override("en"):
         report = selectors.dpoll_report(poll)
     group = report["groups"]["deliberation"]
@@ -255,7 +258,7 @@ def test_a_participant_who_misses_t2_is_kept_for_t1_and_counted_as_attrition():
 def test_deliberation_opens_a_panel_room_for_the_panel_never_the_control():
     poll, actor, members, controls = make_poll(control=True, panel=2, controls=2, state=DPollState.T1_OPEN)
     expert = FacilitatorFactory()
-    poll = services.start_dpoll_deliberation(poll=poll, actor=actor, experts=[expert])
+    poll = dpoll_services.start_dpoll_deliberation(poll=poll, actor=actor, experts=[expert])
     room = poll.room
     assert room.access == "panel" and room.facilitator == actor
     assert list(room.rounds.values_list("kind", flat=True)) == ["presentation", "tables", "break", "qa"]
@@ -268,31 +271,31 @@ def test_deliberation_opens_a_panel_room_for_the_panel_never_the_control():
 def test_the_control_sample_answers_both_surveys_beside_the_panel():
     poll, actor, members, controls = make_poll(control=True, panel=2, controls=2, state=DPollState.T1_OPEN)
     for p in members + controls:
-        services.submit_response(participant=p, wave=1, answers={**ANSWERS, "q1": "2"})
+        dpoll_services.submit_response(participant=p, wave=1, answers={**ANSWERS, "q1": "2"})
     _move(poll, DPollState.DELIBERATING, actor)
     _move(poll, DPollState.T2_OPEN, actor)
     for p, q1 in zip(members + controls, ("4", "5", "2", "3")):
-        services.submit_response(participant=p, wave=2, answers={**ANSWERS, "q1": q1})
+        dpoll_services.submit_response(participant=p, wave=2, answers={**ANSWERS, "q1": q1})
     report = selectors.dpoll_report(poll)
     assert report["groups"]["control"]["questions"]["q1"]["all"]["change"]["mean_change"] == 0.5
     assert report["difference_in_differences"]["q1"]["unweighted"]["difference"] == 2.0  # 2.5 - 0.5
 
 
 def test_a_drawn_panel_is_seated_with_the_draw_on_record():
-    from deliberation.models import Draw
+    from deliberation.panels.models import Draw
     from tests.deliberation.test_draws import QUOTAS, _pool
     from tests.factories import AdminFactory
 
     admin = AdminFactory()
-    draw = services.prepare_draw(pool=_pool(), title="Panel", size=4, quotas_text=QUOTAS, actor=admin,
+    draw = panel_services.prepare_draw(pool=_pool(), title="Panel", size=4, quotas_text=QUOTAS, actor=admin,
                                  algorithm="legacy")
     poll, _, _, _ = make_poll(panel=0)
     with pytest.raises(DPollError):
-        services.seat_drawn_panel(poll=poll, actor=admin, draw=draw)  # not drawn yet
-    draw = services.perform_draw(draw=draw, public_values="9319/2 5 8 10 12", actor=admin)
+        dpoll_services.seat_drawn_panel(poll=poll, actor=admin, draw=draw)  # not drawn yet
+    draw = panel_services.perform_draw(draw=draw, public_values="9319/2 5 8 10 12", actor=admin)
     assert draw.state == Draw.State.DRAWN
-    assert services.seat_drawn_panel(poll=poll, actor=admin, draw=draw) == (4, 0)
-    assert services.seat_drawn_panel(poll=poll, actor=admin, draw=draw) == (0, 4)  # nobody twice
+    assert dpoll_services.seat_drawn_panel(poll=poll, actor=admin, draw=draw) == (4, 0)
+    assert dpoll_services.seat_drawn_panel(poll=poll, actor=admin, draw=draw) == (0, 4)  # nobody twice
     poll.refresh_from_db()
     assert poll.draw == draw and poll.participants.count() == 4
     selected_users = set(draw.pool.members.filter(person_id__in=draw.selected).values_list("user_id", flat=True))
@@ -301,14 +304,14 @@ def test_a_drawn_panel_is_seated_with_the_draw_on_record():
 
 def test_the_cached_report_follows_every_new_answer_and_margin():
     poll, actor, members, _ = make_poll(panel=2, state=DPollState.T1_OPEN)
-    services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 1, "male": 1}})
-    services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
+    dpoll_services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 1, "male": 1}})
+    dpoll_services.submit_response(participant=members[0], wave=1, answers=ANSWERS)
     first = selectors.dpoll_report(poll)
     assert first["groups"]["deliberation"]["attrition"]["t1"] == 1 and first["weighting_error"]  # no man yet
-    services.submit_response(participant=members[1], wave=1, answers=ANSWERS)
+    dpoll_services.submit_response(participant=members[1], wave=1, answers=ANSWERS)
     second = selectors.dpoll_report(poll)
     assert second["groups"]["deliberation"]["attrition"]["t1"] == 2 and second["weighting_error"] is None
-    services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 3, "male": 1}})
+    dpoll_services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 3, "male": 1}})
     poll.refresh_from_db()
     gender = selectors.dpoll_report(poll)["groups"]["deliberation"]["representativeness"]["gender"]
     assert {row["value"]: row["population_share"] for row in gender["values"]} == {"female": 0.75, "male": 0.25}

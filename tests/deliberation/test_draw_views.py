@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from deliberation import services
-from deliberation.draw_views import MAXIMIN_POOL_LIMIT, default_algorithm
-from deliberation.models import Draw
+from deliberation.panels import services
+from deliberation.panels.views.draws import MAXIMIN_POOL_LIMIT, default_algorithm
+from deliberation.panels.models import Draw
 from tests.deliberation.test_draws import QUOTAS, _pool
 from tests.imports import job_of
 from tests.factories import AdminFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory, ResidentFactory
@@ -30,13 +30,13 @@ def test_who_may_do_what_with_draws(client, role):
     if ROLES[role]:
         client.force_login(ROLES[role]())
     staff = role == "staff"
-    listing = client.get(reverse("deliberation:draws"))
+    listing = client.get(reverse("panels:draws"))
     assert listing.status_code == (200 if staff else 302 if role == "anonymous" else 403)
-    assert client.get(reverse("deliberation:draw", args=[draw.pk])).status_code == 200  # the record is public
-    assert client.get(reverse("deliberation:draw_quotas", args=[draw.pk])).status_code == 200
-    people = client.get(reverse("deliberation:draw_people", args=[draw.pk]))
+    assert client.get(reverse("panels:draw", args=[draw.pk])).status_code == 200  # the record is public
+    assert client.get(reverse("panels:draw_quotas", args=[draw.pk])).status_code == 200
+    people = client.get(reverse("panels:draw_people", args=[draw.pk]))
     assert people.status_code == (200 if staff else 403)
-    performed = client.post(reverse("deliberation:draw_perform", args=[draw.pk]), {"public_values": "1/2"})
+    performed = client.post(reverse("panels:draw_perform", args=[draw.pk]), {"public_values": "1/2"})
     assert performed.status_code == (302 if staff or role == "anonymous" else 403)
     draw.refresh_from_db()
     assert draw.state == ("drawn" if staff else "published")
@@ -45,27 +45,27 @@ def test_who_may_do_what_with_draws(client, role):
 def test_staff_prepare_and_draw_and_the_public_record_shows_the_hashes_not_the_people(client):
     _pool()
     client.force_login(AdminFactory())
-    page = client.get(reverse("deliberation:draws")).content.decode()
+    page = client.get(reverse("panels:draws")).content.decode()
     assert 'data-testid="algorithm-why"' in page and "maximin" in page
-    response = client.post(reverse("deliberation:draws"), {"title": "Night buses jury", "size": "4",
+    response = client.post(reverse("panels:draws"), {"title": "Night buses jury", "size": "4",
                                                            "quotas": QUOTAS, "algorithm": "legacy"})
     draw = Draw.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("deliberation:draw", args=[draw.pk])
-    client.post(reverse("deliberation:draw_perform", args=[draw.pk]), {"public_values": "9319/2 5 8 10 12"})
+    assert response.status_code == 302 and response["Location"] == reverse("panels:draw", args=[draw.pk])
+    client.post(reverse("panels:draw_perform", args=[draw.pk]), {"public_values": "9319/2 5 8 10 12"})
     draw.refresh_from_db()
     assert draw.state == "drawn"
     client.logout()
-    record = client.get(reverse("deliberation:draw", args=[draw.pk])).content.decode()
+    record = client.get(reverse("panels:draw", args=[draw.pk])).content.decode()
     assert draw.pool_hash in record and "9319./2.5.8.10.12./" in record
     assert 'data-testid="selected"' not in record
-    assert reverse("deliberation:draw_people", args=[draw.pk]) not in record
+    assert reverse("panels:draw_people", args=[draw.pk]) not in record
 
 
 def test_infeasible_quotas_come_back_with_the_reason_and_what_was_typed(client):
     _pool()
     client.force_login(AdminFactory())
     quotas = QUOTAS.replace("gender,female,2,2", "gender,female,8,8")
-    response = client.post(reverse("deliberation:draws"), {"title": "Kept title", "size": "4", "quotas": quotas,
+    response = client.post(reverse("panels:draws"), {"title": "Kept title", "size": "4", "quotas": quotas,
                                                            "algorithm": "legacy"}, headers={"Accept-Language": "en"})
     page = response.content.decode()
     assert response.status_code == 200 and not Draw.objects.exists()
@@ -75,7 +75,7 @@ def test_infeasible_quotas_come_back_with_the_reason_and_what_was_typed(client):
 def test_bad_public_values_are_refused_and_the_draw_stays_published(client):
     draw = _draw()
     client.force_login(AdminFactory())
-    client.post(reverse("deliberation:draw_perform", args=[draw.pk]), {"public_values": "not numbers"})
+    client.post(reverse("panels:draw_perform", args=[draw.pk]), {"public_values": "not numbers"})
     draw.refresh_from_db()
     assert draw.state == "published" and draw.selected == []
 
@@ -97,23 +97,23 @@ def test_a_pool_imported_from_csv_is_separate_and_drawn_from_with_its_own_column
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
 
-    from deliberation.models import Pool
+    from deliberation.panels.models import Pool
 
     _pool()  # the standing pool exists and is not touched
     client.force_login(AdminFactory())
     upload = SimpleUploadedFile("people.csv", IMPORTED.encode(), content_type="text/csv")
-    response = client.post(reverse("deliberation:pool_import"), {"name": "Letter 2027", "file": upload})
+    response = client.post(reverse("panels:pool_import"), {"name": "Letter 2027", "file": upload})
     assert not Pool.objects.filter(name="Letter 2027").exists()  # the web request only queues the file
     job = job_of(response)
     assert (job.state, job.rows_done, job.rows_total, job.chunks.count()) == ("done", 20, 20, 0)
     imported = Pool.objects.get(name="Letter 2027")
     assert imported.standing is False and imported.members.count() == 20
     assert services.standing_pool().members.count() == 12
-    client.post(reverse("deliberation:draws"), {"pool": imported.pk, "title": "Letter jury", "size": "6",
+    client.post(reverse("panels:draws"), {"pool": imported.pk, "title": "Letter jury", "size": "6",
                                                "quotas": IMPORTED_QUOTAS, "algorithm": "legacy"})
     draw = Draw.objects.get(pool=imported)
     assert draw.people_csv.splitlines()[0] == "id,gender,housing,zone"
-    client.post(reverse("deliberation:draw_perform", args=[draw.pk]), {"public_values": "3/1 4 1 5"})
+    client.post(reverse("panels:draw_perform", args=[draw.pk]), {"public_values": "3/1 4 1 5"})
     draw.refresh_from_db()
     (tmp_path / "p.csv").write_text(IMPORTED)
     (tmp_path / "q.csv").write_text(IMPORTED_QUOTAS)
@@ -131,11 +131,11 @@ def test_a_pool_imported_from_csv_is_separate_and_drawn_from_with_its_own_column
 def test_a_pool_file_that_cannot_be_read_is_refused_with_its_line_and_nothing_is_stored(client, text, message):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from deliberation.models import Pool
+    from deliberation.panels.models import Pool
 
     client.force_login(AdminFactory())
     upload = SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
-    response = client.post(reverse("deliberation:pool_import"), {"name": "Broken", "file": upload},
+    response = client.post(reverse("panels:pool_import"), {"name": "Broken", "file": upload},
                            headers={"Accept-Language": "en"})
     job = job_of(response)
     page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
@@ -147,12 +147,12 @@ def test_a_pool_file_that_cannot_be_read_is_refused_with_its_line_and_nothing_is
 def test_only_staff_import_pools(client, role):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from deliberation.models import Pool
+    from deliberation.panels.models import Pool
 
     if ROLES[role]:
         client.force_login(ROLES[role]())
     upload = SimpleUploadedFile("people.csv", IMPORTED.encode(), content_type="text/csv")
-    response = client.post(reverse("deliberation:pool_import"), {"name": "X", "file": upload})
+    response = client.post(reverse("panels:pool_import"), {"name": "X", "file": upload})
     assert response.status_code == (302 if role == "anonymous" else 403)
     assert not Pool.objects.filter(name="X").exists()
 
@@ -167,5 +167,5 @@ def test_the_public_quotas_file_hashes_to_the_published_hash_even_with_a_cell_a_
     draw.refresh_from_db()
     Draw.objects.filter(pk=draw.pk).update(quotas_hash=hashlib.sha256(draw.quotas_csv.encode()).hexdigest())
     draw.refresh_from_db()
-    body = client.get(reverse("deliberation:draw_quotas", args=[draw.pk])).content
+    body = client.get(reverse("panels:draw_quotas", args=[draw.pk])).content
     assert hashlib.sha256(body).hexdigest() == draw.quotas_hash

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import translation
 
-from deliberation import services
-from deliberation.models import Draw, PoolMember
-from deliberation.services.draws import DrawError
+from deliberation.panels import services
+from deliberation.panels.models import Draw, PoolMember
+from deliberation.panels.services.draws import DrawError
 from tests.factories import AdminFactory, ResidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_a_draw_left_preparing_by_a_stopped_worker_is_computed_when_a_worker_sta
 
 def test_the_maximin_job_keeps_its_last_progress_report_and_the_page_says_it_in_words(
         client, django_capture_on_commit_callbacks):
-    from deliberation import selectors
+    from deliberation.panels import selectors
 
     pool, admin = _pool(), AdminFactory()
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,9 +4,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from deliberation.events import append_event, envelope, group_name
-from deliberation.fanout import RoomFeed
-from deliberation.models import RoomEvent
+from deliberation.rooms.realtime.events import append_event, envelope, group_name
+from deliberation.rooms.realtime.fanout import RoomFeed
+from deliberation.rooms.models import RoomEvent
 from tests.factories import RoomFactory, UserFactory
 
 from .test_consumer import _fresh_channel_layer, communicator, enter, until  # noqa: F401

@@ -6,12 +6,12 @@ from channels.layers import channel_layers
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from deliberation import rules, services
-from deliberation.models import Hand, MoveOnVote, Room, RoomEvent, RoomMember
-from deliberation.protocol import check_outbound
-from deliberation.selectors import floor_stats
-from deliberation.services import ClockError, FloorError
-from deliberation.states import MemberRole, RoundState
+from deliberation.rooms import rules, services
+from deliberation.rooms.models import Hand, MoveOnVote, Room, RoomEvent, RoomMember
+from deliberation.rooms.realtime.protocol import check_outbound
+from deliberation.rooms.selectors import floor_stats
+from deliberation.rooms.services import ClockError, FloorError
+from deliberation.rooms.states import MemberRole, RoundState
 from tests.deliberation.test_consumer import communicator, enter, until
 from tests.factories import ResidentFactory, RoomFactory
 

@@ -5,7 +5,7 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
-from deliberation.models import RoomMember
+from deliberation.rooms.models import RoomMember
 from tests.factories import RoomFactory, UserFactory
 
 from .test_consumer import _fresh_channel_layer, enter, receive, session_cookie  # noqa: F401

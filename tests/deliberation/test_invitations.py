@@ -14,12 +14,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from deliberation import selectors, services, tasks
-from deliberation.models import Invitation, PoolMember
-from deliberation.services import invitations as invitation_services
-from deliberation.services.invitations import InvitationError
-from deliberation.sortition import read_people, read_quotas
-from deliberation.sortition.reserve import reserve_order
+from deliberation.panels import selectors, services
+from deliberation import tasks
+from deliberation.panels.models import Invitation, PoolMember
+from deliberation.panels.services import invitations as invitation_services
+from deliberation.panels.services.invitations import InvitationError
+from deliberation.panels.sortition import read_people, read_quotas
+from deliberation.panels.sortition.reserve import reserve_order
 from tests.deliberation.test_draws import QUOTAS, _pool
 from tests.factories import AdminFactory, ResidentFactory
 
@@ -92,7 +93,7 @@ def test_invited_users_are_emailed_once_after_the_commit_unless_they_turned_emai
     first = Invitation.objects.select_related("user", "draw").get(pk=sent[0].pk)
     mail = next(m for m in mailoutbox if m.to == [first.user.email])
     assert "Night buses jury" in mail.subject and "http://" in mail.body
-    assert reverse("deliberation:invitations") in mail.body and first.token not in mail.body
+    assert reverse("panels:invitations") in mail.body and first.token not in mail.body
     assert tasks.send_invitation_emails([i.pk for i in sent]) == 0  # again: nobody twice
     with django_capture_on_commit_callbacks(execute=True):
         services.respond(invitation=first, user=first.user, accept=False)
@@ -322,22 +323,22 @@ def test_who_may_do_what_with_invitations(client, role, action):
     if login:
         client.force_login(login)
     by_token = role == "token holder"
-    token_url = reverse("deliberation:invitation_token", args=[invitation.token])
+    token_url = reverse("panels:invitation_token", args=[invitation.token])
     if action == "view":
-        response = client.get(token_url if by_token else reverse("deliberation:invitations"))
+        response = client.get(token_url if by_token else reverse("panels:invitations"))
         took_effect = f'id="invitation-{invitation.pk}"' in response.content.decode()
     elif action in ("confirm", "decline"):
-        url = token_url if by_token else reverse("deliberation:invitation_answer", args=[invitation.pk])
+        url = token_url if by_token else reverse("panels:invitation_answer", args=[invitation.pk])
         response = client.post(url, {"answer": action})
         invitation.refresh_from_db()
         took_effect = invitation.state == {"confirm": "confirmed", "decline": "declined"}[action]
     elif action == "withdraw":
-        response = client.post(reverse("deliberation:invitation_withdraw", args=[draw.pk, invitation.pk]),
+        response = client.post(reverse("panels:invitation_withdraw", args=[draw.pk, invitation.pk]),
                                {"reason": "ill"})
         invitation.refresh_from_db()
         took_effect = invitation.state == "withdrawn"
     else:
-        response = client.post(reverse("deliberation:invitations_send", args=[fresh.pk]),
+        response = client.post(reverse("panels:invitations_send", args=[fresh.pk]),
                                {"deadline_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")})
         took_effect = fresh.invitations.count() == 3
     assert (response.status_code, took_effect) == MATRIX[role, action]
@@ -351,34 +352,34 @@ def test_bad_answers_over_http_say_why_and_change_nothing(client):
     client.force_login(first.user)
     page = client.get(reverse("home")).content.decode()
     assert 'data-testid="pending-invitations">1<' in page  # the user menu's count
-    response = client.post(reverse("deliberation:invitation_answer", args=[second.pk]), {"answer": "decline"})
+    response = client.post(reverse("panels:invitation_answer", args=[second.pk]), {"answer": "decline"})
     assert response.status_code == 403 and "This invitation is not yours." in response.content.decode()
     for posted in ({}, {"answer": "maybe"}):  # a missing or unknown answer is not a decline
-        response = client.post(reverse("deliberation:invitation_answer", args=[first.pk]), posted)
+        response = client.post(reverse("panels:invitation_answer", args=[first.pk]), posted)
         assert response.status_code == 400 and "Choose whether you take part or decline." in response.content.decode()
-    client.post(reverse("deliberation:invitation_answer", args=[first.pk]), {"answer": "confirm"})
-    response = client.post(reverse("deliberation:invitation_answer", args=[first.pk]), {"answer": "decline"})
+    client.post(reverse("panels:invitation_answer", args=[first.pk]), {"answer": "confirm"})
+    response = client.post(reverse("panels:invitation_answer", args=[first.pk]), {"answer": "decline"})
     assert response.status_code == 400 and "already been answered" in response.content.decode()
     Invitation.objects.filter(pk=second.pk).update(deadline_at=timezone.now() - timedelta(minutes=5))
-    response = client.post(reverse("deliberation:invitation_token", args=[second.token]), {"answer": "confirm"})
+    response = client.post(reverse("panels:invitation_token", args=[second.token]), {"answer": "confirm"})
     assert response.status_code == 400 and "The deadline to answer passed" in response.content.decode()
     assert dict(Invitation.objects.values_list("pk", "state")) == {
         **{i.pk: "invited" for i in Invitation.objects.all()}, first.pk: "confirmed"}
-    assert client.get(reverse("deliberation:invitation_token", args=["no-such-token"])).status_code == 404
+    assert client.get(reverse("panels:invitation_token", args=["no-such-token"])).status_code == 404
 
 
 def test_the_record_shows_counts_and_replacements_to_everyone_and_the_people_only_to_staff(client):
     admin = AdminFactory()
     draw = _imported_draw(admin)
     invitations = {i.person_id: i for i in _send(draw)}
-    assert "No seat has been left so far." in client.get(reverse("deliberation:draw", args=[draw.pk])).content.decode()
+    assert "No seat has been left so far." in client.get(reverse("panels:draw", args=[draw.pk])).content.decode()
     woman = next(i for p, i in invitations.items() if p in IMPORTED_IDS[:2])
     services.respond(invitation=woman, token=woman.token, accept=False)
     man = invitations["person-delta-1064"]
     services.respond(invitation=man, token=man.token, accept=False)
     other = invitations["person-charlie-9953"]
     services.respond(invitation=other, token=other.token, accept=True)
-    page = client.get(reverse("deliberation:draw", args=[draw.pk])).content.decode()
+    page = client.get(reverse("panels:draw", args=[draw.pk])).content.decode()
     assert f"Seat {woman.seat}: replaced by reserve position 1 (quotas kept)" in page
     assert f"Seat {man.seat}: open." in page and "no one is left in the reserve" in page
     assert "No seat has been left so far." not in page
@@ -388,9 +389,9 @@ def test_the_record_shows_counts_and_replacements_to_everyone_and_the_people_onl
     assert not any(person in page for person in IMPORTED_IDS)
     assert 'data-testid="seats"' not in page
     client.force_login(admin)
-    staff_page = client.get(reverse("deliberation:draw", args=[draw.pk])).content.decode()
+    staff_page = client.get(reverse("panels:draw", args=[draw.pk])).content.decode()
     assert 'data-testid="seats"' in staff_page and all(p in staff_page for p in invitations)
-    assert reverse("deliberation:invitation_withdraw", args=[draw.pk, other.pk]) in staff_page
+    assert reverse("panels:invitation_withdraw", args=[draw.pk, other.pk]) in staff_page
 
 
 def test_staff_download_the_letters_with_each_open_invitations_link_and_no_one_else_can(client):
@@ -398,20 +399,20 @@ def test_staff_download_the_letters_with_each_open_invitations_link_and_no_one_e
     draw = _imported_draw(admin)
     sent = _send(draw)
     services.respond(invitation=sent[0], token=sent[0].token, accept=True)
-    url = reverse("deliberation:invitation_letters", args=[draw.pk])
+    url = reverse("panels:invitation_letters", args=[draw.pk])
     client.force_login(ResidentFactory())
     assert client.get(url).status_code == 403
     client.force_login(admin)
     rows = client.get(url).content.decode().splitlines()
     assert rows[0] == "seat,person_id,has_account,deadline,link" and len(rows) == 3  # the confirmed one is not there
     assert all(i.token in "\n".join(rows) for i in sent[1:]) and sent[0].token not in "\n".join(rows)
-    assert rows[1].endswith(reverse("deliberation:invitation_token", args=[sent[1].token]))
+    assert rows[1].endswith(reverse("panels:invitation_token", args=[sent[1].token]))
 
 
 def test_a_refused_send_shows_the_draws_page_again_with_what_was_typed(client):
     draw = _standing_draw()
     client.force_login(AdminFactory())
-    url = reverse("deliberation:invitations_send", args=[draw.pk])
+    url = reverse("panels:invitations_send", args=[draw.pk])
     response = client.post(url, {"deadline_at": "next tuesday"})
     page = response.content.decode()
     assert response.status_code == 400 and 'value="next tuesday"' in page and "errorlist" in page

@@ -1,4 +1,4 @@
-"""Citizens' juries and consensus conferences (deliberation.services.juries and .verdicts): the state table,
+"""Citizens' juries and consensus conferences (deliberation.juries.services.juries and .verdicts): the state table,
 seating, each verdict rule's arithmetic, secrecy, a second round after a failed verdict, the
 recommendation and its minority opinions, and publishing into the proposal pipeline."""
 
@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import translation
 
-from deliberation import jury_rules, selectors, services
-from deliberation.jury_models import Recommendation, SealedVerdictBallot, VerdictBallot, VerdictVoter
-from deliberation.models import RoomEvent, RoomMember
-from deliberation.services.juries import JuryError
-from deliberation.states import JURY_TRANSITIONS, JuryState, RoomState
+from deliberation.juries import rules as jury_rules, selectors, services as jury_services
+from deliberation.rooms import services as room_services
+from deliberation.juries.models import Recommendation, SealedVerdictBallot, VerdictBallot, VerdictVoter
+from deliberation.rooms.models import RoomEvent, RoomMember
+from deliberation.juries.services.juries import JuryError
+from deliberation.juries.states import JURY_TRANSITIONS, JuryState
+from deliberation.rooms.states import RoomState
 from proposals.models import FollowUp, TimelineEntry
 from proposals.states import State
 from tests.factories import (
@@ -29,19 +31,19 @@ def _small_juries(settings):
 def make_jury(*, jurors: int = 3, rule: str = "majority", kind: str = "jury", options=(), proposal=None,
               stage: str = "forming"):
     facilitator = FacilitatorFactory()
-    jury = services.create_jury(facilitator=facilitator, kind=kind, title="Night buses", size=jurors,
+    jury = jury_services.create_jury(facilitator=facilitator, kind=kind, title="Night buses", size=jurors,
                                 question="Should night buses run every 15 minutes?", verdict_rule=rule,
                                 options=options, proposal=proposal,
                                 category=None if proposal else CategoryFactory())
     people = [UserFactory() for _ in range(jurors)]
     for person in people:
-        services.add_juror(jury, person, facilitator)
+        jury_services.add_juror(jury, person, facilitator)
     if stage in ("hearing", "deliberating", "verdict"):
-        services.start_hearing(jury=jury, actor=facilitator)
+        jury_services.start_hearing(jury=jury, actor=facilitator)
     if stage in ("deliberating", "verdict"):
-        services.start_deliberation(jury=jury, actor=facilitator)
+        jury_services.start_deliberation(jury=jury, actor=facilitator)
     if stage == "verdict" and kind == "jury":
-        services.open_verdict(jury=jury, actor=facilitator)
+        jury_services.open_verdict(jury=jury, actor=facilitator)
     jury.refresh_from_db()
     return jury, facilitator, people
 
@@ -49,7 +51,7 @@ def make_jury(*, jurors: int = 3, rule: str = "majority", kind: str = "jury", op
 def vote_all(jury, people, choices) -> object:
     verdict = jury.verdicts.get(state="open")
     for person, choice in zip(people, choices):
-        services.cast_ballot(verdict=verdict, user=person, choice=choice)
+        jury_services.cast_ballot(verdict=verdict, user=person, choice=choice)
     verdict.refresh_from_db()
     return verdict
 
@@ -64,10 +66,10 @@ def test_a_jury_has_between_10_and_20_jurors_and_a_conference_up_to_20(settings)
               "category": category}
     for kind, size in (("jury", 9), ("jury", 21), ("conference", 21), ("conference", 1)):
         with pytest.raises(ValidationError) as caught, translation.override("en"):
-            services.create_jury(kind=kind, size=size, **common)
+            jury_services.create_jury(kind=kind, size=size, **common)
         assert "size" in caught.value.message_dict
-    assert services.create_jury(kind="jury", size=10, **common).size == 10
-    assert services.create_jury(kind="conference", size=20, **common).size == 20
+    assert jury_services.create_jury(kind="jury", size=10, **common).size == 10
+    assert jury_services.create_jury(kind="conference", size=20, **common).size == 20
 
 
 def test_create_makes_a_hearing_with_observers_and_a_private_panel_room_without():
@@ -81,42 +83,42 @@ def test_create_makes_a_hearing_with_observers_and_a_private_panel_room_without(
 
 def test_ranked_rule_needs_two_distinct_options_and_citizens_cannot_create():
     with pytest.raises(ValidationError) as caught:
-        services.create_jury(facilitator=FacilitatorFactory(), kind="jury", title="T", question="Q", size=3,
+        jury_services.create_jury(facilitator=FacilitatorFactory(), kind="jury", title="T", question="Q", size=3,
                              verdict_rule="ranked", options=["A", "A"], category=CategoryFactory())
     assert "options" in caught.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.create_jury(facilitator=UserFactory(), kind="jury", title="T", question="Q", size=3,
+        jury_services.create_jury(facilitator=UserFactory(), kind="jury", title="T", question="Q", size=3,
                              verdict_rule="majority", category=CategoryFactory())
 
 
 def test_the_transition_table_is_the_only_way_and_illegal_moves_are_named():
     jury, facilitator, _people = make_jury()
     with translation.override("en"), pytest.raises(JuryError) as caught:
-        services.move_jury(jury, JuryState.PUBLISHED)
+        jury_services.move_jury(jury, JuryState.PUBLISHED)
     assert caught.value.messages == ["A Citizens' jury cannot go from “Seating the jurors” to "
                                      "“Recommendation published”."]
     assert JURY_TRANSITIONS[JuryState.VERDICT] == {JuryState.DELIBERATING, JuryState.DRAFTING}
     # a jury reaches drafting only through a verdict; a conference never votes on the question
     jury, facilitator, _people = make_jury(stage="deliberating")
     with pytest.raises(JuryError):
-        services.start_drafting(jury=jury, actor=facilitator)
+        jury_services.start_drafting(jury=jury, actor=facilitator)
     conference, host, _people = make_jury(kind="conference", stage="deliberating")
     with pytest.raises(JuryError):
-        services.open_verdict(jury=conference, actor=host)
-    assert services.start_drafting(jury=conference, actor=host).state == "drafting"
+        jury_services.open_verdict(jury=conference, actor=host)
+    assert jury_services.start_drafting(jury=conference, actor=host).state == "drafting"
 
 
 def test_hearing_starts_only_with_every_seat_filled_and_opens_the_hearing_room():
     jury, facilitator, people = make_jury(jurors=3)
-    services.remove_juror(jury, people[0], facilitator, "moved away")
+    jury_services.remove_juror(jury, people[0], facilitator, "moved away")
     with translation.override("en"), pytest.raises(JuryError) as caught:
-        services.start_hearing(jury=jury, actor=facilitator)
+        jury_services.start_hearing(jury=jury, actor=facilitator)
     assert "(2 are)" in caught.value.messages[0]
-    services.add_juror(jury, UserFactory())  # the invitation hook: no actor
-    services.start_hearing(jury=jury, actor=facilitator)
+    jury_services.add_juror(jury, UserFactory())  # the invitation hook: no actor
+    jury_services.start_hearing(jury=jury, actor=facilitator)
     jury.room.refresh_from_db()
     assert jury.room.state == RoomState.OPEN
-    services.start_deliberation(jury=jury, actor=facilitator)
+    jury_services.start_deliberation(jury=jury, actor=facilitator)
     jury.room.refresh_from_db()
     jury.private_room.refresh_from_db()
     assert (jury.room.state, jury.private_room.state) == (RoomState.ENDED, RoomState.OPEN)
@@ -128,30 +130,30 @@ def test_hearing_starts_only_with_every_seat_filled_and_opens_the_hearing_room()
 def test_jurors_sit_in_both_rooms_experts_and_observers_only_in_the_hearing():
     jury, facilitator, people = make_jury(jurors=2)
     expert, observer = UserFactory(), UserFactory()
-    services.add_expert(jury, expert, facilitator)
-    services.add_observer(jury, observer, facilitator)
+    jury_services.add_expert(jury, expert, facilitator)
+    jury_services.add_observer(jury, observer, facilitator)
     roles = dict(RoomMember.objects.filter(room=jury.room).values_list("user_id", "role"))
     assert roles == {people[0].pk: "participant", people[1].pk: "participant", expert.pk: "speaker",
                      observer.pk: "observer"}
     assert set(RoomMember.objects.filter(room=jury.private_room).values_list("user_id", flat=True)) == {
         p.pk for p in people}
     with translation.override("en"), pytest.raises(JuryError) as caught:
-        services.add_juror(jury, expert, facilitator)
+        jury_services.add_juror(jury, expert, facilitator)
     assert caught.value.messages == [f"{expert.public_name} is already an expert of this jury."]
     with pytest.raises(JuryError):
-        services.add_juror(jury, UserFactory(), facilitator)  # both seats taken
+        jury_services.add_juror(jury, UserFactory(), facilitator)  # both seats taken
     with pytest.raises(PermissionDenied):
-        services.add_expert(jury, UserFactory(), people[0])  # a juror is not the facilitator
+        jury_services.add_expert(jury, UserFactory(), people[0])  # a juror is not the facilitator
 
 
 def test_removal_from_either_room_by_the_room_moderation_removes_from_both_and_is_final():
     jury, facilitator, people = make_jury(jurors=2, stage="hearing")
-    services.remove_member(room=jury.room, actor=facilitator, user_id=people[0].pk, reason="abuse")
+    room_services.remove_member(room=jury.room, actor=facilitator, user_id=people[0].pk, reason="abuse")
     member = RoomMember.objects.get(room=jury.private_room, user=people[0])
     assert member.removed_at is not None and member.removed_reason == "abuse"
     assert not jury_rules.is_seated(people[0], jury) and jury_rules.is_seated(people[1], jury)
     with pytest.raises(JuryError):
-        services.add_juror(jury, people[0], facilitator)
+        jury_services.add_juror(jury, people[0], facilitator)
 
 
 # --- The arithmetic ---------------------------------------------------------------------------------------
@@ -172,7 +174,7 @@ def test_removal_from_either_room_by_the_room_moderation_removes_from_both_and_i
     ("unanimity", ["yes", "yes"], 3, False),  # a seated juror did not vote
 ])
 def test_yes_no_rules(rule, choices, seated, met):
-    result = services.tally(rule, choices, seated=seated)
+    result = jury_services.tally(rule, choices, seated=seated)
     assert result["met"] is met
     assert (result["yes"], result["no"], result["abstain"], result["cast"]) == (
         choices.count("yes"), choices.count("no"), choices.count("abstain"), len(choices))
@@ -180,7 +182,7 @@ def test_yes_no_rules(rule, choices, seated, met):
 
 def test_ranked_rule_is_instant_runoff_with_its_rounds():
     ballots = [["A", "C"], ["A"], ["B", "C"], ["B"], ["C", "B"]]
-    result = services.tally("ranked", ballots, seated=5, options=["A", "B", "C"])
+    result = jury_services.tally("ranked", ballots, seated=5, options=["A", "B", "C"])
     # round 1: A 2, B 2, C 1 -> C out, its ballot goes to B: B 3 of 5
     assert result["rounds"] == [{"A": 2, "B": 2, "C": 1}, {"A": 2, "B": 3}]
     assert (result["winner"], result["eliminated"], result["met"]) == ("B", ["C"], True)
@@ -192,7 +194,7 @@ def test_ranked_verdict_end_to_end_through_the_ballots():
     verdict = jury.verdicts.get()
     for bad in (["Nope"], ["No change", "No change"], [], "yes"):
         with pytest.raises(ValidationError):
-            services.cast_ballot(verdict=verdict, user=people[0], choice=bad)
+            jury_services.cast_ballot(verdict=verdict, user=people[0], choice=bad)
     assert not VerdictVoter.objects.filter(verdict=verdict).exists()  # a refused ballot leaves no trace
     verdict = vote_all(jury, people, [["Every 30 min", "Every 15 min"], ["Every 15 min"],
                                       ["No change", "Every 15 min"]])
@@ -207,9 +209,9 @@ def test_ranked_verdict_end_to_end_through_the_ballots():
 def test_only_seated_jurors_vote_once_and_everyone_else_is_refused_by_name():
     jury, facilitator, people = make_jury(jurors=3, stage="verdict")
     expert, observer, removed, stranger = UserFactory(), UserFactory(), people[2], UserFactory()
-    services.add_observer(jury, observer, facilitator)
+    jury_services.add_observer(jury, observer, facilitator)
     RoomMember.objects.create(room=jury.room, user=expert, role="speaker", invited=True)  # joined as expert
-    services.remove_juror(jury, removed, facilitator, "conflict of interest")
+    jury_services.remove_juror(jury, removed, facilitator, "conflict of interest")
     verdict = jury.verdicts.get()
     expected = {
         expert: "Experts testify; they do not vote or write for the jury.",
@@ -221,15 +223,15 @@ def test_only_seated_jurors_vote_once_and_everyone_else_is_refused_by_name():
     }
     for user, message in expected.items():
         with translation.override("en"), pytest.raises(PermissionDenied) as caught:
-            services.cast_ballot(verdict=verdict, user=user, choice="yes")
+            jury_services.cast_ballot(verdict=verdict, user=user, choice="yes")
         assert str(caught.value) == message
-    services.cast_ballot(verdict=verdict, user=people[0], choice="yes")
+    jury_services.cast_ballot(verdict=verdict, user=people[0], choice="yes")
     with translation.override("en"), pytest.raises(PermissionDenied) as caught:
-        services.cast_ballot(verdict=verdict, user=people[0], choice="no")
+        jury_services.cast_ballot(verdict=verdict, user=people[0], choice="no")
     assert "already voted" in str(caught.value)
     assert SealedVerdictBallot.objects.filter(verdict=verdict).count() == 1  # sealed until the close
     with pytest.raises(ValidationError):
-        services.cast_ballot(verdict=verdict, user=people[1], choice="maybe")
+        jury_services.cast_ballot(verdict=verdict, user=people[1], choice="maybe")
     assert VerdictVoter.objects.filter(verdict=verdict).count() == 1
 
 
@@ -249,15 +251,15 @@ def test_no_ballot_row_can_be_joined_to_a_juror():
 def test_a_verdict_closes_when_every_seated_juror_voted_and_the_facilitator_needs_a_quorum_before():
     jury, facilitator, people = make_jury(jurors=4, stage="verdict")
     verdict = jury.verdicts.get()
-    services.cast_ballot(verdict=verdict, user=people[0], choice="yes")
-    services.cast_ballot(verdict=verdict, user=people[1], choice="yes")
+    jury_services.cast_ballot(verdict=verdict, user=people[0], choice="yes")
+    jury_services.cast_ballot(verdict=verdict, user=people[1], choice="yes")
     with translation.override("en"), pytest.raises(JuryError) as caught:
-        services.close_verdict(verdict=verdict, actor=facilitator)  # 2 of 4 is not more than half
+        jury_services.close_verdict(verdict=verdict, actor=facilitator)  # 2 of 4 is not more than half
     assert "more than half of the 4 seated jurors" in caught.value.messages[0]
-    services.cast_ballot(verdict=verdict, user=people[2], choice="yes")
+    jury_services.cast_ballot(verdict=verdict, user=people[2], choice="yes")
     with pytest.raises(PermissionDenied):
-        services.close_verdict(verdict=verdict, actor=people[0])
-    verdict = services.close_verdict(verdict=verdict, actor=facilitator)
+        jury_services.close_verdict(verdict=verdict, actor=people[0])
+    verdict = jury_services.close_verdict(verdict=verdict, actor=facilitator)
     assert (verdict.met, verdict.result["cast"], verdict.result["seated"]) == (True, 3, 4)
     jury.refresh_from_db()
     assert jury.state == "drafting"
@@ -269,17 +271,17 @@ def test_a_verdict_closes_when_every_seated_juror_voted_and_the_facilitator_need
 def test_a_failed_verdict_allows_another_round_then_verdict_number_two():
     jury, facilitator, people = make_jury(jurors=3, rule="unanimity", stage="verdict")
     with pytest.raises(JuryError):  # the vote is still open
-        services.add_deliberation_round(jury=jury, actor=facilitator)
+        jury_services.add_deliberation_round(jury=jury, actor=facilitator)
     first = vote_all(jury, people, ["yes", "yes", "no"])
     assert first.state == "closed" and first.met is False
     jury.refresh_from_db()
     assert jury.state == "verdict"
     with pytest.raises(JuryError):
-        services.open_adoption_vote(jury=jury, actor=facilitator)
-    rnd = services.add_deliberation_round(jury=jury, actor=facilitator, title="Once more", minutes=20)
+        jury_services.open_adoption_vote(jury=jury, actor=facilitator)
+    rnd = jury_services.add_deliberation_round(jury=jury, actor=facilitator, title="Once more", minutes=20)
     assert (rnd.title, rnd.duration_seconds, rnd.position) == ("Once more", 1200, 2)
     assert RoomEvent.objects.filter(room=jury.private_room, type="agenda.round_added").exists()
-    second = services.open_verdict(jury=jury, actor=facilitator)
+    second = jury_services.open_verdict(jury=jury, actor=facilitator)
     assert second.number == 2 and second.rule == "unanimity"
     second = vote_all(jury, people, ["yes", "yes", "yes"])
     assert second.met is True
@@ -295,9 +297,9 @@ def test_a_failed_verdict_allows_another_round_then_verdict_number_two():
 def test_removing_the_last_missing_juror_closes_the_verdict():
     jury, facilitator, people = make_jury(jurors=3, stage="verdict")
     verdict = jury.verdicts.get()
-    services.cast_ballot(verdict=verdict, user=people[0], choice="yes")
-    services.cast_ballot(verdict=verdict, user=people[1], choice="yes")
-    services.remove_juror(jury, people[2], facilitator, "left the city")
+    jury_services.cast_ballot(verdict=verdict, user=people[0], choice="yes")
+    jury_services.cast_ballot(verdict=verdict, user=people[1], choice="yes")
+    jury_services.remove_juror(jury, people[2], facilitator, "left the city")
     verdict.refresh_from_db()
     assert verdict.state == "closed" and verdict.result["seated"] == 2 and verdict.met
 
@@ -314,8 +316,8 @@ def _to_drafting(**kwargs):
 
 def test_draft_versions_are_room_events_and_only_jurors_and_the_facilitator_write():
     jury, facilitator, people = _to_drafting()
-    services.save_recommendation(jury=jury, actor=facilitator, text="Run night buses every 15 minutes.")
-    services.save_recommendation(jury=jury, actor=people[0], text="Run night buses every 15 minutes, all year.")
+    jury_services.save_recommendation(jury=jury, actor=facilitator, text="Run night buses every 15 minutes.")
+    jury_services.save_recommendation(jury=jury, actor=people[0], text="Run night buses every 15 minutes, all year.")
     events = RoomEvent.objects.filter(room=jury.private_room, type="recommendation.updated").order_by("seq")
     assert [(e.data["version"], e.data["author_id"]) for e in events] == [(1, facilitator.pk), (2, people[0].pk)]
     assert Recommendation.objects.get(jury=jury).text.endswith("all year.")
@@ -323,18 +325,18 @@ def test_draft_versions_are_room_events_and_only_jurors_and_the_facilitator_writ
     RoomMember.objects.create(room=jury.room, user=expert, role="speaker", invited=True)
     for outsider in (expert, UserFactory()):
         with pytest.raises(PermissionDenied):
-            services.save_recommendation(jury=jury, actor=outsider, text="Mine")
+            jury_services.save_recommendation(jury=jury, actor=outsider, text="Mine")
     with pytest.raises(ValidationError):
-        services.save_recommendation(jury=jury, actor=facilitator, text="   ")
+        jury_services.save_recommendation(jury=jury, actor=facilitator, text="   ")
 
 
 def test_a_rejected_draft_goes_back_to_drafting_and_edits_stop_while_voting():
     jury, facilitator, people = _to_drafting()
-    services.save_recommendation(jury=jury, actor=facilitator, text="Draft one")
-    services.open_adoption_vote(jury=jury, actor=facilitator)
+    jury_services.save_recommendation(jury=jury, actor=facilitator, text="Draft one")
+    jury_services.open_adoption_vote(jury=jury, actor=facilitator)
     jury.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        services.save_recommendation(jury=jury, actor=facilitator, text="Sneaky change")
+        jury_services.save_recommendation(jury=jury, actor=facilitator, text="Sneaky change")
     verdict = vote_all(jury, people, ["no", "no", "yes"])
     assert verdict.subject == "recommendation" and verdict.subject_text == "Draft one" and not verdict.met
     jury.refresh_from_db()
@@ -343,19 +345,19 @@ def test_a_rejected_draft_goes_back_to_drafting_and_edits_stop_while_voting():
 
 def test_publishing_creates_a_proposal_escalated_to_the_department_with_minority_opinions():
     jury, facilitator, people = _to_drafting()
-    services.save_recommendation(jury=jury, actor=people[1], text="Run night buses every 15 minutes.")
-    services.open_adoption_vote(jury=jury, actor=facilitator)
-    services.write_minority_opinion(jury=jury, author=people[2], text="Costs too much.", signed=True)
-    services.write_minority_opinion(jury=jury, author=people[1], text="Not far enough.", signed=False)
+    jury_services.save_recommendation(jury=jury, actor=people[1], text="Run night buses every 15 minutes.")
+    jury_services.open_adoption_vote(jury=jury, actor=facilitator)
+    jury_services.write_minority_opinion(jury=jury, author=people[2], text="Costs too much.", signed=True)
+    jury_services.write_minority_opinion(jury=jury, author=people[1], text="Not far enough.", signed=False)
     with pytest.raises(PermissionDenied):
-        services.write_minority_opinion(jury=jury, author=facilitator, text="Me too", signed=True)
+        jury_services.write_minority_opinion(jury=jury, author=facilitator, text="Me too", signed=True)
     vote_all(jury, people, ["yes", "yes", "no"])
     jury.refresh_from_db()
     assert jury.state == "adopted"
     with pytest.raises(PermissionDenied):
-        services.publish_recommendation(jury=jury, actor=people[0])
+        jury_services.publish_recommendation(jury=jury, actor=people[0])
     with translation.override("en"):  # the body is written in the active language (not left to earlier tests)
-        recommendation = services.publish_recommendation(jury=jury, actor=facilitator)
+        recommendation = jury_services.publish_recommendation(jury=jury, actor=facilitator)
     jury.refresh_from_db()
     proposal = jury.proposal
     assert recommendation.state == "published" and recommendation.adopted_by.result["yes"] == 2
@@ -370,18 +372,18 @@ def test_publishing_creates_a_proposal_escalated_to_the_department_with_minority
     jury.private_room.refresh_from_db()
     assert jury.private_room.state == RoomState.ENDED
     with pytest.raises(PermissionDenied):
-        services.write_minority_opinion(jury=jury, author=people[2], text="Late", signed=True)
+        jury_services.write_minority_opinion(jury=jury, author=people[2], text="Late", signed=True)
 
 
 @pytest.mark.parametrize("state, escalated", [(State.PUBLISHED, True), (State.CLOSED, False)])
 def test_publishing_on_an_existing_proposal_records_it_and_escalates_it_if_still_open(state, escalated):
     proposal = ProposalFactory(published=True, state=state)
     jury, facilitator, people = make_jury(kind="conference", proposal=proposal, stage="deliberating")
-    services.start_drafting(jury=jury, actor=facilitator)
-    services.save_recommendation(jury=jury, actor=facilitator, text="Shade trees on Main Street.")
-    services.open_adoption_vote(jury=jury, actor=facilitator)
+    jury_services.start_drafting(jury=jury, actor=facilitator)
+    jury_services.save_recommendation(jury=jury, actor=facilitator, text="Shade trees on Main Street.")
+    jury_services.open_adoption_vote(jury=jury, actor=facilitator)
     vote_all(jury, people, ["yes", "yes", "yes"])
-    services.publish_recommendation(jury=jury, actor=facilitator)
+    jury_services.publish_recommendation(jury=jury, actor=facilitator)
     proposal.refresh_from_db()
     assert proposal.state == (State.ESCALATED if escalated else State.CLOSED)
     assert FollowUp.objects.filter(proposal=proposal).count() == (1 if escalated else 0)

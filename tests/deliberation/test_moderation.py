@@ -1,4 +1,4 @@
-"""Room moderation (deliberation.services.moderation): muting and removing, in services and over WebSocket."""
+"""Room moderation (deliberation.rooms.services.moderation): muting and removing, in services and over WebSocket."""
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -7,10 +7,10 @@ from channels.layers import channel_layers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from deliberation import services
-from deliberation.models import ChatMessage, Hand, Room, RoomEvent, RoomMember
-from deliberation.protocol import check_outbound
-from deliberation.states import HandState
+from deliberation.rooms import services
+from deliberation.rooms.models import ChatMessage, Hand, Room, RoomEvent, RoomMember
+from deliberation.rooms.realtime.protocol import check_outbound
+from deliberation.rooms.states import HandState
 from tests.deliberation.test_consumer import communicator, enter, receive, refused_with, until
 from tests.factories import ResidentFactory, RoomFactory
 

@@ -1,11 +1,14 @@
 """From a drawn panel to seats: confirming an invitation seats the person in the jury or the deliberative
 poll drawn from that draw; a member who drops out leaves the jury; a jury or poll linked after people
-confirmed seats them (deliberation.services.panels)."""
+confirmed seats them (deliberation.panels.services.seating)."""
 
 import pytest
 
-from deliberation import jury_rules, services
-from deliberation.models import Invitation, RoomMember
+from deliberation.juries import rules as jury_rules, services as jury_services
+from deliberation.deliberative_polls import services as dpoll_services
+from deliberation.panels import services as panel_services
+from deliberation.panels.models import Invitation
+from deliberation.rooms.models import RoomMember
 from tests.deliberation.test_invitations import _send, _standing_draw
 from tests.factories import AdminFactory, CategoryFactory, FacilitatorFactory
 
@@ -18,14 +21,14 @@ def _small_juries(settings):
 
 
 def _jury(draw, size=4):
-    return services.create_jury(facilitator=FacilitatorFactory(), kind="jury", title="Night buses", size=size,
+    return jury_services.create_jury(facilitator=FacilitatorFactory(), kind="jury", title="Night buses", size=size,
                                 question="Should night buses run every 15 minutes?", verdict_rule="majority",
                                 category=CategoryFactory(), draw=draw)
 
 
 def _confirm(invitation, capture):
     with capture(execute=True):
-        services.respond(invitation=invitation, user=invitation.user, accept=True)
+        panel_services.respond(invitation=invitation, user=invitation.user, accept=True)
 
 
 def test_confirming_seats_the_juror_and_declining_seats_no_one_until_the_replacement_confirms(
@@ -38,7 +41,7 @@ def test_confirming_seats_the_juror_and_declining_seats_no_one_until_the_replace
     assert jury_rules.is_seated(first.user, jury)
     assert RoomMember.objects.filter(room=jury.private_room, user=first.user, invited=True).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.respond(invitation=second, user=second.user, accept=False)
+        panel_services.respond(invitation=second, user=second.user, accept=False)
     assert not jury_rules.is_seated(second.user, jury)
     replacement = Invitation.objects.get(replaces=second)
     assert replacement.user is not None and not jury_rules.is_seated(replacement.user, jury)
@@ -54,7 +57,7 @@ def test_a_member_staff_record_as_dropping_out_leaves_both_of_the_jurys_rooms(dj
     _confirm(first, django_capture_on_commit_callbacks)
     first.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw(invitation=first, actor=AdminFactory(), reason="Moved abroad")
+        panel_services.withdraw(invitation=first, actor=AdminFactory(), reason="Moved abroad")
     assert not jury_rules.is_seated(first.user, jury)
     removed = RoomMember.objects.filter(user=first.user, room__in=[jury.room, jury.private_room])
     assert removed.count() == 2 and all(member.removed_at is not None for member in removed)
@@ -85,10 +88,10 @@ def test_a_full_jury_leaves_the_extra_confirmation_to_staff_without_failing_the_
 def test_a_deliberative_poll_seats_confirmed_members_and_seating_the_drawn_panel_takes_only_them(
         django_capture_on_commit_callbacks):
     draw = _standing_draw()
-    poll = services.create_dpoll(actor=FacilitatorFactory(), title="Night buses", draw=draw)
+    poll = dpoll_services.create_dpoll(actor=FacilitatorFactory(), title="Night buses", draw=draw)
     invitations = _send(draw)
     _confirm(invitations[1], django_capture_on_commit_callbacks)
     assert list(poll.participants.values_list("user_id", flat=True)) == [invitations[1].user_id]
-    other = services.create_dpoll(actor=FacilitatorFactory(), title="Night buses, again")
-    seated, _skipped = services.seat_drawn_panel(poll=other, actor=AdminFactory(), draw=draw)
+    other = dpoll_services.create_dpoll(actor=FacilitatorFactory(), title="Night buses, again")
+    seated, _skipped = dpoll_services.seat_drawn_panel(poll=other, actor=AdminFactory(), draw=draw)
     assert seated == 1 and list(other.participants.values_list("user_id", flat=True)) == [invitations[1].user_id]

@@ -1,4 +1,4 @@
-"""Live polls (deliberation.services.polls): asking, answering, live results, closing and expiry."""
+"""Live polls (deliberation.rooms.services.live_polls): asking, answering, live results, closing and expiry."""
 
 from datetime import timedelta
 
@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from deliberation import services, tasks
-from deliberation.models import LiveAnswer, LivePoll, Room, RoomEvent, RoomMember
-from deliberation.protocol import ProtocolError, check_outbound, validate
-from deliberation.services import PollError
-from deliberation.states import MemberRole, PollState
+from deliberation.rooms import services
+from deliberation import tasks
+from deliberation.rooms.models import LiveAnswer, LivePoll, Room, RoomEvent, RoomMember
+from deliberation.rooms.realtime.protocol import ProtocolError, check_outbound, validate
+from deliberation.rooms.services import PollError
+from deliberation.rooms.states import MemberRole, PollState
 from tests.factories import ResidentFactory, RoomFactory, UserFactory
 
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.districts import DISTRICT_GROUPS, district_group
-from deliberation import selectors, services
-from deliberation.models import PoolAttribute, PoolMember
-from deliberation.rules import refuse_volunteer
+from deliberation.panels import selectors, services
+from deliberation.panels.models import PoolAttribute, PoolMember
+from deliberation.panels.rules import refuse_volunteer
 from tests.factories import AdminFactory, ResidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,21 +100,21 @@ def test_the_pool_page_joins_and_leaves(client):
     _housing()
     user = _volunteer()
     client.force_login(user)
-    page = client.get(reverse("deliberation:pool")).content.decode()
+    page = client.get(reverse("panels:pool")).content.decode()
     assert "Your home is" in page and 'data-testid="in-pool"' not in page
-    response = client.post(reverse("deliberation:pool"), {"action": "join"})
+    response = client.post(reverse("panels:pool"), {"action": "join"})
     assert response.status_code == 200 and not PoolMember.objects.exists()  # the question is required
-    client.post(reverse("deliberation:pool"), {"action": "join", "housing": "tenant"})
-    assert 'data-testid="in-pool"' in client.get(reverse("deliberation:pool")).content.decode()
-    client.post(reverse("deliberation:pool"), {"action": "leave"})
+    client.post(reverse("panels:pool"), {"action": "join", "housing": "tenant"})
+    assert 'data-testid="in-pool"' in client.get(reverse("panels:pool")).content.decode()
+    client.post(reverse("panels:pool"), {"action": "leave"})
     assert PoolMember.objects.get().active is False
 
 
 def test_the_pool_page_tells_an_unverified_citizen_why_and_stores_nothing(client):
     client.force_login(UserFactory())
-    page = client.get(reverse("deliberation:pool")).content.decode()
+    page = client.get(reverse("panels:pool")).content.decode()
     assert 'data-testid="refusal"' in page
-    client.post(reverse("deliberation:pool"), {"action": "join"})
+    client.post(reverse("panels:pool"), {"action": "join"})
     assert not PoolMember.objects.exists()
 
 
@@ -124,7 +124,7 @@ def test_only_staff_download_the_pool_in_the_sortition_foundation_layout(client,
     services.volunteer(user=_volunteer(), answers={"housing": "owner"})
     if role != "anonymous":
         client.force_login(ResidentFactory() if role == "resident" else AdminFactory())
-    response = client.get(reverse("deliberation:pool_csv"))
+    response = client.get(reverse("panels:pool_csv"))
     assert response.status_code == status
     if status == 200:
         rows = list(csv.reader(io.StringIO(response.content.decode())))

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from deliberation import services
-from deliberation.models import Pool
+from deliberation.panels import services
+from deliberation.panels.models import Pool
 from tests.factories import AdminFactory
 
 pytestmark = pytest.mark.django_db

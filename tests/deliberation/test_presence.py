@@ -6,9 +6,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.utils import timezone
 
-from deliberation import services
-from deliberation.models import Room, RoomEvent, RoomMember
-from deliberation.services.presence import PRESENCE_LIST_MAX, present_members, presence_data
+from deliberation.rooms import services
+from deliberation.rooms.models import Room, RoomEvent, RoomMember
+from deliberation.rooms.services.presence import PRESENCE_LIST_MAX, present_members, presence_data
 from tests.factories import ResidentFactory, RoomFactory, UserFactory
 
 from .test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401
@@ -156,7 +156,7 @@ def test_over_the_socket_hello_shows_who_is_here_and_pong_carries_the_last_seq()
 
 def test_a_pong_counts_only_what_this_person_may_see():
     """Another table's chat is not a loss: the last seq a seated person may see ignores it."""
-    from deliberation.models import Table, TableSeat
+    from deliberation.rooms.models import Table, TableSeat
 
     room = RoomFactory(stage="live")
     here, there = _member(room), _member(room)

@@ -1,4 +1,4 @@
-"""Questions in Q&A rounds (deliberation.services.questions): asking, ranking, one vote each, marking."""
+"""Questions in Q&A rounds (deliberation.rooms.services.questions): asking, ranking, one vote each, marking."""
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -6,11 +6,11 @@ from channels.layers import channel_layers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from deliberation import services
-from deliberation.models import Question, QuestionVote, Room, RoomEvent, RoomMember
-from deliberation.protocol import ProtocolError, check_outbound, validate
-from deliberation.services import QuestionError
-from deliberation.states import MemberRole, QuestionState
+from deliberation.rooms import services
+from deliberation.rooms.models import Question, QuestionVote, Room, RoomEvent, RoomMember
+from deliberation.rooms.realtime.protocol import ProtocolError, check_outbound, validate
+from deliberation.rooms.services import QuestionError
+from deliberation.rooms.states import MemberRole, QuestionState
 from tests.deliberation.test_consumer import communicator, enter, until
 from tests.factories import ResidentFactory, RoomFactory
 

@@ -1,4 +1,4 @@
-"""The speaking queue (deliberation.services.queue): hands, the floor, each turn's countdown and its expiry."""
+"""The speaking queue (deliberation.rooms.services.queue): hands, the floor, each turn's countdown and its expiry."""
 
 from datetime import timedelta
 
@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from deliberation import services, tasks
-from deliberation.models import Hand, Room, RoomEvent, RoomMember
-from deliberation.protocol import check_outbound
-from deliberation.services import QueueError
-from deliberation.states import HandState, MemberRole
+from deliberation.rooms import services
+from deliberation import tasks
+from deliberation.rooms.models import Hand, Room, RoomEvent, RoomMember
+from deliberation.rooms.realtime.protocol import check_outbound
+from deliberation.rooms.services import QueueError
+from deliberation.rooms.states import HandState, MemberRole
 from tests.factories import ResidentFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Raking (deliberation/survey/raking.py): margins reproduced, the same weights as ipfn, clear refusals."""
+"""Raking (deliberation/deliberative_polls/survey/raking.py): margins reproduced, the same weights as ipfn, clear refusals."""
 
 import random
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from ipfn import ipfn
 
-from deliberation.survey.raking import RakingError, design_effect, effective_n, rake
+from deliberation.deliberative_polls.survey.raking import RakingError, design_effect, effective_n, rake
 
 MARGINS = {
     "gender": {"female": 51.0, "male": 49.0},

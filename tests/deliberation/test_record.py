@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from deliberation import selectors, services
-from deliberation.models import ChatMessage, LivePoll, Round, Table, TableSeat
-from deliberation.states import MemberRole, QuestionState
-from deliberation.views import chat_draft_key
+from deliberation.rooms import selectors, services
+from deliberation.rooms.models import ChatMessage, LivePoll, Round, Table, TableSeat
+from deliberation.rooms.states import MemberRole, QuestionState
+from deliberation.rooms.views import chat_draft_key
 from tests.factories import AdminFactory, FacilitatorFactory, ProposalFactory, RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_table_chat_is_in_the_record_only_for_those_who_could_read_it(ran_room):
 
 def test_csv_is_one_row_per_visible_line(client, ran_room):
     client.force_login(ran_room.facilitator)
-    response = client.get(reverse("deliberation:record_export", args=[ran_room.pk, "csv"]))
+    response = client.get(reverse("rooms:record_export", args=[ran_room.pk, "csv"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert f'room-{ran_room.pk}-record.csv' in response["Content-Disposition"]
     text = response.content.decode("utf-8")
@@ -153,12 +153,12 @@ def test_csv_is_one_row_per_visible_line(client, ran_room):
 
 def test_csv_escapes_cells_that_would_run_as_formulas(client, ran_room):
     ChatMessage.objects.filter(room=ran_room, body="Trees, please.").update(body="=HYPERLINK(1)")
-    response = client.get(reverse("deliberation:record_export", args=[ran_room.pk, "csv"]))
+    response = client.get(reverse("rooms:record_export", args=[ran_room.pk, "csv"]))
     assert "'=HYPERLINK(1)" in response.content.decode()
 
 
 def test_json_holds_the_whole_record_without_hidden_lines(client, ran_room):
-    response = client.get(reverse("deliberation:record_export", args=[ran_room.pk, "json"]))
+    response = client.get(reverse("rooms:record_export", args=[ran_room.pk, "json"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
     data = json.loads(response.content)
     assert data["room"]["title"] == "Shade on Main Street"
@@ -171,7 +171,7 @@ def test_json_holds_the_whole_record_without_hidden_lines(client, ran_room):
 
 def test_markdown_is_a_readable_document(client, ran_room):
     client.force_login(ran_room.facilitator)
-    response = client.get(reverse("deliberation:record_export", args=[ran_room.pk, "md"]))
+    response = client.get(reverse("rooms:record_export", args=[ran_room.pk, "md"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/markdown")
     text = response.content.decode()
     for heading in ("# Shade on Main Street", "## Agenda as it ran", "## Live polls", "### Trees or awnings?",
@@ -187,11 +187,11 @@ def test_unknown_format_is_not_found(client, ran_room):
 
 
 def test_record_page_shows_agenda_polls_tables_and_transcript(client, ran_room):
-    response = client.get(reverse("deliberation:record", args=[ran_room.pk]))
+    response = client.get(reverse("rooms:record", args=[ran_room.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     for text in ("Opening discussion", "Trees or awnings?", "progress-fill", "We want trees.", "Awnings are cheaper.",
-                 "Who waters the trees?", reverse("deliberation:record_export", args=[ran_room.pk, "csv"])):
+                 "Who waters the trees?", reverse("rooms:record_export", args=[ran_room.pk, "csv"])):
         assert text in page
     assert "Something abusive" not in page and "An off-topic question" not in page
 
@@ -199,9 +199,9 @@ def test_record_page_shows_agenda_polls_tables_and_transcript(client, ran_room):
 def test_room_list_links_the_record_of_ended_rooms(client, ran_room):
     live = RoomFactory(stage="live")
     client.force_login(UserFactory())
-    page = client.get(reverse("deliberation:list")).content.decode()
-    assert reverse("deliberation:record", args=[ran_room.pk]) in page
-    assert reverse("deliberation:record", args=[live.pk]) not in page
+    page = client.get(reverse("rooms:list")).content.decode()
+    assert reverse("rooms:record", args=[ran_room.pk]) in page
+    assert reverse("rooms:record", args=[live.pk]) not in page
 
 
 # --- who may read a record ---------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def test_who_may_read_a_record(client, kind, url_name):
     people = {"citizen": UserFactory(), "member": UserFactory(), "observer": UserFactory(),
               "other_facilitator": FacilitatorFactory(), "facilitator": facilitator, "admin": AdminFactory()}
     room = _matrix_room(kind, facilitator, people["member"], people["observer"])
-    url = reverse(f"deliberation:{url_name}", args=[room.pk] + (["json"] if url_name == "record_export" else []))
+    url = reverse(f"rooms:{url_name}", args=[room.pk] + (["json"] if url_name == "record_export" else []))
     got = {}
     for viewer in VIEWERS:
         client.logout()
@@ -251,7 +251,7 @@ def test_who_may_read_a_record(client, kind, url_name):
 
 def test_a_live_public_record_is_for_signed_in_people_only(client):
     room = RoomFactory(stage="live")
-    url = reverse("deliberation:record", args=[room.pk])
+    url = reverse("rooms:record", args=[room.pk])
     assert client.get(url).status_code == 302
     client.force_login(UserFactory())
     assert client.get(url).status_code == 200
@@ -263,7 +263,7 @@ def test_a_removed_member_cannot_read_an_invited_record(client):
     services.invite(room=room, actor=facilitator, users=[member])
     services.remove_member(room=room, actor=facilitator, user_id=member.pk, reason="abuse")
     client.force_login(member)
-    assert client.get(reverse("deliberation:record", args=[room.pk])).status_code == 403
+    assert client.get(reverse("rooms:record", args=[room.pk])).status_code == 403
 
 
 # --- the linked proposal -----------------------------------------------------------------------------
@@ -281,12 +281,12 @@ def test_proposal_page_links_the_record_of_rooms_the_viewer_may_see(client):
     url = reverse("proposals:detail", args=[proposal.pk])
 
     page = client.get(url).content.decode()  # anonymous
-    assert "Public hearing" in page and reverse("deliberation:record", args=[ended.pk]) in page
+    assert "Public hearing" in page and reverse("rooms:record", args=[ended.pk]) in page
     assert "Citizens' jury" not in page and "Still a draft" not in page
 
     client.force_login(member)
     page = client.get(url).content.decode()
-    assert "Citizens&#x27; jury" in page and reverse("deliberation:room", args=[closed.pk]) in page
+    assert "Citizens&#x27; jury" in page and reverse("rooms:room", args=[closed.pk]) in page
     assert "Still a draft" not in page
 
     client.force_login(facilitator)
@@ -304,7 +304,7 @@ def test_record_links_back_to_its_proposal(client):
     proposal = ProposalFactory(published=True, title="More shade")
     room = RoomFactory(stage="open", facilitator=facilitator, proposal=proposal)
     services.end_room(room=room, actor=facilitator)
-    page = client.get(reverse("deliberation:record", args=[room.pk])).content.decode()
+    page = client.get(reverse("rooms:record", args=[room.pk])).content.decode()
     assert reverse("proposals:detail", args=[proposal.pk]) in page
 
 
@@ -314,9 +314,9 @@ def test_record_links_back_to_its_proposal(client):
 def test_chat_form_posts_a_message_and_returns_to_the_chat(client):
     room, citizen = RoomFactory(stage="live"), UserFactory()
     client.force_login(citizen)
-    response = client.post(reverse("deliberation:chat_post", args=[room.pk]), {"body": "Hello without JS"})
+    response = client.post(reverse("rooms:chat_post", args=[room.pk]), {"body": "Hello without JS"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("deliberation:room", args=[room.pk]) + "#chat"
+    assert response["Location"] == reverse("rooms:room", args=[room.pk]) + "#chat"
     message = ChatMessage.objects.get(room=room)
     assert message.author == citizen and message.body == "Hello without JS" and message.table_id is None
     assert chat_draft_key(room.pk) not in client.session
@@ -325,7 +325,7 @@ def test_chat_form_posts_a_message_and_returns_to_the_chat(client):
 def test_refused_chat_keeps_the_text_and_says_why(client):
     room, citizen = RoomFactory(stage="open"), UserFactory()  # no round running: the chat is closed
     client.force_login(citizen)
-    response = client.post(reverse("deliberation:chat_post", args=[room.pk]), {"body": "My long thought"},
+    response = client.post(reverse("rooms:chat_post", args=[room.pk]), {"body": "My long thought"},
                            follow=True)
     assert not ChatMessage.objects.filter(room=room).exists()
     assert [str(m) for m in response.context["messages"]] == ["The chat opens when a round is running."]
@@ -337,7 +337,7 @@ def test_empty_and_rate_limited_messages_are_refused_with_the_text_kept(client, 
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "chat.message": (1, 60)}
     room, citizen = RoomFactory(stage="live"), UserFactory()
     client.force_login(citizen)
-    url = reverse("deliberation:chat_post", args=[room.pk])
+    url = reverse("rooms:chat_post", args=[room.pk])
     client.post(url, {"body": "   "})
     assert client.session[chat_draft_key(room.pk)] == "   "
     client.post(url, {"body": "first"})
@@ -349,13 +349,13 @@ def test_empty_and_rate_limited_messages_are_refused_with_the_text_kept(client, 
 def test_chat_form_refuses_people_not_admitted(client):
     room = RoomFactory(stage="live", access="invited")
     client.force_login(UserFactory())
-    assert client.post(reverse("deliberation:chat_post", args=[room.pk]), {"body": "hi"}).status_code == 403
+    assert client.post(reverse("rooms:chat_post", args=[room.pk]), {"body": "hi"}).status_code == 403
     assert not ChatMessage.objects.filter(room=room).exists()
 
 
 def test_chat_form_needs_sign_in_post_and_csrf(client):
     room, citizen = RoomFactory(stage="live"), UserFactory()
-    url = reverse("deliberation:chat_post", args=[room.pk])
+    url = reverse("rooms:chat_post", args=[room.pk])
     assert "/accounts/login/" in client.post(url, {"body": "hi"})["Location"]
     client.force_login(citizen)
     assert client.get(url).status_code == 405
@@ -368,7 +368,7 @@ def test_chat_form_needs_sign_in_post_and_csrf(client):
 def test_chat_form_writes_to_the_writers_table_when_asked(client):
     room, citizen = RoomFactory(stage="live"), UserFactory()
     services.join(room=room, user=citizen)
-    url = reverse("deliberation:chat_post", args=[room.pk])
+    url = reverse("rooms:chat_post", args=[room.pk])
     client.force_login(citizen)
     client.post(url, {"body": "To my table", "to_table": "1"})
     assert not ChatMessage.objects.filter(room=room).exists()  # not seated: refused, text kept
@@ -381,7 +381,7 @@ def test_chat_form_writes_to_the_writers_table_when_asked(client):
 
 def test_record_page_is_korean_first_and_escapes_what_people_wrote(ran_room):
     ChatMessage.objects.filter(room=ran_room, body="Trees, please.").update(body="<script>alert(1)</script>")
-    response = Client().get(reverse("deliberation:record", args=[ran_room.pk]))  # asks for no language
+    response = Client().get(reverse("rooms:record", args=[ran_room.pk]))  # asks for no language
     page = response.content.decode()
     assert response.status_code == 200 and '<html lang="ko">' in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -389,10 +389,10 @@ def test_record_page_is_korean_first_and_escapes_what_people_wrote(ran_room):
 
 def test_markdown_keeps_what_people_wrote_literal(client, ran_room):
     """A chat line with a link, an image or HTML is text in the Markdown download, not markup."""
-    from deliberation.exports import _text
+    from deliberation.rooms.exports import _text
 
     assert _text("[click](http://evil.example) <script>x</script> ![i](a.png) **bold**") == (
         "\\[click\\]\\(http://evil.example\\) \\<script\\>x\\</script\\> \\!\\[i\\]\\(a.png\\) \\*\\*bold\\*\\*")
     client.force_login(ran_room.facilitator)
-    text = client.get(reverse("deliberation:record_export", args=[ran_room.pk, "md"])).content.decode()
+    text = client.get(reverse("rooms:record_export", args=[ran_room.pk, "md"])).content.decode()
     assert "<script" not in text

@@ -6,8 +6,8 @@ import random
 
 from django.utils import translation
 
-from deliberation.sortition import Quota
-from deliberation.sortition.reserve import (
+from deliberation.panels.sortition import Quota
+from deliberation.panels.sortition.reserve import (
     QUOTAS_KEPT, SAME_PROFILE, find_replacement, pick_replacement, quota_counts, reserve_digest, reserve_order,
 )
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from deliberation.sortition import rfc3797
+from deliberation.panels.sortition import rfc3797
 
 # Section 6: the public values of the example and the 16 digests it publishes (index 0 to 15).
 EXAMPLE = "9319 / 2 5 12 8 10 / 9 18 26 34 41 45"

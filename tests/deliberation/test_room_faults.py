@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection, connections
 
-from deliberation import services
+from deliberation.rooms import services
 from tests.factories import RoomFactory, UserFactory
 
 from .test_two_processes import RawWebSocket, ServerClosed, _free_port, _session_cookie, daphne_servers

@@ -5,10 +5,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from deliberation import rules, services
-from deliberation.models import AgendaTemplate, Room, RoomEvent, RoomMember, Round
-from deliberation.services.rooms import MAX_ROUNDS
-from deliberation.states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
+from deliberation.rooms import rules, services
+from deliberation.rooms.models import AgendaTemplate, Room, RoomEvent, RoomMember, Round
+from deliberation.rooms.services.rooms import MAX_ROUNDS
+from deliberation.rooms.states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
 from tests.factories import (
     AdminFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory, ResidentFactory, RoomFactory, UserFactory,
     default_agenda,
@@ -253,7 +253,7 @@ def test_the_snapshot_on_connect_has_the_agenda_and_the_running_clock():
 
 
 def test_hello_gives_a_late_arrival_the_open_poll_their_answer_their_votes_and_the_move_on_count():
-    from deliberation.models import RoomMember
+    from deliberation.rooms.models import RoomMember
 
     room = RoomFactory(stage="live")
     late = ResidentFactory()
@@ -277,7 +277,7 @@ def test_hello_gives_a_late_arrival_the_open_poll_their_answer_their_votes_and_t
 def test_arrivals_of_one_moment_are_admitted_together_each_with_their_own_answer(django_assert_max_num_queries):
     from django.test import Client
 
-    from deliberation.models import RoomMember
+    from deliberation.rooms.models import RoomMember
 
     def key(user):
         client = Client()

@@ -13,10 +13,10 @@ import pytest
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from deliberation import services
-from deliberation.models import Room, RoomEvent, Round
-from deliberation.services import clock
-from deliberation.states import RoomState, RoundState
+from deliberation.rooms import services
+from deliberation.rooms.models import Room, RoomEvent, Round
+from deliberation.rooms.services import clock
+from deliberation.rooms.states import RoomState, RoundState
 from proposals import scheduler
 from tests.factories import RoomFactory
 from tests.processes import celery_worker

@@ -4,19 +4,11 @@ import random
 
 import pytest
 
-from deliberation.sortition import (
-    Distribution,
-    InfeasibleQuotas,
-    PoolError,
-    draw,
-    draw_each,
-    pick_panel,
-    read_people,
-    read_quotas,
-    write_people,
+from deliberation.panels.sortition import (
+    Distribution, InfeasibleQuotas, PoolError, draw, draw_each, pick_panel, read_people, read_quotas, write_people,
     write_quotas,
 )
-from deliberation.sortition import rfc3797
+from deliberation.panels.sortition import rfc3797
 
 QUOTAS = "feature,value,min,max,min_flex,max_flex\ngender,female,1,2,0,9\ngender,male,1,2,0,9\n"
 PEOPLE = "id,gender,email\na,female,a@x\nb,male,b@x\nc,female,c@x\n"
@@ -193,7 +185,7 @@ def test_quotas_hold_on_thirty_draws(three_attributes, algorithm):
 
 
 def test_maximin_reports_its_progress_phase_by_phase(flanigan):
-    from deliberation.sortition import compute_distribution
+    from deliberation.panels.sortition import compute_distribution
 
     pool, quotas = flanigan
     events = []

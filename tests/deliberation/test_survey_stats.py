@@ -1,4 +1,4 @@
-"""The deliberative poll's statistics (deliberation/survey): known answers against scipy and statsmodels."""
+"""The deliberative poll's statistics (deliberation/deliberative_polls/survey): known answers against scipy and statsmodels."""
 
 import csv
 import json
@@ -11,12 +11,15 @@ from scipy import stats as scipy_stats
 from statsmodels.stats.contingency_tables import SquareTable, mcnemar
 from statsmodels.stats.weightstats import DescrStatsW
 
-from deliberation.survey.exports import TABLES, anonymous_label, response_rows, table_rows, write_tables
-from deliberation.survey.panel import attrition, representativeness, suppressed
-from deliberation.survey.questions import Participant, Question, validate_answer
-from deliberation.survey.report import build_report, question_figures
-from deliberation.survey.stats import (
-    choice_change, difference_in_differences, distribution, kish_weights, paired_change, wilcoxon_method, yesno_change,
+from deliberation.deliberative_polls.survey.exports import (
+    TABLES, anonymous_label, response_rows, table_rows, write_tables,
+)
+from deliberation.deliberative_polls.survey.panel import attrition, representativeness, suppressed
+from deliberation.deliberative_polls.survey.questions import Participant, Question, validate_answer
+from deliberation.deliberative_polls.survey.report import build_report, question_figures
+from deliberation.deliberative_polls.survey.stats import (
+    choice_change, difference_in_differences, distribution, kish_weights, paired_change, wilcoxon_method,
+    yesno_change,
 )
 
 BEFORE = [2, 3, 3, 4, 1, 2, 5, 3, 2, 4, 3, 1, 2, 4, 3]

@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.demographics import age_band
-from deliberation import services
-from deliberation.events import events_after
-from deliberation.models import ChatMessage, Room, RoomEvent, RoomMember, Table, TableSeat
-from deliberation.services.tables import TableError, assign, table_sizes
-from deliberation.states import MemberRole
+from deliberation.rooms import services
+from deliberation.rooms.realtime.events import events_after
+from deliberation.rooms.models import ChatMessage, Room, RoomEvent, RoomMember, Table, TableSeat
+from deliberation.rooms.services.tables import TableError, assign, table_sizes
+from deliberation.rooms.states import MemberRole
 from tests.factories import ResidentFactory, RoomFactory, UserFactory
 
 from .test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401

@@ -12,7 +12,7 @@ import random
 import pytest
 from django.urls import reverse
 
-from deliberation.jury_models import VerdictBallot, VerdictVoter
+from deliberation.juries.models import VerdictBallot, VerdictVoter
 from tests.deliberation.test_juries import make_jury
 from tests.linkage import best_linkage, chance_bound, rows
 
@@ -39,7 +39,7 @@ def test_the_roll_cannot_be_linked_to_secret_verdict_ballots_by_transaction_plac
     owner_of = {}
     for person, ranking in zip(people, rankings):
         client.force_login(person)
-        response = client.post(reverse("deliberation:jury_verdict", args=[jury.pk]), {"ranking": list(ranking)})
+        response = client.post(reverse("juries:jury_verdict", args=[jury.pk]), {"ranking": list(ranking)})
         assert response.status_code == 302
         owner_of[ranking] = person.pk
         if len(owner_of) < len(people):  # open: nothing readable that a live reader could follow
@@ -64,14 +64,14 @@ def test_every_sealed_verdict_ballot_is_as_long_as_any_other(client, rule, optio
     """Unpadded, "yes", "no" and "abstain" sealed to 45, 44 and 49 bytes: the length was the vote."""
     from django.db import connection
 
-    from deliberation.jury_models import SealedVerdictBallot
+    from deliberation.juries.models import SealedVerdictBallot
 
     jury, _facilitator, people = make_jury(jurors=10, rule=rule, options=options, stage="verdict")
     verdict = jury.verdicts.get()
     for person, choice in zip(people, choices):  # jurors still to vote: the verdict stays open
         client.force_login(person)
         data = {"ranking": choice} if rule == "ranked" else {"choice": choice}
-        assert client.post(reverse("deliberation:jury_verdict", args=[jury.pk]), data).status_code == 302
+        assert client.post(reverse("juries:jury_verdict", args=[jury.pk]), data).status_code == 302
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT octet_length(sealed) FROM {SealedVerdictBallot._meta.db_table} "
                        "WHERE verdict_id = %s", [verdict.pk])
@@ -85,7 +85,7 @@ def test_verdict_ballots_stored_before_the_sealed_box_are_rewritten_beyond_linki
     from django.apps import apps
     from django.db import transaction
 
-    from deliberation.jury_models import VerdictBallot, VerdictVoter
+    from deliberation.juries.models import VerdictBallot, VerdictVoter
 
     migration = importlib.import_module("deliberation.migrations.0015_rewrite_verdict_ballots")
     jury, _facilitator, people = make_jury(jurors=20, rule="ranked", options=OPTIONS, stage="verdict")
@@ -113,9 +113,9 @@ def test_verdict_ballots_stored_before_the_sealed_box_are_rewritten_beyond_linki
 def test_the_last_jurors_ballot_is_kept_when_no_key_opens_the_others_and_the_close_says_what_to_do(client, settings):
     from django.utils import translation
 
-    from deliberation import services
-    from deliberation.jury_models import SealedVerdictBallot, VerdictVoter
-    from deliberation.services.juries import JuryError
+    from deliberation.juries import services
+    from deliberation.juries.models import SealedVerdictBallot, VerdictVoter
+    from deliberation.juries.services.juries import JuryError
 
     jury, facilitator, people = make_jury(jurors=10, rule="majority", stage="verdict")
     verdict = jury.verdicts.get()
@@ -124,7 +124,7 @@ def test_the_last_jurors_ballot_is_kept_when_no_key_opens_the_others_and_the_clo
     old = settings.SECRET_KEY
     settings.SECRET_KEY = "a-new-key-" + "z" * 50  # rotated without the fallback
     client.force_login(people[-1])
-    response = client.post(reverse("deliberation:jury_verdict", args=[jury.pk]), {"choice": "no"})
+    response = client.post(reverse("juries:jury_verdict", args=[jury.pk]), {"choice": "no"})
     assert response.status_code == 302  # a 500 before: the close that the last ballot starts failed
     verdict.refresh_from_db()
     assert verdict.state == "open"

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from deliberation import services
-from deliberation.models import Room
+from deliberation.rooms import services
+from deliberation.rooms.models import Room
 from tests.factories import FacilitatorFactory, RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,8 @@ def _agenda_post(rows: list[dict], **room) -> dict:
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     room = RoomFactory(stage="open")
-    for url in (reverse("deliberation:list"), reverse("deliberation:create"),
-                reverse("deliberation:room", args=[room.pk])):
+    for url in (reverse("rooms:list"), reverse("rooms:create"),
+                reverse("rooms:room", args=[room.pk])):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -41,25 +41,25 @@ def test_list_shows_public_and_invited_rooms_and_own_drafts_only(client):
     services.invite(room=invited, actor=facilitator, users=[citizen])
 
     client.force_login(citizen)
-    page = client.get(reverse("deliberation:list")).content.decode()
+    page = client.get(reverse("rooms:list")).content.decode()
     assert public.title in page and invited.title in page
     assert "Closed circle" not in page and "Someone's draft" not in page
     assert "room-state-live" in page
 
     client.force_login(facilitator)
-    page = client.get(reverse("deliberation:list")).content.decode()
+    page = client.get(reverse("rooms:list")).content.decode()
     assert own_draft.title in page and "Someone's draft" not in page
 
 
 def test_create_is_for_facilitators_only(client):
     client.force_login(UserFactory())
-    assert client.get(reverse("deliberation:create")).status_code == 403
-    assert client.post(reverse("deliberation:create"), _agenda_post([])).status_code == 403
+    assert client.get(reverse("rooms:create")).status_code == 403
+    assert client.post(reverse("rooms:create"), _agenda_post([])).status_code == 403
 
 
 def test_create_form_has_three_empty_agenda_rows(client):
     client.force_login(FacilitatorFactory())
-    response = client.get(reverse("deliberation:create"))
+    response = client.get(reverse("rooms:create"))
     assert response.status_code == 200
     page = response.content.decode()
     assert 'name="rounds-2-title"' in page and 'name="rounds-3-title"' not in page
@@ -68,12 +68,12 @@ def test_create_form_has_three_empty_agenda_rows(client):
 def test_valid_post_creates_the_room_with_its_agenda_in_seconds(client):
     facilitator = FacilitatorFactory()
     client.force_login(facilitator)
-    response = client.post(reverse("deliberation:create"), _agenda_post([
+    response = client.post(reverse("rooms:create"), _agenda_post([
         {"title": "Opening", "duration_minutes": "10"},
         {"kind": "break", "title": "Coffee", "duration_minutes": "5"},
     ]))
     room = Room.objects.get(title="Shade on Main Street")
-    assert response.status_code == 302 and response["Location"] == reverse("deliberation:room", args=[room.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("rooms:room", args=[room.pk])
     assert room.facilitator == facilitator and room.state == "draft"
     assert [(r.title, r.duration_seconds, r.chat_open) for r in room.rounds.order_by("position")] == [
         ("Opening", 600, True), ("Coffee", 300, False)]
@@ -81,7 +81,7 @@ def test_valid_post_creates_the_room_with_its_agenda_in_seconds(client):
 
 def test_invalid_post_keeps_everything_typed(client):
     client.force_login(FacilitatorFactory())
-    response = client.post(reverse("deliberation:create"), _agenda_post(
+    response = client.post(reverse("rooms:create"), _agenda_post(
         [{"title": "Opening", "duration_minutes": "0"},
          {"title": "Questions from the floor", "duration_minutes": "15"}],
         title="", description="Kept description"))
@@ -94,7 +94,7 @@ def test_invalid_post_keeps_everything_typed(client):
 
 def test_an_agenda_without_rounds_is_refused(client):
     client.force_login(FacilitatorFactory())
-    response = client.post(reverse("deliberation:create"), _agenda_post([]))
+    response = client.post(reverse("rooms:create"), _agenda_post([]))
     assert response.status_code == 200 and b"An agenda needs at least one round." in response.content
     assert not Room.objects.exists()
 
@@ -102,12 +102,12 @@ def test_an_agenda_without_rounds_is_refused(client):
 def test_facilitator_sees_the_controls_and_a_citizen_does_not(client):
     room = RoomFactory(stage="live")
     client.force_login(room.facilitator)
-    page = client.get(reverse("deliberation:room", args=[room.pk])).content.decode()
+    page = client.get(reverse("rooms:room", args=[room.pk])).content.decode()
     assert 'data-frame="clock.start"' in page and 'data-frame="clock.adjust"' in page
     assert "Opening discussion" in page and f'data-last-seq="{room.last_seq}"' in page
 
     client.force_login(UserFactory())
-    response = client.get(reverse("deliberation:room", args=[room.pk]))
+    response = client.get(reverse("rooms:room", args=[room.pk]))
     page = response.content.decode()
     assert response.status_code == 200 and "data-frame" not in page
     assert 'id="room-clock"' in page and "Opening discussion" in page and "room.js" in page
@@ -116,16 +116,16 @@ def test_facilitator_sees_the_controls_and_a_citizen_does_not(client):
 def test_draft_room_shows_the_open_form_to_its_facilitator_and_is_hidden_from_others(client):
     room = RoomFactory()
     client.force_login(room.facilitator)
-    page = client.get(reverse("deliberation:room", args=[room.pk])).content.decode()
-    assert reverse("deliberation:open", args=[room.pk]) in page
+    page = client.get(reverse("rooms:room", args=[room.pk])).content.decode()
+    assert reverse("rooms:open", args=[room.pk]) in page
     client.force_login(UserFactory())
-    assert client.get(reverse("deliberation:room", args=[room.pk])).status_code == 404
+    assert client.get(reverse("rooms:room", args=[room.pk])).status_code == 404
 
 
 def test_invited_only_room_is_refused_to_an_uninvited_citizen(client):
     room = RoomFactory(stage="open", access="invited")
     client.force_login(UserFactory())
-    assert client.get(reverse("deliberation:room", args=[room.pk])).status_code in (403, 404)
+    assert client.get(reverse("rooms:room", args=[room.pk])).status_code in (403, 404)
 
 
 def test_room_page_shows_recent_visible_chat_escaped(client):
@@ -136,7 +136,7 @@ def test_room_page_shows_recent_visible_chat_escaped(client):
     hidden = services.post_message(room=room, author=citizen, body="Rude words")
     services.hide_message(room=room, actor=room.facilitator, seq=hidden.seq, reason="Abuse")
     client.force_login(citizen)
-    page = client.get(reverse("deliberation:room", args=[room.pk])).content.decode()
+    page = client.get(reverse("rooms:room", args=[room.pk])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "Rude words" not in page
 
@@ -144,10 +144,10 @@ def test_room_page_shows_recent_visible_chat_escaped(client):
 def test_open_is_a_post_by_the_facilitator(client):
     room = RoomFactory()
     client.force_login(UserFactory())
-    assert client.post(reverse("deliberation:open", args=[room.pk])).status_code == 404
+    assert client.post(reverse("rooms:open", args=[room.pk])).status_code == 404
     client.force_login(room.facilitator)
-    assert client.get(reverse("deliberation:open", args=[room.pk])).status_code == 405
-    response = client.post(reverse("deliberation:open", args=[room.pk]))
+    assert client.get(reverse("rooms:open", args=[room.pk])).status_code == 405
+    response = client.post(reverse("rooms:open", args=[room.pk]))
     assert response.status_code == 302
     room.refresh_from_db()
     assert room.state == "open"

@@ -7,7 +7,7 @@ published report shows the change and its chart to anyone.
 import pytest
 from playwright.sync_api import expect
 
-from deliberation import services
+from deliberation.deliberative_polls import services
 from tests.factories import FacilitatorFactory, ResidentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ and a second round, the draft reaching a juror live, its adoption by secret ball
 minority opinion, and the published page shows the recommendation, the tally, the opinion and the proposal it became.
 
 The issue's jury has 10 to 20 jurors; this test lowers the minimum with ``settings.JURY_MIN_SIZE = 2``
-(deliberation.jury_rules reads the setting at each call). The jury is created in the test process,
+(deliberation.juries.rules reads the setting at each call). The jury is created in the test process,
 where the override applies; everything after that runs in the browsers against daphne.
 """
 
@@ -16,8 +16,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from deliberation import services, tasks
-from deliberation.jury_models import Jury
+from deliberation.panels import services as panel_services
+from deliberation.juries import services as jury_services
+from deliberation import tasks
+from deliberation.juries.models import Jury
 from tests.factories import AdminFactory, CategoryFactory, ResidentFactory
 
 from .conftest import screenshot
@@ -49,11 +51,11 @@ def test_jury_from_the_invitation_to_the_published_recommendation(signed_in_page
     first = ResidentFactory(display_name="배심원하나", gender="female", district="mapo", birth_year=1985)
     second = ResidentFactory(display_name="배심원둘", gender="male", district="gangnam", birth_year=1962)
     for person in (first, second):
-        services.volunteer(user=person, answers={})
-    draw = services.prepare_draw(pool=services.standing_pool(), title="심야버스 배심원단", size=2, actor=facilitator,
+        panel_services.volunteer(user=person, answers={})
+    draw = panel_services.prepare_draw(pool=panel_services.standing_pool(), title="심야버스 배심원단", size=2, actor=facilitator,
                                  quotas_text="feature,value,min,max\ngender,female,1,1\ngender,male,1,1\n")
     tasks.compute_draw_distribution(draw.pk)  # maximin's job (a worker's, in production); a no-op if it ran
-    jury = services.create_jury(facilitator=facilitator, kind="jury", title="심야버스 배차", size=2,
+    jury = jury_services.create_jury(facilitator=facilitator, kind="jury", title="심야버스 배차", size=2,
                                 question="심야버스를 15분마다 운행해야 할까요?", verdict_rule="majority",
                                 category=CategoryFactory(), draw=draw)
     host, juror, dissenter = signed_in_page(facilitator), signed_in_page(first), signed_in_page(second)

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from deliberation.models import ChatMessage
+from deliberation.rooms.models import ChatMessage
 from tests.factories import RoomFactory, UserFactory
 
 from .conftest import screenshot

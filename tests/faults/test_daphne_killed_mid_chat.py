@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from deliberation.models import ChatMessage
+from deliberation.rooms.models import ChatMessage
 from tests.factories import RoomFactory, UserFactory
 from tests.faults.rooms import RoomClient, assert_exact, session_cookie
 

@@ -12,8 +12,8 @@ import time
 import pytest
 from django.db import connection
 
-from deliberation.models import ChatMessage, Round
-from deliberation.states import RoundState
+from deliberation.rooms.models import ChatMessage, Round
+from deliberation.rooms.states import RoundState
 from tests.factories import RoomFactory, UserFactory
 from tests.faults.rooms import Dropped, RoomClient, assert_exact, session_cookie
 from tests.faults.stack import eventually, producer, restart_postgres

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from deliberation.models import ChatMessage
+from deliberation.rooms.models import ChatMessage
 from proposals.models import Proposal
 from proposals.states import State
 from tests.factories import ProposalFactory, RoomFactory, UserFactory

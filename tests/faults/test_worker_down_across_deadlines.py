@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from deliberation.models import Round
-from deliberation.states import RoundState
+from deliberation.rooms.models import Round
+from deliberation.rooms.states import RoundState
 from proposals.models import Proposal
 from proposals.states import State
 from tests.factories import ProposalFactory, RoomFactory

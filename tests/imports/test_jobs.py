@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from deliberation.models import Pool
+from deliberation.panels.models import Pool
 from imports import services
 from imports.models import ImportChunk, ImportJob
 from tests.factories import AdminFactory, ResidentFactory

@@ -1,13 +1,13 @@
 """`python manage.py draw PEOPLE.csv QUOTAS.csv --size K --seed S [--algorithm NAME]`: draw a panel by lot.
 
 Touches no database: reads the two CSVs (the Sortition Foundation's layout), draws through the same
-functions as the web draw (deliberation.sortition), and prints the selected ids one per line, or why
+functions as the web draw (deliberation.panels.sortition), and prints the selected ids one per line, or why
 the quotas cannot be met (exit code 1). S is the public values as RFC 3797 takes them, sources
 separated by "/" ("9319/2 5 12 8 10/9 18 26 34 41 45"), or one number for a test draw.
 
 ``--replace ID[,ID...]``: then, for each id in order (a person who declined, did not answer or dropped
 out, possibly a replacement), print the reserve person who takes the seat, by the same function as the
-web (deliberation/sortition/reserve.py): "ID -> REPLACEMENT (reserve position P, same profile | quotas
+web (deliberation/panels/sortition/reserve.py): "ID -> REPLACEMENT (reserve position P, same profile | quotas
 kept)", or "ID -> none: why".
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deliberation.sortition import ALGORITHMS, DEFAULT_ALGORITHM, SortitionError, draw, read_people, read_quotas
-from deliberation.sortition.reserve import SAME_PROFILE, find_replacement, reserve_order
-from deliberation.sortition.rfc3797 import key_from_text
+from deliberation.panels.sortition import ALGORITHMS, DEFAULT_ALGORITHM, SortitionError, draw, read_people, read_quotas
+from deliberation.panels.sortition.reserve import SAME_PROFILE, find_replacement, reserve_order
+from deliberation.panels.sortition.rfc3797 import key_from_text
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.districts import District
 from accounts.models import Department, Role, User
 from accounts.ratelimit import rate_limits_bypassed
-from deliberation import services as room_services
+from deliberation.rooms import services as room_services
 from deliberation.demo import load_demo_jury, load_demo_poll
 from proposals import services
 from proposals.models import Category, Proposal

@@ -1,0 +1,143 @@
+"""Reads of the deliberative poll (공론조사): the answers as the survey core reads them, the report
+(cached), the panel's counts and the anonymised responses."""
+
+import hashlib
+import json
+
+from django.db.models import Q
+
+# --- The deliberative poll (공론조사) ----------------------------------------------------------------------
+#
+# The database read into the survey core's plain records, then deliberation.deliberative_polls.survey.build_report. A
+# participant who never answered T1 is not in the report (nothing to compare); one who answered T1
+# but not T2 is, with t2=None: counted in every T1 figure and as attrition.
+
+DPOLL_SUBGROUPS = ("district_group", "age_band", "gender")
+
+
+def dpoll_core_data(poll) -> tuple[list, dict[str, list]]:
+    """(the core's Questions in order, {"deliberation": [Participant], "control": [Participant]}); the control
+    key only when the poll has a control sample. Three queries whatever the size of the panel."""
+    from collections import defaultdict
+
+    from deliberation.deliberative_polls.models import SurveyAnswer
+    from deliberation.deliberative_polls.services import core_question
+    from deliberation.deliberative_polls.states import SurveyGroup
+    from deliberation.deliberative_polls.survey.questions import Participant
+
+    stored = list(poll.questions.order_by("position", "pk"))
+    questions = [core_question(q) for q in stored]
+    answers = defaultdict(lambda: defaultdict(dict))  # participant id -> wave -> {code: value}
+    for participant_id, wave, code, value in (SurveyAnswer.objects.filter(response__participant__poll=poll)
+                                              .values_list("response__participant_id", "response__wave",
+                                                           "question__code", "value")):
+        answers[participant_id][wave][code] = value
+    groups = {"deliberation": [], **({"control": []} if poll.control_enabled else {})}
+    for p in poll.participants.order_by("pk"):
+        waves = answers.get(p.pk)
+        if not waves or 1 not in waves:
+            continue
+        name = "control" if p.group == SurveyGroup.CONTROL else "deliberation"
+        groups.setdefault(name, []).append(Participant(id=p.pk, attributes=dict(p.attributes), t1=dict(waves[1]),
+                                                       t2=dict(waves[2]) if 2 in waves else None))
+    return questions, groups
+
+
+REPORT_CACHE_SECONDS = 600
+
+
+def dpoll_report(poll) -> dict:
+    """The poll's report, cached until anything it reads changes (about a second for 500 people and 30
+    questions, docs/benchmarks.md; the page and each download ask for it).
+
+    Answers are never edited and participants only ever added, so the key is the state, a hash of the
+    title, margins and questions, the number and the last of the responses and of the participants,
+    and the language (the weighting error is a sentence).
+    """
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+    from django.utils import translation
+
+    from deliberation.deliberative_polls.models import SurveyResponse
+
+    responses = SurveyResponse.objects.filter(participant__poll=poll).aggregate(n=Count("pk"), last=Max("pk"))
+    seated = poll.participants.aggregate(n=Count("pk"), last=Max("pk"))
+    questions = list(poll.questions.values_list("pk", "position", "code", "text", "kind", "options"))
+    inputs = hashlib.sha256(json.dumps([poll.title, poll.margins, questions], sort_keys=True, default=str)
+                            .encode()).hexdigest()[:24]
+    key = (f"dpoll-report:{poll.pk}:{poll.state}:{poll.control_enabled}:{inputs}:{responses['n']}:"
+           f"{responses['last']}:{seated['n']}:{seated['last']}:{translation.get_language()}")
+    report = cache.get(key)
+    if report is None:
+        report = _dpoll_report(poll)
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report
+
+
+def _dpoll_report(poll) -> dict:
+    """build_report for the poll: weighted to its margins, by living zone, age band and gender, control beside.
+
+    When the panel cannot be weighted to the margins (a group the margins do not list, e.g. a
+    participant without a district, or a margin group nobody in the panel has) the report is
+    unweighted and says why in ``weighting_error``; representativeness is still shown.
+    """
+    from deliberation.deliberative_polls.survey.panel import representativeness
+    from deliberation.deliberative_polls.survey.raking import RakingError
+    from deliberation.deliberative_polls.survey.report import build_report
+
+    questions, groups = dpoll_core_data(poll)
+    control = groups.get("control") or None
+    kwargs = {"subgroup_attributes": DPOLL_SUBGROUPS, "control": control, "title": poll.title}
+    margins = poll.margins or None
+    try:
+        report = build_report(questions, groups["deliberation"], margins=margins, **kwargs)
+        report["weighting_error"] = None
+    except RakingError as exc:
+        report = build_report(questions, groups["deliberation"], **kwargs)
+        report["weighting_error"] = exc.args[0] if exc.args else str(exc)
+        for name, members in (("deliberation", groups["deliberation"]), ("control", control)):
+            if members is not None and margins:
+                report["groups"][name]["representativeness"] = representativeness(members, margins)
+    report["panel"] = dpoll_panel_counts(poll)
+    return report
+
+
+def dpoll_panel_counts(poll) -> dict:
+    """Per group: seated, answered T1, answered T2 (the first of the attrition's figures, from the database)."""
+    from django.db.models import Count
+
+    from deliberation.deliberative_polls.models import SurveyParticipant
+
+    rows = (SurveyParticipant.objects.filter(poll=poll).values("group")
+            .annotate(seated=Count("pk", distinct=True),
+                      t1=Count("responses", filter=Q(responses__wave=1), distinct=True),
+                      t2=Count("responses", filter=Q(responses__wave=2), distinct=True)))
+    return {row["group"]: {"seated": row["seated"], "t1": row["t1"], "t2": row["t2"]} for row in rows}
+
+
+def dpoll_export_secret(poll) -> bytes:
+    """The poll's anonymisation key: derived from SECRET_KEY and the poll, so labels are stable across
+    downloads of one poll, differ between polls, and cannot be recomputed without the server's secret."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("deliberation.dpoll.anonymous_label", f"poll-{poll.pk}", algorithm="sha256").digest()
+
+
+def dpoll_anonymous_responses(poll) -> list[list]:
+    """exports.response_rows for the poll: a label per participant, never a user id or name; the groups only."""
+    from deliberation.deliberative_polls.survey.exports import response_rows
+
+    questions, groups = dpoll_core_data(poll)
+    return response_rows(questions, groups, secret=dpoll_export_secret(poll), attributes=DPOLL_SUBGROUPS)
+
+
+def my_dpoll_participation(poll, user):
+    """The user's SurveyParticipant in ``poll`` (with the waves answered as ``waves``), or None."""
+    from deliberation.deliberative_polls.models import SurveyParticipant
+
+    if not user.is_authenticated:
+        return None
+    participant = SurveyParticipant.objects.filter(poll=poll, user=user).first()
+    if participant is not None:
+        participant.waves = set(participant.responses.values_list("wave", flat=True))
+    return participant

@@ -1,0 +1,299 @@
+"""The deliberative poll's pages (공론조사): the list, setup for those who run it, the participant's survey,
+the materials, the report and its downloads. Thin: forms parse, services decide, selectors read."""
+
+import csv
+import io
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from frontend.spreadsheet import safe_row
+from django.views.decorators.http import require_POST
+
+from frontend.forms import add_service_errors
+
+from deliberation.deliberative_polls import display as dpoll_display, rules, selectors, services
+from deliberation.deliberative_polls.models import DeliberativePoll
+from deliberation.panels.models import Draw
+from deliberation.deliberative_polls.states import (
+    DPOLL_TRANSITIONS, WAVE_OPEN_STATE, DPollState, Stance, SurveyGroup, SurveyKind,
+)
+from deliberation.deliberative_polls.survey.exports import TABLES, table_rows
+from deliberation.deliberative_polls.survey.questions import SCALE_RANGES
+
+
+class PollForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    topic = forms.CharField(label=gettext_lazy("Topic"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    control_enabled = forms.BooleanField(label=gettext_lazy("With a control sample that does not deliberate"),
+                                         required=False)
+
+
+class QuestionForm(forms.Form):
+    code = forms.SlugField(label=gettext_lazy("Code"), max_length=40)
+    text = forms.CharField(label=gettext_lazy("Question"), max_length=500)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SurveyKind.choices)
+    options = forms.CharField(label=gettext_lazy("Choices (single choice: one a line)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    low_label = forms.CharField(label=gettext_lazy("Label of the lowest value"), max_length=60, required=False)
+    high_label = forms.CharField(label=gettext_lazy("Label of the highest value"), max_length=60, required=False)
+
+
+class MarginsForm(forms.Form):
+    margins = forms.JSONField(label=gettext_lazy("Population margins (JSON)"),
+                              widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    stance = forms.ChoiceField(label=gettext_lazy("Stance"), choices=Stance.choices)
+    body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    link = forms.URLField(label=gettext_lazy("Link"), required=False, assume_scheme="https")
+
+
+class ParticipantsForm(forms.Form):
+    emails = forms.CharField(label=gettext_lazy("Email addresses, one a line"),
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    group = forms.ChoiceField(label=gettext_lazy("Group"), choices=SurveyGroup.choices)
+
+
+class SeatDrawForm(forms.Form):
+    draw = forms.ModelChoiceField(label=gettext_lazy("A drawn panel"), empty_label=None,
+                                  queryset=Draw.objects.filter(state=Draw.State.DRAWN))
+
+
+class ControlForm(forms.Form):
+    enabled = forms.BooleanField(label=gettext_lazy("With a control sample that does not deliberate"),
+                                 required=False)
+
+
+def _poll(pk: int) -> DeliberativePoll:
+    return get_object_or_404(DeliberativePoll, pk=pk)
+
+
+def _require_manager(user) -> None:
+    if not rules.may_manage_dpolls(user):
+        raise PermissionDenied(_("Only facilitators and admins can run deliberative polls."))
+
+
+def dpoll_list(request):
+    manager = rules.may_manage_dpolls(request.user)
+    polls = DeliberativePoll.objects.all() if manager else DeliberativePoll.objects.exclude(state=DPollState.SETUP)
+    mine = set()
+    if request.user.is_authenticated:
+        mine = set(request.user.survey_participations.values_list("poll_id", flat=True))
+    return render(request, "deliberation/dpoll_list.html", {"polls": polls[:100], "manager": manager, "mine": mine,
+                                                           "form": PollForm() if manager else None})
+
+
+@login_required
+@require_POST
+def dpoll_create(request):
+    _require_manager(request.user)
+    form = PollForm(request.POST)
+    if form.is_valid():
+        try:
+            poll = services.create_dpoll(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("deliberative_polls:dpoll_manage", poll.pk)
+    return render(request, "deliberation/dpoll_list.html", {
+        "polls": DeliberativePoll.objects.all()[:100], "manager": True, "mine": set(), "form": form}, status=400)
+
+
+@transaction.atomic
+def _add_participants(poll, actor, data) -> None:
+    """One service call per address, all or none: an unknown address or a refusal is reported on the form's
+    field and nobody is added, so the corrected list can be sent again as it stands."""
+    errors = []
+    for email in [line.strip() for line in data["emails"].splitlines() if line.strip()]:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            errors.append(_("No one is registered as %(email)s.") % {"email": email})
+            continue
+        try:
+            services.add_participant(poll=poll, user=user, group=data["group"])
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"emails": errors})
+
+
+MANAGE_ACTIONS = {
+    "question": (QuestionForm, lambda poll, actor, d: services.add_question(
+        poll=poll, actor=actor, **{**d, "options": [o for o in d["options"].splitlines() if o.strip()]})),
+    "margins": (MarginsForm, lambda poll, actor, d: services.set_margins(poll=poll, actor=actor,
+                                                                         margins=d["margins"])),
+    "material": (MaterialForm, lambda poll, actor, d: services.add_material(poll=poll, actor=actor, **d)),
+    "participants": (ParticipantsForm, _add_participants),
+    "draw": (SeatDrawForm, lambda poll, actor, d: services.seat_drawn_panel(poll=poll, actor=actor,
+                                                                            draw=d["draw"])),
+    "control": (ControlForm, lambda poll, actor, d: services.set_control(poll=poll, actor=actor,
+                                                                         enabled=d["enabled"])),
+}
+
+
+@login_required
+def dpoll_manage(request, pk: int):
+    _require_manager(request.user)
+    poll = _poll(pk)
+    forms_ = {name: form_class(prefix=name) for name, (form_class, _call) in MANAGE_ACTIONS.items()}
+    forms_["margins"] = MarginsForm(prefix="margins", initial={"margins": poll.margins})
+    forms_["control"] = ControlForm(prefix="control", initial={"enabled": poll.control_enabled})
+    status = 200
+    action = request.POST.get("action")
+    if request.method == "POST" and action in MANAGE_ACTIONS:
+        form_class, call = MANAGE_ACTIONS[action]
+        form = forms_[action] = form_class(request.POST, prefix=action)
+        if form.is_valid():
+            try:
+                call(poll, request.user, form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("deliberative_polls:dpoll_manage", poll.pk)
+        status = 400
+    return render(request, "deliberation/dpoll_manage.html", {
+        "poll": poll, "forms": forms_, "questions": poll.questions.all(), "materials": poll.materials.all(),
+        "participants": poll.participants.select_related("user"), "counts": selectors.dpoll_panel_counts(poll),
+        "next_states": [(s, DPollState(s).label) for s in sorted(DPOLL_TRANSITIONS[poll.state])],
+    }, status=status)
+
+
+@login_required
+@require_POST
+def dpoll_move(request, pk: int):
+    _require_manager(request.user)
+    poll = _poll(pk)
+    to = request.POST.get("to", "")
+    try:
+        if to == DPollState.DELIBERATING:
+            services.start_dpoll_deliberation(poll=poll, actor=request.user)
+        else:
+            services.move_poll(poll=poll, to=to, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The poll is now: %(state)s.") % {"state": DPollState(to).label})
+    return redirect("deliberative_polls:dpoll_manage", poll.pk)
+
+
+def _survey_questions(poll, posted, errors):
+    """The questions with what the form needs: the values to offer, the ends' labels, the kept answer, errors."""
+    rows = []
+    for question in poll.questions.all():
+        if question.kind in SCALE_RANGES:
+            low, high = SCALE_RANGES[question.kind]
+            values = [(str(v), str(v)) for v in range(low, high + 1)]
+        elif question.kind == SurveyKind.YESNO:
+            values = [("yes", _("Yes")), ("no", _("No"))]
+        else:
+            values = [(o, o) for o in question.options]
+        rows.append({"q": question, "values": values, "kept": posted.get(question.code, ""),
+                     "errors": errors.get(question.code, [])})
+    return rows
+
+
+@login_required
+def dpoll_survey(request, pk: int):
+    """The participant's survey: the wave open now, once; errors in place with what was chosen kept."""
+    poll = _poll(pk)
+    participant = selectors.my_dpoll_participation(poll, request.user)
+    if participant is None:
+        raise PermissionDenied(_("This survey is for the poll's panel."))
+    wave = next((w for w, state in WAVE_OPEN_STATE.items() if poll.state == state), None)
+    posted, errors, general = {}, {}, []
+    if request.method == "POST":
+        posted = {key: value for key, value in request.POST.items() if key not in ("csrfmiddlewaretoken", "wave")}
+        posted_wave = request.POST.get("wave", "")
+        try:
+            services.submit_response(participant=participant, answers=posted,
+                                     wave=int(posted_wave) if posted_wave.isdigit() else 0)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                errors = {code: [m for e in errs for m in e.messages] for code, errs in exc.error_dict.items()}
+            else:
+                general = exc.messages
+        else:
+            messages.success(request, _("Thank you: your answers are saved."))
+            return redirect("deliberative_polls:dpoll_survey", poll.pk)
+    return render(request, "deliberation/dpoll_survey.html", {
+        "poll": poll, "participant": participant, "wave": wave,
+        "answered": wave in participant.waves if wave else False,
+        "questions": _survey_questions(poll, posted, errors), "general_errors": general,
+        "materials_open": rules.may_read_dpoll_materials(request.user, poll, participant),
+    }, status=400 if errors or general else 200)
+
+
+def dpoll_materials(request, pk: int):
+    poll = _poll(pk)
+    participant = selectors.my_dpoll_participation(poll, request.user)
+    if not rules.may_read_dpoll_materials(request.user, poll, participant):
+        raise PermissionDenied(_("The materials are shown to the panel during the deliberation, and to everyone "
+                                 "after the second survey."))
+    published = poll.materials.filter(published_at__isnull=False)
+    return render(request, "deliberation/dpoll_materials.html", {
+        "poll": poll, "pro": published.filter(stance=Stance.PRO), "con": published.filter(stance=Stance.CON),
+        "background": published.filter(stance=Stance.BACKGROUND)})
+
+
+def _readable_poll(request, pk: int) -> DeliberativePoll:
+    poll = _poll(pk)
+    if not rules.may_read_dpoll_report(request.user, poll):
+        raise PermissionDenied(_("The report is published when the poll's organisers have checked it."))
+    return poll
+
+
+def dpoll_report(request, pk: int):
+    poll = _readable_poll(request, pk)
+    report = selectors.dpoll_report(poll)
+    stored = {q.code: q for q in poll.questions.all()}
+    return render(request, "deliberation/dpoll_report.html", {
+        "poll": poll, "report": report, "questions": dpoll_display.question_rows(report, stored),
+        "chart": dpoll_display.shift_chart(report),
+        "representativeness": dpoll_display.representativeness_rows(report),
+        "deliberation": report["groups"]["deliberation"], "control": report["groups"].get("control"),
+        "tables": TABLES, "manager": rules.may_manage_dpolls(request.user)})
+
+
+def dpoll_report_json(request, pk: int):
+    poll = _readable_poll(request, pk)
+    return JsonResponse(selectors.dpoll_report(poll), json_dumps_params={"ensure_ascii": False})
+
+
+def _csv(rows, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(safe_row(row) for row in rows)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def dpoll_table_csv(request, pk: int, name: str):
+    poll = _readable_poll(request, pk)
+    if name not in TABLES:
+        raise Http404
+    return _csv(table_rows(selectors.dpoll_report(poll))[name], f"dpoll-{poll.pk}-{name}.csv")
+
+
+def dpoll_responses(request, pk: int, fmt: str):
+    """The anonymised responses: a label per participant (HMAC of a key derived from SECRET_KEY), the groups."""
+    poll = _readable_poll(request, pk)
+    rows = selectors.dpoll_anonymous_responses(poll)
+    if fmt == "csv":
+        return _csv(rows, f"dpoll-{poll.pk}-responses.csv")
+    header, body = rows[0], rows[1:]
+    return HttpResponse(json.dumps([dict(zip(header, row)) for row in body], ensure_ascii=False),
+                        content_type="application/json")

@@ -1,0 +1,138 @@
+"""Reads of drawing panels by lot: the citizen pool as a draw reads it, a draw's progress, and the
+invitations of a drawn panel (who confirmed, the public record of replacements)."""
+
+import hashlib
+import json
+
+from django.db.models import Case, QuerySet, Value, When
+from django.utils import timezone
+
+from accounts.demographics import age_band
+from accounts.districts import district_group
+
+from deliberation.panels.models import Invitation, PoolAttribute
+from deliberation.panels.states import SEATED_INVITATION_STATES as SEATED
+from deliberation.panels.states import InvitationState
+
+# --- The citizen pool ------------------------------------------------------------------------------
+
+PROFILE_FEATURES = ("district_group", "age_band", "gender")
+
+
+def pool_snapshot(pool, *, today=None) -> tuple[list[str], list[dict]]:
+    """The pool as a draw reads it: (the feature names, one row per active member: id then features).
+
+    Volunteers' living zone, age band and gender are read from their profile now; imported people's
+    from their row. Rows are in person_id order, so the same pool gives the same table.
+    """
+    extra = list(PoolAttribute.objects.values_list("code", flat=True))
+    rows = []
+    members = pool.members.filter(active=True).select_related("user").order_by("person_id")
+    for member in members:
+        row = {"id": member.person_id, **member.attributes}
+        if member.user_id is not None:
+            user = member.user
+            row.update(district_group=district_group(user.district), age_band=age_band(user.birth_year, today),
+                       gender=user.gender)
+        rows.append(row)
+    if not pool.standing:  # an imported pool: its own columns, by name (jsonb keeps no column order)
+        return sorted({key for member in members for key in member.attributes}), rows
+    features = [*PROFILE_FEATURES, *[code for code in extra if code not in PROFILE_FEATURES]]
+    imported = sorted({key for row in rows for key in row} - {"id", *features})
+    return [*features, *imported], rows
+
+
+def pool_snapshot_hash(features: list[str], rows: list[dict]) -> str:
+    """SHA-256 of the snapshot as canonical JSON: published with a draw, so anyone can check the pool it used."""
+    canonical = json.dumps({"features": features, "people": [[row.get("id"), *[row.get(f, "") for f in features]]
+                                                              for row in rows]},
+                           ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def pool_people_csv(pool) -> str:
+    """The pool now, as the PEOPLE.csv a draw stores and `manage.py draw` reads (the id first)."""
+    from deliberation.panels.sortition import Pool as PeopleTable
+    from deliberation.panels.sortition import write_people
+
+    features, rows = pool_snapshot(pool)
+    return write_people(PeopleTable(columns=["id", *features], people={row["id"]: row for row in rows}))
+
+
+def draw_progress(draw) -> str | None:
+    """The maximin job's last progress report in words, for the record page while it runs."""
+    from django.utils.translation import gettext as _
+
+    event = draw.progress if draw.state == "preparing" else None
+    if not event:
+        return None
+    current, total = event.get("current") or 0, event.get("total")
+    if event.get("phase") == "multiplicative_weights" and total:
+        return _("Finding a first set of possible panels: round %(current)s of %(total)s.") % {
+            "current": current, "total": total}
+    if event.get("phase") == "maximin_optimization":
+        return _("Making the distribution as fair as possible: iteration %(current)s (the number of "
+                 "iterations is not known in advance).") % {"current": current}
+    return _("Working: step %(current)s.") % {"current": current}
+
+
+# --- Invitations to a drawn panel ---------------------------------------------------------------------
+
+def confirmed_people(draw) -> list[dict]:
+    """The confirmed members of a drawn panel by seat: {"seat", "person_id", "user"} (user None for an
+    imported person without an account). What a jury or a poll seats."""
+    rows = Invitation.objects.filter(draw=draw, state=InvitationState.CONFIRMED).select_related("user")
+    return [{"seat": i.seat, "person_id": i.person_id, "user": i.user} for i in rows.order_by("seat")]
+
+
+def my_invitations(user) -> QuerySet:
+    """A signed-in person's invitations, the open ones first, newest first."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    open_first = Case(When(state=InvitationState.INVITED, then=Value(0)), default=Value(1))
+    return Invitation.objects.filter(user=user).select_related("draw").order_by(open_first, "-created_at", "-pk")
+
+
+def pending_invitation_count(user) -> int:
+    """Invitations waiting for this user's answer (the header's count)."""
+    return Invitation.objects.filter(user=user, state=InvitationState.INVITED, deadline_at__gte=timezone.now()).count()
+
+
+def invitation_record(draw, *, staff: bool = False) -> dict | None:
+    """A draw's invitations for its record page: counts by state, the seats with their replacement chains
+    (for the public: reserve positions and how each fits, never a person), and each quota on the confirmed
+    panel. Staff also get each invitation's person id, deadline and reasons. None before any is sent."""
+    from deliberation.panels.sortition import read_people, read_quotas
+    from deliberation.panels.sortition.reserve import quota_counts
+
+    invitations = list(draw.invitations.all())
+    if not invitations:
+        return None
+    counts = {state: 0 for state in InvitationState.values}
+    seats: dict[int, list] = {}
+    for invitation in invitations:
+        counts[invitation.state] += 1
+        seats.setdefault(invitation.seat, []).append(invitation)
+    quotas = read_quotas(draw.quotas_csv)
+    people = read_people(draw.people_csv, quotas)
+    confirmed = [i.person_id for i in invitations if i.state == InvitationState.CONFIRMED]
+    checked = quota_counts(people, quotas, confirmed)
+    return {
+        "counts": [(InvitationState(state).label, state, n) for state, n in counts.items()],
+        "seats": [{"seat": seat, "chain": chain, "open": chain[-1].state not in SEATED}
+                  for seat, chain in sorted(seats.items())],
+        "quotas": [{"quota": q, "count": n, "holds": holds} for q, n, holds in checked],
+        "quotas_hold": all(holds for _q, _n, holds in checked),
+        "confirmed": len(confirmed),
+        "changed": any(i.replaces_id for i in invitations) or any(c[-1].state not in SEATED for c in seats.values()),
+        "staff": staff,
+    }
+
+
+def unemailed_invitation_ids(*, now) -> list[int]:
+    """Open invitations of people with an account whose email was never sent (the task was lost)."""
+    from datetime import timedelta
+
+    return list(Invitation.objects.filter(
+        user__isnull=False, emailed_at__isnull=True, state=InvitationState.INVITED,
+        created_at__lt=now - timedelta(minutes=2), deadline_at__gt=now).order_by("pk").values_list("pk", flat=True))

@@ -1,0 +1,153 @@
+"""Drawing a panel from a pool, on the record: prepare (inputs fixed and published), draw (public values).
+
+The draw goes through the same pure core as ``manage.py draw`` (deliberation/panels/sortition), on the
+stored files, so anyone can re-run a published draw and get the same panel. One transition table
+(``states.DRAW_TRANSITIONS``), one function that applies a move. A drawn draw never changes; a
+changed pool, quota or size is a new draw that names the one it replaces (``supersedes``).
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.celery import queue_on_commit
+
+from deliberation.panels import rules, selectors
+from deliberation.panels.models import Draw, Pool
+from deliberation.panels.sortition import (
+    ALGORITHMS, DEFAULT_ALGORITHM, Distribution, SortitionError, compute_distribution, pick_panel, read_people,
+    read_quotas, write_quotas,
+)
+from deliberation.panels.sortition import draw as draw_panel
+from deliberation.panels.sortition.feasibility import explain_infeasible
+from deliberation.panels.sortition.rfc3797 import PublicValuesError, key_from_text
+from deliberation.panels.states import DRAW_TRANSITIONS
+
+DISTRIBUTION_TIMEOUT = 3600.0  # seconds for the maximin job (docs/juries.md: the practical limit)
+
+
+class DrawError(ValidationError):
+    """A move the draw's lifecycle does not allow, or inputs that cannot be drawn; the message says why."""
+
+
+def _move(draw_: Draw, to: str) -> None:
+    if to not in DRAW_TRANSITIONS[draw_.state]:
+        raise DrawError(_("A draw cannot go from “%(from)s” to “%(to)s”.")
+                        % {"from": Draw.State(draw_.state).label, "to": Draw.State(to).label}, code="illegal")
+    draw_.state = to
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _inputs(draw_: Draw):
+    quotas = read_quotas(draw_.quotas_csv)
+    return read_people(draw_.people_csv, quotas), quotas
+
+
+@transaction.atomic
+def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
+                 algorithm: str = DEFAULT_ALGORITHM, supersedes: Draw | None = None) -> Draw:
+    """Fix the inputs: the pool as it is now, the quotas, the size and the algorithm.
+
+    Quotas that cannot be met are refused with the reasons and nothing is stored. A legacy draw is
+    published at once; a maximin draw's distribution is computed by a Celery job (``compute``) and
+    published with it, before anyone knows the public values.
+    """
+    if not rules.may_run_draws(actor):
+        raise PermissionDenied(_("Only staff can draw panels."))
+    if algorithm not in ALGORITHMS:
+        raise DrawError(_("Unknown algorithm “%(name)s”; choose one of: %(names)s.")
+                        % {"name": algorithm, "names": ", ".join(ALGORITHMS)}, code="algorithm")
+    people_csv = selectors.pool_people_csv(pool)
+    try:
+        quotas = read_quotas(quotas_text)
+        table = read_people(people_csv, quotas)
+    except SortitionError as error:
+        raise DrawError(list(error.lines), code="inputs") from None
+    reasons = explain_infeasible(table, quotas, size)
+    if reasons:
+        raise DrawError(reasons, code="infeasible")
+    quotas_csv = write_quotas(quotas)
+    now = timezone.now()
+    legacy = algorithm != "maximin"
+    draw_ = Draw.objects.create(
+        pool=pool, title=title.strip(), size=size, algorithm=algorithm, people_csv=people_csv, quotas_csv=quotas_csv,
+        pool_hash=_sha256(people_csv), quotas_hash=_sha256(quotas_csv), supersedes=supersedes, created_by=actor,
+        created_at=now, state=Draw.State.PUBLISHED if legacy else Draw.State.PREPARING,
+        published_at=now if legacy else None)
+    if not legacy:
+        from deliberation.tasks import compute_draw_distribution
+
+        queue_on_commit(compute_draw_distribution, draw_.pk)
+    return draw_
+
+
+def compute(*, draw_id: int) -> bool:
+    """The maximin job: compute and publish the distribution (or the reasons it cannot be); idempotent."""
+    draw_ = Draw.objects.get(pk=draw_id)
+    if draw_.state != Draw.State.PREPARING:
+        return False
+    table, quotas = _inputs(draw_)
+    def progress(event: dict) -> None:  # the library's progress, about once a second, for the record page
+        Draw.objects.filter(pk=draw_id, state=Draw.State.PREPARING).update(
+            progress={**event, "at": timezone.now().isoformat()})
+
+    try:  # outside any transaction: this may take minutes and must not hold a lock
+        distribution, seconds, _peak = compute_distribution(table, quotas, draw_.size, timeout=DISTRIBUTION_TIMEOUT,
+                                                            progress=progress)
+    except SortitionError as error:
+        distribution, seconds, reasons = None, None, list(error.lines)
+    with transaction.atomic():
+        draw_ = Draw.objects.select_for_update().get(pk=draw_id)
+        if draw_.state != Draw.State.PREPARING:
+            return False
+        if distribution is None:
+            _move(draw_, Draw.State.FAILED)
+            draw_.explanation = reasons
+        else:
+            _move(draw_, Draw.State.PUBLISHED)
+            draw_.distribution = {"panels": [list(p) for p in distribution.panels],
+                                  "weights": list(distribution.weights)}
+            draw_.chances = distribution.marginals(list(table.people))
+            draw_.seconds, draw_.published_at = seconds, timezone.now()
+        draw_.save()
+    return True
+
+
+@transaction.atomic
+def perform_draw(*, draw: Draw, public_values: str, actor) -> Draw:
+    """Pick the panel with the public values (RFC 3797); once, and never again."""
+    if not rules.may_run_draws(actor):
+        raise PermissionDenied(_("Only staff can draw panels."))
+    draw_ = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw_.state == Draw.State.DRAWN:
+        raise DrawError(_("This draw has been drawn and stays as it is; a changed input makes a new draw."),
+                        code="drawn")
+    if draw_.state != Draw.State.PUBLISHED:
+        raise DrawError(_("This draw is not ready: its inputs and distribution must be published first."),
+                        code="not_published")
+    try:
+        key = key_from_text(public_values)
+    except PublicValuesError as error:
+        raise DrawError(str(error), code="public_values") from None
+    if draw_.algorithm == "maximin":
+        distribution = Distribution(tuple(tuple(p) for p in draw_.distribution["panels"]),
+                                    tuple(draw_.distribution["weights"]))
+        draw_.panel_index = pick_panel(distribution, key)
+        draw_.selected = list(distribution.panels[draw_.panel_index])
+    else:
+        table, quotas = _inputs(draw_)
+        try:
+            result = draw_panel(table, quotas, draw_.size, public_values, draw_.algorithm)
+        except SortitionError as error:
+            raise DrawError(list(error.lines), code="failed") from None
+        draw_.selected, draw_.seconds = list(result.selected), result.seconds
+    _move(draw_, Draw.State.DRAWN)
+    draw_.public_values, draw_.key, draw_.drawn_at = public_values.strip(), key, timezone.now()
+    draw_.save()
+    return draw_

@@ -1,0 +1,1 @@
+"""The pages of the pool, the draws and the invitations."""

@@ -1,0 +1,164 @@
+"""The draw's pages: staff prepare a draw from the standing pool and draw it with the public values;
+everyone reads its record (the hashes, the quotas, the algorithm, the chances in aggregate, the values)."""
+
+import statistics
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from frontend.forms import add_service_errors
+from frontend.spreadsheet import safe_csv_text
+from imports.services import start_import
+
+from deliberation.panels.views import invitations as invitation_views
+from deliberation.panels import rules, selectors, services
+from deliberation.panels.models import Draw, Pool, PoolMember
+from deliberation.panels.sortition import ALGORITHMS
+
+# Above this many people maximin is not offered by default (docs/benchmarks.md "Drawing by lot", 24 seats:
+# 90 s at 750, 130-143 s at 1,000, 256-383 s at 1,500, over 5 minutes at 2,000). The job runs in the
+# background with its progress shown, so a few minutes are acceptable; the time grows with the square of the pool.
+MAXIMIN_POOL_LIMIT = 1500
+
+
+class DrawForm(forms.Form):
+    pool = forms.ModelChoiceField(label=gettext_lazy("Pool"), queryset=Pool.objects.order_by("-standing", "-pk"),
+                                  empty_label=None, required=False,
+                                  help_text=gettext_lazy("The standing pool unless another is chosen."))
+    title = forms.CharField(label=gettext_lazy("What the panel is for"), max_length=200)
+    size = forms.IntegerField(label=gettext_lazy("Panel size"), min_value=1, max_value=5000)
+    quotas = forms.CharField(
+        label=gettext_lazy("Quotas (QUOTAS.csv)"), widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=gettext_lazy("One line per attribute value: feature,value,min,max, after the header line "
+                               "feature,value,min,max (the Sortition Foundation's layout)."))
+    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, a) for a in ALGORITHMS])
+
+
+class ImportForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the pool"), max_length=160)
+    file = forms.FileField(label=gettext_lazy("People (PEOPLE.csv)"),
+                           help_text=gettext_lazy("The Sortition Foundation's layout: the person's id in the first "
+                                                  "column, one column per attribute."))
+
+
+def _require_staff(user) -> None:
+    if not rules.may_run_draws(user):
+        raise PermissionDenied(_("Only staff can draw panels."))
+
+
+def default_algorithm(pool_size: int) -> tuple[str, str]:
+    """The algorithm a pool of this size gets, and why (shown on the page)."""
+    if pool_size <= MAXIMIN_POOL_LIMIT:
+        return "maximin", _("maximin: every person's chance is as equal as the quotas allow; for a pool of this "
+                            "size it takes from seconds to about seven minutes, computed in the background with "
+                            "its progress shown.")
+    return "legacy", _("legacy: maximin took over six minutes on a pool of 1,500 here and grows faster than the "
+                       "pool, so larger pools get the simple stratified draw, which meets the quotas but does not "
+                       "equalise chances.")
+
+
+@login_required
+def draw_list(request):
+    _require_staff(request.user)
+    pool = services.standing_pool()
+    size = PoolMember.objects.filter(pool=pool, active=True).count()
+    algorithm, why = default_algorithm(size)
+    form = DrawForm(request.POST or None, initial={"algorithm": algorithm, "pool": pool.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draw = services.prepare_draw(pool=data["pool"] or pool, title=data["title"], size=data["size"],
+                                         quotas_text=data["quotas"], algorithm=data["algorithm"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The draw is prepared and its inputs are published."))
+            return redirect("panels:draw", draw.pk)
+    return render(request, "deliberation/draw_list.html", {
+        "form": form, "draws": Draw.objects.select_related("pool")[:100], "pool_size": size, "why": why,
+        "import_form": ImportForm(),
+    })
+
+
+@login_required
+@require_POST
+def pool_import(request):
+    """A separate pool from a PEOPLE.csv, imported by a background job; a file over the size limit comes
+    back at once, one that cannot be read is reported with its lines on the job's page."""
+    _require_staff(request.user)
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:  # read by a background job (deliberation/panels/services/pool_import.py); its page shows the progress
+            job = start_import(kind="pool", upload=form.cleaned_data["file"], actor=request.user, params={
+                "name": form.cleaned_data["name"], "language": get_language(), "back_url": reverse("panels:draws")})
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("imports:job", job.pk)
+    pool = services.standing_pool()
+    size = PoolMember.objects.filter(pool=pool, active=True).count()
+    return render(request, "deliberation/draw_list.html", {
+        "form": DrawForm(initial={"algorithm": default_algorithm(size)[0], "pool": pool.pk}),
+        "draws": Draw.objects.select_related("pool")[:100], "pool_size": size, "why": default_algorithm(size)[1],
+        "import_form": form,
+    }, status=400)
+
+
+def _chances_summary(draw: Draw) -> dict | None:
+    """Each person's chance, in aggregate only: the lowest, the median, the highest."""
+    if not draw.chances:
+        return None
+    values = sorted(draw.chances.values())
+    return {"min": values[0], "median": statistics.median(values), "max": values[-1], "people": len(values)}
+
+
+def draw_detail(request, pk: int, *, send_form=None, status: int = 200):
+    """The draw's record; ``send_form``: the invitations' form as refused, shown again with what was typed."""
+    draw = get_object_or_404(Draw.objects.select_related("pool", "supersedes"), pk=pk)
+    staff = rules.may_run_draws(request.user)
+    return render(request, "deliberation/draw_detail.html", {
+        "draw": draw, "staff": staff, "chances": _chances_summary(draw),
+        "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
+        "refresh": draw.state == Draw.State.PREPARING,
+        "progress": selectors.draw_progress(draw),
+        **invitation_views.record_context(draw, staff, send_form=send_form),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def draw_perform(request, pk: int):
+    _require_staff(request.user)
+    draw = get_object_or_404(Draw, pk=pk)
+    try:
+        services.perform_draw(draw=draw, public_values=request.POST.get("public_values", ""), actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The panel is drawn."))
+    return redirect("panels:draw", pk)
+
+
+def draw_file(request, pk: int, name: str):
+    """The draw's inputs as files for `manage.py draw`: the quotas are public; the pool's rows are
+    people's data, for staff only (the public record has their hash)."""
+    if name == "people":
+        _require_staff(request.user)
+    draw = get_object_or_404(Draw, pk=pk)
+    # QUOTAS.csv is public and checked by anyone against its published hash and with `manage.py draw`: it is
+    # served byte for byte (staff wrote it). people.csv holds imported people's text and goes to staff, who
+    # open it in spreadsheets: cells that would run as formulas are escaped, and the page says so.
+    text = safe_csv_text(draw.people_csv) if name == "people" else draw.quotas_csv
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-{name}.csv"'
+    return response

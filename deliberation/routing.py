@@ -1,9 +1,0 @@
-"""WebSocket routes of live rooms (docs/realtime-protocol.md)."""
-
-from django.urls import path
-
-from .consumers import RoomConsumer
-
-websocket_urlpatterns = [
-    path("ws/rooms/<int:room_id>/", RoomConsumer.as_asgi()),
-]
