@@ -31,7 +31,8 @@ class Lifecycle:
     """The moves of one model's ``field`` and what happens around them.
 
     ``message``: the refusal, a msgid marked with ``gettext_noop``, formatted with ``from``/``state`` and
-    ``to`` (their labels: ``labels(state).label``, or what a callable ``labels`` returns) and whatever ``params(obj)`` adds.
+    ``to`` (their labels: ``labels(state).label``, or what a callable ``labels`` returns) and whatever
+    ``params(obj)`` adds.
     ``guard(obj, to)``: a refusal the table cannot express (a hidden proposal goes back only where it
     was), or None. ``stamps``: {state: field} set to ``now`` on entering it; ``changed_at``: a field set
     on every move. ``fields``: other fields the move always saves. ``apply(obj, from_state, to)``: other
@@ -61,12 +62,16 @@ class Lifecycle:
     def allows(self, obj, to: str) -> bool:
         return to in self.transitions.get(getattr(obj, self.field), ())
 
+    def describe(self, obj, to: str) -> str:
+        """The refusal of this move, in the lifecycle's words ("… cannot go from … to …")."""
+        from_label = self.label(getattr(obj, self.field))
+        return gettext(self.message) % {"from": from_label, "state": from_label, "to": self.label(to),
+                                        **(self.params(obj) if self.params else {})}
+
     def refusal(self, obj, to: str) -> str | None:
         """Why ``obj`` may not go to ``to`` now (the message a person reads); None when it may."""
         if not self.allows(obj, to):
-            from_label = self.label(getattr(obj, self.field))
-            return gettext(self.message) % {"from": from_label, "state": from_label, "to": self.label(to),
-                                            **(self.params(obj) if self.params else {})}
+            return self.describe(obj, to)
         return self.guard(obj, to) if self.guard else None
 
     def check(self, obj, to: str) -> None:

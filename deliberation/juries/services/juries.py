@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.juries import rules as jury_rules
 from deliberation.rooms.realtime.events import append_event
 from deliberation.juries.models import Jury, Recommendation
@@ -24,11 +26,32 @@ RANKED_OPTIONS_MAX = 10
 DEFAULT_MINUTES = {"briefing": 20, "testimony": 60, "questions": 40, "deliberation": 90}
 
 
-class JuryError(ValidationError):
+class JuryError(IllegalTransition):
     """A jury action that is not possible now; the message says why."""
 
 
 # --- The one transition function ------------------------------------------------------------------------
+
+
+def _refuse_for_kind(jury: Jury, to: str) -> str | None:
+    """A conference has no verdict on the question; a jury drafts only after a verdict that met its rule."""
+    if ((jury.kind == JuryKind.CONFERENCE and to == JuryState.VERDICT)
+            or (jury.kind == JuryKind.JURY and jury.state == JuryState.DELIBERATING and to == JuryState.DRAFTING)):
+        return JURY_LIFECYCLE.describe(jury, to)
+    return None
+
+
+def _record_move(jury: Jury, from_state: str, to: str, *, actor, now) -> None:
+    # the jury's record: every move is in the private room's log (jurors see the stage change live)
+    append_event(room_id=jury.private_room_id, type="jury.state", actor=actor,
+                 data={"jury_id": jury.pk, "from": from_state, "state": to})
+
+
+JURY_LIFECYCLE = Lifecycle(
+    Jury, JURY_TRANSITIONS, error=JuryError, labels=JuryState, guard=_refuse_for_kind,
+    message=gettext_noop("A %(kind)s cannot go from “%(from)s” to “%(to)s”."),
+    params=lambda jury: {"kind": JuryKind(jury.kind).label}, changed_at="state_changed_at", record=_record_move,
+)
 
 
 def move_jury(jury: Jury, to: str, *, actor=None) -> Jury:
@@ -36,21 +59,7 @@ def move_jury(jury: Jury, to: str, *, actor=None) -> Jury:
 
     ``actor``: who moved it (None: the system, e.g. a vote closing itself); logged with the move.
     """
-    allowed = JURY_TRANSITIONS.get(jury.state, set())
-    kind_refuses = ((jury.kind == JuryKind.CONFERENCE and to == JuryState.VERDICT)
-                    or (jury.kind == JuryKind.JURY and jury.state == JuryState.DELIBERATING
-                        and to == JuryState.DRAFTING))
-    if to not in allowed or kind_refuses:
-        raise JuryError(_("A %(kind)s cannot go from “%(from)s” to “%(to)s”.") % {
-            "kind": JuryKind(jury.kind).label, "from": JuryState(jury.state).label, "to": JuryState(to).label},
-            code="illegal_transition")
-    from_state = jury.state
-    jury.state, jury.state_changed_at = to, timezone.now()
-    jury.save(update_fields=["state", "state_changed_at"])
-    # the jury's record: every move is in the private room's log (jurors see the stage change live)
-    append_event(room_id=jury.private_room_id, type="jury.state", actor=actor,
-                 data={"jury_id": jury.pk, "from": from_state, "state": to})
-    return jury
+    return JURY_LIFECYCLE.move(jury, to, actor=actor)
 
 
 def lock(jury: Jury, actor=None) -> Jury:
