@@ -154,10 +154,10 @@ def _manage_action(request, jury: Jury, action: str, person: PersonForm) -> str 
             return None
         target = person.cleaned_data["email"]
         if action == "remove":
-            services.remove_juror(jury, target, user, request.POST.get("reason", ""))
+            services.remove_juror(jury=jury, user=target, actor=user, reason=request.POST.get("reason", ""))
             return _("%(name)s was removed from the jury.") % {"name": target.public_name}
         {"add_juror": services.add_juror, "add_expert": services.add_expert,
-         "add_observer": services.add_observer}[action](jury, target, user)
+         "add_observer": services.add_observer}[action](jury=jury, user=target, actor=user)
         return _("%(name)s was added.") % {"name": target.public_name}
     if action == "add_round":
         try:

@@ -62,11 +62,20 @@ def move_jury(jury: Jury, to: str, *, actor=None) -> Jury:
     return JURY_LIFECYCLE.move(jury, to, actor=actor)
 
 
-def lock(jury: Jury, actor=None) -> Jury:
-    """The jury row locked for this transaction; with ``actor``, refused unless they run the jury."""
-    jury = Jury.objects.select_for_update().get(pk=jury.pk)
-    if actor is not None and not jury_rules.may_manage(actor, jury):
+def lock(jury: Jury) -> Jury:
+    """The jury row locked for this transaction."""
+    return Jury.objects.select_for_update().get(pk=jury.pk)
+
+
+def check_manage(actor, jury: Jury) -> None:
+    """Refused unless ``actor`` runs the jury."""
+    if not jury_rules.may_manage(actor, jury):
         raise PermissionDenied(_("Only the jury's facilitator can do this."))
+
+
+def lock_for_facilitator(jury: Jury, actor) -> Jury:
+    jury = lock(jury)
+    check_manage(actor, jury)
     return jury
 
 
@@ -189,13 +198,20 @@ def _refuse_other_role(jury: Jury, user, wanted: str) -> None:
 
 
 @transaction.atomic
-def add_juror(jury: Jury, user, actor=None) -> RoomMember:
+def add_juror(*, jury: Jury, user, actor) -> RoomMember:
+    """The facilitator seats ``user`` (``do_add_juror``)."""
+    lock_for_facilitator(jury, actor)
+    return do_add_juror(jury=jury, user=user)
+
+
+@transaction.atomic
+def do_add_juror(*, jury: Jury, user) -> RoomMember:
     """Seat ``user``: a participant of the private room and of the hearing. Returns the private seat.
 
-    ``actor`` None is the system (a confirmed draw invitation seats its juror); otherwise the
-    facilitator. Seats are taken while the jury is forming or hearing, up to its size.
+    No permission check: ``add_juror`` is the facilitator's; the system calls this directly (a confirmed
+    draw invitation seats its juror). Seats are taken while the jury is forming or hearing, up to its size.
     """
-    jury = lock(jury, actor)
+    jury = lock(jury)
     if jury.state not in SEATING_STATES:
         raise JuryError(_("Jurors are seated before the private deliberation begins."), code="closed")
     _refuse_other_role(jury, user, "juror")
@@ -208,9 +224,9 @@ def add_juror(jury: Jury, user, actor=None) -> RoomMember:
 
 
 @transaction.atomic
-def add_expert(jury: Jury, user, actor) -> RoomMember:
+def add_expert(*, jury: Jury, user, actor) -> RoomMember:
     """An expert testifies and answers in the hearing (a speaker there); never in the private room, never votes."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     if jury.state == JuryState.PUBLISHED:
         raise JuryError(_("This jury has published its recommendation."), code="closed")
     _refuse_other_role(jury, user, "expert")
@@ -218,9 +234,9 @@ def add_expert(jury: Jury, user, actor) -> RoomMember:
 
 
 @transaction.atomic
-def add_observer(jury: Jury, user, actor) -> RoomMember:
+def add_observer(*, jury: Jury, user, actor) -> RoomMember:
     """An observer watches the hearing only; the private room admits no observers."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     if jury.state == JuryState.PUBLISHED:
         raise JuryError(_("This jury has published its recommendation."), code="closed")
     _refuse_other_role(jury, user, "observer")
@@ -242,9 +258,9 @@ def _remove_from(room: Room, user_id: int, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def remove_juror(jury: Jury, user, actor, reason: str) -> None:
+def remove_juror(*, jury: Jury, user, actor, reason: str) -> None:
     """Remove a juror (or expert, or observer) from the jury's rooms; the room moderation does the rest."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     rooms = [r for r in (Room.objects.get(pk=jury.private_room_id), Room.objects.get(pk=jury.room_id))
              if RoomMember.objects.filter(room=r, user=user).exists()]
     if not rooms:
@@ -256,7 +272,7 @@ def remove_juror(jury: Jury, user, actor, reason: str) -> None:
     close_if_complete(jury)
 
 
-def member_removed(room: Room, user_id: int, actor, reason: str) -> None:
+def member_removed(*, room: Room, user_id: int, actor, reason: str) -> None:
     """Called by moderation.remove_member: a removal from one of a jury's rooms is a removal from both.
 
     A ballot already cast stays counted (nothing links it to the juror); an open verdict that now
@@ -279,7 +295,7 @@ def member_removed(room: Room, user_id: int, actor, reason: str) -> None:
 @transaction.atomic
 def start_hearing(*, jury: Jury, actor) -> Jury:
     """Open the hearing room once every seat is filled; the facilitator starts its rounds there."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     seated = jury_rules.seated_jurors(jury).count()
     if jury.state == JuryState.FORMING and seated < jury.size:
         raise JuryError(_("The hearing starts when all %(size)d seats are filled (%(seated)d are).")
@@ -292,7 +308,7 @@ def start_hearing(*, jury: Jury, actor) -> Jury:
 @transaction.atomic
 def start_deliberation(*, jury: Jury, actor) -> Jury:
     """End the hearing and open the private room to the seated jurors."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     move_jury(jury, JuryState.DELIBERATING, actor=actor)
     if Room.objects.get(pk=jury.room_id).state != RoomState.ENDED:
         end_room(room=jury.room, actor=actor)
@@ -303,7 +319,7 @@ def start_deliberation(*, jury: Jury, actor) -> Jury:
 @transaction.atomic
 def start_drafting(*, jury: Jury, actor) -> Jury:
     """A consensus conference goes from deliberation to writing its recommendation (a jury needs a verdict)."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     return move_jury(jury, JuryState.DRAFTING, actor=actor)
 
 
@@ -312,7 +328,7 @@ def add_deliberation_round(*, jury: Jury, actor, title: str = "", minutes: int =
     """After a verdict that did not meet the rule: one more deliberation round in the private room."""
     from deliberation.juries.services.verdicts import latest_verdict
 
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     last = latest_verdict(jury)
     if jury.state != JuryState.VERDICT or last is None or last.state != "closed" or last.met:
         raise JuryError(_("Another deliberation round follows a closed verdict that did not meet the rule."),

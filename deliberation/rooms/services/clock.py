@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
-from deliberation.rooms.services.locking import run_at
+from deliberation.rooms.services.locking import lock_room, run_at
 from deliberation.rooms.services.live_polls import close_open_polls
 from deliberation.rooms.services.queue import clear_queue
 from deliberation.rooms.services.tables import close_tables
@@ -54,13 +54,17 @@ ROUND_LIFECYCLE = Lifecycle(
 )
 
 
-def _lock(room_id: int, actor=None) -> Room:
+def check_control(actor, room: Room) -> None:
+    """May ``actor`` run this room's clock now? The deadline task and the sweep move it without asking."""
+    if not rules.is_facilitator(actor, room):
+        raise PermissionDenied(rules.refuse_control(actor, room))
+    if room.state == RoomState.ENDED:  # an illegal move, not a matter of permission
+        raise ClockError(_("This room has ended."), code="room_ended")
+
+
+def _lock(room_id: int, actor) -> Room:
     room = Room.objects.select_for_update().get(pk=room_id)
-    if actor is not None:
-        if not rules.is_facilitator(actor, room):
-            raise PermissionDenied(rules.refuse_control(actor, room))
-        if room.state == RoomState.ENDED:  # an illegal move, not a matter of permission
-            raise ClockError(_("This room has ended."), code="room_ended")
+    check_control(actor, room)
     return room
 
 
@@ -96,7 +100,7 @@ def _finish(room: Room, rnd: Round, to: str, now: datetime, actor, *, advance: b
     ROUND_LIFECYCLE.move(rnd, to, now=now, fields=["deadline_at", "remaining_seconds"])
     append_event(room_id=room.pk, type="round.ended", actor=actor,
                  data={"round_id": rnd.pk, "state": to, "server_time": now.isoformat()})
-    clear_queue(room, now, actor)
+    clear_queue(room=room, now=now, actor=actor)
     following = room.rounds.select_for_update().filter(state=RoundState.PENDING).order_by("position").first()
     if advance and following is not None:
         return _start(room, following, now, actor)
@@ -188,7 +192,7 @@ def end_room(*, room: Room, actor) -> Room:
         rnd.deadline_at, rnd.remaining_seconds = None, None
         ROUND_LIFECYCLE.move(rnd, RoundState.DONE, now=now, fields=["deadline_at", "remaining_seconds"])
     close_open_polls(room=room, now=now, actor=actor)  # final results before the room is over
-    close_tables(room, now, actor)  # the summaries too
+    close_tables(room=room, now=now, actor=actor)  # the summaries too
     room.current_round = None
     ROOM_LIFECYCLE.move(room, RoomState.ENDED, now=now, fields=["current_round"])
     append_event(room_id=room.pk, type="room.ended", data={"server_time": now.isoformat()}, actor=actor)
@@ -203,7 +207,7 @@ def expire_round(*, room_id: int, round_id: int, now: datetime | None = None) ->
     (a paused, extended, skipped or finished round is left alone).
     """
     now = now or timezone.now()
-    room = _lock(room_id)
+    room = lock_room(room_id)
     rnd = Round.objects.select_for_update().filter(pk=round_id, room_id=room_id).first()
     if rnd is None or rnd.state != RoundState.RUNNING or rnd.deadline_at is None or rnd.deadline_at > now:
         return False
@@ -218,9 +222,9 @@ def expire_due_rounds(*, now: datetime | None = None) -> int:
     return sum(expire_round(room_id=room_id, round_id=round_id, now=now) for room_id, round_id in due)
 
 
-def skip_by_vote(room: Room, rnd: Round, now: datetime) -> Round | None:
+def skip_by_vote(*, room: Room, rnd: Round, now: datetime) -> Round | None:
     """The room voted to move on (services.floor.vote_move_on): skip ``rnd`` like ``skip_round``, by nobody.
 
-    The caller holds the room's lock (``_lock(room_id)``) and has checked ``rnd`` is the current round.
+    The caller holds the room's lock (``lock_room(room_id)``) and has checked ``rnd`` is the current round.
     """
     return _finish(room, rnd, RoundState.SKIPPED, now, None, advance=True)

@@ -66,5 +66,5 @@ def vote_move_on(*, room: Room, user) -> int:
     append_event(room_id=room.pk, type="move_on.updated", actor=user,
                  data={"round_id": rnd.pk, "votes": votes, "needed": needed})
     if votes >= needed:
-        clock.skip_by_vote(room, rnd, now)
+        clock.skip_by_vote(room=room, rnd=rnd, now=now)
     return votes

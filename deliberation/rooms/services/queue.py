@@ -143,7 +143,7 @@ def end_turn(*, room: Room, actor) -> Hand:
     return hand
 
 
-def drop_hand(room: Room, user_id: int, now: datetime, actor) -> bool:
+def drop_hand(*, room: Room, user_id: int, now: datetime, actor) -> bool:
     """Lower ``user_id``'s open hand, if any, inside the caller's transaction (muting, removing)."""
     hand = _open_hand(room, user_id)
     if hand is None:
@@ -153,7 +153,7 @@ def drop_hand(room: Room, user_id: int, now: datetime, actor) -> bool:
     return True
 
 
-def clear_queue(room: Room, now: datetime, actor=None) -> int:
+def clear_queue(*, room: Room, now: datetime, actor=None) -> int:
     """A round ended: the speaker's turn is done and waiting hands are lowered (inside the caller's lock).
 
     A new agenda item starts with an empty queue: hands raised about the last topic would otherwise
