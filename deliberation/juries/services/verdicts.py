@@ -178,7 +178,7 @@ def close_if_complete(jury: Jury) -> bool:
 @transaction.atomic
 def close_verdict(*, verdict: Verdict, actor) -> Verdict:
     """The facilitator closes a verdict before every juror voted, once more than half of the seated have."""
-    lock(verdict.jury, actor)
+    lock_for_facilitator(verdict.jury, actor)
     verdict = Verdict.objects.select_for_update().select_related("jury").get(pk=verdict.pk)
     if verdict.state != VerdictState.OPEN:
         raise JuryError(_("This vote is closed."), code="closed")

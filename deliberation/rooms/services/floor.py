@@ -15,6 +15,7 @@ from deliberation.rooms.realtime.events import append_event
 from deliberation.rooms.models import MoveOnVote, Room, RoomMember
 from deliberation.rooms.states import MemberRole, RoundState
 from deliberation.rooms.services import clock
+from deliberation.rooms.services.locking import lock_room
 
 
 class FloorError(ValidationError):
@@ -49,7 +50,7 @@ def vote_move_on(*, room: Room, user) -> int:
 
     Returns the number of votes for the round (counted before a skip).
     """
-    room, now = clock._lock(room.pk), timezone.now()
+    room, now = lock_room(room.pk), timezone.now()
     refusal = rules.refuse_move_on(user, room, rules.membership(user, room))
     if refusal:
         raise PermissionDenied(refusal)
