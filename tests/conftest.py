@@ -15,6 +15,38 @@ def pytest_collection_modifyitems(config, items):
         print("\nNOTE: DATABASE_URL is not set; tests run on SQLite. `make test` uses PostgreSQL.")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _draws_fork_from_a_preloaded_server():
+    """Draws in tests fork from one server process that imported the draw library once.
+
+    Production starts every draw in a new interpreter ("spawn"), which spends most of a small draw
+    importing numpy and scipy. Here each draw is still a process of its own, forked from a clean
+    forkserver (never from the test process) that preloaded the engine and runs with the draws' fixed
+    hash seed, so panels are the same as production's (tests/deliberation/test_isolation_start.py
+    draws both ways and compares).
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    from deliberation.sortition import isolation, lottery
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([lottery.ENGINE.rpartition(".")[0]])
+    with isolation._environment:  # the server's hash seed is every draw's: it is fixed at its start
+        previous = os.environ.get("PYTHONHASHSEED")
+        os.environ["PYTHONHASHSEED"] = isolation.HASH_SEED
+        try:
+            forkserver.ensure_running()
+        finally:
+            if previous is None:
+                del os.environ["PYTHONHASHSEED"]
+            else:
+                os.environ["PYTHONHASHSEED"] = previous
+    isolation.START_METHOD = "forkserver"
+    yield
+    isolation.START_METHOD = "spawn"
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     from deliberation.services.rooms import clear_snapshot_cache
@@ -24,6 +56,20 @@ def _clean_cache():
     yield
     cache.clear()
     clear_snapshot_cache()
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages in English (the ids the tests quote) unless a test overrides it, whatever ran before.
+
+    A serial run got this by accident (the first request of the English test client left English
+    active in the thread); a parallel worker may start with a test that makes no request.
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
