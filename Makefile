@@ -97,7 +97,7 @@ test-deps: apt-deps
 
 # Phase 1: everything except smoke and serial (unit, integration, e2e, faults) on PostgreSQL + Redis,
 #   in parallel (pytest-xdist, PYTEST_WORKERS workers; each has its own test database and its own
-#   Redis database, tests/workers.py).
+#   Redis database, tests/workers.py; loadgroup keeps tests that share a costly fixture together).
 # Phase 2: the `serial` tests (they restart the shared PostgreSQL) alone, on PostgreSQL + Redis.
 # Phase 3: smoke tests on the embedded default (DATABASE_URL/REDIS_URL unset).
 # Every phase always runs; the target fails if any fails, including pytest's exit 5 (no tests
@@ -108,8 +108,8 @@ test: test-deps
 	  $(EMBEDDED) $(VPY) manage.py compilemessages $(MSG_IGNORE) >/dev/null \
 	    || echo "==> compilemessages failed; continuing (the i18n tests will show it)"; \
 	fi
-	@echo "==> [1/3] full suite in parallel on throwaway PostgreSQL + Redis: pytest -m 'not smoke and not serial' -n $(PYTEST_WORKERS) $(PYTEST_ARGS)"
-	@rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke and not serial" -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || rc1=$$?; \
+	@echo "==> [1/3] full suite in parallel on throwaway PostgreSQL + Redis: pytest -m 'not smoke and not serial' -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)"
+	@rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke and not serial" -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc1=$$?; \
 	echo "==> [2/3] serial tests on throwaway PostgreSQL + Redis: pytest -m 'serial and not smoke' $(PYTEST_ARGS)"; \
 	rc2=0; $(SERVICES) $(VENV)/bin/pytest -m "serial and not smoke" $(PYTEST_ARGS) || rc2=$$?; \
 	echo "==> [3/3] smoke on the embedded default (SQLite, in-memory layer): pytest -m smoke $(PYTEST_ARGS)"; \

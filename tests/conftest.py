@@ -13,6 +13,23 @@ def pytest_collection_modifyitems(config, items):
     # The full suite runs against PostgreSQL; the smoke run is the only one on SQLite.
     if not os.environ.get("DATABASE_URL") and not config.getoption("-m", default=""):
         print("\nNOTE: DATABASE_URL is not set; tests run on SQLite. `make test` uses PostgreSQL.")
+    _one_worker_per_session_fixture_of_a_module(items)
+
+
+def _one_worker_per_session_fixture_of_a_module(items):
+    """Tests sharing a session fixture defined in their own module go to one xdist worker together.
+
+    Such a fixture is costly on purpose (tests/voting/test_known_answers.py downloads the published
+    sources once); spread over workers it would run once per worker. Needs ``--dist loadgroup``
+    (`make test`); without xdist the mark does nothing.
+    """
+    for item in items:
+        module_id = item.nodeid.split("::", 1)[0]
+        info = getattr(item, "_fixtureinfo", None)  # absent on items that are not test functions
+        for defs in info.name2fixturedefs.values() if info else ():
+            if defs and defs[-1].scope == "session" and defs[-1].baseid == module_id:
+                item.add_marker(pytest.mark.xdist_group(module_id))
+                break
 
 
 @pytest.fixture(scope="session", autouse=True)
