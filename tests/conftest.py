@@ -45,7 +45,7 @@ def _draws_fork_from_a_preloaded_server():
     import multiprocessing
     from multiprocessing import forkserver
 
-    from deliberation.sortition import isolation, lottery
+    from deliberation.panels.sortition import isolation, lottery
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([lottery.ENGINE.rpartition(".")[0]])

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from deliberation.sortition import draw, isolation, read_people, read_quotas
+from deliberation.panels.sortition import draw, isolation, read_people, read_quotas
 
 pytestmark = pytest.mark.solver
 
