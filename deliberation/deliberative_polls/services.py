@@ -188,6 +188,28 @@ def add_participant(*, poll: DeliberativePoll, user, group: str = SurveyGroup.DE
 
 
 @transaction.atomic
+def add_participants(*, poll: DeliberativePoll, actor, emails: Sequence[str],
+                     group: str = SurveyGroup.DELIBERATING) -> list[SurveyParticipant]:
+    """Seat the people registered under ``emails`` (one a line, blanks skipped), all or none: an unknown
+    address or a refused seat is reported under ``emails`` and nobody is added, so the corrected list
+    can be sent again as it stands."""
+    _require_manager(actor)
+    errors, seated = [], []
+    for email in [line.strip() for line in emails if line.strip()]:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            errors.append(_("No one is registered as %(email)s.") % {"email": email})
+            continue
+        try:
+            seated.append(add_participant(poll=poll, user=user, group=group))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"emails": errors})
+    return seated
+
+
+@transaction.atomic
 def seat_drawn_panel(*, poll: DeliberativePoll, actor, draw) -> tuple[int, int]:
     """Seat the people a drawn draw selected (those with an account; imported people have none yet), or
     once invitations were sent, those who confirmed (the others join as they confirm: services.panels).

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from frontend.forms import add_service_errors
 
-from deliberation.juries import rules as jury_rules, selectors, services
+from deliberation.juries import exports, rules as jury_rules, selectors, services
 from deliberation.panels.models import Draw
 from deliberation.juries.models import MINORITY_MAX, QUESTION_MAX, RECOMMENDATION_MAX, Jury, MinorityOpinion
 from deliberation.juries.services.verdicts import latest_verdict
@@ -286,25 +286,11 @@ def jury_minority(request, pk: int):
 
 
 def verdict_ballots_csv(request, pk: int, number: int):
-    """A closed vote's ballots as open data: one row per ballot, ordered by choice, naming no one."""
-    import csv
-
-    from django.http import Http404, HttpResponse
-
-    from frontend.spreadsheet import safe_cell, safe_row
+    """A closed vote's ballots as open data (exports.verdict_ballots_csv)."""
+    from django.http import Http404
 
     jury = _jury(pk)
     verdict = jury.verdicts.filter(number=number, state=VerdictState.CLOSED).first()
     if verdict is None:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="jury-{jury.pk}-vote-{number}.csv"'
-    writer = csv.writer(response)
-    if verdict.rule == VerdictRule.RANKED:
-        writer.writerow([f"rank_{n}" for n in range(1, len(verdict.options) + 1)])
-        for ranking in selectors.verdict_ballots(verdict):
-            writer.writerow(safe_row(ranking + [""] * (len(verdict.options) - len(ranking))))
-    else:
-        writer.writerow(["choice"])
-        writer.writerows([safe_cell(choice)] for choice in selectors.verdict_ballots(verdict))
-    return response
+    return exports.verdict_ballots_csv(verdict)

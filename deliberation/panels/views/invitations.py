@@ -1,25 +1,16 @@
 """Invitation pages: staff send a drawn panel's invitations and record drop-outs (on the draw's page);
 an invited person confirms or declines, signed in (/invitations/) or through the letter's link."""
 
-import csv
-import io
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from frontend.spreadsheet import safe_row
-
-from deliberation.panels import rules, selectors, services
+from deliberation.panels import exports, rules, selectors, services
 from deliberation.panels.models import Draw, Invitation
 
 
@@ -85,17 +76,7 @@ def invitation_letters(request, pk: int):
     The link is the invited person's key to answer: people's data, for staff only."""
     if not rules.may_run_draws(request.user):
         raise PermissionDenied(_("Only staff can send a panel's invitations."))
-    draw = get_object_or_404(Draw, pk=pk)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["seat", "person_id", "has_account", "deadline", "link"])
-    for invitation in draw.invitations.filter(state="invited").order_by("seat"):
-        link = settings.SITE_URL.rstrip("/") + reverse("panels:invitation_token", args=[invitation.token])
-        writer.writerow(safe_row([invitation.seat, invitation.person_id, "yes" if invitation.user_id else "no",
-                         timezone.localtime(invitation.deadline_at).strftime("%Y-%m-%d %H:%M"), link]))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-letters.csv"'
-    return response
+    return exports.invitation_letters(get_object_or_404(Draw, pk=pk))
 
 
 @login_required
