@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
+from frontend.refusals import show_refusal
 
 from deliberation.deliberative_polls import display as dpoll_display, exports, rules, selectors, services
 from deliberation.deliberative_polls.models import DeliberativePoll
@@ -159,8 +160,7 @@ def dpoll_move(request, pk: int):
         else:
             services.move_poll(poll=poll, to=to, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The poll is now: %(state)s.") % {"state": DPollState(to).label})
     return redirect("deliberative_polls:dpoll_manage", poll.pk)

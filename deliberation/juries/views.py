@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontend.forms import add_service_errors
+from frontend.refusals import refusal_message, show_refusal
 
 from deliberation.juries import exports, rules as jury_rules, selectors, services
 from deliberation.panels.models import Draw
@@ -191,7 +192,7 @@ def jury_manage(request, pk: int):
         try:
             done = _manage_action(request, jury, action, person)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+            show_refusal(request, exc)
         else:
             if done:
                 messages.success(request, done)
@@ -229,7 +230,7 @@ def jury_verdict(request, pk: int):
             try:
                 services.cast_ballot(verdict=verdict, user=request.user, choice=choice)
             except (ValidationError, PermissionDenied) as exc:
-                error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                error = refusal_message(exc)
             else:
                 messages.success(request, _("Your secret ballot is counted. Nobody can see how you voted."))
                 return redirect("juries:jury_verdict", jury.pk)

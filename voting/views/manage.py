@@ -17,18 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imports.services import start_import
+from frontend.refusals import show_refusal
+
 from proposals.models import Proposal
 
 from .. import rules, selectors, services
 from ..manage_forms import ExtendForm, ImportPbForm, RejectForm, VoteForm, add_service_errors, initial_from
 from ..models import Vote, VotingSettings
 from ..states import TRANSITIONS, VoteState
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc.args[0]) if exc.args else str(exc)
 
 
 def _require(refusal: str | None) -> None:
@@ -163,7 +159,7 @@ def schedule(request, vote: Vote):
     try:
         services.schedule(vote=vote, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The vote is scheduled: it opens by itself at its opening time."))
     return redirect("voting:manage")
@@ -174,7 +170,7 @@ def cancel(request, vote: Vote):
     try:
         services.cancel_vote(vote=vote, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The vote is cancelled."))
     return _back(request, vote)
@@ -253,7 +249,7 @@ def review(request, pk: int):
                                                                                  "schedule it.")))
             return redirect("voting:submitted")
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+            show_refusal(request, exc)
     return render(request, "voting/manage_review.html", {
         "vote": vote, "form": form, "options": vote.options.all(), "may_schedule": rules.may_manage(request.user),
     })

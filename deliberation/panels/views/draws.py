@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
+from frontend.refusals import show_refusal
 from imports.services import start_import
 
 from deliberation.panels.views import invitations as invitation_views
@@ -123,8 +124,7 @@ def draw_perform(request, pk: int):
     try:
         services.perform_draw(draw=draw, public_values=request.POST.get("public_values", ""), actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The panel is drawn."))
     return redirect("panels:draw", pk)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from frontend.refusals import refusal_message, show_refusal
+
 from deliberation.panels import exports, rules, selectors, services
 from deliberation.panels.models import Draw, Invitation
 
@@ -31,11 +33,6 @@ def record_context(draw: Draw, staff: bool, send_form: "SendForm | None" = None)
             "withdraw_form": WithdrawForm()}
 
 
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @login_required
 @require_POST
 def invitations_send(request, pk: int):
@@ -48,7 +45,7 @@ def invitations_send(request, pk: int):
             sent = services.send_invitations(draw=draw, actor=request.user,
                                              deadline_at=form.cleaned_data["deadline_at"])
         except ValidationError as exc:  # on top of the page: the form is not shown once invitations exist
-            _errors(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("%(n)d invitations are sent.") % {"n": len(sent)})
             return redirect("panels:draw", pk)
@@ -64,7 +61,7 @@ def invitation_withdraw(request, pk: int, invitation_pk: int):
     try:
         services.withdraw(invitation=invitation, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Seat %(seat)d: the drop-out is recorded.") % {"seat": invitation.seat})
     return redirect("panels:draw", pk)
@@ -96,9 +93,9 @@ def _answer(request, invitation: Invitation, *, token: str | None, page: str, co
     try:
         services.respond(invitation=invitation, user=request.user, token=token, accept=accept)
     except PermissionDenied as exc:
-        return render(request, page, {**context, "error": str(exc)}, status=403)
+        return render(request, page, {**context, "error": refusal_message(exc)}, status=403)
     except ValidationError as exc:
-        return render(request, page, {**context, "error": " ".join(exc.messages)}, status=400)
+        return render(request, page, {**context, "error": refusal_message(exc)}, status=400)
     messages.success(request, _("Thank you: you confirmed your seat.") if accept
                      else _("Thank you for answering: your seat goes to a person from the reserve."))
     return None

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontend.forms import add_service_errors
+from frontend.refusals import show_refusal
 
 from deliberation.panels import exports, rules, services
 from deliberation.panels.models import PoolAttribute, PoolMember
@@ -38,7 +39,7 @@ def pool(request):
             try:
                 services.volunteer(user=request.user, answers=form.cleaned_data)
             except PermissionDenied as exc:
-                messages.error(request, str(exc))
+                show_refusal(request, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
