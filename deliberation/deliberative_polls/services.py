@@ -21,12 +21,10 @@ from deliberation.deliberative_polls.models import (
     DeliberativePoll, Material, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
 )
 from deliberation.deliberative_polls.states import (
-    DPOLL_TRANSITIONS, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind,
+    DPOLL_TRANSITIONS, SEATING_STATES, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind,
 )
 from deliberation.rooms.states import MemberRole, RoundKind, Speakers
 from deliberation.deliberative_polls.survey.questions import CHOICE, Question, validate_answer
-
-SEATING_STATES = (DPollState.SETUP, DPollState.T1_OPEN)  # after T1 closes, a newcomer could never answer T1
 
 
 class DPollError(ValidationError):

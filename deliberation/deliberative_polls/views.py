@@ -19,7 +19,7 @@ from deliberation.deliberative_polls import display as dpoll_display, exports, r
 from deliberation.deliberative_polls.models import DeliberativePoll
 from deliberation.panels.models import Draw
 from deliberation.deliberative_polls.states import (
-    DPOLL_TRANSITIONS, WAVE_OPEN_STATE, DPollState, Stance, SurveyGroup, SurveyKind,
+    WAVE_OPEN_STATE, DPollState, Stance, SurveyGroup, SurveyKind,
 )
 from deliberation.deliberative_polls.survey.exports import TABLES
 from deliberation.deliberative_polls.survey.questions import SCALE_RANGES
@@ -144,7 +144,7 @@ def dpoll_manage(request, pk: int):
     return render(request, "deliberation/dpoll_manage.html", {
         "poll": poll, "forms": forms_, "questions": poll.questions.all(), "materials": poll.materials.all(),
         "participants": poll.participants.select_related("user"), "counts": selectors.dpoll_panel_counts(poll),
-        "next_states": [(s, DPollState(s).label) for s in sorted(DPOLL_TRANSITIONS[poll.state])],
+        "next_states": rules.next_moves(request.user, poll), "open_forms": rules.open_setup_forms(poll),
     }, status=status)
 
 

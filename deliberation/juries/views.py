@@ -199,10 +199,12 @@ def jury_manage(request, pk: int):
                 return redirect("juries:jury_manage", jury.pk)
         status = 400  # refused (or the person's address is not valid): the page again, with what was typed
         jury = _jury(pk)
+    verdict = latest_verdict(jury)
     return render(request, "deliberation/jury_manage.html", {
         "jury": jury, "person": person, "draft": draft, "people": selectors.jury_people(jury),
-        "seated": jury_rules.seated_jurors(jury).count(), "verdict": latest_verdict(jury),
+        "seated": jury_rules.seated_jurors(jury).count(), "verdict": verdict,
         "verdicts": selectors.closed_verdicts(jury), "action": action,
+        "next_actions": jury_rules.next_actions(request.user, jury, verdict),
     }, status=status)
 
 

@@ -24,6 +24,11 @@ def may_run_draws(user) -> bool:
     return user.is_authenticated and (user.is_staff or user.is_city_admin)
 
 
+def may_perform_draw(user, draw) -> bool:
+    """The draw's page offers the draw itself once its inputs are published, to those who run draws."""
+    return draw.state == draw.State.PUBLISHED and may_run_draws(user)
+
+
 # Above this many people maximin is not offered by default (docs/benchmarks.md "Drawing by lot", 24 seats:
 # 90 s at 750, 130-143 s at 1,000, 256-383 s at 1,500, over 5 minutes at 2,000). The job runs in the
 # background with its progress shown, so a few minutes are acceptable; the time grows with the square of the pool.

@@ -92,7 +92,7 @@ def room_detail(request, pk: int):
     return render(request, "deliberation/room.html", {
         "room": room, "rounds": room.rounds.order_by("position"), "current": current, "chat": chat,
         "last_seq": last_seq, "now": now, "seconds_left": left, "clock_text": clock_text(left),
-        "is_facilitator": is_facilitator,
+        "is_facilitator": is_facilitator, "controls": rules.facilitator_controls(request.user, room),
         "floor_stats": room_selectors.floor_stats(room) if is_facilitator else None,
         "chat_refusal": _chat_refusal(request.user, room),
         # what the no-JS chat form sent last time it was refused (chat_post), shown once

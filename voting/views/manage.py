@@ -24,7 +24,7 @@ from proposals.models import Proposal
 from .. import rules, selectors, services
 from ..manage_forms import ExtendForm, ImportPbForm, RejectForm, VoteForm, add_service_errors, initial_from
 from ..models import Vote, VotingSettings
-from ..states import TRANSITIONS, VoteState
+from ..states import VoteState
 
 
 def _require(refusal: str | None) -> None:
@@ -64,10 +64,10 @@ def _back(request, vote: Vote):
 
 @staff_only
 def manage(request):
-    groups = [(VoteState(state).label, state, votes) for state, votes in selectors.votes_by_state()]
+    groups = [(VoteState(state).label, votes, rules.manage_actions(state))
+              for state, votes in selectors.votes_by_state()]
     return render(request, "voting/manage_list.html", {
-        "groups": groups, "cancellable": [s for s, moves in TRANSITIONS.items()
-                        if VoteState.CANCELLED in moves and s != VoteState.SUBMITTED],
+        "groups": groups,
         "citizens_may_submit": VotingSettings.load().citizens_may_submit,
     })
 
@@ -80,7 +80,8 @@ def _form_page(request, form, vote=None, *, staff: bool):
     if proposal_pk:
         proposal = Proposal.objects.filter(pk=proposal_pk).first()
     return render(request, "voting/vote_form.html", {"form": form, "vote": vote, "staff": staff,
-                                                     "proposal": proposal})
+                                                     "proposal": proposal,
+                                                     "actions": rules.manage_actions(vote.state) if vote else set()})
 
 
 @staff_only

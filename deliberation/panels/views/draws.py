@@ -108,7 +108,8 @@ def draw_detail(request, pk: int, *, send_form=None, status: int = 200):
     draw = get_object_or_404(Draw.objects.select_related("pool", "supersedes"), pk=pk)
     staff = rules.may_run_draws(request.user)
     return render(request, "deliberation/draw_detail.html", {
-        "draw": draw, "staff": staff, "chances": _chances_summary(draw),
+        "draw": draw, "staff": staff, "may_draw": rules.may_perform_draw(request.user, draw),
+        "chances": _chances_summary(draw),
         "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
         "refresh": draw.state == Draw.State.PREPARING,
         "progress": selectors.draw_progress(draw),
