@@ -23,12 +23,10 @@ from deliberation.deliberative_polls.models import (
     DeliberativePoll, Material, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
 )
 from deliberation.deliberative_polls.states import (
-    DPOLL_TRANSITIONS, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind,
+    DPOLL_TRANSITIONS, SEATING_STATES, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind,
 )
 from deliberation.rooms.states import MemberRole, RoundKind, Speakers
 from deliberation.deliberative_polls.survey.questions import CHOICE, Question, validate_answer
-
-SEATING_STATES = (DPollState.SETUP, DPollState.T1_OPEN)  # after T1 closes, a newcomer could never answer T1
 
 
 class DPollError(IllegalTransition):
@@ -187,6 +185,28 @@ def add_participant(*, poll: DeliberativePoll, user, group: str = SurveyGroup.DE
     if group == SurveyGroup.DELIBERATING and poll.room_id is not None:
         _invite(poll, [user])
     return participant
+
+
+@transaction.atomic
+def add_participants(*, poll: DeliberativePoll, actor, emails: Sequence[str],
+                     group: str = SurveyGroup.DELIBERATING) -> list[SurveyParticipant]:
+    """Seat the people registered under ``emails`` (one a line, blanks skipped), all or none: an unknown
+    address or a refused seat is reported under ``emails`` and nobody is added, so the corrected list
+    can be sent again as it stands."""
+    _require_manager(actor)
+    errors, seated = [], []
+    for email in [line.strip() for line in emails if line.strip()]:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            errors.append(_("No one is registered as %(email)s.") % {"email": email})
+            continue
+        try:
+            seated.append(add_participant(poll=poll, user=user, group=group))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"emails": errors})
+    return seated
 
 
 @transaction.atomic

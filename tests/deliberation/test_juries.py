@@ -390,3 +390,17 @@ def test_publishing_on_an_existing_proposal_records_it_and_escalates_it_if_still
     assert TimelineEntry.objects.filter(proposal=proposal, code="jury_recommendation", reason=jury.title).exists()
     jury.refresh_from_db()
     assert jury.proposal_id == proposal.pk and proposal.juries.count() == 1
+
+
+def test_the_facilitator_is_offered_each_stages_next_step_and_no_one_else_is():
+    jury, facilitator, people = make_jury(jurors=3)
+    assert [a.name for a in jury_rules.next_actions(facilitator, jury, None)] == ["start_hearing"]
+    assert jury_rules.next_actions(people[0], jury, None) == []
+    jury, facilitator, people = make_jury(jurors=3, stage="verdict")
+    verdict = jury.verdicts.get()
+    assert [a.name for a in jury_rules.next_actions(facilitator, jury, verdict)] == ["close_verdict"]
+    verdict = vote_all(jury, people, ["yes", "no", "abstain"])  # not met: another round may be added
+    jury.refresh_from_db()
+    assert not verdict.met and [a.name for a in jury_rules.next_actions(facilitator, jury, verdict)] == ["add_round"]
+    conference, host, _people = make_jury(jurors=3, kind="conference", stage="deliberating")
+    assert [a.name for a in jury_rules.next_actions(host, conference, None)] == ["start_drafting"]

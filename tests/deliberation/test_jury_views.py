@@ -227,11 +227,11 @@ def test_a_closed_votes_ballots_are_open_data_ordered_by_choice_and_an_open_one_
     url = reverse("juries:jury_ballots", args=[jury.pk, 1])
     assert client.get(url).status_code == 404  # still open: nothing leaks before the close
     vote_all(jury, people, [["C"], ["A", "B"], ["B", "C", "A"]])
-    lines = client.get(url).content.decode().splitlines()
+    lines = client.get(url).content.decode("utf-8-sig").splitlines()
     assert lines == ["rank_1,rank_2,rank_3", "A,B,", "B,C,A", "C,,"]
     jury, facilitator, people = make_jury(jurors=3, stage="verdict")
     vote_all(jury, people, ["yes", "no", "abstain"])
-    lines = client.get(reverse("juries:jury_ballots", args=[jury.pk, 1])).content.decode().splitlines()
+    lines = client.get(reverse("juries:jury_ballots", args=[jury.pk, 1])).content.decode("utf-8-sig").splitlines()
     assert lines == ["choice", "abstain", "no", "yes"]
     assert reverse("juries:jury_ballots", args=[jury.pk, 1]) in client.get(
         reverse("juries:jury", args=[jury.pk])).content.decode()
