@@ -18,7 +18,7 @@ from frontend.forms import add_service_errors
 from deliberation.juries import rules as jury_rules, selectors, services
 from deliberation.panels.models import Draw
 from deliberation.juries.models import MINORITY_MAX, QUESTION_MAX, RECOMMENDATION_MAX, Jury, MinorityOpinion
-from deliberation.juries.services.verdicts import latest_verdict
+from deliberation.juries.selectors import latest_verdict
 from deliberation.juries.states import JuryKind, JuryState, VerdictRule, VerdictState
 
 

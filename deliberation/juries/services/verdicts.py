@@ -20,6 +20,7 @@ from voting import ballot_box
 from voting.tally.ranked import instant_runoff
 
 from deliberation.juries import rules as jury_rules
+from deliberation.juries.selectors import latest_verdict
 from deliberation.rooms.realtime.events import append_event
 from deliberation.juries.models import (
     RECOMMENDATION_MAX, Jury, MinorityOpinion, Recommendation, SealedVerdictBallot, Verdict, VerdictBallot,
@@ -81,10 +82,6 @@ def clean_choice(verdict: Verdict, choice):
 
 
 # --- Opening, voting, closing ------------------------------------------------------------------------------
-
-
-def latest_verdict(jury: Jury) -> Verdict | None:
-    return jury.verdicts.order_by("-number").first()
 
 
 def _open(jury: Jury, *, subject: str, text: str, rule: str, options: list, actor) -> Verdict:

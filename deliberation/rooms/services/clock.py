@@ -73,7 +73,7 @@ def _current(room: Room) -> Round:
 
 
 def _schedule_expiry(rnd: Round) -> None:
-    from deliberation.tasks import expire_round
+    from deliberation.rooms.tasks import expire_round  # in here: the task imports services (a cycle)
 
     run_at(expire_round, rnd.room_id, rnd.pk, eta=rnd.deadline_at)
 

@@ -137,7 +137,7 @@ def open_poll(*, room: Room, actor, question: str, kind: str, options: list | No
     append_event(room_id=room.pk, type="poll.opened", actor=actor,
                  data={"poll": poll_data(poll), "closes_at": poll.closes_at.isoformat(),
                        "server_time": now.isoformat()})
-    from deliberation.tasks import expire_poll
+    from deliberation.rooms.tasks import expire_poll  # in here: the task imports services (a cycle)
 
     run_at(expire_poll, room.pk, poll.pk, eta=poll.closes_at)
     return poll
@@ -148,7 +148,7 @@ def _flush(poll: LivePoll, now: datetime, *, schedule: bool = True) -> bool:
     if not poll.results_dirty or poll.state != PollState.OPEN:
         return False
     if poll.results_sent_at is not None and now - poll.results_sent_at < RESULTS_INTERVAL:
-        from deliberation.tasks import flush_poll_results
+        from deliberation.rooms.tasks import flush_poll_results  # in here: the task imports services (a cycle)
 
         if schedule:  # one queued flush per pending batch is enough
             run_at(flush_poll_results, poll.room_id, poll.pk, eta=poll.results_sent_at + RESULTS_INTERVAL)

@@ -99,7 +99,7 @@ def lower_hand(*, room: Room, actor, user_id: int | None = None) -> Hand:
 
 
 def _schedule_expiry(hand: Hand) -> None:
-    from deliberation.tasks import expire_turn
+    from deliberation.rooms.tasks import expire_turn  # in here: the task imports services (a cycle)
 
     run_at(expire_turn, hand.room_id, hand.pk, eta=hand.turn_deadline_at)
 
