@@ -17,7 +17,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    from deliberation.rooms.services.rooms import clear_snapshot_cache
+    from deliberation.rooms.selectors import clear_snapshot_cache
 
     cache.clear()
     clear_snapshot_cache()  # rooms' shared hello parts, per process (a rolled-back room's pk comes back)

@@ -18,6 +18,7 @@ from accounts.demographics import age_band
 from accounts.districts import district_group
 
 from deliberation.deliberative_polls import rules
+from deliberation.deliberative_polls.selectors import core_question
 from deliberation.deliberative_polls.models import (
     DeliberativePoll, Material, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
 )
@@ -28,7 +29,7 @@ from deliberation.panels.models import Draw, PoolMember
 from deliberation.panels.selectors import confirmed_people
 from deliberation.rooms.services.rooms import create_room, invite
 from deliberation.rooms.states import MemberRole, RoundKind, Speakers
-from deliberation.deliberative_polls.survey.questions import CHOICE, Question, validate_answer
+from deliberation.deliberative_polls.survey.questions import validate_answer
 
 logger = logging.getLogger(__name__)
 
@@ -328,12 +329,6 @@ def publish_dpoll(*, poll: DeliberativePoll, actor) -> DeliberativePoll:
 
 
 # --- The surveys -------------------------------------------------------------------------------------
-
-def core_question(question: SurveyQuestion) -> Question:
-    """The survey core's Question for a stored one (the code is its id)."""
-    return Question(id=question.code, kind=question.kind, text=question.text,
-                    choices=tuple(question.options) if question.kind == CHOICE else ())
-
 
 def _clean_answers(questions: list[SurveyQuestion], answers: Mapping) -> dict:
     """{question: value as stored}, or DPollError keyed by question code with every problem at once."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.selectors import round_data
 from deliberation.rooms.services.locking import run_at
 from deliberation.rooms.services.live_polls import close_open_polls
 from deliberation.rooms.services.queue import clear_queue
@@ -28,17 +29,6 @@ MIN_LEFT_SECONDS = 5  # shortening never leaves less than this, so nobody loses 
 
 class ClockError(ValidationError):
     """An illegal move of a room or a round; the message says which."""
-
-
-def round_data(rnd: Round, now: datetime) -> dict:
-    return {
-        "round": {"id": rnd.pk, "position": rnd.position, "kind": rnd.kind, "title": rnd.title,
-                  "state": rnd.state, "speakers": rnd.speakers, "chat_open": rnd.chat_open,
-                  "turn_seconds": rnd.turn_seconds, "duration_seconds": rnd.duration_seconds},
-        "deadline": rnd.deadline_at.isoformat() if rnd.deadline_at else None,
-        "remaining_seconds": rnd.seconds_left(now),
-        "server_time": now.isoformat(),
-    }
 
 
 def _move_room(room: Room, to: str) -> None:

@@ -16,43 +16,20 @@ from django.utils.translation import gettext as _
 
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.selectors import poll_data, poll_results
 from deliberation.rooms.models import LiveAnswer, LivePoll, Room
-from deliberation.rooms.states import PollKind, PollState, RoomState
+from deliberation.rooms.states import SCALE, PollKind, PollState, RoomState
 from deliberation.rooms.services.locking import lock_room, lock_room_for_facilitator, run_at
 
 QUESTION_MAX = 300
 OPTION_MAX = 100
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 MIN_DURATION, MAX_DURATION = 10, 3600
-SCALE = range(1, 6)
 RESULTS_INTERVAL = timedelta(seconds=1)
 
 
 class PollError(ValidationError):
     """A poll move that cannot happen (bad question, closed poll, invalid answer); the message says which."""
-
-
-def poll_data(poll: LivePoll) -> dict:
-    return {"id": poll.pk, "question": poll.question, "kind": poll.kind, "options": poll.options,
-            "max_choices": poll.max_choices, "state": poll.state, "round_id": poll.round_id,
-            "opened_at": poll.opened_at.isoformat(), "closes_at": poll.closes_at.isoformat(),
-            "closed_at": poll.closed_at.isoformat() if poll.closed_at else None}
-
-
-def poll_results(poll: LivePoll) -> dict:
-    """Counts per option (per scale value 1-5 for a scale, index 0 being 1) and the number of answers."""
-    size = len(SCALE) if poll.kind == PollKind.SCALE else len(poll.options)
-    counts = [0] * size
-    total = 0
-    for choices in poll.answers.values_list("choices", flat=True):
-        total += 1
-        for choice in choices:
-            index = choice - 1 if poll.kind == PollKind.SCALE else choice
-            if 0 <= index < size:
-                counts[index] += 1
-    return {"poll_id": poll.pk, "counts": counts, "total": total}
-
-
 
 
 def _open_poll(room: Room, poll_id: int, now: datetime) -> LivePoll:
