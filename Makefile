@@ -1,7 +1,7 @@
 # Developer and CI entry points. GNU make; recipes run in bash.
 #
 #   make run         demo on http://127.0.0.1:8000 (SQLite + in-memory channel layer)
-#   make test        whole suite on a throwaway PostgreSQL + Redis, then the SQLite smoke run
+#   make test        import contracts, then the whole suite on throwaway PostgreSQL + Redis, then the SQLite smoke run
 #   make bench       bench/run_all.py on a throwaway PostgreSQL + Redis
 #   make messages    makemessages (django + djangojs, ko + en) and compilemessages
 #   make clean       caches and test artifacts; `make distclean` also drops .venv and db.sqlite3
@@ -93,6 +93,7 @@ test-deps: apt-deps
 
 # --- tests ----------------------------------------------------------------
 
+# First the import contracts (.importlinter; lint-imports fails the target at once when one is broken).
 # Phase 1: everything except smoke (unit, integration, e2e) on PostgreSQL + Redis.
 # Phase 2: smoke tests on the embedded default (DATABASE_URL/REDIS_URL unset).
 # Both phases always run; the target fails if either fails, including pytest's
@@ -103,6 +104,8 @@ test: test-deps
 	  $(EMBEDDED) $(VPY) manage.py compilemessages $(MSG_IGNORE) >/dev/null \
 	    || echo "==> compilemessages failed; continuing (the i18n tests will show it)"; \
 	fi
+	@echo "==> import contracts (.importlinter): lint-imports"
+	$(VENV)/bin/lint-imports
 	@echo "==> [1/2] full suite on throwaway PostgreSQL + Redis: pytest -m 'not smoke' $(PYTEST_ARGS)"
 	@rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke" $(PYTEST_ARGS) || rc1=$$?; \
 	echo "==> [2/2] smoke on the embedded default (SQLite, in-memory layer): pytest -m smoke $(PYTEST_ARGS)"; \
@@ -151,7 +154,7 @@ messages: install
 clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -print0 | xargs -0r rm -rf
 	find . -path ./.venv -prune -o -name '*.pyc' -type f -print0 | xargs -0r rm -f
-	rm -rf .pytest_cache .hypothesis test-artifacts
+	rm -rf .pytest_cache .hypothesis test-artifacts .import_linter_cache
 
 distclean: clean
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -182,7 +182,6 @@ def _record_tables(room: Room) -> list[dict]:
 
 
 def _record_people(room: Room) -> dict:
-    from deliberation.rooms.models import RoomMember
     present = RoomMember.objects.filter(room=room, removed_at__isnull=True)
     counts = present.aggregate(observers=Count("pk", filter=Q(role=MemberRole.OBSERVER)),
                                participants=Count("pk", filter=~Q(role=MemberRole.OBSERVER)))

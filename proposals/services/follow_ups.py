@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from frontend.markdown import render_markdown
 
 from .. import rules
@@ -123,8 +124,6 @@ def update_progress(*, officer, follow_up: FollowUp, body: str, percent: int, co
 
 def notify_overdue(*, now=None) -> int:
     """Tell each department's officers once when an item passes its due date (run by the sweep)."""
-    from accounts.models import User
-
     now = now or timezone.now()
     count = 0
     for follow_up in FollowUp.objects.filter(

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, transaction
@@ -14,6 +15,7 @@ from frontend.markdown import render_markdown
 from .. import rules
 from ..models import BODY_MAX, Category, Proposal, Tag, TimelineEntry
 from ..states import TRANSITIONS, Scope, State
+from .notifications import notify_state_change
 
 MAX_TAGS = 5
 
@@ -35,8 +37,6 @@ def transition(*, proposal: Proposal, to: str, actor=None, reason: str = "", now
 
     Every state change of a proposal goes through here; nothing else assigns ``proposal.state``.
     """
-    from .notifications import notify_state_change
-
     from_state = proposal.state
     if to not in TRANSITIONS.get(from_state, set()):
         raise TransitionError(
@@ -140,8 +140,6 @@ def update_search_vector(*, proposal_ids: list[int] | None = None) -> None:
     """Refresh the full-text vector on PostgreSQL ('simple' config: Korean has no stemmer there)."""
     if connection.vendor != "postgresql":
         return
-    from django.contrib.postgres.search import SearchVector
-
     vector = SearchVector("title", weight="A", config="simple") + SearchVector("body", weight="B", config="simple")
     qs = Proposal.objects.all() if proposal_ids is None else Proposal.objects.filter(pk__in=proposal_ids)
     qs.update(search_vector=vector)

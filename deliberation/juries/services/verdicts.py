@@ -29,6 +29,11 @@ from deliberation.juries.models import (
 from deliberation.juries.states import JuryState, RecommendationState, VerdictRule, VerdictState, VerdictSubject
 from deliberation.rooms.states import RoomState
 from deliberation.juries.services.juries import JuryError, lock, move_jury
+from deliberation.rooms.services.clock import end_room
+from proposals.models import Proposal
+from proposals.services.lifecycle import publish_proposal, record_milestone, save_draft
+from proposals.services.support import escalate
+from proposals.states import EscalationLevel, State
 
 logger = logging.getLogger(__name__)
 
@@ -279,13 +284,6 @@ def publish_recommendation(*, jury: Jury, actor) -> Recommendation:
     the facilitator from the recommendation, published and escalated at once (a jury's
     recommendation needs no supporters).
     """
-    from proposals.models import Proposal
-    from proposals.services.lifecycle import publish_proposal, record_milestone, save_draft
-    from proposals.services.support import escalate
-    from proposals.states import EscalationLevel, State
-
-    from deliberation.rooms.services.clock import end_room
-
     jury = lock(jury, actor)
     move_jury(jury, JuryState.PUBLISHED, actor=actor)
     recommendation = Recommendation.objects.select_for_update().get(jury=jury)
