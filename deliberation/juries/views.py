@@ -17,15 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontend.forms import add_service_errors
+from frontend.spreadsheet import safe_cell, safe_row
+from proposals.models import Category, Proposal
+from proposals.states import PUBLIC_STATES
 
 from deliberation.juries import rules as jury_rules, selectors, services
 from deliberation.panels.models import Draw
 from deliberation.juries.models import MINORITY_MAX, QUESTION_MAX, RECOMMENDATION_MAX, Jury, MinorityOpinion
 from deliberation.juries.selectors import latest_verdict
 from deliberation.juries.states import JuryKind, JuryState, VerdictRule, VerdictState
-from frontend.spreadsheet import safe_cell, safe_row
-from proposals.models import Category, Proposal
-from proposals.states import PUBLIC_STATES
 
 
 class JuryForm(forms.Form):

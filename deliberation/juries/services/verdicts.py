@@ -16,6 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proposals.models import Proposal
+from proposals.services.lifecycle import publish_proposal, record_milestone, save_draft
+from proposals.services.support import escalate
+from proposals.states import EscalationLevel, State
 from voting import ballot_box
 from voting.tally.ranked import instant_runoff
 
@@ -30,10 +34,6 @@ from deliberation.juries.states import JuryState, RecommendationState, VerdictRu
 from deliberation.rooms.states import RoomState
 from deliberation.juries.services.juries import JuryError, lock, move_jury
 from deliberation.rooms.services.clock import end_room
-from proposals.models import Proposal
-from proposals.services.lifecycle import publish_proposal, record_milestone, save_draft
-from proposals.services.support import escalate
-from proposals.states import EscalationLevel, State
 
 logger = logging.getLogger(__name__)
 
