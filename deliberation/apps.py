@@ -15,6 +15,7 @@ class DeliberationConfig(AppConfig):
         from deliberation.panels.services.pool_import import run_pool_import
 
         registry.register("pool", run_pool_import, max_bytes_setting="POOL_IMPORT_MAX_BYTES")
-        # The packages above rooms and panels extend them here (deliberation/signals.py, rooms/extensions.py).
+        # The packages above rooms and panels extend them here (deliberation/signals.py, rooms/extensions.py):
+        # the juries and polls seat confirmed invitations' people, juries add to the room page.
         jury_receivers.connect()
         dpoll_receivers.connect()
