@@ -1,7 +1,7 @@
 # Developer and CI entry points. GNU make; recipes run in bash.
 #
 #   make run         demo on http://127.0.0.1:8000 (SQLite + in-memory channel layer)
-#   make test        whole suite on a throwaway PostgreSQL + Redis, then the SQLite smoke run
+#   make test        import contracts, then the whole suite on throwaway PostgreSQL + Redis, then the SQLite smoke run
 #   make bench       bench/run_all.py on a throwaway PostgreSQL + Redis
 #   make messages    makemessages (django + djangojs, ko + en) and compilemessages
 #   make clean       caches and test artifacts; `make distclean` also drops .venv and db.sqlite3
@@ -95,6 +95,7 @@ test-deps: apt-deps
 
 # --- tests ----------------------------------------------------------------
 
+# First the import contracts (.importlinter; lint-imports fails the target at once when one is broken).
 # Phase 1: everything except smoke and serial (unit, integration, e2e, faults) on PostgreSQL + Redis,
 #   in parallel (pytest-xdist, PYTEST_WORKERS workers; each has its own test database and its own
 #   Redis database, tests/workers.py; loadgroup keeps tests that share a costly fixture together).
@@ -108,6 +109,8 @@ test: test-deps
 	  $(EMBEDDED) $(VPY) manage.py compilemessages $(MSG_IGNORE) >/dev/null \
 	    || echo "==> compilemessages failed; continuing (the i18n tests will show it)"; \
 	fi
+	@echo "==> import contracts (.importlinter): lint-imports"
+	$(VENV)/bin/lint-imports
 	@echo "==> [1/3] full suite in parallel on throwaway PostgreSQL + Redis: pytest -m 'not smoke and not serial' -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)"
 	@rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke and not serial" -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc1=$$?; \
 	echo "==> [2/3] serial tests on throwaway PostgreSQL + Redis: pytest -m 'serial and not smoke' $(PYTEST_ARGS)"; \
@@ -158,7 +161,7 @@ messages: install
 clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -print0 | xargs -0r rm -rf
 	find . -path ./.venv -prune -o -name '*.pyc' -type f -print0 | xargs -0r rm -f
-	rm -rf .pytest_cache .hypothesis test-artifacts
+	rm -rf .pytest_cache .hypothesis test-artifacts .import_linter_cache
 
 distclean: clean
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -13,6 +13,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -22,8 +23,6 @@ DB_ENGINE = "django.contrib.sessions.backends.db"
 def _session_data(keys: list[str]) -> dict[str, dict]:
     engine = import_module(settings.SESSION_ENGINE)
     if settings.SESSION_ENGINE == DB_ENGINE:
-        from django.contrib.sessions.models import Session
-
         store = engine.SessionStore()
         rows = Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now())
         return {row.session_key: store.decode(row.session_data) for row in rows}

@@ -4,6 +4,9 @@ import logging
 import os
 
 from celery import Celery
+from django.db import transaction
+from kombu.transport import redis as kombu_redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +30,6 @@ def guard_collected_redis_channels() -> None:
     visibility timeout (if Redis kept them); the sweeps catch up any deadline meanwhile.
     tests/faults/test_broker_channel_after_loss.py reproduces the path; docs/deployment.md.
     """
-    from kombu.transport import redis as kombu_redis
-    from redis.exceptions import ConnectionError as RedisConnectionError
-
     original = kombu_redis.Channel._connparams
     if getattr(original, "guarded", False):
         return
@@ -69,8 +69,6 @@ def queue_on_commit(task, *args, eta=None) -> None:
     this way has a sweep that finds its work in the database (deadlines, draws, imports, unsent
     emails: docs/deployment.md "Faults").
     """
-    from django.db import transaction
-
     def send():
         if task.app.conf.task_always_eager:  # in-process: a failure is the request's, as before
             task.apply_async(args=list(args), eta=eta)

@@ -7,10 +7,15 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Deliberation")
 
     def ready(self) -> None:
+        # Imported here, not at the top: models may be imported only once the app registry is ready.
         from imports import registry
 
+        from deliberation.deliberative_polls import receivers as dpoll_receivers
+        from deliberation.juries import receivers as jury_receivers
         from deliberation.panels.services.pool_import import run_pool_import
 
         registry.register("pool", run_pool_import, max_bytes_setting="POOL_IMPORT_MAX_BYTES")
-
-        from deliberation.panels.services import seating  # noqa: F401  (seats confirmed invitations' people)
+        # The packages above rooms and panels extend them here (deliberation/signals.py, rooms/extensions.py):
+        # the juries and polls seat confirmed invitations' people, juries add to the room page.
+        jury_receivers.connect()
+        dpoll_receivers.connect()

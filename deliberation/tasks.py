@@ -1,40 +1,18 @@
-"""Celery tasks of live rooms: the round and turn deadlines, and the sweep; all idempotent."""
+"""Celery tasks of deliberation: the sweep every worker and beat run, over rooms and panels; all idempotent.
+
+Each package's own tasks live in it (``rooms/tasks.py``, ``panels/tasks.py``) under the names
+``deliberation.tasks.*``; importing them here is what registers them (Celery autodiscovers this module).
+"""
 
 from celery import shared_task
 from celery.signals import worker_ready
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
 
-from deliberation.panels import selectors, services as panel_services
+from deliberation.panels.tasks import (  # noqa: F401 (registers them)
+    compute_draw_distribution, expire_invitations, resend_lost_invitation_emails, resume_draw_jobs,
+    send_invitation_emails,
+)
 from deliberation.rooms import services as room_services
-
-
-@shared_task
-def expire_round(room_id: int, round_id: int) -> bool:
-    """Queued for the round's deadline; a stale one (the round was paused, extended or skipped) does nothing."""
-    return room_services.expire_round(room_id=room_id, round_id=round_id)
-
-
-@shared_task
-def expire_turn(room_id: int, hand_id: int) -> bool:
-    """Queued for a speaking turn's deadline; a stale one (the turn already ended) does nothing."""
-    return room_services.expire_turn(room_id=room_id, hand_id=hand_id)
-
-
-@shared_task
-def expire_poll(room_id: int, poll_id: int) -> bool:
-    """Queued for a live poll's closing time; a stale one (the poll was closed already) does nothing."""
-    return room_services.expire_poll(room_id=room_id, poll_id=poll_id)
-
-
-@shared_task
-def flush_poll_results(room_id: int, poll_id: int) -> bool:
-    """Queued for the end of a poll's one-second results window: sends the latest counts if still pending."""
-    return room_services.flush_poll_results(room_id=room_id, poll_id=poll_id)
+from deliberation.rooms.tasks import expire_poll, expire_round, expire_turn, flush_poll_results  # noqa: F401
 
 
 @shared_task
@@ -52,74 +30,7 @@ def sweep_rounds() -> int:
     return ended
 
 
-@shared_task
-def expire_invitations() -> int:
-    """Panel invitations unanswered at their deadline end, and the reserve is asked; idempotent (a second
-    run, or a late one, finds nothing more to do). Returns how many it expired."""
-    return panel_services.expire_due_invitations()
-
-
-@shared_task
-def resend_lost_invitation_emails() -> int:
-    """Beat, every minute: invitation emails whose task was lost (the broker was away at the commit) are
-    queued again; ``emailed_at`` keeps each to one email. Returns how many were queued."""
-    unsent = selectors.unemailed_invitation_ids(now=timezone.now())
-    if unsent:
-        send_invitation_emails.delay(unsent)
-    return len(unsent)
-
-
 @worker_ready.connect
 def _sweep_on_worker_start(sender=None, **kwargs):
     sweep_rounds.delay()
     resume_draw_jobs()
-
-
-def resume_draw_jobs() -> int:
-    """Queue again every maximin job a stopped worker left unfinished (a draw still "preparing"): a
-    restart loses no draw. The job is idempotent; a duplicate finds the draw published and stops."""
-    from deliberation.panels.models import Draw
-
-    pending = list(Draw.objects.filter(state=Draw.State.PREPARING).values_list("pk", flat=True))
-    for draw_id in pending:
-        compute_draw_distribution.delay(draw_id)
-    return len(pending)
-
-
-@shared_task
-def compute_draw_distribution(draw_id: int) -> bool:
-    """A maximin draw's distribution (minutes on a large pool): computed off the web process; idempotent."""
-    from deliberation.panels.services import draws
-
-    return draws.compute(draw_id=draw_id)
-
-
-@shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_invitation_emails(self, invitation_ids: list[int]) -> int:
-    """Email each invited user once (``emailed_at``), if they want email: what the panel is for, the deadline
-    and the link to /invitations/ (signed in; the token link is for letters). Safe twice; retried when the
-    mail server is down (the proposals' notification email is the model)."""
-    from deliberation.panels.models import Invitation
-
-    sent = 0
-    for pk in invitation_ids:
-        with transaction.atomic():
-            invitation = (Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-                          .select_related("user", "draw").filter(pk=pk, emailed_at__isnull=True).first())
-            if invitation is None:
-                continue
-            user = invitation.user
-            if user is not None and user.email and user.email_notifications and invitation.state == "invited":
-                with translation.override(settings.LANGUAGE_CODE):
-                    context = {"invitation": invitation, "user": user,
-                               "url": settings.SITE_URL.rstrip("/") + reverse("panels:invitations")}
-                    subject = render_to_string("deliberation/email/invitation_subject.txt", context).strip()
-                    body = render_to_string("deliberation/email/invitation_body.txt", context)
-                try:
-                    send_mail(subject, body, None, [user.email])
-                except OSError as exc:  # mail server down: retry later, nothing marked as sent
-                    raise self.retry(exc=exc)
-                sent += 1
-            invitation.emailed_at = timezone.now()
-            invitation.save(update_fields=["emailed_at"])
-    return sent

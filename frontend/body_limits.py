@@ -14,10 +14,13 @@ body over it gets 413 with a short message:
 
 import io
 import logging
+from urllib.parse import unquote
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -37,8 +40,6 @@ def _message(limit: int) -> str:
 
 def _default_language_message(limit: int) -> str:
     """The 413 text, in the site's default language (the refusal comes before the locale is chosen)."""
-    from django.utils import translation
-
     with translation.override(settings.LANGUAGE_CODE):
         return _message(limit) + "\n"
 
@@ -152,8 +153,6 @@ class BodyLimitASGI:
 
     @staticmethod
     async def _refuse(scope, send, limit: int) -> None:
-        from asgiref.sync import sync_to_async
-
         body = (await sync_to_async(_default_language_message, thread_sensitive=False)(limit)).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"),
@@ -175,8 +174,6 @@ def install_daphne_guard() -> bool:
     original_got_length, original_chunk = WebRequest.gotLength, WebRequest.handleContentChunk
 
     def _path(request) -> str:
-        from urllib.parse import unquote
-
         raw = getattr(request.channel, "_path", b"") or b""
         return unquote(raw.split(b"?", 1)[0].decode("ascii", "replace"))
 

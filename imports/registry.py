@@ -8,6 +8,7 @@ file) and must store nothing in that case; it returns what to tell the person an
 
 from collections.abc import Callable, Iterable, Iterator
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 Source = Callable[[], Iterator[str]]
@@ -63,6 +64,4 @@ def reader_for(kind: str) -> Reader:
 
 
 def max_bytes_for(kind: str) -> int:
-    from django.conf import settings
-
     return int(getattr(settings, _readers[kind][1]))

@@ -11,11 +11,13 @@ outcome; a job's page reads both.
 import codecs
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,8 +37,6 @@ class ImportTooLarge(ValidationError):
 
 
 def too_large_message(limit: int) -> str:
-    from django.template.defaultfilters import filesizeformat
-
     return _("The file is larger than %(size)s, the limit for this import. Split it, or ask the administrator "
              "to raise the limit.") % {"size": filesizeformat(limit)}
 
@@ -49,7 +49,7 @@ def check_size(*, kind: str, size: int) -> None:
 
 def start_import(*, kind: str, upload, params: dict, actor) -> ImportJob:
     """Store ``upload`` (a Django UploadedFile) and queue its job; the worker runs it after the commit."""
-    from .tasks import run_import
+    from .tasks import run_import  # in here: the task imports services (a cycle)
 
     check_size(kind=kind, size=upload.size)
     with transaction.atomic():
@@ -192,9 +192,7 @@ RUNNING_STALE_SECONDS = 3600  # a job running this long lost its worker (the tas
 def sweep_imports(*, now=None) -> tuple[int, int]:
     """Queue again the jobs whose task was lost, fail the ones whose worker died (their files dropped);
     (requeued, failed). Idempotent: a job runs only from "queued", under a row lock."""
-    from datetime import timedelta
-
-    from .tasks import run_import as run_task
+    from .tasks import run_import as run_task  # in here: the task imports services (a cycle)
 
     now = now or timezone.now()
     lost = list(ImportJob.objects.filter(state=ImportJob.State.QUEUED,

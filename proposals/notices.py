@@ -1,5 +1,6 @@
 """The words of a notification, rendered at display time in the reader's language."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import Notification
@@ -30,8 +31,6 @@ def notification_text(note: Notification) -> str:
 
 def notification_url(note: Notification) -> str:
     if note.kind == Notification.Kind.OVERDUE and note.follow_up_id:
-        from django.urls import reverse
-
         return reverse("proposals:follow_up_queue")
     if note.proposal_id:
         return note.proposal.get_absolute_url()

@@ -1,12 +1,14 @@
 """Every read of the proposals module that is more than a .get(): listings, search, queues, inboxes."""
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import Comment, Flag, FollowUp, ModerationAction, Notification, Proposal, Support, TimelineEntry
@@ -182,8 +184,6 @@ def most_supported_open(*, limit: int = 4) -> list[Proposal]:
 
 def home_summary() -> dict:
     """The landing page's counts; cached briefly because they scan the whole table."""
-    from django.core.cache import cache
-
     cached = cache.get("home_summary")
     if cached is not None:
         return cached
@@ -201,8 +201,6 @@ def home_summary() -> dict:
 
 def moderation_items(*, limit: int = 100) -> list[dict]:
     """The moderation queue with each target and its open flags, loaded in a fixed number of queries."""
-    from collections import defaultdict
-
     groups = list(moderation_queue()[:limit])
     proposal_ids = {g["proposal_id"] for g in groups if g["proposal_id"]}
     comment_ids = {g["comment_id"] for g in groups if g["comment_id"]}
@@ -232,8 +230,6 @@ EXPORT_FIELDS = ("id", "title", "category__code", "district", "state", "support_
 
 def export_rows(*, filters: ProposalFilters) -> QuerySet:
     """Public proposals as value tuples for the open-data download (first follow-up's verdict included)."""
-    from django.db.models import OuterRef, Subquery
-
     verdict = FollowUp.objects.filter(proposal=OuterRef("pk")).order_by("created_at", "pk").values("verdict")[:1]
     return (list_proposals(filters=filters).annotate(follow_up_verdict=Subquery(verdict))
             .values_list(*EXPORT_FIELDS))

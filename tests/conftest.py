@@ -66,7 +66,7 @@ def _draws_fork_from_a_preloaded_server():
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    from deliberation.rooms.services.rooms import clear_snapshot_cache
+    from deliberation.rooms.selectors import clear_snapshot_cache
 
     cache.clear()
     clear_snapshot_cache()  # rooms' shared hello parts, per process (a rolled-back room's pk comes back)

@@ -26,6 +26,8 @@ import os
 import random
 from collections.abc import Callable
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import models
 
@@ -43,8 +45,6 @@ class BrokenSeal(Exception):
 @functools.lru_cache(maxsize=8)
 def _aead(secret: str):
     """AES-256-GCM under a key derived from ``secret`` (HMAC-SHA256 with this module's label)."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     return AESGCM(hmac.new(secret.encode(), b"civic.ballot-box.v1", hashlib.sha256).digest())
 
 
@@ -65,8 +65,6 @@ def padded_size(length: int) -> int:
 
 def unseal(blob: bytes, *, context: str) -> dict:
     """The payload back; tries the SECRET_KEY, then SECRET_KEY_FALLBACKS (a key rotated during a vote)."""
-    from cryptography.exceptions import InvalidTag
-
     blob = bytes(blob)
     if blob[:1] != VERSION:
         raise BrokenSeal("unknown sealed ballot format")

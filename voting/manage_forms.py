@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.districts import District
 from accounts.models import Department
 from frontend.forms import add_service_errors  # noqa: F401 (views import it from here)
+from imports.services import check_size
 from proposals.models import Proposal
 
 from .services import OptionSpec, VoteSpec
@@ -216,8 +217,6 @@ class ImportPbForm(forms.Form):
 
     def clean_file(self):
         """Only the size is checked here (VOTE_IMPORT_MAX_BYTES); the import job reads the file."""
-        from imports.services import check_size
-
         upload = self.cleaned_data["file"]
         check_size(kind="pb", size=upload.size)
         return upload

@@ -3,8 +3,20 @@
 
 import hashlib
 import json
+from collections import defaultdict
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+from django.utils import translation
+from django.utils.crypto import salted_hmac
+
+from deliberation.deliberative_polls.models import SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse
+from deliberation.deliberative_polls.states import SurveyGroup
+from deliberation.deliberative_polls.survey.exports import response_rows
+from deliberation.deliberative_polls.survey.panel import representativeness
+from deliberation.deliberative_polls.survey.questions import CHOICE, Participant, Question
+from deliberation.deliberative_polls.survey.raking import RakingError
+from deliberation.deliberative_polls.survey.report import build_report
 
 # --- The deliberative poll (공론조사) ----------------------------------------------------------------------
 #
@@ -15,16 +27,15 @@ from django.db.models import Q
 DPOLL_SUBGROUPS = ("district_group", "age_band", "gender")
 
 
+def core_question(question: SurveyQuestion) -> Question:
+    """The survey core's Question for a stored one (the code is its id)."""
+    return Question(id=question.code, kind=question.kind, text=question.text,
+                    choices=tuple(question.options) if question.kind == CHOICE else ())
+
+
 def dpoll_core_data(poll) -> tuple[list, dict[str, list]]:
     """(the core's Questions in order, {"deliberation": [Participant], "control": [Participant]}); the control
     key only when the poll has a control sample. Three queries whatever the size of the panel."""
-    from collections import defaultdict
-
-    from deliberation.deliberative_polls.models import SurveyAnswer
-    from deliberation.deliberative_polls.services import core_question
-    from deliberation.deliberative_polls.states import SurveyGroup
-    from deliberation.deliberative_polls.survey.questions import Participant
-
     stored = list(poll.questions.order_by("position", "pk"))
     questions = [core_question(q) for q in stored]
     answers = defaultdict(lambda: defaultdict(dict))  # participant id -> wave -> {code: value}
@@ -54,12 +65,6 @@ def dpoll_report(poll) -> dict:
     title, margins and questions, the number and the last of the responses and of the participants,
     and the language (the weighting error is a sentence).
     """
-    from django.core.cache import cache
-    from django.db.models import Count, Max
-    from django.utils import translation
-
-    from deliberation.deliberative_polls.models import SurveyResponse
-
     responses = SurveyResponse.objects.filter(participant__poll=poll).aggregate(n=Count("pk"), last=Max("pk"))
     seated = poll.participants.aggregate(n=Count("pk"), last=Max("pk"))
     questions = list(poll.questions.values_list("pk", "position", "code", "text", "kind", "options"))
@@ -81,10 +86,6 @@ def _dpoll_report(poll) -> dict:
     participant without a district, or a margin group nobody in the panel has) the report is
     unweighted and says why in ``weighting_error``; representativeness is still shown.
     """
-    from deliberation.deliberative_polls.survey.panel import representativeness
-    from deliberation.deliberative_polls.survey.raking import RakingError
-    from deliberation.deliberative_polls.survey.report import build_report
-
     questions, groups = dpoll_core_data(poll)
     control = groups.get("control") or None
     kwargs = {"subgroup_attributes": DPOLL_SUBGROUPS, "control": control, "title": poll.title}
@@ -104,10 +105,6 @@ def _dpoll_report(poll) -> dict:
 
 def dpoll_panel_counts(poll) -> dict:
     """Per group: seated, answered T1, answered T2 (the first of the attrition's figures, from the database)."""
-    from django.db.models import Count
-
-    from deliberation.deliberative_polls.models import SurveyParticipant
-
     rows = (SurveyParticipant.objects.filter(poll=poll).values("group")
             .annotate(seated=Count("pk", distinct=True),
                       t1=Count("responses", filter=Q(responses__wave=1), distinct=True),
@@ -118,23 +115,17 @@ def dpoll_panel_counts(poll) -> dict:
 def dpoll_export_secret(poll) -> bytes:
     """The poll's anonymisation key: derived from SECRET_KEY and the poll, so labels are stable across
     downloads of one poll, differ between polls, and cannot be recomputed without the server's secret."""
-    from django.utils.crypto import salted_hmac
-
     return salted_hmac("deliberation.dpoll.anonymous_label", f"poll-{poll.pk}", algorithm="sha256").digest()
 
 
 def dpoll_anonymous_responses(poll) -> list[list]:
     """exports.response_rows for the poll: a label per participant, never a user id or name; the groups only."""
-    from deliberation.deliberative_polls.survey.exports import response_rows
-
     questions, groups = dpoll_core_data(poll)
     return response_rows(questions, groups, secret=dpoll_export_secret(poll), attributes=DPOLL_SUBGROUPS)
 
 
 def my_dpoll_participation(poll, user):
     """The user's SurveyParticipant in ``poll`` (with the waves answered as ``waves``), or None."""
-    from deliberation.deliberative_polls.models import SurveyParticipant
-
     if not user.is_authenticated:
         return None
     participant = SurveyParticipant.objects.filter(poll=poll, user=user).first()

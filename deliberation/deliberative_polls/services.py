@@ -5,6 +5,7 @@ things: the questionnaire is fixed before T1 opens, T1 is answered before any ma
 T2 only after T1, each survey once, every answer on its scale, the whole survey stored or nothing.
 """
 
+import logging
 from collections.abc import Mapping, Sequence
 
 from django.contrib.auth import get_user_model
@@ -19,14 +20,20 @@ from accounts.districts import district_group
 from core.lifecycle import IllegalTransition, Lifecycle
 
 from deliberation.deliberative_polls import rules
+from deliberation.deliberative_polls.selectors import core_question
 from deliberation.deliberative_polls.models import (
     DeliberativePoll, Material, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
 )
 from deliberation.deliberative_polls.states import (
     DPOLL_TRANSITIONS, SEATING_STATES, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind,
 )
+from deliberation.panels.models import Draw, PoolMember
+from deliberation.panels.selectors import confirmed_people
+from deliberation.rooms.services.rooms import create_room, invite
 from deliberation.rooms.states import MemberRole, RoundKind, Speakers
-from deliberation.deliberative_polls.survey.questions import CHOICE, Question, validate_answer
+from deliberation.deliberative_polls.survey.questions import validate_answer
+
+logger = logging.getLogger(__name__)
 
 
 class DPollError(IllegalTransition):
@@ -187,6 +194,22 @@ def add_participant(*, poll: DeliberativePoll, user, group: str = SurveyGroup.DE
     return participant
 
 
+def seat_confirmed(invitation) -> None:
+    """On ``deliberation.signals.invitation_confirmed``: the person who just confirmed takes their seat in
+    every poll drawn from the draw that still takes seats (an account is needed). A seat that cannot be taken
+    (the first survey has closed) is left to staff and logged, never an error for the citizen who said yes."""
+    if invitation.user_id is None:
+        return
+    for poll in DeliberativePoll.objects.filter(draw_id=invitation.draw_id, state__in=SEATING_STATES):
+        if poll.participants.filter(user=invitation.user).exists():
+            continue
+        try:
+            add_participant(poll=poll, user=invitation.user)
+        except ValidationError as refusal:
+            logger.warning("draw %s: %s not seated in poll %s: %s", invitation.draw_id, invitation.user_id, poll.pk,
+                           refusal.messages)
+
+
 @transaction.atomic
 def add_participants(*, poll: DeliberativePoll, actor, emails: Sequence[str],
                      group: str = SurveyGroup.DELIBERATING) -> list[SurveyParticipant]:
@@ -212,19 +235,15 @@ def add_participants(*, poll: DeliberativePoll, actor, emails: Sequence[str],
 @transaction.atomic
 def seat_drawn_panel(*, poll: DeliberativePoll, actor, draw) -> tuple[int, int]:
     """Seat the people a drawn draw selected (those with an account; imported people have none yet), or
-    once invitations were sent, those who confirmed (the others join as they confirm: services.panels).
+    once invitations were sent, those who confirmed (the others join as they confirm: ``seat_confirmed``).
 
     Returns (seated, skipped): skipped are the selected without an account and those already seated.
     The draw is recorded on the poll, so the report names how its panel was chosen.
     """
-    from deliberation.panels.models import Draw, PoolMember
-
     _require_manager(actor)
     if draw.state != Draw.State.DRAWN:
         raise DPollError(_("Only a drawn panel can be seated."), code="not_drawn")
     if draw.invitations.exists():  # invitations were sent: the confirmed members, not everyone drawn
-        from deliberation.panels.selectors import confirmed_people
-
         users = {row["person_id"]: row["user"].pk for row in confirmed_people(draw) if row["user"] is not None}
     else:
         users = dict(PoolMember.objects.filter(pool=draw.pool_id, person_id__in=draw.selected, user__isnull=False)
@@ -297,8 +316,6 @@ def plenary_agenda() -> list[dict]:
 
 
 def _invite(poll: DeliberativePoll, users: list, role: str = MemberRole.PARTICIPANT) -> None:
-    from deliberation.rooms.services.rooms import invite
-
     if users:
         invite(room=poll.room, actor=poll.room.facilitator, users=users, role=role)
 
@@ -309,8 +326,6 @@ def _open_plenary(poll: DeliberativePoll, *, actor, now) -> None:
     The control sample is never invited: it answers T1 and T2 without the treatment. The room's
     facilitator is whoever moved the poll (its creator for the system); tables are formed live in the room.
     """
-    from deliberation.rooms.services.rooms import create_room
-
     if poll.room_id is None:
         poll.room = create_room(facilitator=actor or poll.created_by, title=poll.title[:120],
                                 description=poll.topic[:5000], rounds=plenary_agenda(), access="panel",
@@ -343,12 +358,6 @@ def publish_dpoll(*, poll: DeliberativePoll, actor) -> DeliberativePoll:
 
 
 # --- The surveys -------------------------------------------------------------------------------------
-
-def core_question(question: SurveyQuestion) -> Question:
-    """The survey core's Question for a stored one (the code is its id)."""
-    return Question(id=question.code, kind=question.kind, text=question.text,
-                    choices=tuple(question.options) if question.kind == CHOICE else ())
-
 
 def _clean_answers(questions: list[SurveyQuestion], answers: Mapping) -> dict:
     """{question: value as stored}, or DPollError keyed by question code with every problem at once."""

@@ -4,22 +4,26 @@ facilitator's page, the juror's secret ballot, the shared draft and a juror's mi
 The live parts (hearing, deliberation) are the room pages; these pages link to them.
 """
 
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontend.forms import add_service_errors
 from frontend.refusals import refusal_message, show_refusal
+from proposals.models import Category, Proposal
+from proposals.states import PUBLIC_STATES
 
 from deliberation.juries import exports, rules as jury_rules, selectors, services
 from deliberation.panels.models import Draw
 from deliberation.juries.models import MINORITY_MAX, QUESTION_MAX, RECOMMENDATION_MAX, Jury, MinorityOpinion
-from deliberation.juries.services.verdicts import latest_verdict
+from deliberation.juries.selectors import latest_verdict
 from deliberation.juries.states import JuryKind, JuryState, VerdictRule, VerdictState
 
 
@@ -49,16 +53,11 @@ class JuryForm(forms.Form):
                                       max_value=600, initial=90)
 
     def __init__(self, *args, **kwargs):
-        from proposals.models import Category
-
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
         self.fields["draw"].queryset = Draw.objects.filter(state=Draw.State.DRAWN).order_by("-drawn_at")
 
     def clean_proposal(self):
-        from proposals.models import Proposal
-        from proposals.states import PUBLIC_STATES
-
         number = self.cleaned_data.get("proposal")
         if number is None:
             return None
@@ -290,8 +289,6 @@ def jury_minority(request, pk: int):
 
 def verdict_ballots_csv(request, pk: int, number: int):
     """A closed vote's ballots as open data (exports.verdict_ballots_csv)."""
-    from django.http import Http404
-
     jury = _jury(pk)
     verdict = jury.verdicts.filter(number=number, state=VerdictState.CLOSED).first()
     if verdict is None:

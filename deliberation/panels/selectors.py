@@ -3,14 +3,18 @@ invitations of a drawn panel (who confirmed, the public record of replacements).
 
 import hashlib
 import json
+from datetime import timedelta
 
 from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.demographics import age_band
 from accounts.districts import district_group
 
 from deliberation.panels.models import Invitation, PoolAttribute
+from deliberation.panels.sortition import Pool as PeopleTable, read_people, read_quotas, write_people
+from deliberation.panels.sortition.reserve import quota_counts
 from deliberation.panels.states import SEATED_INVITATION_STATES as SEATED
 from deliberation.panels.states import InvitationState
 
@@ -52,17 +56,12 @@ def pool_snapshot_hash(features: list[str], rows: list[dict]) -> str:
 
 def pool_people_csv(pool) -> str:
     """The pool now, as the PEOPLE.csv a draw stores and `manage.py draw` reads (the id first)."""
-    from deliberation.panels.sortition import Pool as PeopleTable
-    from deliberation.panels.sortition import write_people
-
     features, rows = pool_snapshot(pool)
     return write_people(PeopleTable(columns=["id", *features], people={row["id"]: row for row in rows}))
 
 
 def draw_progress(draw) -> str | None:
     """The maximin job's last progress report in words, for the record page while it runs."""
-    from django.utils.translation import gettext as _
-
     event = draw.progress if draw.state == "preparing" else None
     if not event:
         return None
@@ -102,9 +101,6 @@ def invitation_record(draw, *, staff: bool = False) -> dict | None:
     """A draw's invitations for its record page: counts by state, the seats with their replacement chains
     (for the public: reserve positions and how each fits, never a person), and each quota on the confirmed
     panel. Staff also get each invitation's person id, deadline and reasons. None before any is sent."""
-    from deliberation.panels.sortition import read_people, read_quotas
-    from deliberation.panels.sortition.reserve import quota_counts
-
     invitations = list(draw.invitations.all())
     if not invitations:
         return None
@@ -131,8 +127,6 @@ def invitation_record(draw, *, staff: bool = False) -> dict | None:
 
 def unemailed_invitation_ids(*, now) -> list[int]:
     """Open invitations of people with an account whose email was never sent (the task was lost)."""
-    from datetime import timedelta
-
     return list(Invitation.objects.filter(
         user__isnull=False, emailed_at__isnull=True, state=InvitationState.INVITED,
         created_at__lt=now - timedelta(minutes=2), deadline_at__gt=now).order_by("pk").values_list("pk", flat=True))

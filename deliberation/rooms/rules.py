@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,6 @@ CLOSE_TRY_LATER = 4013  # "try again later" (RFC 6455's 1013, which daphne canno
 
 def refuse_too_many(in_room: int, in_all: int) -> tuple[int, str] | None:
     """(close code, reason) when a person already holds as many sockets as they may, in this room or in all."""
-    from django.conf import settings
-
     if in_room >= settings.ROOM_MAX_SOCKETS_PER_USER:
         return CLOSE_TOO_MANY, _("You have this room open %(n)d times already; close one of those tabs or "
                                  "windows first.") % {"n": in_room}

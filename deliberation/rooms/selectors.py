@@ -1,10 +1,22 @@
-"""Reads of the live rooms: who sees which room, the floor's statistics, the chat, the room's record."""
+"""Reads of the live rooms: who sees which room, the floor's statistics, the chat, the room's record, and
+the payloads the live room sends (hello's snapshot, the queue, questions, polls, presence, tables)."""
 
-from django.db.models import Q, QuerySet
+import time
+from bisect import bisect_right
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from deliberation.rooms import rules
-from deliberation.rooms.models import ChatMessage, Room
-from deliberation.rooms.states import Access, RoomState
+from deliberation.rooms.models import (
+    ChatMessage, Hand, LiveAnswer, LivePoll, MoveOnVote, Question, QuestionVote, Room, RoomMember, Round, Table,
+    TableSeat,
+)
+from deliberation.rooms.states import (
+    OPEN_HAND_STATES, SCALE, Access, HandState, MemberRole, PollKind, PollState, QuestionState, RoomState,
+)
 
 
 def visible_rooms(*, user) -> QuerySet:
@@ -23,11 +35,6 @@ def floor_stats(room: Room) -> list[dict]:
 
     The quietest first (fewest turns, then fewest messages), so the facilitator sees whom to invite.
     """
-    from django.db.models import Count
-
-    from deliberation.rooms.models import ChatMessage, Hand, RoomMember
-    from deliberation.rooms.states import MemberRole
-
     members = (RoomMember.objects.filter(room=room, removed_at__isnull=True).exclude(role=MemberRole.OBSERVER)
                .select_related("user"))
     turns = dict(Hand.objects.filter(room=room, floor_given_at__isnull=False).values("user_id")
@@ -61,8 +68,6 @@ def rooms_for_proposal(*, proposal, viewer) -> list[Room]:
     Kept here rather than in proposals/selectors.py: who may see a room is the deliberation module's
     rule, and the proposal page only asks. Two queries: the rooms, and the viewer's memberships.
     """
-    from deliberation.rooms.models import RoomMember
-
     rooms = list(Room.objects.filter(proposal=proposal).select_related("facilitator").order_by("created_at", "pk"))
     if not rooms:
         return []
@@ -77,8 +82,6 @@ def _seconds_between(start, end) -> int | None:
 
 
 def _record_rounds(room: Room) -> list[dict]:
-    from deliberation.rooms.models import Round
-
     return [{
         "id": r.pk, "position": r.position, "kind": r.kind, "kind_label": str(r.get_kind_display()),
         "title": r.title, "state": r.state, "state_label": str(r.get_state_display()),
@@ -91,8 +94,6 @@ def _record_rounds(room: Room) -> list[dict]:
 def _round_at(starts: list, started: list[dict], when) -> dict | None:
     """The round that was running at ``when``: the last one started at or before it, if not yet ended.
     ``started``: the rounds that started, by start time; ``starts``: their start times."""
-    from bisect import bisect_right
-
     index = bisect_right(starts, when) - 1
     if index < 0:
         return None
@@ -101,12 +102,10 @@ def _round_at(starts: list, started: list[dict], when) -> dict | None:
 
 
 def record_tables_for(room: Room, viewer) -> list[int] | None:
-    """The tables whose chat ``viewer`` finds in the record: as in the room (services.readable_tables),
+    """The tables whose chat ``viewer`` finds in the record: as in the room (readable_tables),
     every table (None) for its facilitator and admins, the tables they sat at for others, none for
     anonymous visitors. Table talk was said to a table, not to the public; its summary is what the
     table gave the plenary, and that is in every record."""
-    from deliberation.rooms.services.tables import readable_tables
-
     return readable_tables(room, viewer) if viewer is not None and viewer.is_authenticated else []
 
 
@@ -132,12 +131,9 @@ def _record_transcript(room: Room, rounds: list[dict], table_ids: list[int] | No
 
 
 def _poll_summary(poll, answers: list[list[int]]) -> dict:
-    """Counts as services.poll_results makes them, from answers read in one query for the whole room;
+    """Counts as poll_results makes them, from answers read in one query for the whole room;
     per option the count and the share of respondents in percent (several choices may exceed 100 in
     all), and the mean for a 1-5 scale."""
-    from deliberation.rooms.services.live_polls import SCALE
-    from deliberation.rooms.states import PollKind
-
     is_scale = poll.kind == PollKind.SCALE
     labels = [str(value) for value in SCALE] if is_scale else list(poll.options)
     counts = [0] * len(labels)
@@ -160,10 +156,6 @@ def _poll_summary(poll, answers: list[list[int]]) -> dict:
 
 
 def _record_polls(room: Room) -> list[dict]:
-    from collections import defaultdict
-
-    from deliberation.rooms.models import LiveAnswer, LivePoll
-
     answers = defaultdict(list)
     for poll_id, choices in LiveAnswer.objects.filter(poll__room=room).values_list("poll_id", "choices"):
         answers[poll_id].append(choices)
@@ -172,9 +164,6 @@ def _record_polls(room: Room) -> list[dict]:
 
 
 def _record_questions(room: Room) -> list[dict]:
-    from deliberation.rooms.models import Question
-    from deliberation.rooms.states import QuestionState
-
     questions = (Question.objects.filter(room=room).exclude(state=QuestionState.HIDDEN)
                  .select_related("author", "round").order_by("round__position", "-votes_count", "created_at", "pk"))
     return [{"id": q.pk, "round_title": q.round.title, "body": q.body, "author": q.author.public_name,
@@ -184,10 +173,6 @@ def _record_questions(room: Room) -> list[dict]:
 
 def _record_tables(room: Room) -> list[dict]:
     """Breakout tables in the order they opened, with who sat there and the summary sent to the plenary."""
-    from django.db.models import Count
-
-    from deliberation.rooms.models import Table
-
     tables = (Table.objects.filter(room=room).select_related("facilitator", "summary_by", "round")
               .annotate(seated=Count("seats")).order_by("opened_at", "number", "pk"))
     return [{"number": t.number, "round_title": t.round.title if t.round else "", "seated": t.seated,
@@ -197,11 +182,6 @@ def _record_tables(room: Room) -> list[dict]:
 
 
 def _record_people(room: Room) -> dict:
-    from django.db.models import Count
-
-    from deliberation.rooms.models import RoomMember
-    from deliberation.rooms.states import MemberRole
-
     present = RoomMember.objects.filter(room=room, removed_at__isnull=True)
     counts = present.aggregate(observers=Count("pk", filter=Q(role=MemberRole.OBSERVER)),
                                participants=Count("pk", filter=~Q(role=MemberRole.OBSERVER)))
@@ -234,3 +214,235 @@ def room_record(room: Room, *, viewer=None) -> dict:
         "polls": _record_polls(room),
         "questions": _record_questions(room), "tables": tables,
     }
+
+
+# --- What the live room sends: hello's snapshot and the payloads of its events ---------------------------
+#
+# Reads only: the services that change a room call these to build the event they publish, and the
+# consumer calls room_state_snapshot (through services.enter_many) for hello.
+
+def round_data(rnd: Round, now: datetime) -> dict:
+    return {
+        "round": {"id": rnd.pk, "position": rnd.position, "kind": rnd.kind, "title": rnd.title,
+                  "state": rnd.state, "speakers": rnd.speakers, "chat_open": rnd.chat_open,
+                  "turn_seconds": rnd.turn_seconds, "duration_seconds": rnd.duration_seconds},
+        "deadline": rnd.deadline_at.isoformat() if rnd.deadline_at else None,
+        "remaining_seconds": rnd.seconds_left(now),
+        "server_time": now.isoformat(),
+    }
+
+
+def queue_data(room_id: int, now: datetime) -> dict:
+    """The whole queue as clients show it: the speaker first, then the waiting hands in order."""
+    hands = (Hand.objects.filter(room_id=room_id, state__in=OPEN_HAND_STATES).select_related("user")
+             .order_by("raised_at", "pk"))
+    ordered = sorted(hands, key=lambda h: h.state != HandState.SPEAKING)  # stable: raised order kept
+    return {
+        "queue": [{"hand_id": h.pk, "user_id": h.user_id, "name": h.user.public_name, "state": h.state,
+                   "raised_at": h.raised_at.isoformat(),
+                   "turn_deadline": h.turn_deadline_at.isoformat() if h.turn_deadline_at else None}
+                  for h in ordered],
+        "server_time": now.isoformat(),
+    }
+
+
+def ranked_questions(round_id: int) -> list[Question]:
+    return list(Question.objects.filter(round_id=round_id).exclude(state=QuestionState.HIDDEN)
+                .select_related("author").order_by("-votes_count", "created_at", "pk"))
+
+
+def questions_data(round_id: int, now: datetime) -> dict:
+    return {
+        "round_id": round_id,
+        "questions": [{"id": q.pk, "author_id": q.author_id, "author": q.author.public_name, "body": q.body,
+                       "state": q.state, "votes": q.votes_count, "created_at": q.created_at.isoformat()}
+                      for q in ranked_questions(round_id)],
+        "server_time": now.isoformat(),
+    }
+
+
+def poll_data(poll: LivePoll) -> dict:
+    return {"id": poll.pk, "question": poll.question, "kind": poll.kind, "options": poll.options,
+            "max_choices": poll.max_choices, "state": poll.state, "round_id": poll.round_id,
+            "opened_at": poll.opened_at.isoformat(), "closes_at": poll.closes_at.isoformat(),
+            "closed_at": poll.closed_at.isoformat() if poll.closed_at else None}
+
+
+def poll_results(poll: LivePoll) -> dict:
+    """Counts per option (per scale value 1-5 for a scale, index 0 being 1) and the number of answers."""
+    size = len(SCALE) if poll.kind == PollKind.SCALE else len(poll.options)
+    counts = [0] * size
+    total = 0
+    for choices in poll.answers.values_list("choices", flat=True):
+        total += 1
+        for choice in choices:
+            index = choice - 1 if poll.kind == PollKind.SCALE else choice
+            if 0 <= index < size:
+                counts[index] += 1
+    return {"poll_id": poll.pk, "counts": counts, "total": total}
+
+
+PRESENCE_STALE = timedelta(seconds=90)
+
+
+PRESENCE_LIST_MAX = 100  # hello and each update list at most this many people (and always the count)
+
+
+def present_members(room_id: int, now: datetime):
+    return RoomMember.objects.filter(room_id=room_id, connections__gt=0, seen_at__gte=now - PRESENCE_STALE,
+                                     removed_at__isnull=True)
+
+
+def _open_table_of():
+    """Annotation: the open table a member sits at now (None in the plenary)."""
+    seats = TableSeat.objects.filter(table__room_id=OuterRef("room_id"), user_id=OuterRef("user_id"),
+                                     table__closed_at__isnull=True, left_at__isnull=True)
+    return seats.values("table_id")[:1]
+
+
+def member_entry(member: RoomMember, now: datetime, table_id=None) -> dict:
+    present = (member.connections > 0 and member.seen_at is not None and member.seen_at >= now - PRESENCE_STALE
+               and member.removed_at is None)
+    return {"user_id": member.user_id, "name": member.user.public_name, "role": member.role, "present": present,
+            "muted": member.muted, "table_id": table_id}
+
+
+def presence_data(room_id: int, now: datetime) -> dict:
+    """For hello: the people present (at most PRESENCE_LIST_MAX, newest first) and how many there are."""
+    present = present_members(room_id, now)
+    listed = (present.select_related("user").annotate(table_id=Subquery(_open_table_of()))
+              .order_by("-presence_changed_at", "pk")[:PRESENCE_LIST_MAX])
+    return {"presence": [{k: v for k, v in member_entry(m, now, m.table_id).items() if k != "present"}
+                         for m in listed],
+            "presence_count": present.count()}
+
+
+def open_tables(room_id: int):
+    return Table.objects.filter(room_id=room_id, closed_at__isnull=True).order_by("number")
+
+
+def tables_data(room_id: int) -> list[dict]:
+    """The open tables with their members now, in number order (for hello and the tables.* events)."""
+    tables = list(open_tables(room_id))
+    seats = (TableSeat.objects.filter(table__in=tables, left_at__isnull=True).select_related("user")
+             .order_by("seated_at", "pk"))
+    members: dict[int, list] = {t.pk: [] for t in tables}
+    for seat in seats:
+        members[seat.table_id].append({"user_id": seat.user_id, "name": seat.user.public_name})
+    return [{"id": t.pk, "number": t.number, "facilitator_id": t.facilitator_id, "members": members[t.pk],
+             "summary": t.summary} for t in tables]
+
+
+def seat_of(room_id: int, user_id: int) -> TableSeat | None:
+    """Where ``user_id`` sits now (an open table of the room), or None in the plenary."""
+    return (TableSeat.objects.select_related("table")
+            .filter(table__room_id=room_id, table__closed_at__isnull=True, left_at__isnull=True, user_id=user_id)
+            .first())
+
+
+def readable_tables(room: Room, user) -> list[int] | None:
+    """The tables whose chat ``user`` may read: every table (None) for the facilitator, else those they sat at."""
+    if rules.is_facilitator(user, room):
+        return None
+    return list(TableSeat.objects.filter(table__room=room, user=user).values_list("table_id", flat=True))
+
+
+def eligible_voters(room: Room) -> int:
+    """Members who may vote to move on: not removed, not observers."""
+    return (RoomMember.objects.filter(room=room, removed_at__isnull=True)
+            .exclude(role=MemberRole.OBSERVER).count())
+
+
+SNAPSHOT_MAX_AGE = 1.0  # seconds a room's shared snapshot is reused while its last_seq stays the same
+
+
+_room_parts: dict[int, tuple[int, float, dict]] = {}  # room id -> (last_seq, monotonic time, part); per process
+
+
+def clear_snapshot_cache() -> None:
+    _room_parts.clear()
+
+
+def _room_part(room: Room, now) -> dict:
+    """What hello shows everyone in the room, as of ``room.last_seq``: computed once a second at most.
+
+    A crowd connecting at once shares it, which is what lets a room of thousands fill up in seconds
+    (docs/benchmarks.md). Every change of the room's state bumps ``last_seq``, so the part is
+    reused only while nothing changed; presence and live poll counts may lag by a second, as they
+    do on the wire (they are coalesced there too).
+    """
+    cached = _room_parts.get(room.pk)
+    if cached and cached[0] == room.last_seq and time.monotonic() - cached[1] < SNAPSHOT_MAX_AGE:
+        return cached[2]
+    current = room.current_round
+    poll = _latest_poll(room)
+    part = {
+        "room": {"id": room.pk, "title": room.title, "state": room.state, "last_seq": room.last_seq,
+                 "is_live": room.state == RoomState.LIVE},
+        "agenda": [{"id": r.pk, "position": r.position, "kind": r.kind, "title": r.title, "state": r.state,
+                    "duration_seconds": r.duration_seconds} for r in room.rounds.order_by("position")],
+        "queue": queue_data(room.pk, now)["queue"],
+        "questions": questions_data(current.pk, now)["questions"] if current else [],
+        "poll": None if poll is None else {"poll": poll_data(poll), "closes_at": poll.closes_at.isoformat(),
+                                           **{k: v for k, v in poll_results(poll).items() if k != "poll_id"}},
+        "move_on": _move_on(room, current),
+        **presence_data(room.pk, now),
+        "tables": tables_data(room.pk),
+    }
+    _room_parts[room.pk] = (room.last_seq, time.monotonic(), part)
+    return part
+
+
+def room_state_snapshot(room: Room, user, member=None) -> dict:
+    """What a client needs on connect besides the events it missed: the agenda, the clock, who is here.
+
+    The room's shared part (``_room_part``) plus what is this person's own: their membership and
+    table, their votes on the questions and their answer to the poll. ``member``: their RoomMember
+    if the caller has it already.
+    """
+    now = timezone.now()
+    part = _room_part(room, now)
+    member = member if member is not None else rules.membership(user, room)
+    table_id = next((t["id"] for t in part["tables"] if any(m["user_id"] == user.pk for m in t["members"])), None)
+    questions = part["questions"]
+    if questions:
+        mine = set(QuestionVote.objects.filter(user=user, question_id__in=[q["id"] for q in questions])
+                   .values_list("question_id", flat=True))
+        questions = [{**q, "voted": q["id"] in mine} for q in questions]
+    poll = part["poll"]
+    if poll is not None:
+        answer = LiveAnswer.objects.filter(poll_id=poll["poll"]["id"], user=user).values_list("choices", flat=True)
+        poll = {**poll, "your_choices": answer.first()}
+    presence, count = part["presence"], part["presence_count"]
+    if member is not None and not any(p["user_id"] == user.pk for p in presence):  # arrived within the second
+        presence = [{"user_id": user.pk, "name": user.public_name, "role": member.role, "muted": member.muted,
+                     "table_id": table_id}] + presence
+        count += 1
+    return {
+        **part,
+        "current": round_data(room.current_round, now) if room.current_round else None,
+        "questions": questions,
+        "poll": poll,
+        "you": {"user_id": user.pk, "name": user.public_name, "role": member.role if member else None,
+                "is_facilitator": rules.is_facilitator(user, room), "muted": bool(member and member.muted),
+                "table_id": table_id},
+        "presence": presence,
+        "presence_count": count,
+        "server_time": now.isoformat(),
+    }
+
+
+def _latest_poll(room: Room):
+    """The open poll, else the last poll of the current round (its results stay shown), else None."""
+    poll = LivePoll.objects.filter(room=room, state=PollState.OPEN).order_by("-opened_at", "-pk").first()
+    if poll is None and room.current_round_id:
+        poll = LivePoll.objects.filter(room=room, round_id=room.current_round_id).order_by("-opened_at", "-pk").first()
+    return poll
+
+
+def _move_on(room: Room, current) -> dict | None:
+    """The current round's votes to move on, as in ``move_on.updated``."""
+    if current is None:
+        return None
+    return {"round_id": current.pk, "votes": MoveOnVote.objects.filter(round=current).count(),
+            "needed": rules.move_on_needed(eligible_voters(room))}

@@ -111,6 +111,9 @@ class PollKind(models.TextChoices):
     SCALE = "scale", _("Scale from 1 to 5")
 
 
+SCALE = range(1, 6)  # the values of a scale poll's answers
+
+
 class PollState(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")

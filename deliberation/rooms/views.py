@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontend.refusals import show_refusal
+from proposals import rules as proposal_rules
 
-from deliberation.rooms import exports, rules, selectors as room_selectors, services
-from deliberation.juries import selectors as jury_selectors
+from deliberation.rooms import exports, extensions, rules, selectors as room_selectors, services
 from deliberation.rooms.forms import AgendaFormSet, RoomForm
 from deliberation.rooms.models import Room
 from deliberation.rooms.states import RoomState, RoundState
@@ -99,19 +99,8 @@ def room_detail(request, pk: int):
         "chat_draft": request.session.pop(chat_draft_key(room.pk), ""),
         "chat_client_id": uuid.uuid4(),  # the no-JS form's line id: posted twice, it is stored once
         "round_states": RoundState.choices, "room_states": RoomState.choices,
-        **_jury_context(room),
+        **extensions.room_page_context(room),  # e.g. a jury's question and open vote (juries registers it)
     })
-
-
-def _jury_context(room: Room) -> dict:
-    """A jury's hearing or private room shows the jury's question, its open vote and the live draft."""
-    jury = jury_selectors.jury_for_room(room)
-    if jury is None:
-        return {"jury": None}
-    from deliberation.juries.states import JuryState
-
-    return {"jury": jury, "jury_open_verdict": jury.verdicts.filter(state="open").exists(),
-            "jury_stage_labels": {value: str(label) for value, label in JuryState.choices}}
 
 
 def _chat_refusal(user, room: Room) -> str | None:
@@ -189,8 +178,6 @@ def room_record(request, pk: int):
     room = _record_room_for(request, pk)
     if room is None:
         return redirect_to_login(request.get_full_path())
-    from proposals import rules as proposal_rules
-
     record = room_selectors.room_record(room, viewer=request.user)
     for rnd in record["rounds"]:
         rnd["planned_text"], rnd["actual_text"] = clock_text(rnd["planned_seconds"]), clock_text(rnd["actual_seconds"])

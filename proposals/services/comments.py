@@ -9,6 +9,7 @@ from frontend.markdown import render_markdown
 from .. import rules
 from ..models import COMMENT_MAX, Comment, Proposal
 from .lifecycle import check_text_length
+from .notifications import notify
 
 
 @transaction.atomic
@@ -23,7 +24,5 @@ def add_comment(*, author, proposal: Proposal, body: str, parent: Comment | None
     check_rate(action="comment.create", user_id=author.pk)
     comment.save()
     if parent is not None and parent.author_id != author.pk:
-        from .notifications import notify
-
         notify(kind="comment_reply", proposal=proposal, recipients=[parent.author_id])
     return comment

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.models import User
 from core.lifecycle import Lifecycle
 from frontend.markdown import render_markdown
 
@@ -122,8 +123,6 @@ def update_progress(*, officer, follow_up: FollowUp, body: str, percent: int, co
 
 def notify_overdue(*, now=None) -> int:
     """Tell each department's officers once when an item passes its due date (run by the sweep)."""
-    from accounts.models import User
-
     now = now or timezone.now()
     count = 0
     for follow_up in FollowUp.objects.filter(

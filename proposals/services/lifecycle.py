@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, transaction
@@ -16,6 +17,7 @@ from frontend.markdown import render_markdown
 from .. import rules
 from ..models import BODY_MAX, Category, Proposal, Tag, TimelineEntry
 from ..states import TRANSITIONS, Scope, State
+from .notifications import notify_state_change
 
 MAX_TAGS = 5
 
@@ -44,8 +46,6 @@ def _remember_hidden(proposal: Proposal, from_state: str, to: str) -> None:
 
 
 def _record_transition(proposal: Proposal, from_state: str, to: str, *, actor, now, reason: str = "") -> None:
-    from .notifications import notify_state_change
-
     TimelineEntry.objects.create(
         proposal=proposal, kind=TimelineEntry.Kind.TRANSITION, from_state=from_state, to_state=to,
         actor=actor, reason=reason, created_at=now,
@@ -148,8 +148,6 @@ def update_search_vector(*, proposal_ids: list[int] | None = None) -> None:
     """Refresh the full-text vector on PostgreSQL ('simple' config: Korean has no stemmer there)."""
     if connection.vendor != "postgresql":
         return
-    from django.contrib.postgres.search import SearchVector
-
     vector = SearchVector("title", weight="A", config="simple") + SearchVector("body", weight="B", config="simple")
     qs = Proposal.objects.all() if proposal_ids is None else Proposal.objects.filter(pk__in=proposal_ids)
     qs.update(search_vector=vector)

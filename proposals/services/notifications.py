@@ -25,7 +25,7 @@ def notify(*, kind: str, proposal: Proposal | None = None, follow_up=None, state
     ]
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     if created:
-        from ..tasks import send_notification_emails
+        from ..tasks import send_notification_emails  # in here: the task imports services (a cycle)
 
         ids = [n.pk for n in created]  # both PostgreSQL and SQLite >= 3.35 return the new keys
 

@@ -14,6 +14,7 @@ from .. import rules
 from ..models import FollowUp, Proposal, Support
 from ..states import EscalationLevel, State, SUPPORTABLE_STATES
 from .lifecycle import record_milestone, transition
+from .notifications import notify
 
 
 def _lock(proposal_id: int) -> Proposal:
@@ -69,8 +70,6 @@ def _apply_thresholds(proposal: Proposal) -> None:
 
 def escalate(*, proposal: Proposal, level: str, now: datetime) -> FollowUp:
     """Send the proposal to its category's department (or raise it to the mayor's level)."""
-    from .notifications import notify
-
     category = proposal.category
     if level == EscalationLevel.DEPARTMENT:
         proposal.escalated_at = now

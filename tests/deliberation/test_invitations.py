@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from deliberation.panels import selectors, services
-from deliberation import tasks
+from deliberation import signals, tasks
 from deliberation.panels.models import Invitation, PoolMember
-from deliberation.panels.services import invitations as invitation_services
 from deliberation.panels.services.invitations import InvitationError
 from deliberation.panels.sortition import read_people, read_quotas
 from deliberation.panels.sortition.reserve import reserve_order
@@ -153,17 +152,24 @@ def test_a_quota_keeping_swap_then_an_open_seat_with_the_reason():
     assert set(_active(draw)) == {1, 2, 3} - {man.seat}
 
 
-def test_confirming_runs_the_on_confirmed_hooks_after_commit_and_the_selector_lists_the_member(
-        monkeypatch, django_capture_on_commit_callbacks):
+def test_confirming_sends_invitation_confirmed_after_commit_and_the_selector_lists_the_member(
+        django_capture_on_commit_callbacks):
     draw = _standing_draw()
     invitation = Invitation.objects.select_related("user").get(pk=_send(draw)[1].pk)
     seen = []
-    monkeypatch.setattr(invitation_services, "ON_CONFIRMED", [seen.append])
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.respond(invitation=invitation, user=invitation.user, accept=True)
-    assert seen == []  # not before the commit
-    for callback in callbacks:
-        callback()
+
+    def receiver(sender, *, invitation, **kwargs):
+        seen.append(invitation)
+
+    signals.invitation_confirmed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.respond(invitation=invitation, user=invitation.user, accept=True)
+        assert seen == []  # not before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        signals.invitation_confirmed.disconnect(receiver)
     assert [i.pk for i in seen] == [invitation.pk] and seen[0].state == "confirmed"
     assert selectors.confirmed_people(draw) == [{"seat": 2, "person_id": invitation.person_id,
                                                  "user": invitation.user}]

@@ -1,6 +1,6 @@
 """From a drawn panel to seats: confirming an invitation seats the person in the jury or the deliberative
 poll drawn from that draw; a member who drops out leaves the jury; a jury or poll linked after people
-confirmed seats them (deliberation.panels.services.seating)."""
+confirmed seats them (deliberation.juries.services.seating, deliberative_polls.services.seat_confirmed)."""
 
 import pytest
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from deliberation.rooms import services
+from deliberation.rooms import selectors, services
 from deliberation import tasks
 from deliberation.rooms.models import LiveAnswer, LivePoll, Room, RoomEvent, RoomMember
 from deliberation.rooms.realtime.protocol import ProtocolError, check_outbound, validate
@@ -115,9 +115,9 @@ def test_each_kind_counts_its_answers():
     for user, value in ((a, 5), (b, 1), (c, 5)):
         services.answer_poll(room=room, user=user, poll_id=scale.pk, choices=[value])
 
-    assert services.poll_results(single) == {"poll_id": single.pk, "counts": [1, 0, 2], "total": 3}
-    assert services.poll_results(multiple)["counts"] == [1, 3, 1]
-    assert services.poll_results(scale) == {"poll_id": scale.pk, "counts": [1, 0, 0, 0, 2], "total": 3}
+    assert selectors.poll_results(single) == {"poll_id": single.pk, "counts": [1, 0, 2], "total": 3}
+    assert selectors.poll_results(multiple)["counts"] == [1, 3, 1]
+    assert selectors.poll_results(scale) == {"poll_id": scale.pk, "counts": [1, 0, 0, 0, 2], "total": 3}
     assert multiple.max_choices == 2 and scale.options == [] and scale.max_choices is None
 
 
@@ -162,7 +162,7 @@ def test_an_answer_may_be_changed_while_open_and_counts_once():
 
     assert first.pk == second.pk and second.changed_at is not None
     assert LiveAnswer.objects.get().choices == [1]
-    assert services.poll_results(poll) == {"poll_id": poll.pk, "counts": [0, 1, 0], "total": 1}
+    assert selectors.poll_results(poll) == {"poll_id": poll.pk, "counts": [0, 1, 0], "total": 1}
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from deliberation.rooms import services
 from deliberation.rooms.models import Room, RoomEvent, RoomMember
-from deliberation.rooms.services.presence import PRESENCE_LIST_MAX, present_members, presence_data
+from deliberation.rooms.selectors import PRESENCE_LIST_MAX, present_members, presence_data
 from tests.factories import ResidentFactory, RoomFactory, UserFactory
 
 from .test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401

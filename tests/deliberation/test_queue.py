@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from deliberation.rooms import services
+from deliberation.rooms import selectors, services
 from deliberation import tasks
 from deliberation.rooms.models import Hand, Room, RoomEvent, RoomMember
 from deliberation.rooms.realtime.protocol import check_outbound
@@ -330,7 +330,7 @@ def test_the_hello_snapshot_carries_the_queue():
     room = RoomFactory(stage="live")
     user = _member(room)
     services.raise_hand(room=room, user=user)
-    snapshot = services.room_state_snapshot(Room.objects.get(pk=room.pk), room.facilitator)
+    snapshot = selectors.room_state_snapshot(Room.objects.get(pk=room.pk), room.facilitator)
     assert [(h["user_id"], h["state"]) for h in snapshot["queue"]] == [(user.pk, "waiting")]
 
 

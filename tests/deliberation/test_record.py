@@ -98,7 +98,7 @@ def test_poll_results_match_the_service_counts_with_percentages_and_mean(ran_roo
     assert single["total"] == 2 and single["state"] == "closed"  # ending the room closed it
     assert [o["count"] for o in scale["options"]] == [0, 1, 0, 0, 1] and scale["mean"] == 3.5
     for poll in LivePoll.objects.filter(room=ran_room):
-        assert services.poll_results(poll)["counts"] == [o["count"] for o in polls[poll.question]["options"]]
+        assert selectors.poll_results(poll)["counts"] == [o["count"] for o in polls[poll.question]["options"]]
 
 
 def test_table_summaries_participants_and_facilitators(ran_room):

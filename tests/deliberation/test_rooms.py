@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from deliberation.rooms import rules, services
+from deliberation.rooms import rules, selectors, services
 from deliberation.rooms.models import AgendaTemplate, Room, RoomEvent, RoomMember, Round
 from deliberation.rooms.services.rooms import MAX_ROUNDS
 from deliberation.rooms.states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
@@ -243,7 +243,7 @@ def test_an_invited_observer_is_refused_when_the_room_does_not_admit_observers()
 def test_the_snapshot_on_connect_has_the_agenda_and_the_running_clock():
     room = RoomFactory(stage="live")
 
-    snapshot = services.room_state_snapshot(Room.objects.get(pk=room.pk), room.facilitator)
+    snapshot = selectors.room_state_snapshot(Room.objects.get(pk=room.pk), room.facilitator)
 
     assert snapshot["room"]["state"] == RoomState.LIVE and snapshot["room"]["is_live"]
     assert snapshot["room"]["last_seq"] == Room.objects.get(pk=room.pk).last_seq
@@ -265,8 +265,8 @@ def test_hello_gives_a_late_arrival_the_open_poll_their_answer_their_votes_and_t
     services.answer_poll(room=room, user=voter, poll_id=poll.pk, choices=[1])
     services.vote_move_on(room=room, user=voter)
 
-    for_voter = services.room_state_snapshot(Room.objects.get(pk=room.pk), voter)
-    for_late = services.room_state_snapshot(Room.objects.get(pk=room.pk), late)
+    for_voter = selectors.room_state_snapshot(Room.objects.get(pk=room.pk), voter)
+    for_late = selectors.room_state_snapshot(Room.objects.get(pk=room.pk), late)
 
     assert for_voter["poll"]["poll"]["id"] == poll.pk and for_voter["poll"]["counts"] == [0, 1]
     assert for_voter["poll"]["your_choices"] == [1] and for_late["poll"]["your_choices"] is None

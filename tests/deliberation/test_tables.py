@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.demographics import age_band
-from deliberation.rooms import services
+from deliberation.rooms import selectors, services
 from deliberation.rooms.realtime.events import events_after
 from deliberation.rooms.models import ChatMessage, Room, RoomEvent, RoomMember, Table, TableSeat
 from deliberation.rooms.services.tables import TableError, assign, table_sizes
@@ -153,8 +153,8 @@ def test_a_late_arrival_is_seated_and_a_move_leaves_the_old_table():
     services.move_to_table(room=room, actor=room.facilitator, user_id=late.pk, table_id=first.pk)
     services.move_to_table(room=room, actor=room.facilitator, user_id=late.pk, table_id=second.pk)
 
-    assert services.tables_data(room.pk)[1]["members"][-1]["user_id"] == late.pk
-    assert late.pk not in [m["user_id"] for m in services.tables_data(room.pk)[0]["members"]]
+    assert selectors.tables_data(room.pk)[1]["members"][-1]["user_id"] == late.pk
+    assert late.pk not in [m["user_id"] for m in selectors.tables_data(room.pk)[0]["members"]]
     assert TableSeat.objects.get(table=first, user=late).left_at is not None  # the record keeps where they sat
     assert RoomEvent.objects.filter(room=room, type="tables.updated").count() == 2
 
@@ -194,7 +194,7 @@ def test_bringing_everyone_back_closes_the_tables_with_their_summaries_and_keeps
 
     closed = RoomEvent.objects.get(room=room, type="tables.closed")
     assert [t["summary"] for t in closed.data["tables"]] == ["Summary one", ""]
-    assert services.tables_data(room.pk) == []
+    assert selectors.tables_data(room.pk) == []
     assert TableSeat.objects.filter(table__room=room).count() == 4
     with pytest.raises(TableError):
         services.bring_back(room=room, actor=room.facilitator)
@@ -240,7 +240,7 @@ def test_resume_gives_a_person_their_tables_chat_and_not_the_others():
     services.post_message(room=room, author=there, body="everyone", to_table=False)
 
     def bodies(user):
-        tables = services.readable_tables(Room.objects.get(pk=room.pk), user)
+        tables = selectors.readable_tables(Room.objects.get(pk=room.pk), user)
         return [e["data"]["body"] for e in events_after(room_id=room.pk, seq=0, tables=tables)
                 if e["type"] == "chat.message"]
 

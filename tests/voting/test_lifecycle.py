@@ -91,7 +91,7 @@ def test_a_secret_vote_cannot_allow_changing_a_ballot():
 
 def test_breakdowns_come_from_the_ballots_cells_and_small_groups_are_suppressed_with_a_complement():
     from voting.models import Ballot
-    from voting.services import breakdown
+    from voting.selectors import breakdown
 
     vote = _vote()
     cells = ([("30-39", "female", "jongno")] * 6 + [("60-69", "male", "jongno")] * 5

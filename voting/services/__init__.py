@@ -7,7 +7,6 @@ A package like proposals/services: ``ballots`` (checking and casting a ballot, r
 
 from .ballots import BallotError, cast_ballot, clean_choices, ranking_from_ranks, receipt_hash, receipt_hashes
 from .formats import check_past, election_from_pb, vote_from_blt, vote_from_cvr, vote_from_pb, vote_to_blt, vote_to_pb
-from ..selectors import breakdown, count
 from .lifecycle import (
     VoteError, decide_proposal, extend_close, hand_on, move_vote_if_due, schedule, sweep_votes, tally, transition,
 )
@@ -15,7 +14,7 @@ from .lifecycle import (
 __all__ = [
     "BallotError", "cast_ballot", "clean_choices", "ranking_from_ranks", "receipt_hash", "receipt_hashes",
     "check_past", "election_from_pb", "vote_from_blt", "vote_from_cvr", "vote_from_pb", "vote_to_blt", "vote_to_pb",
-    "VoteError", "breakdown", "count", "decide_proposal", "extend_close", "hand_on", "move_vote_if_due", "schedule",
+    "VoteError", "decide_proposal", "extend_close", "hand_on", "move_vote_if_due", "schedule",
     "sweep_votes", "tally", "transition",
 ]
 from .authoring import (  # noqa: E402 (creating votes: staff's drafts, citizens' submissions, their review)

@@ -5,7 +5,7 @@ import json
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -128,8 +128,6 @@ def _still_open(vote_id: int, user, now) -> None:
     unseals the ballots (so it is counted); one that comes after sees the vote closed and is refused
     (so no sealed ballot is left behind uncounted). SQLite writes one transaction at a time.
     """
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -160,8 +158,6 @@ def _enter_roll(vote_id: int, user_id: int, now) -> bool:
     One INSERT … ON CONFLICT DO NOTHING rather than a savepoint around a failing INSERT: the
     same guarantee under concurrency, two round trips fewer (ballots per second, docs/benchmarks.md).
     """
-    from django.db import connection
-
     table = VoterRoll._meta.db_table
     if connection.vendor not in ("postgresql", "sqlite"):  # pragma: no cover - the two databases used here
         try:

@@ -16,12 +16,17 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from imports.registry import ErrorList
 
 from .. import rules
 from ..models import Ballot, Option, Vote
 from ..states import BudgetRule, VoteKind, VoteState
 from ..tally import pabulib, ranked
+from .ballots import receipt_hash
+from .lifecycle import VoteError, tally
 
 
 Source = Callable[[], Iterable[str]]
@@ -91,8 +96,6 @@ def vote_from_pb(*, actor, opens_at: datetime, closes_at: datetime, rule: str = 
 
 def _check_ballots(source: Source, projects: dict, progress: Progress) -> int:
     """Every ballot's projects are known (else every bad line, up to 50, is refused); the number of ballots."""
-    from imports.registry import ErrorList
-
     errors, count = ErrorList(), 0
     for line, voter, chosen in _approvals(source):
         count += 1
@@ -109,10 +112,6 @@ def _check_ballots(source: Source, projects: dict, progress: Progress) -> int:
 
 def check_past(*, closes_at: datetime) -> None:
     """A past election's close is in the past (asked by the form before its file is queued, and again here)."""
-    from django.utils import timezone
-
-    from .lifecycle import VoteError
-
     if closes_at > timezone.now():
         raise VoteError(_("A past election closed in the past: set its times as they were."), code="not_past")
 
@@ -131,11 +130,6 @@ def election_from_pb(*, actor, opens_at: datetime, closes_at: datetime, rule: st
     twice, a row at a time: to check every ballot (nothing is stored if one names an unknown project),
     then to store the ballots in batches.
     """
-    from django.utils import timezone
-
-    from .ballots import receipt_hash
-    from .lifecycle import tally
-
     check_past(closes_at=closes_at)
     source = _source(text, source)
     head = _head(source)

@@ -9,7 +9,7 @@ run twice or late.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,6 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.lifecycle import IllegalTransition, Lifecycle
+
+from config.celery import run_at
+from proposals.models import FollowUp, Proposal
+from proposals.services.lifecycle import record_milestone, transition as move_proposal
+from proposals.states import AWAITING_ANSWER, TRANSITIONS as PROPOSAL_TRANSITIONS, State
 
 from .. import live, rules
 from ..ballot_box import BrokenSeal
@@ -69,11 +74,7 @@ ARM_WITHIN_SECONDS = 35  # a time nearer than the next sweep (beat: every 30 s) 
 
 def _queue_times(vote: Vote) -> None:
     """Exact-time tasks for an opening or close due before the next sweep; the sweep arms the rest."""
-    from datetime import timedelta
-
-    from config.celery import run_at
-
-    from ..tasks import close_vote, open_vote
+    from ..tasks import close_vote, open_vote  # in here: the task imports services (a cycle)
 
     reach = timezone.now() + timedelta(seconds=ARM_WITHIN_SECONDS)
     if vote.state == VoteState.SCHEDULED and vote.opens_at <= reach:
@@ -168,11 +169,6 @@ def hand_on(vote: Vote, result: dict, now: datetime) -> int:
     A passed yes/no vote is one item; a budget vote, one per selected project; a single or
     multiple choice vote, its winner when the vote says so. Nothing without a department.
     """
-    from datetime import timedelta
-
-    from proposals.models import FollowUp
-    from proposals.states import AWAITING_ANSWER
-
     if vote.department_id is None or not result.get("quorum_met"):
         return 0
     options = {o.position: o for o in vote.options.all()}
@@ -208,10 +204,6 @@ def decide_proposal(vote: Vote, result: dict, now: datetime) -> None:
     A proposal whose state allows no such move (already answered, hidden, withdrawn) keeps its
     state; the result is then recorded on its timeline as a milestone.
     """
-    from proposals.models import Proposal
-    from proposals.services.lifecycle import transition as move_proposal
-    from proposals.states import TRANSITIONS as PROPOSAL_TRANSITIONS, State
-
     proposal = Proposal.objects.select_for_update().get(pk=vote.proposal_id)
     counts = result.get("counts", {})
     reason = ",".join(str(counts.get(str(p), 0)) for p in (1, 2, 3))
@@ -226,7 +218,4 @@ def decide_proposal(vote: Vote, result: dict, now: datetime) -> None:
 
 
 def _record_on_proposal(vote: Vote, *, code: str, reason: str, now: datetime) -> None:
-    from proposals.models import Proposal
-    from proposals.services.lifecycle import record_milestone
-
     record_milestone(proposal=Proposal(pk=vote.proposal_id), code=code, reason=reason[:1000], now=now)

@@ -6,13 +6,14 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import Department
+from imports.registry import ImportRefused
+
 from ..tally import pabulib
 from .formats import election_from_pb, vote_from_pb
 
 
 def run_pb_import(job, source, progress) -> tuple[str, str]:
-    from accounts.models import Department
-
     params = job.params
     opens_at, closes_at = (datetime.fromisoformat(params[name]) for name in ("opens_at", "closes_at"))
     try:
@@ -25,8 +26,6 @@ def run_pb_import(job, source, progress) -> tuple[str, str]:
         vote = vote_from_pb(source=source, actor=job.created_by, opens_at=opens_at, closes_at=closes_at,
                             rule=params["rule"])
     except (pabulib.PabulibError, ValueError) as problem:  # the reader says where; one line a problem
-        from imports.registry import ImportRefused
-
         raise ImportRefused(_("This file cannot be read: %(problem)s") % {"problem": line}
                             for line in str(problem).splitlines()) from None
     return (_("The budget vote is imported as a draft with %(n)d projects. Check it, choose its department, then "

@@ -5,17 +5,19 @@ Thin views: eligibility is ``rules.refuse_vote``, casting is ``services.cast_bal
 nothing is stored.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.districts import District
+from accounts.models import Gender
 
 from frontend.refusals import refusal_message
 
@@ -198,15 +200,10 @@ def _refused(request, vote, chosen, ranks, message, *, status):
 
 
 def _login_url() -> str:
-    from django.conf import settings
-    from django.shortcuts import resolve_url
-
     return resolve_url(settings.LOGIN_URL)
 
 
 def vote_url(vote) -> str:
-    from django.urls import reverse
-
     return reverse("voting:detail", args=[vote.pk])
 
 
@@ -272,8 +269,6 @@ def _step_rows(vote, result, options) -> list[dict]:
 
 
 def _breakdown_rows(result, options) -> list[dict]:
-    from accounts.models import Gender
-
     field_names = {"age_band": _("Age band"), "gender": _("Gender"), "district": _("District")}
     value_names = {"gender": dict(Gender.choices), "district": dict(District.choices)}
     tables = []

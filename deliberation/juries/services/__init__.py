@@ -3,8 +3,9 @@ its recommendation."""
 
 from deliberation.juries.services.juries import (
     JuryError, add_deliberation_round, add_expert, add_juror, add_observer, check_manage, create_jury, do_add_juror,
-    move_jury, remove_juror, start_deliberation, start_drafting, start_hearing,
+    move_jury, start_deliberation, start_drafting, start_hearing,
 )
+from deliberation.juries.services.seating import remove_juror
 from deliberation.juries.services.verdicts import (
     cast_ballot, close_verdict, open_adoption_vote, open_verdict, publish_recommendation, save_recommendation,
     tally, write_minority_opinion,

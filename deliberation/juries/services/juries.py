@@ -5,15 +5,18 @@ state goes through ``move_jury``; docs/juries.md ("Citizens' juries and consensu
 describes the rules.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.juries import rules as jury_rules
+from deliberation.juries.selectors import latest_verdict
+from deliberation.panels import selectors as panel_selectors
 from deliberation.rooms.realtime.events import append_event
 from deliberation.juries.models import Jury, Recommendation
 from deliberation.rooms.models import Room, RoomMember, Round
@@ -21,6 +24,8 @@ from deliberation.juries.states import JURY_TRANSITIONS, JuryKind, JuryState, Ve
 from deliberation.rooms.states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
 from deliberation.rooms.services.clock import end_room, open_room
 from deliberation.rooms.services.rooms import create_room
+
+logger = logging.getLogger(__name__)
 
 RANKED_OPTIONS_MAX = 10
 DEFAULT_MINUTES = {"briefing": 20, "testimony": 60, "questions": 40, "deliberation": 90}
@@ -153,9 +158,9 @@ def create_jury(*, facilitator, kind: str, title: str, question: str, size: int,
     jury.save()
     Recommendation.objects.create(jury=jury)
     if draw is not None:  # whoever already confirmed their invitation takes their seat now
-        from deliberation.panels.services.seating import seat_confirmed_panel
-
-        seat_confirmed_panel(draw)
+        for row in panel_selectors.confirmed_people(draw):
+            if row["user"] is not None:
+                seat_from_draw(jury, row["user"])
     return jury
 
 
@@ -223,6 +228,16 @@ def do_add_juror(*, jury: Jury, user) -> RoomMember:
     return _seat(jury.private_room, user, MemberRole.PARTICIPANT)
 
 
+def seat_from_draw(jury: Jury, user) -> None:
+    """A person who confirmed an invitation of the jury's draw takes a seat. A seat that cannot be taken (a
+    full jury, a jury already deliberating) is left to staff and logged, never an error for the citizen who
+    just said yes."""
+    try:
+        do_add_juror(jury=jury, user=user)
+    except ValidationError as refusal:
+        logger.warning("draw %s: %s not seated in jury %s: %s", jury.draw_id, user.pk, jury.pk, refusal.messages)
+
+
 @transaction.atomic
 def add_expert(*, jury: Jury, user, actor) -> RoomMember:
     """An expert testifies and answers in the hearing (a speaker there); never in the private room, never votes."""
@@ -241,52 +256,6 @@ def add_observer(*, jury: Jury, user, actor) -> RoomMember:
         raise JuryError(_("This jury has published its recommendation."), code="closed")
     _refuse_other_role(jury, user, "observer")
     return _seat(jury.room, user, MemberRole.OBSERVER)
-
-
-def _remove_from(room: Room, user_id: int, actor, reason: str) -> None:
-    """The room moderation's removal; in a room that has ended (the hearing, once deliberation began)
-    nobody is connected, so the membership is marked removed directly: its record is closed to them too."""
-    from deliberation.rooms.services.moderation import remove_member
-
-    if room.state != RoomState.ENDED:
-        remove_member(room=room, actor=actor, user_id=user_id, reason=reason)
-        return
-    if not reason.strip():
-        raise ValidationError(_("A reason is required; it stays on record."), code="reason_required")
-    RoomMember.objects.filter(room=room, user_id=user_id, removed_at__isnull=True).update(
-        removed_at=timezone.now(), removed_by=actor, removed_reason=reason.strip()[:300])
-
-
-@transaction.atomic
-def remove_juror(*, jury: Jury, user, actor, reason: str) -> None:
-    """Remove a juror (or expert, or observer) from the jury's rooms; the room moderation does the rest."""
-    jury = lock_for_facilitator(jury, actor)
-    rooms = [r for r in (Room.objects.get(pk=jury.private_room_id), Room.objects.get(pk=jury.room_id))
-             if RoomMember.objects.filter(room=r, user=user).exists()]
-    if not rooms:
-        raise JuryError(_("This person is not a member of the jury."), code="not_member")
-    for room in rooms:
-        _remove_from(room, user.pk, actor, reason)
-    from deliberation.juries.services.verdicts import close_if_complete
-
-    close_if_complete(jury)
-
-
-def member_removed(*, room: Room, user_id: int, actor, reason: str) -> None:
-    """Called by moderation.remove_member: a removal from one of a jury's rooms is a removal from both.
-
-    A ballot already cast stays counted (nothing links it to the juror); an open verdict that now
-    has every seated juror's vote closes.
-    """
-    from deliberation.juries.services.verdicts import close_if_complete
-
-    jury = Jury.objects.filter(room=room).first() or Jury.objects.filter(private_room=room).first()
-    if jury is None:
-        return
-    other = Room.objects.get(pk=jury.private_room_id if room.pk == jury.room_id else jury.room_id)
-    if RoomMember.objects.filter(room=other, user_id=user_id, removed_at__isnull=True).exists():
-        _remove_from(other, user_id, actor, reason)
-    close_if_complete(jury)
 
 
 # --- The stages -----------------------------------------------------------------------------------------
@@ -326,8 +295,6 @@ def start_drafting(*, jury: Jury, actor) -> Jury:
 @transaction.atomic
 def add_deliberation_round(*, jury: Jury, actor, title: str = "", minutes: int = 30) -> Round:
     """After a verdict that did not meet the rule: one more deliberation round in the private room."""
-    from deliberation.juries.services.verdicts import latest_verdict
-
     jury = lock_for_facilitator(jury, actor)
     last = latest_verdict(jury)
     if jury.state != JuryState.VERDICT or last is None or last.state != "closed" or last.met:

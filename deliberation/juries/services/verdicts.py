@@ -16,10 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proposals.models import Proposal
+from proposals.services.lifecycle import publish_proposal, record_milestone, save_draft
+from proposals.services.support import escalate
+from proposals.states import EscalationLevel, State
 from voting import ballot_box
 from voting.tally.ranked import instant_runoff
 
 from deliberation.juries import rules as jury_rules
+from deliberation.juries.selectors import latest_verdict
 from deliberation.rooms.realtime.events import append_event
 from deliberation.juries.models import (
     RECOMMENDATION_MAX, Jury, MinorityOpinion, Recommendation, SealedVerdictBallot, Verdict, VerdictBallot,
@@ -28,6 +33,7 @@ from deliberation.juries.models import (
 from deliberation.juries.states import JuryState, RecommendationState, VerdictRule, VerdictState, VerdictSubject
 from deliberation.rooms.states import RoomState
 from deliberation.juries.services.juries import JuryError, lock, lock_for_facilitator, move_jury
+from deliberation.rooms.services.clock import end_room
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +87,6 @@ def clean_choice(verdict: Verdict, choice):
 
 
 # --- Opening, voting, closing ------------------------------------------------------------------------------
-
-
-def latest_verdict(jury: Jury) -> Verdict | None:
-    return jury.verdicts.order_by("-number").first()
 
 
 def _open(jury: Jury, *, subject: str, text: str, rule: str, options: list, actor) -> Verdict:
@@ -282,13 +284,6 @@ def publish_recommendation(*, jury: Jury, actor) -> Recommendation:
     the facilitator from the recommendation, published and escalated at once (a jury's
     recommendation needs no supporters).
     """
-    from proposals.models import Proposal
-    from proposals.services.lifecycle import publish_proposal, record_milestone, save_draft
-    from proposals.services.support import escalate
-    from proposals.states import EscalationLevel, State
-
-    from deliberation.rooms.services.clock import end_room
-
     jury = lock_for_facilitator(jury, actor)
     move_jury(jury, JuryState.PUBLISHED, actor=actor)
     recommendation = Recommendation.objects.select_for_update().get(jury=jury)

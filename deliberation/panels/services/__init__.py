@@ -1,13 +1,13 @@
-"""Every write of drawing panels: the standing pool, draws by lot, invitations and the reserve, seating."""
+"""Every write of drawing panels: the standing pool, draws by lot, invitations and the reserve."""
 
 from deliberation.panels.services.draws import DrawError, perform_draw, prepare_draw
 from deliberation.panels.services.invitations import (
-    ON_CONFIRMED, InvitationError, expire_due_invitations, respond, send_invitations, withdraw,
+    InvitationError, expire_due_invitations, respond, send_invitations, withdraw,
 )
 from deliberation.panels.services.pool import leave_pool, standing_pool, volunteer
 from deliberation.panels.services.pool_import import import_pool
 
 __all__ = [
-    "DrawError", "ON_CONFIRMED", "InvitationError", "expire_due_invitations", "import_pool", "leave_pool",
+    "DrawError", "InvitationError", "expire_due_invitations", "import_pool", "leave_pool",
     "perform_draw", "prepare_draw", "respond", "send_invitations", "standing_pool", "volunteer", "withdraw",
 ]

@@ -83,7 +83,7 @@ def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
         created_at=now, state=Draw.State.PUBLISHED if legacy else Draw.State.PREPARING,
         published_at=now if legacy else None)
     if not legacy:
-        from deliberation.tasks import compute_draw_distribution
+        from deliberation.panels.tasks import compute_draw_distribution  # in here: the task imports services (a cycle)
 
         queue_on_commit(compute_draw_distribution, draw_.pk)
     return draw_

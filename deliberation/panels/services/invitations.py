@@ -6,15 +6,13 @@ at a time, so two answers at once never seat the same reserve person or two peop
 database refuses that too: ``invitation_one_per_seat``). The reserve and the pick are the pure core's
 (deliberation/panels/sortition/reserve.py), on the draw's stored files, so anyone can check a replacement.
 
-``ON_CONFIRMED`` (and ``ON_WITHDRAWN`` for a member who drops out): callables another module (a jury,
-a deliberative poll: services.panels) appends to, e.g.
-``ON_CONFIRMED.append(seat_juror)``; each is called with the confirmed ``Invitation`` after the
-transaction that confirmed it commits (never for a confirmation that rolled back). An exception in one
-propagates to the caller of ``respond`` after the commit: keep them small and idempotent.
+A confirmation sends ``deliberation.signals.invitation_confirmed`` (and a member who drops out
+``invitation_withdrawn``) after the transaction that recorded it commits (never for one that rolled back);
+juries and deliberative polls, which this package does not import, connect the receivers that seat people.
+An exception in one propagates to the caller of ``respond`` after the commit: keep them small and idempotent.
 """
 
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -26,15 +24,12 @@ from django.utils.translation import gettext_noop
 from config.celery import queue_on_commit
 from core.lifecycle import IllegalTransition, Lifecycle
 
+from deliberation import signals
 from deliberation.panels import rules
 from deliberation.panels.models import Draw, Invitation, PoolMember
 from deliberation.panels.sortition import read_people, read_quotas
 from deliberation.panels.sortition.reserve import find_replacement, reserve_order
 from deliberation.panels.states import INVITATION_TRANSITIONS, SEATED_INVITATION_STATES, InvitationState
-
-ON_CONFIRMED: list[Callable[[Invitation], None]] = []
-# Called with (invitation, actor, reason) after the commit that records a confirmed member dropping out.
-ON_WITHDRAWN: list[Callable[[Invitation, object, str], None]] = []
 
 # A replacement gets as long to answer as the first invitations did, and never less than this (a window
 # shortened by hand must not send the reserve through a cascade of invitations that expire at once).
@@ -86,7 +81,7 @@ def _email_on_commit(invitations: list[Invitation]) -> None:
     with the token link from the organisers)."""
     ids = [i.pk for i in invitations if i.user_id is not None]
     if ids:
-        from deliberation.tasks import send_invitation_emails
+        from deliberation.panels.tasks import send_invitation_emails  # in here: the task imports services (a cycle)
 
         queue_on_commit(send_invitation_emails, ids)
 
@@ -126,7 +121,7 @@ def respond(*, invitation: Invitation, user=None, token: str | None = None, acce
     INVITATION_LIFECYCLE.move(invitation, InvitationState.CONFIRMED if accept else InvitationState.DECLINED, now=now)
     if accept:
         confirmed = invitation
-        transaction.on_commit(lambda: [callback(confirmed) for callback in list(ON_CONFIRMED)])
+        transaction.on_commit(lambda: signals.invitation_confirmed.send(sender=Invitation, invitation=confirmed))
     else:
         _replace(draw, invitation, now)
     return invitation
@@ -164,7 +159,8 @@ def withdraw(*, invitation: Invitation, actor, reason: str) -> Invitation:
     INVITATION_LIFECYCLE.move(invitation, InvitationState.WITHDRAWN, now=now, fields=["reason"])
     _replace(draw, invitation, now)
     withdrawn = invitation
-    transaction.on_commit(lambda: [callback(withdrawn, actor, reason) for callback in list(ON_WITHDRAWN)])
+    transaction.on_commit(lambda: signals.invitation_withdrawn.send(
+        sender=Invitation, invitation=withdrawn, actor=actor, reason=reason))
     return invitation
 
 

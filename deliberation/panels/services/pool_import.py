@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from imports.registry import MAX_ERRORS, ErrorList
@@ -163,8 +164,6 @@ def import_pool(*, name: str, actor, text: str | None = None, source: Source | N
 
 def run_pool_import(job, source: Source, progress: Progress) -> tuple[str, str]:
     """The import job's reader (imports.registry): the pool, and what to tell the person who sent it."""
-    from django.urls import reverse
-
     pool = import_pool(name=job.params.get("name", ""), actor=job.created_by, source=source, progress=progress)
     message = _("The pool “%(name)s” is imported with %(n)d people.") % {"name": pool.name,
                                                                          "n": pool.members.count()}

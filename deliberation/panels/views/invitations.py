@@ -14,6 +14,7 @@ from frontend.refusals import refusal_message, show_refusal
 
 from deliberation.panels import exports, rules, selectors, services
 from deliberation.panels.models import Draw, Invitation
+from deliberation.panels.views import draws as draw_views  # a module: draws imports this one too
 
 
 class SendForm(forms.Form):
@@ -49,9 +50,8 @@ def invitations_send(request, pk: int):
         else:
             messages.success(request, _("%(n)d invitations are sent.") % {"n": len(sent)})
             return redirect("panels:draw", pk)
-    from deliberation.panels.views.draws import draw_detail  # the draw's page, again, with the refused form as typed
-
-    return draw_detail(request, pk, send_form=form, status=400)
+    # the draw's page, again, with the refused form as typed
+    return draw_views.draw_detail(request, pk, send_form=form, status=400)
 
 
 @login_required

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.demographics import age_band
+from accounts.districts import DISTRICT_GROUP_LABELS, district_group
 from frontend.forms import add_service_errors
 from frontend.refusals import show_refusal
 
@@ -54,9 +56,6 @@ def pool(request):
 
 
 def _profile_lines(user) -> list[tuple[str, str]]:
-    from accounts.demographics import age_band
-    from accounts.districts import DISTRICT_GROUP_LABELS, district_group
-
     group = district_group(user.district)
     return [(gettext_lazy("Living zone"), str(DISTRICT_GROUP_LABELS.get(group, "–"))),
             (gettext_lazy("Age band"), age_band(user.birth_year) or "–"),

@@ -17,6 +17,7 @@ from accounts.ratelimit import check_rate
 
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.selectors import seat_of
 from deliberation.rooms.models import CHAT_MAX, CLIENT_ID_MAX, ChatMessage, Room
 from deliberation.rooms.services.locking import lock_room
 
@@ -81,8 +82,6 @@ def post_message(*, room: Room, author, body: str, to_table: bool = False, clien
 
 @transaction.atomic
 def _store(room_id: int, author, text: str, to_table: bool, client_id: str | None) -> ChatMessage:
-    from deliberation.rooms.services.tables import seat_of
-
     room = lock_room(room_id)
     stored = _already_stored(room_id, author, client_id, text)  # a resend that raced its first send: exact now
     if stored is not None:

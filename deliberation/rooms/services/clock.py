@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.selectors import round_data
 from deliberation.rooms.services.locking import lock_room, run_at
 from deliberation.rooms.services.live_polls import close_open_polls
 from deliberation.rooms.services.queue import clear_queue
@@ -30,17 +31,6 @@ MIN_LEFT_SECONDS = 5  # shortening never leaves less than this, so nobody loses 
 
 class ClockError(IllegalTransition):
     """An illegal move of a room or a round; the message says which."""
-
-
-def round_data(rnd: Round, now: datetime) -> dict:
-    return {
-        "round": {"id": rnd.pk, "position": rnd.position, "kind": rnd.kind, "title": rnd.title,
-                  "state": rnd.state, "speakers": rnd.speakers, "chat_open": rnd.chat_open,
-                  "turn_seconds": rnd.turn_seconds, "duration_seconds": rnd.duration_seconds},
-        "deadline": rnd.deadline_at.isoformat() if rnd.deadline_at else None,
-        "remaining_seconds": rnd.seconds_left(now),
-        "server_time": now.isoformat(),
-    }
 
 
 ROOM_LIFECYCLE = Lifecycle(
@@ -76,7 +66,7 @@ def _current(room: Room) -> Round:
 
 
 def _schedule_expiry(rnd: Round) -> None:
-    from deliberation.tasks import expire_round
+    from deliberation.rooms.tasks import expire_round  # in here: the task imports services (a cycle)
 
     run_at(expire_round, rnd.room_id, rnd.pk, eta=rnd.deadline_at)
 

@@ -12,20 +12,15 @@ from django.utils.translation import gettext as _
 
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.selectors import eligible_voters
 from deliberation.rooms.models import MoveOnVote, Room, RoomMember
-from deliberation.rooms.states import MemberRole, RoundState
+from deliberation.rooms.states import RoundState
 from deliberation.rooms.services import clock
 from deliberation.rooms.services.locking import lock_room
 
 
 class FloorError(ValidationError):
     """A floor move that cannot happen now (a second move-on vote); the message says which."""
-
-
-def eligible_voters(room: Room) -> int:
-    """Members who may vote to move on: not removed, not observers."""
-    return (RoomMember.objects.filter(room=room, removed_at__isnull=True)
-            .exclude(role=MemberRole.OBSERVER).count())
 
 
 @transaction.atomic

@@ -16,43 +16,20 @@ from django.utils.translation import gettext as _
 
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.selectors import poll_data, poll_results
 from deliberation.rooms.models import LiveAnswer, LivePoll, Room
-from deliberation.rooms.states import PollKind, PollState, RoomState
+from deliberation.rooms.states import SCALE, PollKind, PollState, RoomState
 from deliberation.rooms.services.locking import lock_room, lock_room_for_facilitator, run_at
 
 QUESTION_MAX = 300
 OPTION_MAX = 100
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 MIN_DURATION, MAX_DURATION = 10, 3600
-SCALE = range(1, 6)
 RESULTS_INTERVAL = timedelta(seconds=1)
 
 
 class PollError(ValidationError):
     """A poll move that cannot happen (bad question, closed poll, invalid answer); the message says which."""
-
-
-def poll_data(poll: LivePoll) -> dict:
-    return {"id": poll.pk, "question": poll.question, "kind": poll.kind, "options": poll.options,
-            "max_choices": poll.max_choices, "state": poll.state, "round_id": poll.round_id,
-            "opened_at": poll.opened_at.isoformat(), "closes_at": poll.closes_at.isoformat(),
-            "closed_at": poll.closed_at.isoformat() if poll.closed_at else None}
-
-
-def poll_results(poll: LivePoll) -> dict:
-    """Counts per option (per scale value 1-5 for a scale, index 0 being 1) and the number of answers."""
-    size = len(SCALE) if poll.kind == PollKind.SCALE else len(poll.options)
-    counts = [0] * size
-    total = 0
-    for choices in poll.answers.values_list("choices", flat=True):
-        total += 1
-        for choice in choices:
-            index = choice - 1 if poll.kind == PollKind.SCALE else choice
-            if 0 <= index < size:
-                counts[index] += 1
-    return {"poll_id": poll.pk, "counts": counts, "total": total}
-
-
 
 
 def _open_poll(room: Room, poll_id: int, now: datetime) -> LivePoll:
@@ -137,7 +114,7 @@ def open_poll(*, room: Room, actor, question: str, kind: str, options: list | No
     append_event(room_id=room.pk, type="poll.opened", actor=actor,
                  data={"poll": poll_data(poll), "closes_at": poll.closes_at.isoformat(),
                        "server_time": now.isoformat()})
-    from deliberation.tasks import expire_poll
+    from deliberation.rooms.tasks import expire_poll  # in here: the task imports services (a cycle)
 
     run_at(expire_poll, room.pk, poll.pk, eta=poll.closes_at)
     return poll
@@ -148,7 +125,7 @@ def _flush(poll: LivePoll, now: datetime, *, schedule: bool = True) -> bool:
     if not poll.results_dirty or poll.state != PollState.OPEN:
         return False
     if poll.results_sent_at is not None and now - poll.results_sent_at < RESULTS_INTERVAL:
-        from deliberation.tasks import flush_poll_results
+        from deliberation.rooms.tasks import flush_poll_results  # in here: the task imports services (a cycle)
 
         if schedule:  # one queued flush per pending batch is enough
             run_at(flush_poll_results, poll.room_id, poll.pk, eta=poll.results_sent_at + RESULTS_INTERVAL)

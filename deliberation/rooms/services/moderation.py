@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation import signals
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
 from deliberation.rooms.models import Room, RoomMember
@@ -63,7 +64,6 @@ def remove_member(*, room: Room, actor, user_id: int, reason: str) -> RoomMember
         member.save(update_fields=["removed_at", "removed_by", "removed_reason"])
         drop_hand(room=room, user_id=user_id, now=now, actor=actor)
         append_event(room_id=room.pk, type="member.removed", data=_member_data(member), actor=actor)
-        from deliberation.juries.services.juries import member_removed
-
-        member_removed(room=room, user_id=user_id, actor=actor, reason=reason)  # a jury's rooms: removed from one, removed from both
+        # a jury's rooms: removed from one, removed from both (juries connect the receiver)
+        signals.member_removed.send(sender=Room, room=room, user_id=user_id, actor=actor, reason=reason)
     return member

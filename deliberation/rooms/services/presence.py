@@ -14,53 +14,24 @@ previous one by PRESENCE_OVERLAP, so a change that committed late is not missed 
 harmless: the entries are states, not deltas).
 """
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from deliberation.rooms.realtime.events import append_event
-from deliberation.rooms.models import Room, RoomMember, TableSeat
+from deliberation.rooms.selectors import (
+    PRESENCE_LIST_MAX, _open_table_of, member_entry, present_members,
+)
+from deliberation.rooms.models import Room, RoomEvent, RoomMember
 from deliberation.rooms.services.locking import lock_room
 
-PRESENCE_STALE = timedelta(seconds=90)
 PRESENCE_INTERVAL = timedelta(seconds=1)
 PRESENCE_OVERLAP = timedelta(seconds=2)
 HEARTBEAT_EVERY = timedelta(seconds=45)  # the client pings every 25 s; a write every other ping at most
-PRESENCE_LIST_MAX = 100  # hello and each update list at most this many people (and always the count)
-
-
-def present_members(room_id: int, now: datetime):
-    return RoomMember.objects.filter(room_id=room_id, connections__gt=0, seen_at__gte=now - PRESENCE_STALE,
-                                     removed_at__isnull=True)
-
-
-def _open_table_of():
-    """Annotation: the open table a member sits at now (None in the plenary)."""
-    seats = TableSeat.objects.filter(table__room_id=OuterRef("room_id"), user_id=OuterRef("user_id"),
-                                     table__closed_at__isnull=True, left_at__isnull=True)
-    return seats.values("table_id")[:1]
-
-
-def member_entry(member: RoomMember, now: datetime, table_id=None) -> dict:
-    present = (member.connections > 0 and member.seen_at is not None and member.seen_at >= now - PRESENCE_STALE
-               and member.removed_at is None)
-    return {"user_id": member.user_id, "name": member.user.public_name, "role": member.role, "present": present,
-            "muted": member.muted, "table_id": table_id}
-
-
-def presence_data(room_id: int, now: datetime) -> dict:
-    """For hello: the people present (at most PRESENCE_LIST_MAX, newest first) and how many there are."""
-    from django.db.models import Subquery
-
-    present = present_members(room_id, now)
-    listed = (present.select_related("user").annotate(table_id=Subquery(_open_table_of()))
-              .order_by("-presence_changed_at", "pk")[:PRESENCE_LIST_MAX])
-    return {"presence": [{k: v for k, v in member_entry(m, now, m.table_id).items() if k != "present"}
-                         for m in listed],
-            "presence_count": present.count()}
 
 
 def connected_many(*, room_id: int, user_ids: list[int]) -> bool:
@@ -74,8 +45,6 @@ def connected_many(*, room_id: int, user_ids: list[int]) -> bool:
 
 def _by_count(user_ids) -> dict[int, list[int]]:
     """{how many times: the ids that many times}, so one UPDATE per multiplicity adds the right count."""
-    from collections import Counter
-
     grouped: dict[int, list[int]] = {}
     for user_id, count in Counter(user_ids).items():
         grouped.setdefault(count, []).append(user_id)
@@ -124,8 +93,6 @@ def heartbeat(*, room_id: int, user, tables=None) -> int:
     ``tables``: the tables whose chat they read (None: all); other tables' chat does not count, or a
     client would think it lost what it may not see.
     """
-    from deliberation.rooms.models import RoomEvent
-
     now = timezone.now()
     RoomMember.objects.filter(room_id=room_id, user=user, connections__gt=0).filter(
         Q(seen_at__isnull=True) | Q(seen_at__lt=now - HEARTBEAT_EVERY)).update(seen_at=now)
@@ -156,8 +123,6 @@ def flush_presence(*, room_id: int, now: datetime | None = None) -> bool:
             changed = changed.filter(presence_changed_at__gt=room.presence_sent_at - PRESENCE_OVERLAP)
             if not changed.filter(presence_changed_at__gt=room.presence_sent_at).exists():
                 return False
-        from django.db.models import Subquery
-
         total = changed.count()
         if not total:
             return False

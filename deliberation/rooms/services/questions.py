@@ -16,6 +16,7 @@ from accounts.ratelimit import check_rate
 
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.selectors import questions_data
 from deliberation.rooms.models import QUESTION_MAX, Question, QuestionVote, Room
 from deliberation.rooms.states import QUESTION_TRANSITIONS, QuestionState
 from deliberation.rooms.services.chat import clean_chat_text
@@ -26,24 +27,8 @@ class QuestionError(ValidationError):
     """A question move that cannot happen now (own question, second vote); the message says which."""
 
 
-def ranked_questions(round_id: int) -> list[Question]:
-    return list(Question.objects.filter(round_id=round_id).exclude(state=QuestionState.HIDDEN)
-                .select_related("author").order_by("-votes_count", "created_at", "pk"))
-
-
-def questions_data(round_id: int, now: datetime) -> dict:
-    return {
-        "round_id": round_id,
-        "questions": [{"id": q.pk, "author_id": q.author_id, "author": q.author.public_name, "body": q.body,
-                       "state": q.state, "votes": q.votes_count, "created_at": q.created_at.isoformat()}
-                      for q in ranked_questions(round_id)],
-        "server_time": now.isoformat(),
-    }
-
-
 def emit_questions(room_id: int, round_id: int, now: datetime, actor=None) -> None:
     append_event(room_id=room_id, type="questions.updated", data=questions_data(round_id, now), actor=actor)
-
 
 
 def _participant_lock(room_id: int, user) -> Room:

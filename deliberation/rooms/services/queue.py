@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.selectors import queue_data
 from deliberation.rooms.models import Hand, Room, Round
 from deliberation.rooms.states import HAND_TRANSITIONS, OPEN_HAND_STATES, HandState, RoomState
 from deliberation.rooms.services.locking import lock_room, lock_room_for_facilitator, run_at
@@ -24,20 +25,6 @@ from deliberation.rooms.services.locking import lock_room, lock_room_for_facilit
 
 class QueueError(IllegalTransition):
     """A queue move that cannot happen now (nobody waiting, no hand raised); the message says which."""
-
-
-def queue_data(room_id: int, now: datetime) -> dict:
-    """The whole queue as clients show it: the speaker first, then the waiting hands in order."""
-    hands = (Hand.objects.filter(room_id=room_id, state__in=OPEN_HAND_STATES).select_related("user")
-             .order_by("raised_at", "pk"))
-    ordered = sorted(hands, key=lambda h: h.state != HandState.SPEAKING)  # stable: raised order kept
-    return {
-        "queue": [{"hand_id": h.pk, "user_id": h.user_id, "name": h.user.public_name, "state": h.state,
-                   "raised_at": h.raised_at.isoformat(),
-                   "turn_deadline": h.turn_deadline_at.isoformat() if h.turn_deadline_at else None}
-                  for h in ordered],
-        "server_time": now.isoformat(),
-    }
 
 
 def emit_queue(room_id: int, now: datetime, actor=None) -> None:
@@ -98,7 +85,7 @@ def lower_hand(*, room: Room, actor, user_id: int | None = None) -> Hand:
 
 
 def _schedule_expiry(hand: Hand) -> None:
-    from deliberation.tasks import expire_turn
+    from deliberation.rooms.tasks import expire_turn  # in here: the task imports services (a cycle)
 
     run_at(expire_turn, hand.room_id, hand.pk, eta=hand.turn_deadline_at)
 

@@ -1,12 +1,21 @@
 """Creating rooms and agendas, saving agenda templates, inviting and joining."""
 
+from collections import Counter
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.session_auth import users_for_sessions
+
 from deliberation.rooms import rules
-from deliberation.rooms.models import AgendaTemplate, Room, RoomMember, Round
-from deliberation.rooms.states import MemberRole, RoomState, RoundKind, Speakers
+from deliberation.rooms.models import AgendaTemplate, Room, RoomMember, Round, TableSeat
+from deliberation.rooms.selectors import PRESENCE_STALE, room_state_snapshot
+from deliberation.rooms.services.presence import connected_many
+from deliberation.rooms.states import MemberRole, RoundKind, Speakers
 
 ROUND_FIELDS = ("kind", "title", "duration_seconds", "speakers", "chat_open", "turn_seconds")
 MAX_ROUNDS = 40
@@ -95,52 +104,6 @@ def _new_member(room: Room, user, role: str) -> RoomMember:
         return RoomMember.objects.get(room=room, user=user)
 
 
-SNAPSHOT_MAX_AGE = 1.0  # seconds a room's shared snapshot is reused while its last_seq stays the same
-_room_parts: dict[int, tuple[int, float, dict]] = {}  # room id -> (last_seq, monotonic time, part); per process
-
-
-def clear_snapshot_cache() -> None:
-    _room_parts.clear()
-
-
-def _room_part(room: Room, now) -> dict:
-    """What hello shows everyone in the room, as of ``room.last_seq``: computed once a second at most.
-
-    A crowd connecting at once shares it, which is what lets a room of thousands fill up in seconds
-    (docs/benchmarks.md). Every change of the room's state bumps ``last_seq``, so the part is
-    reused only while nothing changed; presence and live poll counts may lag by a second, as they
-    do on the wire (they are coalesced there too).
-    """
-    import time
-
-    from deliberation.rooms.services.live_polls import poll_data, poll_results
-    from deliberation.rooms.services.presence import presence_data
-    from deliberation.rooms.services.questions import questions_data
-    from deliberation.rooms.services.queue import queue_data
-    from deliberation.rooms.services.tables import tables_data
-
-    cached = _room_parts.get(room.pk)
-    if cached and cached[0] == room.last_seq and time.monotonic() - cached[1] < SNAPSHOT_MAX_AGE:
-        return cached[2]
-    current = room.current_round
-    poll = _latest_poll(room)
-    part = {
-        "room": {"id": room.pk, "title": room.title, "state": room.state, "last_seq": room.last_seq,
-                 "is_live": room.state == RoomState.LIVE},
-        "agenda": [{"id": r.pk, "position": r.position, "kind": r.kind, "title": r.title, "state": r.state,
-                    "duration_seconds": r.duration_seconds} for r in room.rounds.order_by("position")],
-        "queue": queue_data(room.pk, now)["queue"],
-        "questions": questions_data(current.pk, now)["questions"] if current else [],
-        "poll": None if poll is None else {"poll": poll_data(poll), "closes_at": poll.closes_at.isoformat(),
-                                           **{k: v for k, v in poll_results(poll).items() if k != "poll_id"}},
-        "move_on": _move_on(room, current),
-        **presence_data(room.pk, now),
-        "tables": tables_data(room.pk),
-    }
-    _room_parts[room.pk] = (room.last_seq, time.monotonic(), part)
-    return part
-
-
 def enter(*, room_id: int, user) -> dict:
     """One socket of ``user`` arrives; see ``enter_many``."""
     return enter_many([{"room_id": room_id, "user": user}])[0]
@@ -155,14 +118,6 @@ def enter_many(arrivals: list[dict]) -> list[dict]:
     (accounts.session_auth) unless a user is given. The consumer batches the arrivals of one moment
     (deliberation/rooms/realtime/admission.py): a crowd costs a handful of queries per batch, not a dozen per person.
     """
-    from django.conf import settings
-    from django.utils import translation
-
-    from accounts.session_auth import users_for_sessions
-
-    from deliberation.rooms.models import TableSeat
-    from deliberation.rooms.services.presence import connected_many
-
     users = users_for_sessions([a["session_key"] for a in arrivals if "user" not in a])
     rooms = Room.objects.select_related("current_round").in_bulk({a["room_id"] for a in arrivals})
     results, admitted = [], []
@@ -215,13 +170,6 @@ def _sockets_held(user_ids: list[int], members: dict) -> "Counter":
     Counted from the presence counts (``RoomMember.connections``) of memberships seen within
     PRESENCE_STALE, so sockets of a server that died stop counting when they stop counting as present.
     """
-    from collections import Counter
-
-    from django.db.models import Sum
-    from django.utils import timezone
-
-    from deliberation.rooms.services.presence import PRESENCE_STALE
-
     fresh = timezone.now() - PRESENCE_STALE
     held: Counter = Counter()
     for (room_id, user_id), member in members.items():
@@ -233,67 +181,3 @@ def _sockets_held(user_ids: list[int], members: dict) -> "Counter":
     return held
 
 
-def room_state_snapshot(room: Room, user, member=None) -> dict:
-    """What a client needs on connect besides the events it missed: the agenda, the clock, who is here.
-
-    The room's shared part (``_room_part``) plus what is this person's own: their membership and
-    table, their votes on the questions and their answer to the poll. ``member``: their RoomMember
-    if the caller has it already.
-    """
-    from django.utils import timezone
-
-    from deliberation.rooms.models import LiveAnswer, QuestionVote
-    from deliberation.rooms.services.clock import round_data
-
-    now = timezone.now()
-    part = _room_part(room, now)
-    member = member if member is not None else rules.membership(user, room)
-    table_id = next((t["id"] for t in part["tables"] if any(m["user_id"] == user.pk for m in t["members"])), None)
-    questions = part["questions"]
-    if questions:
-        mine = set(QuestionVote.objects.filter(user=user, question_id__in=[q["id"] for q in questions])
-                   .values_list("question_id", flat=True))
-        questions = [{**q, "voted": q["id"] in mine} for q in questions]
-    poll = part["poll"]
-    if poll is not None:
-        answer = LiveAnswer.objects.filter(poll_id=poll["poll"]["id"], user=user).values_list("choices", flat=True)
-        poll = {**poll, "your_choices": answer.first()}
-    presence, count = part["presence"], part["presence_count"]
-    if member is not None and not any(p["user_id"] == user.pk for p in presence):  # arrived within the second
-        presence = [{"user_id": user.pk, "name": user.public_name, "role": member.role, "muted": member.muted,
-                     "table_id": table_id}] + presence
-        count += 1
-    return {
-        **part,
-        "current": round_data(room.current_round, now) if room.current_round else None,
-        "questions": questions,
-        "poll": poll,
-        "you": {"user_id": user.pk, "name": user.public_name, "role": member.role if member else None,
-                "is_facilitator": rules.is_facilitator(user, room), "muted": bool(member and member.muted),
-                "table_id": table_id},
-        "presence": presence,
-        "presence_count": count,
-        "server_time": now.isoformat(),
-    }
-
-
-def _latest_poll(room: Room):
-    """The open poll, else the last poll of the current round (its results stay shown), else None."""
-    from deliberation.rooms.models import LivePoll
-    from deliberation.rooms.states import PollState
-
-    poll = LivePoll.objects.filter(room=room, state=PollState.OPEN).order_by("-opened_at", "-pk").first()
-    if poll is None and room.current_round_id:
-        poll = LivePoll.objects.filter(room=room, round_id=room.current_round_id).order_by("-opened_at", "-pk").first()
-    return poll
-
-
-def _move_on(room: Room, current) -> dict | None:
-    """The current round's votes to move on, as in ``move_on.updated``."""
-    from deliberation.rooms.models import MoveOnVote
-    from deliberation.rooms.services.floor import eligible_voters
-
-    if current is None:
-        return None
-    return {"round_id": current.pk, "votes": MoveOnVote.objects.filter(round=current).count(),
-            "needed": rules.move_on_needed(eligible_voters(room))}

@@ -22,11 +22,11 @@ from accounts.demographics import age_band
 
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
+from deliberation.rooms.selectors import open_tables, present_members, seat_of, tables_data
 from deliberation.rooms.models import TABLE_SUMMARY_MAX, Room, RoomMember, Table, TableSeat
 from deliberation.rooms.states import MemberRole, RoomState
 from deliberation.rooms.services.chat import clean_chat_text
 from deliberation.rooms.services.locking import lock_room, lock_room_for_facilitator
-from deliberation.rooms.services.presence import present_members
 
 MIN_SIZE, MAX_SIZE = 2, 30
 METHODS = ("random", "balanced")
@@ -35,36 +35,6 @@ BALANCE_FIELDS = ("district", "age_band", "gender")
 
 class TableError(ValidationError):
     """A table move that cannot happen (nobody to split, no such table, a closed table); the message says which."""
-
-
-def open_tables(room_id: int):
-    return Table.objects.filter(room_id=room_id, closed_at__isnull=True).order_by("number")
-
-
-def tables_data(room_id: int) -> list[dict]:
-    """The open tables with their members now, in number order (for hello and the tables.* events)."""
-    tables = list(open_tables(room_id))
-    seats = (TableSeat.objects.filter(table__in=tables, left_at__isnull=True).select_related("user")
-             .order_by("seated_at", "pk"))
-    members: dict[int, list] = {t.pk: [] for t in tables}
-    for seat in seats:
-        members[seat.table_id].append({"user_id": seat.user_id, "name": seat.user.public_name})
-    return [{"id": t.pk, "number": t.number, "facilitator_id": t.facilitator_id, "members": members[t.pk],
-             "summary": t.summary} for t in tables]
-
-
-def seat_of(room_id: int, user_id: int) -> TableSeat | None:
-    """Where ``user_id`` sits now (an open table of the room), or None in the plenary."""
-    return (TableSeat.objects.select_related("table")
-            .filter(table__room_id=room_id, table__closed_at__isnull=True, left_at__isnull=True, user_id=user_id)
-            .first())
-
-
-def readable_tables(room: Room, user) -> list[int] | None:
-    """The tables whose chat ``user`` may read: every table (None) for the facilitator, else those they sat at."""
-    if rules.is_facilitator(user, room):
-        return None
-    return list(TableSeat.objects.filter(table__room=room, user=user).values_list("table_id", flat=True))
 
 
 def _profile_key(user, field: str) -> str:

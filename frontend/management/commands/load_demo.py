@@ -22,6 +22,9 @@ from deliberation.demo import load_demo_jury, load_demo_poll
 from proposals import services
 from proposals.models import Category, Proposal
 from proposals.states import Verdict
+from voting import services as votes
+from voting.models import Vote
+from voting.services import OptionSpec as O, VoteSpec
 
 PASSWORD = "demo-pass-2026"
 DOMAIN = "demo.seoul.example"
@@ -209,11 +212,6 @@ class Command(BaseCommand):
         """Votes of every kind, made by the staff services: four open (budget, live poll, ranked, yes/no on a
         proposal) with some ballots already cast, and one budget vote counted, its projects in a department's queue.
         """
-        from voting import services as votes
-        from voting.models import Vote
-        from voting.services import OptionSpec as O
-        from voting.services import VoteSpec
-
         admin, now = who["admin"], timezone.now()
 
         def scheduled(**fields) -> Vote:
