@@ -1,11 +1,15 @@
 """Creating rooms and agendas, saving agenda templates, inviting and joining."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from realtime.cache import BoundedCache
+
 from deliberation.rooms import rules
 from deliberation.rooms.models import AgendaTemplate, Room, RoomMember, Round
+from deliberation.rooms.services.locking import lock_room_for_facilitator
 from deliberation.rooms.states import MemberRole, RoomState, RoundKind, Speakers
 
 ROUND_FIELDS = ("kind", "title", "duration_seconds", "speakers", "chat_open", "turn_seconds")
@@ -60,10 +64,7 @@ def save_agenda_template(*, actor, name: str, rounds: list[dict]) -> AgendaTempl
 
 @transaction.atomic
 def invite(*, room: Room, actor, users: list, role: str = MemberRole.PARTICIPANT) -> int:
-    room = Room.objects.select_for_update().get(pk=room.pk)
-    refusal = rules.refuse_control(actor, room)
-    if refusal:
-        raise PermissionDenied(refusal)
+    room = lock_room_for_facilitator(room.pk, actor)
     count = 0
     for user in users:
         member, created = RoomMember.objects.get_or_create(room=room, user=user,
@@ -96,7 +97,8 @@ def _new_member(room: Room, user, role: str) -> RoomMember:
 
 
 SNAPSHOT_MAX_AGE = 1.0  # seconds a room's shared snapshot is reused while its last_seq stays the same
-_room_parts: dict[int, tuple[int, float, dict]] = {}  # room id -> (last_seq, monotonic time, part); per process
+# room id -> (last_seq, monotonic time, part); per process, the rooms used last (settings.ROOM_HELLO_CACHE_MAX)
+_room_parts: BoundedCache = BoundedCache(settings.ROOM_HELLO_CACHE_MAX)
 
 
 def clear_snapshot_cache() -> None:
