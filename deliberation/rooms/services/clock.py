@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
-from deliberation.rooms.services.locking import run_at
+from deliberation.rooms.services.locking import lock_room, run_at
 from deliberation.rooms.services.live_polls import close_open_polls
 from deliberation.rooms.services.queue import clear_queue
 from deliberation.rooms.services.tables import close_tables
@@ -56,7 +56,7 @@ def _move_round(rnd: Round, to: str) -> None:
 
 
 def _lock(room_id: int, actor=None) -> Room:
-    room = Room.objects.select_for_update().get(pk=room_id)
+    room = lock_room(room_id)
     if actor is not None:
         if not rules.is_facilitator(actor, room):
             raise PermissionDenied(rules.refuse_control(actor, room))
