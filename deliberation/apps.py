@@ -12,3 +12,7 @@ class DeliberationConfig(AppConfig):
         from deliberation.panels.services.pool_import import run_pool_import
 
         registry.register("pool", run_pool_import, max_bytes_setting="POOL_IMPORT_MAX_BYTES")
+
+        from deliberation.juries.realtime import register_frames
+
+        register_frames()
