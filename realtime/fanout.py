@@ -24,7 +24,9 @@ class Topic:
     """What one group's subscription feeds in this process: its sinks (sockets), and what a message
     from the group becomes for them."""
 
-    hears_own_broadcasts = False  # True: this process's own broadcasts are offered at once (see Publisher)
+    # True: this process's own broadcasts are offered to ``on_message`` at once (see Publisher), which must
+    # then queue them without awaiting (a room's feed does; its order comes from the seq).
+    hears_own_broadcasts = False
 
     def __init__(self, group: str):
         self.group = group
