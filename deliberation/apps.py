@@ -13,6 +13,8 @@ class DeliberationConfig(AppConfig):
 
         registry.register("pool", run_pool_import, max_bytes_setting="POOL_IMPORT_MAX_BYTES")
 
+        from deliberation.panels.services import seating  # noqa: F401  (seats confirmed invitations' people)
+
         from deliberation.juries.realtime import register_frames
 
         register_frames()
