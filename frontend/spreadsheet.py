@@ -1,17 +1,22 @@
-"""The one CSV-cell escaper every spreadsheet download uses, so a cell cannot run as a formula.
+"""The one way a spreadsheet download is written: ``csv_response`` (and ``csv_text`` where an export
+module hands back text), with a BOM and no cell that can run as a formula.
 
 Spreadsheet programs treat a cell that starts with = + - @ as a formula, and also one that starts
 with a tab or a carriage return (OWASP, "CSV Injection"). Such a text cell is written with a leading
 apostrophe, which the programs show as text and do not print. Only text is escaped: numbers (a
-negative count) are written as they are. Interchange formats that are not spreadsheets (.pb, .blt,
-the PEOPLE.csv a draw stores and hashes) are written unchanged, so they read back byte for byte.
+negative count) are written as they are. The BOM lets spreadsheet programs read Korean as UTF-8.
+Interchange formats that are not spreadsheets (.pb, .blt, the QUOTAS.csv a draw stores and hashes)
+are written unchanged, so they read back byte for byte.
 """
 
 import csv
 import io
 from collections.abc import Iterable
 
+from django.http import HttpResponse
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
 
 
 def safe_cell(value):
@@ -23,14 +28,28 @@ def safe_cell(value):
     return value
 
 
-def safe_row(row: Iterable) -> list:
-    return [safe_cell(value) for value in row]
-
-
-def safe_csv_text(text: str, *, lineterminator: str = "\n") -> str:
-    """A stored CSV text re-written with every cell escaped: for downloading a snapshot kept verbatim."""
+def csv_lines(rows: Iterable[Iterable]) -> str:
+    """``rows`` as CSV lines, every cell escaped, without a BOM: a chunk of a streamed download."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator=lineterminator)
-    for row in csv.reader(io.StringIO(text)):
-        writer.writerow(safe_row(row))
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()
+
+
+def csv_text(header: Iterable, rows: Iterable[Iterable]) -> str:
+    """A whole spreadsheet download as text: the BOM, the header, the rows, every cell escaped."""
+    return BOM + csv_lines([header, *rows])
+
+
+def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable]) -> HttpResponse:
+    """A spreadsheet download (``csv_text``) as an attachment named ``filename``."""
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def stored_csv_response(filename: str, text: str) -> HttpResponse:
+    """A stored CSV text (a snapshot kept verbatim, e.g. a pool's rows) downloaded as a spreadsheet."""
+    rows = list(csv.reader(io.StringIO(text.lstrip(BOM))))
+    return csv_response(filename, rows[0] if rows else [], rows[1:])

@@ -5,8 +5,6 @@ streams under ASGI (Daphne, where Django would otherwise buffer a synchronous it
 under WSGI or the test client.
 """
 
-import csv
-import io
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
 
@@ -14,7 +12,7 @@ from asgiref.sync import sync_to_async
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 
-from frontend.spreadsheet import safe_row  # no cell runs as a spreadsheet formula
+from frontend.spreadsheet import BOM, csv_lines  # no cell runs as a spreadsheet formula
 
 COLUMNS = ("id", "title", "category", "district", "state", "support_count", "published_at",
            "escalation_level", "follow_up_verdict")
@@ -31,12 +29,7 @@ def _record(row: tuple) -> dict:
 
 
 def _csv_chunk(rows: list[tuple], first: bool) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        record = _record(row)
-        writer.writerow(safe_row(record[c] for c in COLUMNS))
-    return buffer.getvalue()
+    return csv_lines([record[c] for c in COLUMNS] for record in map(_record, rows))
 
 
 def _json_chunk(rows: list[tuple], first: bool) -> str:
@@ -46,7 +39,7 @@ def _json_chunk(rows: list[tuple], first: bool) -> str:
 
 # format -> (content type, head, chunk writer, tail); the BOM lets spreadsheet programs read Korean as UTF-8.
 FORMATS: dict[str, tuple[str, str, Callable[[list[tuple], bool], str], str]] = {
-    "csv": ("text/csv; charset=utf-8", "\ufeff" + ",".join(COLUMNS) + "\r\n", _csv_chunk, ""),
+    "csv": ("text/csv; charset=utf-8", BOM + csv_lines([COLUMNS]), _csv_chunk, ""),
     "json": ("application/json; charset=utf-8", "[", _json_chunk, "\n]\n"),
 }
 

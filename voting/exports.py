@@ -16,10 +16,7 @@ CSV files start with a UTF-8 byte-order mark (spreadsheets then read Korean righ
 cell that starts like a formula (=, +, -, @, tab, CR) gets a leading apostrophe (frontend/spreadsheet.py).
 """
 
-import csv
-import io
-
-from frontend.spreadsheet import safe_cell
+from frontend.spreadsheet import csv_text
 
 from .models import Vote
 from .selectors import live_counts
@@ -73,18 +70,14 @@ def results_data(vote: Vote) -> dict:
 
 
 def _cell(value):
-    """Booleans as 1/0; no formula from a label (frontend/spreadsheet.py: = + - @ tab CR get an apostrophe)."""
+    """Booleans as 1/0 (frontend/spreadsheet.py escapes the rest: = + - @ tab CR get an apostrophe)."""
     if isinstance(value, bool):
         return "1" if value else "0"
-    return safe_cell(value)
+    return value
 
 
 def _csv(rows: list[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return "\ufeff" + out.getvalue()
+    return csv_text(rows[0], ([_cell(v) for v in row] for row in rows[1:]))
 
 
 def results_csv(vote: Vote) -> str:

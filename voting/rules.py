@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.districts import District
 
 from .models import Vote, VotingSettings
-from .states import VoteState
+from .states import TRANSITIONS, VoteState
 
 
 def may_manage(user) -> bool:
@@ -73,3 +73,21 @@ def refuse_review(user) -> str | None:
 def is_editable(vote: Vote) -> bool:
     """A vote's question, options and rules can change until it is scheduled."""
     return vote.state in (VoteState.DRAFT, VoteState.SUBMITTED)
+
+
+def manage_actions(state: str) -> set[str]:
+    """What the staff pages offer a vote in ``state`` (TRANSITIONS): edit and schedule a draft, review a
+    submitted one, extend the close of a scheduled or open one, cancel any that may still be cancelled
+    (a citizen's submitted vote is withdrawn by its author or rejected in review, not cancelled by staff)."""
+    actions = set()
+    if state in (VoteState.DRAFT, VoteState.SUBMITTED):
+        actions.add("edit")
+    if VoteState.SCHEDULED in TRANSITIONS[state]:
+        actions.add("schedule")
+    if state == VoteState.SUBMITTED:
+        actions.add("review")
+    if state in (VoteState.SCHEDULED, VoteState.OPEN):
+        actions.add("extend")
+    if VoteState.CANCELLED in TRANSITIONS[state] and state != VoteState.SUBMITTED:
+        actions.add("cancel")
+    return actions

@@ -12,24 +12,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.demographics import age_band
 from accounts.districts import district_group
+from core.lifecycle import IllegalTransition, Lifecycle
 
 from deliberation.deliberative_polls import rules
 from deliberation.deliberative_polls.models import (
     DeliberativePoll, Material, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
 )
 from deliberation.deliberative_polls.states import (
-    DPOLL_TRANSITIONS, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind,
+    DPOLL_TRANSITIONS, SEATING_STATES, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind,
 )
 from deliberation.rooms.states import MemberRole, RoundKind, Speakers
 from deliberation.deliberative_polls.survey.questions import CHOICE, Question, validate_answer
 
-SEATING_STATES = (DPollState.SETUP, DPollState.T1_OPEN)  # after T1 closes, a newcomer could never answer T1
 
-
-class DPollError(ValidationError):
+class DPollError(IllegalTransition):
     """A refused move of a deliberative poll; the message says why, for the person who tried."""
 
 
@@ -188,6 +188,28 @@ def add_participant(*, poll: DeliberativePoll, user, group: str = SurveyGroup.DE
 
 
 @transaction.atomic
+def add_participants(*, poll: DeliberativePoll, actor, emails: Sequence[str],
+                     group: str = SurveyGroup.DELIBERATING) -> list[SurveyParticipant]:
+    """Seat the people registered under ``emails`` (one a line, blanks skipped), all or none: an unknown
+    address or a refused seat is reported under ``emails`` and nobody is added, so the corrected list
+    can be sent again as it stands."""
+    _require_manager(actor)
+    errors, seated = [], []
+    for email in [line.strip() for line in emails if line.strip()]:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            errors.append(_("No one is registered as %(email)s.") % {"email": email})
+            continue
+        try:
+            seated.append(add_participant(poll=poll, user=user, group=group))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"emails": errors})
+    return seated
+
+
+@transaction.atomic
 def seat_drawn_panel(*, poll: DeliberativePoll, actor, draw) -> tuple[int, int]:
     """Seat the people a drawn draw selected (those with an account; imported people have none yet), or
     once invitations were sent, those who confirmed (the others join as they confirm: services.panels).
@@ -233,10 +255,7 @@ def add_material(*, poll: DeliberativePoll, actor, title: str, stance: str, body
 # --- The states --------------------------------------------------------------------------------------
 
 def _refuse_move(poll: DeliberativePoll, to: str) -> str | None:
-    """Why the poll may not go to ``to`` now; None when it may."""
-    if to not in DPOLL_TRANSITIONS.get(poll.state, set()):
-        return _("A poll that is “%(state)s” cannot become “%(to)s”.") % {
-            "state": DPollState(poll.state).label, "to": DPollState(to).label if to in DPollState.values else to}
+    """Why the poll may not go to ``to`` now, beyond the table; None when it may."""
     if to == DPollState.T1_OPEN:
         if not poll.questions.exists():
             return _("Add at least one question before opening the first survey.")
@@ -245,17 +264,21 @@ def _refuse_move(poll: DeliberativePoll, to: str) -> str | None:
     return None
 
 
+DPOLL_LIFECYCLE = Lifecycle(
+    DeliberativePoll, DPOLL_TRANSITIONS, error=DPollError, code="illegal_move", guard=_refuse_move,
+    labels=lambda state: DPollState(state).label if state in DPollState.values else state,
+    message=gettext_noop("A poll that is “%(state)s” cannot become “%(to)s”."), changed_at="state_changed_at",
+    # entering deliberation opens the plenary room for the panel, whoever moves the poll there
+    on_enter={DPollState.DELIBERATING: lambda poll, **when: _open_plenary(poll, **when)},
+)
+
+
 @transaction.atomic
 def move_poll(*, poll: DeliberativePoll, to: str, actor) -> DeliberativePoll:
     """The one way a poll changes state (states.DPOLL_TRANSITIONS); an illegal move is refused with the reason."""
     _require_manager(actor)
     poll = DeliberativePoll.objects.select_for_update().get(pk=poll.pk)
-    refusal = _refuse_move(poll, to)
-    if refusal:
-        raise DPollError(refusal, code="illegal_move")
-    poll.state, poll.state_changed_at = to, timezone.now()
-    poll.save(update_fields=["state", "state_changed_at"])
-    return poll
+    return DPOLL_LIFECYCLE.move(poll, to, actor=actor)
 
 
 def open_t1(*, poll: DeliberativePoll, actor) -> DeliberativePoll:
@@ -280,23 +303,29 @@ def _invite(poll: DeliberativePoll, users: list, role: str = MemberRole.PARTICIP
         invite(room=poll.room, actor=poll.room.facilitator, users=users, role=role)
 
 
-@transaction.atomic
-def start_dpoll_deliberation(*, poll: DeliberativePoll, actor, experts: Sequence = ()) -> DeliberativePoll:
-    """Close T1 and open the plenary room (a private panel room) for the deliberating panel only.
+def _open_plenary(poll: DeliberativePoll, *, actor, now) -> None:
+    """Open the plenary room (a private panel room) for the deliberating panel only.
 
-    The control sample is never invited: it answers T1 and T2 without the treatment. ``experts`` are
-    invited as speakers. The room's facilitator is ``actor``; tables are formed live in the room.
+    The control sample is never invited: it answers T1 and T2 without the treatment. The room's
+    facilitator is whoever moved the poll (its creator for the system); tables are formed live in the room.
     """
     from deliberation.rooms.services.rooms import create_room
 
-    poll = move_poll(poll=poll, to=DPollState.DELIBERATING, actor=actor)
     if poll.room_id is None:
-        poll.room = create_room(facilitator=actor, title=poll.title[:120], description=poll.topic[:5000],
-                                rounds=plenary_agenda(), access="panel", observers_allowed=False)
+        poll.room = create_room(facilitator=actor or poll.created_by, title=poll.title[:120],
+                                description=poll.topic[:5000], rounds=plenary_agenda(), access="panel",
+                                observers_allowed=False)
         poll.save(update_fields=["room"])
     panel = [p.user for p in poll.participants.filter(group=SurveyGroup.DELIBERATING, user__isnull=False)
              .select_related("user")]
     _invite(poll, panel)
+
+
+@transaction.atomic
+def start_dpoll_deliberation(*, poll: DeliberativePoll, actor, experts: Sequence = ()) -> DeliberativePoll:
+    """Close T1 and open the plenary room for the deliberating panel (``move_poll`` does both);
+    ``experts`` are invited as speakers."""
+    poll = move_poll(poll=poll, to=DPollState.DELIBERATING, actor=actor)
     _invite(poll, list(experts), role=MemberRole.SPEAKER)
     return poll
 

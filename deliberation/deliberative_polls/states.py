@@ -27,6 +27,8 @@ DPOLL_TRANSITIONS: dict[str, set[str]] = {
 }
 # The state in which each survey (wave) takes answers.
 WAVE_OPEN_STATE = {1: DPollState.T1_OPEN, 2: DPollState.T2_OPEN}
+# The states in which people are seated: after T1 closes, a newcomer could never answer T1.
+SEATING_STATES = (DPollState.SETUP, DPollState.T1_OPEN)
 
 
 class SurveyGroup(models.TextChoices):

@@ -1,33 +1,27 @@
 """The deliberative poll's pages (공론조사): the list, setup for those who run it, the participant's survey,
 the materials, the report and its downloads. Thin: forms parse, services decide, selectors read."""
 
-import csv
-import io
-import json
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from frontend.spreadsheet import safe_row
 from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
+from frontend.refusals import show_refusal
 
-from deliberation.deliberative_polls import display as dpoll_display, rules, selectors, services
+from deliberation.deliberative_polls import display as dpoll_display, exports, rules, selectors, services
 from deliberation.deliberative_polls.models import DeliberativePoll
 from deliberation.panels.models import Draw
 from deliberation.deliberative_polls.states import (
-    DPOLL_TRANSITIONS, WAVE_OPEN_STATE, DPollState, Stance, SurveyGroup, SurveyKind,
+    WAVE_OPEN_STATE, DPollState, Stance, SurveyGroup, SurveyKind,
 )
-from deliberation.deliberative_polls.survey.exports import TABLES, table_rows
+from deliberation.deliberative_polls.survey.exports import TABLES
 from deliberation.deliberative_polls.survey.questions import SCALE_RANGES
 
 
@@ -111,31 +105,14 @@ def dpoll_create(request):
         "polls": DeliberativePoll.objects.all()[:100], "manager": True, "mine": set(), "form": form}, status=400)
 
 
-@transaction.atomic
-def _add_participants(poll, actor, data) -> None:
-    """One service call per address, all or none: an unknown address or a refusal is reported on the form's
-    field and nobody is added, so the corrected list can be sent again as it stands."""
-    errors = []
-    for email in [line.strip() for line in data["emails"].splitlines() if line.strip()]:
-        user = get_user_model().objects.filter(email__iexact=email).first()
-        if user is None:
-            errors.append(_("No one is registered as %(email)s.") % {"email": email})
-            continue
-        try:
-            services.add_participant(poll=poll, user=user, group=data["group"])
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError({"emails": errors})
-
-
 MANAGE_ACTIONS = {
     "question": (QuestionForm, lambda poll, actor, d: services.add_question(
         poll=poll, actor=actor, **{**d, "options": [o for o in d["options"].splitlines() if o.strip()]})),
     "margins": (MarginsForm, lambda poll, actor, d: services.set_margins(poll=poll, actor=actor,
                                                                          margins=d["margins"])),
     "material": (MaterialForm, lambda poll, actor, d: services.add_material(poll=poll, actor=actor, **d)),
-    "participants": (ParticipantsForm, _add_participants),
+    "participants": (ParticipantsForm, lambda poll, actor, d: services.add_participants(
+        poll=poll, actor=actor, emails=d["emails"].splitlines(), group=d["group"])),
     "draw": (SeatDrawForm, lambda poll, actor, d: services.seat_drawn_panel(poll=poll, actor=actor,
                                                                             draw=d["draw"])),
     "control": (ControlForm, lambda poll, actor, d: services.set_control(poll=poll, actor=actor,
@@ -167,7 +144,7 @@ def dpoll_manage(request, pk: int):
     return render(request, "deliberation/dpoll_manage.html", {
         "poll": poll, "forms": forms_, "questions": poll.questions.all(), "materials": poll.materials.all(),
         "participants": poll.participants.select_related("user"), "counts": selectors.dpoll_panel_counts(poll),
-        "next_states": [(s, DPollState(s).label) for s in sorted(DPOLL_TRANSITIONS[poll.state])],
+        "next_states": rules.next_moves(request.user, poll), "open_forms": rules.open_setup_forms(poll),
     }, status=status)
 
 
@@ -183,8 +160,7 @@ def dpoll_move(request, pk: int):
         else:
             services.move_poll(poll=poll, to=to, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The poll is now: %(state)s.") % {"state": DPollState(to).label})
     return redirect("deliberative_polls:dpoll_manage", poll.pk)
@@ -273,27 +249,14 @@ def dpoll_report_json(request, pk: int):
     return JsonResponse(selectors.dpoll_report(poll), json_dumps_params={"ensure_ascii": False})
 
 
-def _csv(rows, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(safe_row(row) for row in rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def dpoll_table_csv(request, pk: int, name: str):
     poll = _readable_poll(request, pk)
     if name not in TABLES:
         raise Http404
-    return _csv(table_rows(selectors.dpoll_report(poll))[name], f"dpoll-{poll.pk}-{name}.csv")
+    return exports.table_csv(poll, name)
 
 
 def dpoll_responses(request, pk: int, fmt: str):
     """The anonymised responses: a label per participant (HMAC of a key derived from SECRET_KEY), the groups."""
     poll = _readable_poll(request, pk)
-    rows = selectors.dpoll_anonymous_responses(poll)
-    if fmt == "csv":
-        return _csv(rows, f"dpoll-{poll.pk}-responses.csv")
-    header, body = rows[0], rows[1:]
-    return HttpResponse(json.dumps([dict(zip(header, row)) for row in body], ensure_ascii=False),
-                        content_type="application/json")
+    return exports.responses(poll, fmt)

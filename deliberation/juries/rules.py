@@ -1,5 +1,7 @@
 """Who may do what in a citizens' jury or consensus conference: one place, asked by services, views and templates."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -107,3 +109,37 @@ def refuse_minority(user, jury: Jury) -> str | None:
 def may_view_room(user, room) -> bool:
     """Whether ``user`` may enter one of the jury's rooms: what the room's own admission says."""
     return rules.refuse_join(user, room, rules.membership(user, room)) is None
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """A step the facilitator's page offers now: the form's ``action`` value and the button's label."""
+
+    name: str
+    label: str
+    primary: bool = True
+
+
+def next_actions(user, jury: Jury, verdict: Verdict | None) -> list[NextAction]:
+    """The next steps of the jury's stages (JURY_TRANSITIONS) that ``user`` may take now, in the page's order;
+    ``verdict``: the latest one. The services check each again when it is taken."""
+    if not may_manage(user, jury):
+        return []
+    state, actions = jury.state, []
+    if state == JuryState.FORMING:
+        actions.append(NextAction("start_hearing", _("Start the hearing")))
+    elif state == JuryState.HEARING:
+        actions.append(NextAction("start_deliberation", _("End the hearing and open the private room")))
+    elif state == JuryState.DELIBERATING and jury.kind == JuryKind.JURY:
+        actions.append(NextAction("open_verdict", _("Open the verdict vote")))
+    elif state == JuryState.DELIBERATING:
+        actions.append(NextAction("start_drafting", _("Start drafting the recommendation")))
+    if verdict is not None and verdict.state == VerdictState.OPEN:
+        actions.append(NextAction("close_verdict", _("Close the vote now"), primary=False))
+    if state == JuryState.DRAFTING:
+        actions.append(NextAction("open_adoption", _("Put the draft to the vote")))
+    elif state == JuryState.ADOPTED:
+        actions.append(NextAction("publish", _("Publish the recommendation")))
+    if state == JuryState.VERDICT and verdict is not None and verdict.state == VerdictState.CLOSED and not verdict.met:
+        actions.append(NextAction("add_round", _("Add a deliberation round"), primary=False))
+    return actions

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontend.forms import add_service_errors
+from frontend.refusals import refusal_message, show_refusal
 
-from deliberation.juries import rules as jury_rules, selectors, services
+from deliberation.juries import exports, rules as jury_rules, selectors, services
 from deliberation.panels.models import Draw
 from deliberation.juries.models import MINORITY_MAX, QUESTION_MAX, RECOMMENDATION_MAX, Jury, MinorityOpinion
 from deliberation.juries.services.verdicts import latest_verdict
@@ -154,10 +155,10 @@ def _manage_action(request, jury: Jury, action: str, person: PersonForm) -> str 
             return None
         target = person.cleaned_data["email"]
         if action == "remove":
-            services.remove_juror(jury, target, user, request.POST.get("reason", ""))
+            services.remove_juror(jury=jury, user=target, actor=user, reason=request.POST.get("reason", ""))
             return _("%(name)s was removed from the jury.") % {"name": target.public_name}
         {"add_juror": services.add_juror, "add_expert": services.add_expert,
-         "add_observer": services.add_observer}[action](jury, target, user)
+         "add_observer": services.add_observer}[action](jury=jury, user=target, actor=user)
         return _("%(name)s was added.") % {"name": target.public_name}
     if action == "add_round":
         try:
@@ -191,17 +192,19 @@ def jury_manage(request, pk: int):
         try:
             done = _manage_action(request, jury, action, person)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+            show_refusal(request, exc)
         else:
             if done:
                 messages.success(request, done)
                 return redirect("juries:jury_manage", jury.pk)
         status = 400  # refused (or the person's address is not valid): the page again, with what was typed
         jury = _jury(pk)
+    verdict = latest_verdict(jury)
     return render(request, "deliberation/jury_manage.html", {
         "jury": jury, "person": person, "draft": draft, "people": selectors.jury_people(jury),
-        "seated": jury_rules.seated_jurors(jury).count(), "verdict": latest_verdict(jury),
+        "seated": jury_rules.seated_jurors(jury).count(), "verdict": verdict,
         "verdicts": selectors.closed_verdicts(jury), "action": action,
+        "next_actions": jury_rules.next_actions(request.user, jury, verdict),
     }, status=status)
 
 
@@ -229,7 +232,7 @@ def jury_verdict(request, pk: int):
             try:
                 services.cast_ballot(verdict=verdict, user=request.user, choice=choice)
             except (ValidationError, PermissionDenied) as exc:
-                error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                error = refusal_message(exc)
             else:
                 messages.success(request, _("Your secret ballot is counted. Nobody can see how you voted."))
                 return redirect("juries:jury_verdict", jury.pk)
@@ -286,25 +289,11 @@ def jury_minority(request, pk: int):
 
 
 def verdict_ballots_csv(request, pk: int, number: int):
-    """A closed vote's ballots as open data: one row per ballot, ordered by choice, naming no one."""
-    import csv
-
-    from django.http import Http404, HttpResponse
-
-    from frontend.spreadsheet import safe_cell, safe_row
+    """A closed vote's ballots as open data (exports.verdict_ballots_csv)."""
+    from django.http import Http404
 
     jury = _jury(pk)
     verdict = jury.verdicts.filter(number=number, state=VerdictState.CLOSED).first()
     if verdict is None:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="jury-{jury.pk}-vote-{number}.csv"'
-    writer = csv.writer(response)
-    if verdict.rule == VerdictRule.RANKED:
-        writer.writerow([f"rank_{n}" for n in range(1, len(verdict.options) + 1)])
-        for ranking in selectors.verdict_ballots(verdict):
-            writer.writerow(safe_row(ranking + [""] * (len(verdict.options) - len(ranking))))
-    else:
-        writer.writerow(["choice"])
-        writer.writerows([safe_cell(choice)] for choice in selectors.verdict_ballots(verdict))
-    return response
+    return exports.verdict_ballots_csv(verdict)

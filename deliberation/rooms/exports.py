@@ -10,8 +10,6 @@ means the plenary. Poll results, questions and table summaries are not transcrip
 the JSON and the Markdown, where their shape fits.
 """
 
-import csv
-import io
 import json
 import re
 from datetime import datetime
@@ -21,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from frontend.spreadsheet import safe_cell  # the one place that escapes spreadsheet formulas
+from frontend.spreadsheet import csv_text  # the BOM, and no cell runs as a spreadsheet formula
 
 CSV_COLUMNS = ("seq", "time", "round", "table", "author", "body")
 
@@ -42,13 +40,8 @@ def _minutes(seconds: int | None) -> str:
 
 
 def record_csv(record: dict) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for line in record["transcript"]:
-        writer.writerow([safe_cell(v) for v in (line["seq"], _local(line["created_at"]), line["round_title"],
-                                                line["table"], line["author"], line["body"])])
-    return "\ufeff" + buffer.getvalue()  # the BOM lets spreadsheet programs read Korean as UTF-8
+    return csv_text(CSV_COLUMNS, ((line["seq"], _local(line["created_at"]), line["round_title"], line["table"],
+                                   line["author"], line["body"]) for line in record["transcript"]))
 
 
 def record_json(record: dict) -> str:

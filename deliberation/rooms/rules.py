@@ -39,6 +39,14 @@ def is_facilitator(user, room: Room) -> bool:
     return user.is_authenticated and (room.facilitator_id == user.pk or user.is_city_admin)
 
 
+def facilitator_controls(user, room: Room) -> str | None:
+    """Which controls the room page gives ``user`` now (ROOM_TRANSITIONS): ``open`` for a room being
+    prepared, ``run`` (the clock, the floor) for an open or live one, None once it ended or to anyone else."""
+    if not is_facilitator(user, room) or room.state == RoomState.ENDED:
+        return None
+    return "open" if room.state == RoomState.DRAFT else "run"
+
+
 def membership(user, room: Room) -> RoomMember | None:
     if not user.is_authenticated:
         return None

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from frontend.refusals import show_refusal
+
 from deliberation.rooms import exports, rules, selectors as room_selectors, services
 from deliberation.juries import selectors as jury_selectors
 from deliberation.rooms.forms import AgendaFormSet, RoomForm
@@ -90,7 +92,7 @@ def room_detail(request, pk: int):
     return render(request, "deliberation/room.html", {
         "room": room, "rounds": room.rounds.order_by("position"), "current": current, "chat": chat,
         "last_seq": last_seq, "now": now, "seconds_left": left, "clock_text": clock_text(left),
-        "is_facilitator": is_facilitator,
+        "is_facilitator": is_facilitator, "controls": rules.facilitator_controls(request.user, room),
         "floor_stats": room_selectors.floor_stats(room) if is_facilitator else None,
         "chat_refusal": _chat_refusal(request.user, room),
         # what the no-JS chat form sent last time it was refused (chat_post), shown once
@@ -127,7 +129,7 @@ def room_open(request, pk: int):
     try:
         services.open_room(room=room, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The room is open. People can come in; start the first round when ready."))
     return redirect("rooms:room", pk=room.pk)
@@ -141,12 +143,6 @@ CHAT_DRAFT_MAX = 2000
 def chat_draft_key(pk: int) -> str:
     """Session key of the text a refused no-JS chat post keeps, so the room page can put it back."""
     return f"room_chat_draft_{pk}"
-
-
-def _refusal_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc.args[0]) if exc.args else _("You cannot write in this room now.")
 
 
 @require_POST
@@ -164,7 +160,7 @@ def chat_post(request, pk: int):
         services.post_message(room=room, author=request.user, body=body, to_table=to_table,
                               client_id=request.POST.get("client_id") or None)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _refusal_text(exc))
+        show_refusal(request, exc)
         request.session[chat_draft_key(room.pk)] = body[:CHAT_DRAFT_MAX]
     else:
         request.session.pop(chat_draft_key(room.pk), None)

@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.lifecycle import Lifecycle
 from frontend.markdown import render_markdown
 
 from .. import rules
@@ -14,17 +16,17 @@ from .lifecycle import TransitionError, transition
 from .notifications import notify
 
 
+FOLLOW_UP_LIFECYCLE = Lifecycle(
+    FollowUp, FOLLOW_UP_TRANSITIONS, error=TransitionError, labels=FollowUpState,
+    message=gettext_noop("A follow-up item cannot go from “%(from)s” to “%(to)s”."),
+    stamps={FollowUpState.ANSWERED: "answered_at", FollowUpState.COMPLETED: "completed_at"},
+    fields=["verdict", "progress_percent"],
+)
+
+
 def move_follow_up(*, follow_up: FollowUp, to: str) -> FollowUp:
     """The one transition function of the follow-up lifecycle."""
-    if to not in FOLLOW_UP_TRANSITIONS[follow_up.state]:
-        raise TransitionError(
-            _("A follow-up item cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": FollowUpState(follow_up.state).label, "to": FollowUpState(to).label},
-            code="illegal_transition",
-        )
-    follow_up.state = to
-    follow_up.save(update_fields=["state", "answered_at", "completed_at", "verdict", "progress_percent"])
-    return follow_up
+    return FOLLOW_UP_LIFECYCLE.move(follow_up, to)
 
 
 def _lock_for(officer, follow_up: FollowUp) -> FollowUp:
@@ -84,7 +86,6 @@ def publish_answer(*, officer, follow_up: FollowUp, verdict: str, body: str) -> 
         raise ValidationError({"verdict": _("Choose whether the proposal is accepted.")}, code="invalid")
     body = _text(body)
     follow_up.verdict = verdict
-    follow_up.answered_at = timezone.now()
     move_follow_up(follow_up=follow_up, to=FollowUpState.ANSWERED)
     _record(follow_up, kind=FollowUpUpdate.Kind.ANSWER, author=officer, body=body, verdict=verdict)
     if follow_up.proposal_id:
@@ -106,8 +107,6 @@ def update_progress(*, officer, follow_up: FollowUp, body: str, percent: int, co
     body = _text(body)
     completed = completed or int(percent) == 100
     follow_up.progress_percent = 100 if completed else int(percent)
-    if completed:
-        follow_up.completed_at = timezone.now()
     move_follow_up(follow_up=follow_up, to=FollowUpState.COMPLETED if completed else FollowUpState.IN_PROGRESS)
     kind = FollowUpUpdate.Kind.COMPLETION if completed else FollowUpUpdate.Kind.PROGRESS
     _record(follow_up, kind=kind, author=officer, body=body, percent=follow_up.progress_percent)

@@ -7,8 +7,10 @@ from django.core.validators import MaxLengthValidator
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.ratelimit import check_rate
+from core.lifecycle import IllegalTransition, Lifecycle
 from frontend.markdown import render_markdown
 
 from .. import rules
@@ -18,7 +20,7 @@ from ..states import TRANSITIONS, Scope, State
 MAX_TAGS = 5
 
 
-class TransitionError(ValidationError):
+class TransitionError(IllegalTransition):
     """An illegal move in the lifecycle; the message names both states."""
 
 
@@ -30,36 +32,42 @@ def check_text_length(*, field: str, text: str, limit: int) -> None:
         raise ValidationError({field: exc.error_list}) from None
 
 
+def _refuse_restore(proposal: Proposal, to: str) -> str | None:
+    if proposal.state == State.HIDDEN and to != proposal.state_before_hidden:
+        return (_("A hidden proposal can only be restored to the state it had: “%(state)s”.")
+                % {"state": State(proposal.state_before_hidden).label})
+    return None
+
+
+def _remember_hidden(proposal: Proposal, from_state: str, to: str) -> None:
+    proposal.state_before_hidden = from_state if to == State.HIDDEN else ""
+
+
+def _record_transition(proposal: Proposal, from_state: str, to: str, *, actor, now, reason: str = "") -> None:
+    from .notifications import notify_state_change
+
+    TimelineEntry.objects.create(
+        proposal=proposal, kind=TimelineEntry.Kind.TRANSITION, from_state=from_state, to_state=to,
+        actor=actor, reason=reason, created_at=now,
+    )
+    if State.HIDDEN not in (from_state, to):
+        notify_state_change(proposal=proposal, state=to)
+
+
+PROPOSAL_LIFECYCLE = Lifecycle(
+    Proposal, TRANSITIONS, error=TransitionError, labels=State,
+    message=gettext_noop("A proposal cannot go from “%(from)s” to “%(to)s”."),
+    guard=_refuse_restore, apply=_remember_hidden, fields=["state_before_hidden", "updated_at"],
+    record=_record_transition,
+)
+
+
 def transition(*, proposal: Proposal, to: str, actor=None, reason: str = "", now: datetime | None = None) -> Proposal:
     """Apply one lifecycle transition to a proposal the caller has locked; record it on the timeline.
 
     Every state change of a proposal goes through here; nothing else assigns ``proposal.state``.
     """
-    from .notifications import notify_state_change
-
-    from_state = proposal.state
-    if to not in TRANSITIONS.get(from_state, set()):
-        raise TransitionError(
-            _("A proposal cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": State(from_state).label, "to": State(to).label},
-            code="illegal_transition",
-        )
-    if from_state == State.HIDDEN and to != proposal.state_before_hidden:
-        raise TransitionError(
-            _("A hidden proposal can only be restored to the state it had: “%(state)s”.")
-            % {"state": State(proposal.state_before_hidden).label},
-            code="illegal_transition",
-        )
-    proposal.state_before_hidden = from_state if to == State.HIDDEN else ""
-    proposal.state = to
-    proposal.save(update_fields=["state", "state_before_hidden", "updated_at"])
-    TimelineEntry.objects.create(
-        proposal=proposal, kind=TimelineEntry.Kind.TRANSITION, from_state=from_state, to_state=to,
-        actor=actor, reason=reason, created_at=now or timezone.now(),
-    )
-    if State.HIDDEN not in (from_state, to):
-        notify_state_change(proposal=proposal, state=to)
-    return proposal
+    return PROPOSAL_LIFECYCLE.move(proposal, to, actor=actor, now=now, reason=reason)
 
 
 def record_milestone(*, proposal: Proposal, code: str, reason: str = "", actor=None, now=None) -> None:

@@ -7,10 +7,12 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from frontend.refusals import show_refusal
+
 from .. import rules, selectors, services
 from ..forms import ProposalForm, WithdrawForm, add_service_errors
 from ..states import State
-from .common import error_text, proposal_post, visible_proposal
+from .common import proposal_post, visible_proposal
 
 
 def _initial(proposal) -> dict:
@@ -75,7 +77,7 @@ def proposal_publish(request, pk: int):
     try:
         services.publish_proposal(proposal=proposal, actor=request.user)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Your proposal is published. The support window is open."))
     return redirect(proposal)
@@ -89,7 +91,7 @@ def proposal_withdraw(request, pk: int):
     try:
         services.withdraw_proposal(proposal=proposal, actor=request.user, reason=reason)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Your proposal is withdrawn."))
     return redirect(proposal)

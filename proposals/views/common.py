@@ -1,9 +1,8 @@
-"""Helpers every proposal view shares: loading what the viewer may see, error text, safe redirects."""
+"""Helpers every proposal view shares: loading what the viewer may see, safe redirects."""
 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -22,15 +21,6 @@ def visible_proposal(request, pk: int) -> Proposal:
     if not rules.may_view(request.user, proposal):
         raise Http404
     return proposal
-
-
-def error_text(exc: Exception) -> str:
-    """The human message of a refusal or a validation error, for a django message."""
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    if isinstance(exc, PermissionDenied) and exc.args:
-        return str(exc.args[0])
-    return str(exc)
 
 
 def proposal_post(view):

@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.selectors import residents_for_verification
 
+from frontend.refusals import show_refusal
+
 from .. import rules, selectors, services
 from ..forms import ModerationForm
 from ..models import Comment
-from .common import error_text, proposal_post, redirect_next, visible_proposal
+from .common import proposal_post, redirect_next, visible_proposal
 
 _DONE = {  # lazy: translated per request, in the reader's language
     "hide": gettext_lazy("The proposal is hidden."),
@@ -64,7 +66,7 @@ def moderate(request, pk: int):
     try:
         _apply(data["action"], moderator=request.user, proposal=proposal, comment=comment, reason=data["reason"])
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _DONE[data["action"]])
     return redirect_next(request, fallback)

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from frontend.refusals import show_refusal
+
 from .. import services
 from ..forms import CommentForm, FlagForm, ReplyForm, add_service_errors
 from ..models import Comment, FollowUp
 from .browse import detail_context
-from .common import error_text, proposal_post, visible_proposal
+from .common import proposal_post, visible_proposal
 
 
 @proposal_post
@@ -28,7 +30,7 @@ def support(request, pk: int):
             services.add_support(proposal=proposal, user=request.user)
             messages.success(request, _("Thank you: your support is counted."))
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
     return redirect(reverse("proposals:detail", args=[pk]) + "#support")
 
 
@@ -46,7 +48,7 @@ def comment(request, pk: int):
             created = services.add_comment(author=request.user, proposal=proposal, body=form.cleaned_data["body"],
                                            parent=parent)
         except PermissionDenied as exc:
-            messages.error(request, error_text(exc))
+            show_refusal(request, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -72,7 +74,7 @@ def flag(request, pk: int):
     try:
         services.flag_content(reporter=request.user, reason=form.cleaned_data["reason"], **target)
     except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Thank you. A moderator will review your report."))
     anchor = f"#comment-{comment_id}" if comment_id else ""
@@ -93,7 +95,7 @@ def clarification_reply(request, pk: int):
             services.reply_to_clarification(author=request.user, follow_up=follow_up, body=form.cleaned_data["body"])
         except (PermissionDenied, ValidationError) as exc:
             if not hasattr(exc, "error_dict"):  # not about the text: the item is no longer waiting, or not yours
-                messages.error(request, error_text(exc))
+                show_refusal(request, exc)
                 return redirect(reverse("proposals:detail", args=[proposal.pk]) + f"#follow-up-{follow_up.pk}")
             add_service_errors(form, exc)
         else:

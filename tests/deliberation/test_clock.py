@@ -46,11 +46,11 @@ def _rounds(room: Room) -> list[Round]:
 def test_room_moves_only_along_the_room_transition_table(src, dst):
     room = Room(state=src)
     if dst in ROOM_TRANSITIONS[src]:
-        clock._move_room(room, dst)
+        clock.ROOM_LIFECYCLE.move(room, dst, save=False)
         assert room.state == dst
     else:
         with pytest.raises(services.ClockError, match="The room cannot go from"):
-            clock._move_room(room, dst)
+            clock.ROOM_LIFECYCLE.move(room, dst, save=False)
         assert room.state == src
 
 
@@ -59,11 +59,11 @@ def test_room_moves_only_along_the_room_transition_table(src, dst):
 def test_round_moves_only_along_the_round_transition_table(src, dst):
     rnd = Round(state=src)
     if dst in ROUND_TRANSITIONS[src]:
-        clock._move_round(rnd, dst)
+        clock.ROUND_LIFECYCLE.move(rnd, dst, save=False)
         assert rnd.state == dst
     else:
         with pytest.raises(services.ClockError, match="The round cannot go from"):
-            clock._move_round(rnd, dst)
+            clock.ROUND_LIFECYCLE.move(rnd, dst, save=False)
         assert rnd.state == src
 
 

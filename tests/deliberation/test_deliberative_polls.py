@@ -3,7 +3,7 @@
 from unittest import mock
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from deliberation.deliberative_polls import selectors, services as dpoll_services
@@ -315,3 +315,31 @@ def test_the_cached_report_follows_every_new_answer_and_margin():
     poll.refresh_from_db()
     gender = selectors.dpoll_report(poll)["groups"]["deliberation"]["representativeness"]["gender"]
     assert {row["value"]: row["population_share"] for row in gender["values"]} == {"female": 0.75, "male": 0.25}
+
+
+def test_adding_participants_by_address_is_all_or_none_and_says_which_addresses_failed():
+    poll, facilitator, members, _controls = make_poll(panel=1)
+    newcomer = _person()
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        dpoll_services.add_participants(poll=poll, actor=facilitator, emails=[newcomer.email, "", "nobody@x.org",
+                                                                               members[0].user.email.upper()])
+    assert caught.value.message_dict["emails"][0] == "No one is registered as nobody@x.org."
+    assert len(caught.value.message_dict["emails"]) == 2  # and the one already in the poll
+    assert poll.participants.count() == 1  # the newcomer was not added either
+    seated = dpoll_services.add_participants(poll=poll, actor=facilitator, emails=[f" {newcomer.email} "])
+    assert [p.user for p in seated] == [newcomer] and poll.participants.count() == 2
+    with pytest.raises(PermissionDenied):
+        dpoll_services.add_participants(poll=poll, actor=newcomer, emails=[newcomer.email])
+
+
+def test_the_manage_page_offers_the_next_stage_and_the_forms_the_stage_takes():
+    from deliberation.deliberative_polls import rules as dpoll_rules
+
+    poll, facilitator, _members, _controls = make_poll(panel=1)
+    assert [state for state, _label in dpoll_rules.next_moves(facilitator, poll)] == [DPollState.T1_OPEN]
+    assert dpoll_rules.next_moves(ResidentFactory(), poll) == []
+    assert dpoll_rules.open_setup_forms(poll) == {"control", "question", "draw", "participants", "material", "margins"}
+    poll.state = DPollState.T1_OPEN
+    assert dpoll_rules.open_setup_forms(poll) == {"draw", "participants", "material", "margins"}
+    poll.state = DPollState.DELIBERATING
+    assert dpoll_rules.open_setup_forms(poll) == {"material", "margins"}

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from deliberation.panels import services
-from deliberation.panels.views.draws import MAXIMIN_POOL_LIMIT, default_algorithm
+from deliberation.panels.rules import MAXIMIN_POOL_LIMIT, default_algorithm
 from deliberation.panels.models import Draw
 from tests.deliberation.test_draws import QUOTAS, _pool
 from tests.imports import job_of

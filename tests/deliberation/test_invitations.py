@@ -403,7 +403,7 @@ def test_staff_download_the_letters_with_each_open_invitations_link_and_no_one_e
     client.force_login(ResidentFactory())
     assert client.get(url).status_code == 403
     client.force_login(admin)
-    rows = client.get(url).content.decode().splitlines()
+    rows = client.get(url).content.decode("utf-8-sig").splitlines()
     assert rows[0] == "seat,person_id,has_account,deadline,link" and len(rows) == 3  # the confirmed one is not there
     assert all(i.token in "\n".join(rows) for i in sent[1:]) and sent[0].token not in "\n".join(rows)
     assert rows[1].endswith(reverse("panels:invitation_token", args=[sent[1].token]))

@@ -37,7 +37,7 @@ def make_jury(*, jurors: int = 3, rule: str = "majority", kind: str = "jury", op
                                 category=None if proposal else CategoryFactory())
     people = [UserFactory() for _ in range(jurors)]
     for person in people:
-        jury_services.add_juror(jury, person, facilitator)
+        jury_services.add_juror(jury=jury, user=person, actor=facilitator)
     if stage in ("hearing", "deliberating", "verdict"):
         jury_services.start_hearing(jury=jury, actor=facilitator)
     if stage in ("deliberating", "verdict"):
@@ -110,11 +110,11 @@ def test_the_transition_table_is_the_only_way_and_illegal_moves_are_named():
 
 def test_hearing_starts_only_with_every_seat_filled_and_opens_the_hearing_room():
     jury, facilitator, people = make_jury(jurors=3)
-    jury_services.remove_juror(jury, people[0], facilitator, "moved away")
+    jury_services.remove_juror(jury=jury, user=people[0], actor=facilitator, reason="moved away")
     with translation.override("en"), pytest.raises(JuryError) as caught:
         jury_services.start_hearing(jury=jury, actor=facilitator)
     assert "(2 are)" in caught.value.messages[0]
-    jury_services.add_juror(jury, UserFactory())  # the invitation hook: no actor
+    jury_services.do_add_juror(jury=jury, user=UserFactory())  # the invitation hook: no actor
     jury_services.start_hearing(jury=jury, actor=facilitator)
     jury.room.refresh_from_db()
     assert jury.room.state == RoomState.OPEN
@@ -130,20 +130,20 @@ def test_hearing_starts_only_with_every_seat_filled_and_opens_the_hearing_room()
 def test_jurors_sit_in_both_rooms_experts_and_observers_only_in_the_hearing():
     jury, facilitator, people = make_jury(jurors=2)
     expert, observer = UserFactory(), UserFactory()
-    jury_services.add_expert(jury, expert, facilitator)
-    jury_services.add_observer(jury, observer, facilitator)
+    jury_services.add_expert(jury=jury, user=expert, actor=facilitator)
+    jury_services.add_observer(jury=jury, user=observer, actor=facilitator)
     roles = dict(RoomMember.objects.filter(room=jury.room).values_list("user_id", "role"))
     assert roles == {people[0].pk: "participant", people[1].pk: "participant", expert.pk: "speaker",
                      observer.pk: "observer"}
     assert set(RoomMember.objects.filter(room=jury.private_room).values_list("user_id", flat=True)) == {
         p.pk for p in people}
     with translation.override("en"), pytest.raises(JuryError) as caught:
-        jury_services.add_juror(jury, expert, facilitator)
+        jury_services.add_juror(jury=jury, user=expert, actor=facilitator)
     assert caught.value.messages == [f"{expert.public_name} is already an expert of this jury."]
     with pytest.raises(JuryError):
-        jury_services.add_juror(jury, UserFactory(), facilitator)  # both seats taken
+        jury_services.add_juror(jury=jury, user=UserFactory(), actor=facilitator)  # both seats taken
     with pytest.raises(PermissionDenied):
-        jury_services.add_expert(jury, UserFactory(), people[0])  # a juror is not the facilitator
+        jury_services.add_expert(jury=jury, user=UserFactory(), actor=people[0])  # a juror is not the facilitator
 
 
 def test_removal_from_either_room_by_the_room_moderation_removes_from_both_and_is_final():
@@ -153,7 +153,7 @@ def test_removal_from_either_room_by_the_room_moderation_removes_from_both_and_i
     assert member.removed_at is not None and member.removed_reason == "abuse"
     assert not jury_rules.is_seated(people[0], jury) and jury_rules.is_seated(people[1], jury)
     with pytest.raises(JuryError):
-        jury_services.add_juror(jury, people[0], facilitator)
+        jury_services.add_juror(jury=jury, user=people[0], actor=facilitator)
 
 
 # --- The arithmetic ---------------------------------------------------------------------------------------
@@ -209,9 +209,9 @@ def test_ranked_verdict_end_to_end_through_the_ballots():
 def test_only_seated_jurors_vote_once_and_everyone_else_is_refused_by_name():
     jury, facilitator, people = make_jury(jurors=3, stage="verdict")
     expert, observer, removed, stranger = UserFactory(), UserFactory(), people[2], UserFactory()
-    jury_services.add_observer(jury, observer, facilitator)
+    jury_services.add_observer(jury=jury, user=observer, actor=facilitator)
     RoomMember.objects.create(room=jury.room, user=expert, role="speaker", invited=True)  # joined as expert
-    jury_services.remove_juror(jury, removed, facilitator, "conflict of interest")
+    jury_services.remove_juror(jury=jury, user=removed, actor=facilitator, reason="conflict of interest")
     verdict = jury.verdicts.get()
     expected = {
         expert: "Experts testify; they do not vote or write for the jury.",
@@ -299,7 +299,7 @@ def test_removing_the_last_missing_juror_closes_the_verdict():
     verdict = jury.verdicts.get()
     jury_services.cast_ballot(verdict=verdict, user=people[0], choice="yes")
     jury_services.cast_ballot(verdict=verdict, user=people[1], choice="yes")
-    jury_services.remove_juror(jury, people[2], facilitator, "left the city")
+    jury_services.remove_juror(jury=jury, user=people[2], actor=facilitator, reason="left the city")
     verdict.refresh_from_db()
     assert verdict.state == "closed" and verdict.result["seated"] == 2 and verdict.met
 
@@ -390,3 +390,17 @@ def test_publishing_on_an_existing_proposal_records_it_and_escalates_it_if_still
     assert TimelineEntry.objects.filter(proposal=proposal, code="jury_recommendation", reason=jury.title).exists()
     jury.refresh_from_db()
     assert jury.proposal_id == proposal.pk and proposal.juries.count() == 1
+
+
+def test_the_facilitator_is_offered_each_stages_next_step_and_no_one_else_is():
+    jury, facilitator, people = make_jury(jurors=3)
+    assert [a.name for a in jury_rules.next_actions(facilitator, jury, None)] == ["start_hearing"]
+    assert jury_rules.next_actions(people[0], jury, None) == []
+    jury, facilitator, people = make_jury(jurors=3, stage="verdict")
+    verdict = jury.verdicts.get()
+    assert [a.name for a in jury_rules.next_actions(facilitator, jury, verdict)] == ["close_verdict"]
+    verdict = vote_all(jury, people, ["yes", "no", "abstain"])  # not met: another round may be added
+    jury.refresh_from_db()
+    assert not verdict.met and [a.name for a in jury_rules.next_actions(facilitator, jury, verdict)] == ["add_round"]
+    conference, host, _people = make_jury(jurors=3, kind="conference", stage="deliberating")
+    assert [a.name for a in jury_rules.next_actions(host, conference, None)] == ["start_drafting"]

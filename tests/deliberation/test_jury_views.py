@@ -23,15 +23,15 @@ def build(stage: str):
     """A jury of three in ``stage`` (verdict open, drafting or adopted) with one person of each role."""
     jury, facilitator, people = make_jury(jurors=3, stage="verdict")
     observer, expert = UserFactory(), UserFactory()
-    services.add_observer(jury, observer, facilitator)
-    services.add_expert(jury, expert, facilitator)
+    services.add_observer(jury=jury, user=observer, actor=facilitator)
+    services.add_expert(jury=jury, user=expert, actor=facilitator)
     if stage in ("drafting", "adopted"):
         vote_all(jury, people, ["yes"] * 3)
         services.save_recommendation(jury=jury, actor=facilitator, text="Night buses every 15 minutes.")
     if stage == "adopted":
         services.open_adoption_vote(jury=jury, actor=facilitator)
         vote_all(jury, people, ["yes"] * 3)
-    services.remove_juror(jury, people[2], facilitator, "conflict of interest")
+    services.remove_juror(jury=jury, user=people[2], actor=facilitator, reason="conflict of interest")
     jury.refresh_from_db()
     who = {"anonymous": None, "citizen": UserFactory(), "observer": observer, "expert": expert,
            "juror": people[0], "removed": people[2], "facilitator": facilitator, "admin": AdminFactory()}
@@ -227,11 +227,11 @@ def test_a_closed_votes_ballots_are_open_data_ordered_by_choice_and_an_open_one_
     url = reverse("juries:jury_ballots", args=[jury.pk, 1])
     assert client.get(url).status_code == 404  # still open: nothing leaks before the close
     vote_all(jury, people, [["C"], ["A", "B"], ["B", "C", "A"]])
-    lines = client.get(url).content.decode().splitlines()
+    lines = client.get(url).content.decode("utf-8-sig").splitlines()
     assert lines == ["rank_1,rank_2,rank_3", "A,B,", "B,C,A", "C,,"]
     jury, facilitator, people = make_jury(jurors=3, stage="verdict")
     vote_all(jury, people, ["yes", "no", "abstain"])
-    lines = client.get(reverse("juries:jury_ballots", args=[jury.pk, 1])).content.decode().splitlines()
+    lines = client.get(reverse("juries:jury_ballots", args=[jury.pk, 1])).content.decode("utf-8-sig").splitlines()
     assert lines == ["choice", "abstain", "no", "yes"]
     assert reverse("juries:jury_ballots", args=[jury.pk, 1]) in client.get(
         reverse("juries:jury", args=[jury.pk])).content.decode()

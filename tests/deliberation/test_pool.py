@@ -127,7 +127,7 @@ def test_only_staff_download_the_pool_in_the_sortition_foundation_layout(client,
     response = client.get(reverse("panels:pool_csv"))
     assert response.status_code == status
     if status == 200:
-        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0] == ["id", "district_group", "age_band", "gender", "housing"]
         from accounts.demographics import age_band
 

@@ -92,9 +92,9 @@ class RawWebSocket:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from tests.processes import free_port  # a port of this xdist worker's own block (parallel runs)
+
+    return free_port()
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 15) -> None:

@@ -498,3 +498,13 @@ def test_a_past_election_that_cannot_be_is_refused_and_nothing_is_stored(staff_c
         response = staff_client.get(f"/imports/{job.pk}/")
     assert response.status_code == 200 and message in response.content.decode()
     assert not Vote.objects.exists()
+
+
+def test_the_staff_pages_offer_each_state_the_moves_its_transitions_allow():
+    from voting.rules import manage_actions
+
+    assert manage_actions("draft") == {"edit", "schedule", "cancel"}
+    assert manage_actions("submitted") == {"edit", "review"}
+    assert manage_actions("scheduled") == {"extend", "cancel"}
+    assert manage_actions("open") == {"extend"}
+    assert all(manage_actions(state) == set() for state in ("closed", "tallied", "cancelled", "rejected"))

@@ -231,7 +231,6 @@ def cancel_vote(*, vote: Vote, actor) -> Vote:
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
     _require(rules.refuse_cancel(actor, vote))
     transition(vote, VoteState.CANCELLED)
-    vote.save(update_fields=["state"])
     return vote
 
 
@@ -250,9 +249,8 @@ def approve_vote(*, vote: Vote, moderator, schedule_now: bool = False) -> Vote:
     if schedule_now and vote.opens_at <= timezone.now():
         raise VoteError(_("Its opening time has passed: approve it as a draft and set new times."),
                         code="opens_in_past")
-    transition(vote, VoteState.DRAFT)
     vote.reviewed_by, vote.reviewed_at, vote.review_reason = moderator, timezone.now(), ""
-    vote.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])
+    transition(vote, VoteState.DRAFT, fields=["reviewed_by", "reviewed_at", "review_reason"])
     if schedule_now:
         vote = schedule(vote=vote, actor=moderator)
     return vote
@@ -266,7 +264,6 @@ def reject_vote(*, vote: Vote, moderator, reason: str) -> Vote:
     _require_submitted(vote)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason; its author will read it.")]}, code="reason_required")
-    transition(vote, VoteState.REJECTED)
     vote.reviewed_by, vote.reviewed_at, vote.review_reason = moderator, timezone.now(), reason.strip()
-    vote.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])
+    transition(vote, VoteState.REJECTED, fields=["reviewed_by", "reviewed_at", "review_reason"])
     return vote

@@ -1,6 +1,6 @@
 """The vote's lifecycle: scheduling, opening and closing at their times, the tally, extending the close.
 
-One table of allowed moves (states.TRANSITIONS), one function that applies a move. Opening and
+One table of allowed moves (states.TRANSITIONS), applied by ``VOTE_LIFECYCLE`` (core.lifecycle). Opening and
 closing happen by time: ``sweep_votes`` (Celery beat, every worker start, the embedded sweeper) moves
 every vote whose time has come, including any that passed while the server was down, and tallies
 what it closed. Closing a secret vote unseals its ballots in one shuffled batch (and the tally does
@@ -11,10 +11,13 @@ run twice or late.
 import logging
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from core.lifecycle import IllegalTransition, Lifecycle
 
 from .. import live, rules
 from ..ballot_box import BrokenSeal
@@ -27,16 +30,19 @@ from .ballots import unseal_ballots
 log = logging.getLogger(__name__)
 
 
-class VoteError(ValidationError):
+class VoteError(IllegalTransition):
     """A move the vote's lifecycle does not allow; the message says which."""
 
 
-def transition(vote: Vote, to: str) -> None:
-    """Apply one move of the lifecycle (the caller saves); an illegal one raises VoteError."""
-    if to not in TRANSITIONS[vote.state]:
-        raise VoteError(_("A vote cannot go from “%(from)s” to “%(to)s”.")
-                        % {"from": VoteState(vote.state).label, "to": VoteState(to).label}, code="illegal_transition")
-    vote.state = to
+VOTE_LIFECYCLE = Lifecycle(
+    Vote, TRANSITIONS, error=VoteError, labels=VoteState, stamps={VoteState.TALLIED: "tallied_at"},
+    message=gettext_noop("A vote cannot go from “%(from)s” to “%(to)s”."),
+)
+
+
+def transition(vote: Vote, to: str, **kwargs) -> Vote:
+    """Apply and save one move of the lifecycle (core.lifecycle); an illegal one raises VoteError."""
+    return VOTE_LIFECYCLE.move(vote, to, **kwargs)
 
 
 @transaction.atomic
@@ -54,7 +60,6 @@ def schedule(*, vote: Vote, actor) -> Vote:
         raise VoteError(_("A secret ballot cannot be changed once cast: nothing may link it to its voter."),
                         code="secret_change")
     transition(vote, VoteState.SCHEDULED)
-    vote.save(update_fields=["state"])
     _queue_times(vote)
     return vote
 
@@ -127,8 +132,7 @@ def _move_due(state: str, time_field: str, to: str, now: datetime, pk: int | Non
             with transaction.atomic():
                 vote = Vote.objects.select_for_update().get(pk=pk)
                 if vote.state == state and getattr(vote, time_field) <= now:
-                    transition(vote, to)
-                    vote.save(update_fields=["state"])
+                    transition(vote, to, now=now)
                     if to == VoteState.OPEN and vote.proposal_id:
                         _record_on_proposal(vote, code="vote_opened", reason=vote.title, now=now)
                     if to == VoteState.CLOSED:  # the receipts list and the tally read the ballots from now on
@@ -153,9 +157,7 @@ def tally(*, vote_id: int, now: datetime | None = None) -> bool:
     vote.result["follow_ups"] = hand_on(vote, vote.result, now)
     if vote.kind == VoteKind.YES_NO and vote.proposal_id:
         decide_proposal(vote, vote.result, now)
-    transition(vote, VoteState.TALLIED)
-    vote.tallied_at = now
-    vote.save(update_fields=["result", "state", "tallied_at"])
+    transition(vote, VoteState.TALLIED, now=now, fields=["result"])
     transaction.on_commit(lambda: live.vote_changed(vote_id), robust=True)  # pages reload for the results
     return True
 

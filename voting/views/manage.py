@@ -17,18 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imports.services import start_import
+from frontend.refusals import show_refusal
+
 from proposals.models import Proposal
 
 from .. import rules, selectors, services
 from ..manage_forms import ExtendForm, ImportPbForm, RejectForm, VoteForm, add_service_errors, initial_from
 from ..models import Vote, VotingSettings
-from ..states import TRANSITIONS, VoteState
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc.args[0]) if exc.args else str(exc)
+from ..states import VoteState
 
 
 def _require(refusal: str | None) -> None:
@@ -68,10 +64,10 @@ def _back(request, vote: Vote):
 
 @staff_only
 def manage(request):
-    groups = [(VoteState(state).label, state, votes) for state, votes in selectors.votes_by_state()]
+    groups = [(VoteState(state).label, votes, rules.manage_actions(state))
+              for state, votes in selectors.votes_by_state()]
     return render(request, "voting/manage_list.html", {
-        "groups": groups, "cancellable": [s for s, moves in TRANSITIONS.items()
-                        if VoteState.CANCELLED in moves and s != VoteState.SUBMITTED],
+        "groups": groups,
         "citizens_may_submit": VotingSettings.load().citizens_may_submit,
     })
 
@@ -84,7 +80,8 @@ def _form_page(request, form, vote=None, *, staff: bool):
     if proposal_pk:
         proposal = Proposal.objects.filter(pk=proposal_pk).first()
     return render(request, "voting/vote_form.html", {"form": form, "vote": vote, "staff": staff,
-                                                     "proposal": proposal})
+                                                     "proposal": proposal,
+                                                     "actions": rules.manage_actions(vote.state) if vote else set()})
 
 
 @staff_only
@@ -163,7 +160,7 @@ def schedule(request, vote: Vote):
     try:
         services.schedule(vote=vote, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The vote is scheduled: it opens by itself at its opening time."))
     return redirect("voting:manage")
@@ -174,7 +171,7 @@ def cancel(request, vote: Vote):
     try:
         services.cancel_vote(vote=vote, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The vote is cancelled."))
     return _back(request, vote)
@@ -253,7 +250,7 @@ def review(request, pk: int):
                                                                                  "schedule it.")))
             return redirect("voting:submitted")
         except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _error_text(exc))
+            show_refusal(request, exc)
     return render(request, "voting/manage_review.html", {
         "vote": vote, "form": form, "options": vote.options.all(), "may_schedule": rules.may_manage(request.user),
     })

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.districts import District
 
+from frontend.refusals import refusal_message
+
 from .. import rules, selectors, services
 from ..services import BallotError
 from ..states import Acceptance, BudgetRule, VoteKind, VoteState
@@ -172,11 +174,11 @@ def cast(request, pk: int):
         chosen = _chosen_from_post(vote, request.POST)
         _ballot, code = services.cast_ballot(vote=vote, user=request.user, choices=chosen)
     except PermissionDenied as exc:
-        return _refused(request, vote, chosen, ranks, str(exc), status=403)
+        return _refused(request, vote, chosen, ranks, refusal_message(exc), status=403)
     except BallotError as exc:
         if not chosen and vote.kind != VoteKind.RANKED:
             chosen = [int(v) for v in request.POST.getlist("choice") if v.isdigit()]
-        return _refused(request, vote, chosen, ranks, exc.messages[0], status=400)
+        return _refused(request, vote, chosen, ranks, refusal_message(exc), status=400)
     response = redirect(vote_url(vote))
     if code:
         # Shown once on the next page: a signed cookie for that page only (no session write per ballot).

@@ -12,13 +12,12 @@ derived with HMAC-SHA256 from a secret the poll keeps (stable across exports of 
 unguessable without the secret), and rows are ordered by label, not by id.
 """
 
-import csv
 import hashlib
 import hmac
 from collections.abc import Sequence
 from pathlib import Path
 
-from frontend.spreadsheet import safe_cell, safe_row
+from frontend.spreadsheet import csv_lines
 
 from deliberation.deliberative_polls.survey.questions import Participant, Question
 
@@ -105,7 +104,7 @@ def write_tables(report: dict, directory: Path) -> list[Path]:
     for name, rows in table_rows(report).items():
         path = directory / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows([_cell(v) for v in row] for row in rows)
+            f.write(csv_lines([_cell(v) for v in row] for row in rows))
         written.append(path)
     return written
 
@@ -141,12 +140,11 @@ def response_rows(questions: Sequence[Question], groups: dict[str, Sequence[Part
 def write_responses(path: Path, questions: Sequence[Question], groups: dict[str, Sequence[Participant]], *,
                     secret: bytes, attributes: Sequence[str] = ()) -> Path:
     with Path(path).open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(safe_row(row) for row in response_rows(questions, groups, secret=secret,
-                                                                         attributes=attributes))
+        f.write(csv_lines(response_rows(questions, groups, secret=secret, attributes=attributes)))
     return Path(path)
 
 
 def _cell(value):
     if isinstance(value, float):
         return repr(value)
-    return safe_cell(value)  # no cell runs as a spreadsheet formula
+    return value  # csv_lines: no cell runs as a spreadsheet formula

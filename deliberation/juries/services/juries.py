@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.juries import rules as jury_rules
 from deliberation.rooms.realtime.events import append_event
 from deliberation.juries.models import Jury, Recommendation
@@ -25,11 +27,32 @@ RANKED_OPTIONS_MAX = 10
 DEFAULT_MINUTES = {"briefing": 20, "testimony": 60, "questions": 40, "deliberation": 90}
 
 
-class JuryError(ValidationError):
+class JuryError(IllegalTransition):
     """A jury action that is not possible now; the message says why."""
 
 
 # --- The one transition function ------------------------------------------------------------------------
+
+
+def _refuse_for_kind(jury: Jury, to: str) -> str | None:
+    """A conference has no verdict on the question; a jury drafts only after a verdict that met its rule."""
+    if ((jury.kind == JuryKind.CONFERENCE and to == JuryState.VERDICT)
+            or (jury.kind == JuryKind.JURY and jury.state == JuryState.DELIBERATING and to == JuryState.DRAFTING)):
+        return JURY_LIFECYCLE.describe(jury, to)
+    return None
+
+
+def _record_move(jury: Jury, from_state: str, to: str, *, actor, now) -> None:
+    # the jury's record: every move is in the private room's log (jurors see the stage change live)
+    append_event(room_id=jury.private_room_id, type="jury.state", actor=actor,
+                 data={"jury_id": jury.pk, "from": from_state, "state": to})
+
+
+JURY_LIFECYCLE = Lifecycle(
+    Jury, JURY_TRANSITIONS, error=JuryError, labels=JuryState, guard=_refuse_for_kind,
+    message=gettext_noop("A %(kind)s cannot go from “%(from)s” to “%(to)s”."),
+    params=lambda jury: {"kind": JuryKind(jury.kind).label}, changed_at="state_changed_at", record=_record_move,
+)
 
 
 def move_jury(jury: Jury, to: str, *, actor=None) -> Jury:
@@ -37,28 +60,23 @@ def move_jury(jury: Jury, to: str, *, actor=None) -> Jury:
 
     ``actor``: who moved it (None: the system, e.g. a vote closing itself); logged with the move.
     """
-    allowed = JURY_TRANSITIONS.get(jury.state, set())
-    kind_refuses = ((jury.kind == JuryKind.CONFERENCE and to == JuryState.VERDICT)
-                    or (jury.kind == JuryKind.JURY and jury.state == JuryState.DELIBERATING
-                        and to == JuryState.DRAFTING))
-    if to not in allowed or kind_refuses:
-        raise JuryError(_("A %(kind)s cannot go from “%(from)s” to “%(to)s”.") % {
-            "kind": JuryKind(jury.kind).label, "from": JuryState(jury.state).label, "to": JuryState(to).label},
-            code="illegal_transition")
-    from_state = jury.state
-    jury.state, jury.state_changed_at = to, timezone.now()
-    jury.save(update_fields=["state", "state_changed_at"])
-    # the jury's record: every move is in the private room's log (jurors see the stage change live)
-    append_event(room_id=jury.private_room_id, type="jury.state", actor=actor,
-                 data={"jury_id": jury.pk, "from": from_state, "state": to})
-    return jury
+    return JURY_LIFECYCLE.move(jury, to, actor=actor)
 
 
-def lock(jury: Jury, actor=None) -> Jury:
-    """The jury row locked for this transaction; with ``actor``, refused unless they run the jury."""
-    jury = Jury.objects.select_for_update().get(pk=jury.pk)
-    if actor is not None and not jury_rules.may_manage(actor, jury):
+def lock(jury: Jury) -> Jury:
+    """The jury row locked for this transaction."""
+    return Jury.objects.select_for_update().get(pk=jury.pk)
+
+
+def check_manage(actor, jury: Jury) -> None:
+    """Refused unless ``actor`` runs the jury."""
+    if not jury_rules.may_manage(actor, jury):
         raise PermissionDenied(_("Only the jury's facilitator can do this."))
+
+
+def lock_for_facilitator(jury: Jury, actor) -> Jury:
+    jury = lock(jury)
+    check_manage(actor, jury)
     return jury
 
 
@@ -181,13 +199,20 @@ def _refuse_other_role(jury: Jury, user, wanted: str) -> None:
 
 
 @transaction.atomic
-def add_juror(jury: Jury, user, actor=None) -> RoomMember:
+def add_juror(*, jury: Jury, user, actor) -> RoomMember:
+    """The facilitator seats ``user`` (``do_add_juror``)."""
+    lock_for_facilitator(jury, actor)
+    return do_add_juror(jury=jury, user=user)
+
+
+@transaction.atomic
+def do_add_juror(*, jury: Jury, user) -> RoomMember:
     """Seat ``user``: a participant of the private room and of the hearing. Returns the private seat.
 
-    ``actor`` None is the system (a confirmed draw invitation seats its juror); otherwise the
-    facilitator. Seats are taken while the jury is forming or hearing, up to its size.
+    No permission check: ``add_juror`` is the facilitator's; the system calls this directly (a confirmed
+    draw invitation seats its juror). Seats are taken while the jury is forming or hearing, up to its size.
     """
-    jury = lock(jury, actor)
+    jury = lock(jury)
     if jury.state not in SEATING_STATES:
         raise JuryError(_("Jurors are seated before the private deliberation begins."), code="closed")
     _refuse_other_role(jury, user, "juror")
@@ -200,9 +225,9 @@ def add_juror(jury: Jury, user, actor=None) -> RoomMember:
 
 
 @transaction.atomic
-def add_expert(jury: Jury, user, actor) -> RoomMember:
+def add_expert(*, jury: Jury, user, actor) -> RoomMember:
     """An expert testifies and answers in the hearing (a speaker there); never in the private room, never votes."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     if jury.state == JuryState.PUBLISHED:
         raise JuryError(_("This jury has published its recommendation."), code="closed")
     _refuse_other_role(jury, user, "expert")
@@ -210,9 +235,9 @@ def add_expert(jury: Jury, user, actor) -> RoomMember:
 
 
 @transaction.atomic
-def add_observer(jury: Jury, user, actor) -> RoomMember:
+def add_observer(*, jury: Jury, user, actor) -> RoomMember:
     """An observer watches the hearing only; the private room admits no observers."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     if jury.state == JuryState.PUBLISHED:
         raise JuryError(_("This jury has published its recommendation."), code="closed")
     _refuse_other_role(jury, user, "observer")
@@ -234,9 +259,9 @@ def _remove_from(room: Room, user_id: int, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def remove_juror(jury: Jury, user, actor, reason: str) -> None:
+def remove_juror(*, jury: Jury, user, actor, reason: str) -> None:
     """Remove a juror (or expert, or observer) from the jury's rooms; the room moderation does the rest."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     rooms = [r for r in (Room.objects.get(pk=jury.private_room_id), Room.objects.get(pk=jury.room_id))
              if RoomMember.objects.filter(room=r, user=user).exists()]
     if not rooms:
@@ -248,7 +273,7 @@ def remove_juror(jury: Jury, user, actor, reason: str) -> None:
     close_if_complete(jury)
 
 
-def member_removed(room: Room, user_id: int, actor, reason: str) -> None:
+def member_removed(*, room: Room, user_id: int, actor, reason: str) -> None:
     """Called by moderation.remove_member: a removal from one of a jury's rooms is a removal from both.
 
     A ballot already cast stays counted (nothing links it to the juror); an open verdict that now
@@ -271,7 +296,7 @@ def member_removed(room: Room, user_id: int, actor, reason: str) -> None:
 @transaction.atomic
 def start_hearing(*, jury: Jury, actor) -> Jury:
     """Open the hearing room once every seat is filled; the facilitator starts its rounds there."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     seated = jury_rules.seated_jurors(jury).count()
     if jury.state == JuryState.FORMING and seated < jury.size:
         raise JuryError(_("The hearing starts when all %(size)d seats are filled (%(seated)d are).")
@@ -284,7 +309,7 @@ def start_hearing(*, jury: Jury, actor) -> Jury:
 @transaction.atomic
 def start_deliberation(*, jury: Jury, actor) -> Jury:
     """End the hearing and open the private room to the seated jurors."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     move_jury(jury, JuryState.DELIBERATING, actor=actor)
     if Room.objects.get(pk=jury.room_id).state != RoomState.ENDED:
         end_room(room=jury.room, actor=actor)
@@ -295,7 +320,7 @@ def start_deliberation(*, jury: Jury, actor) -> Jury:
 @transaction.atomic
 def start_drafting(*, jury: Jury, actor) -> Jury:
     """A consensus conference goes from deliberation to writing its recommendation (a jury needs a verdict)."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     return move_jury(jury, JuryState.DRAFTING, actor=actor)
 
 
@@ -304,7 +329,7 @@ def add_deliberation_round(*, jury: Jury, actor, title: str = "", minutes: int =
     """After a verdict that did not meet the rule: one more deliberation round in the private room."""
     from deliberation.juries.services.verdicts import latest_verdict
 
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     last = latest_verdict(jury)
     if jury.state != JuryState.VERDICT or last is None or last.state != "closed" or last.met:
         raise JuryError(_("Another deliberation round follows a closed verdict that did not meet the rule."),

@@ -27,7 +27,7 @@ from deliberation.juries.models import (
 )
 from deliberation.juries.states import JuryState, RecommendationState, VerdictRule, VerdictState, VerdictSubject
 from deliberation.rooms.states import RoomState
-from deliberation.juries.services.juries import JuryError, lock, move_jury
+from deliberation.juries.services.juries import JuryError, lock, lock_for_facilitator, move_jury
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _open(jury: Jury, *, subject: str, text: str, rule: str, options: list, acto
 @transaction.atomic
 def open_verdict(*, jury: Jury, actor) -> Verdict:
     """Put the jury's question to a secret vote under the rule set in advance."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     move_jury(jury, JuryState.VERDICT, actor=actor)
     return _open(jury, subject=VerdictSubject.QUESTION, text=jury.question, rule=jury.verdict_rule,
                  options=jury.options, actor=actor)
@@ -109,7 +109,7 @@ def open_verdict(*, jury: Jury, actor) -> Verdict:
 @transaction.atomic
 def open_adoption_vote(*, jury: Jury, actor) -> Verdict:
     """Put the draft recommendation, as it stands now, to a secret vote."""
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     recommendation = Recommendation.objects.select_for_update().get(jury=jury)
     if not recommendation.text.strip():
         raise JuryError(_("Write the draft recommendation before putting it to a vote."), code="empty_draft")
@@ -178,7 +178,7 @@ def close_if_complete(jury: Jury) -> bool:
 @transaction.atomic
 def close_verdict(*, verdict: Verdict, actor) -> Verdict:
     """The facilitator closes a verdict before every juror voted, once more than half of the seated have."""
-    lock(verdict.jury, actor)
+    lock_for_facilitator(verdict.jury, actor)
     verdict = Verdict.objects.select_for_update().select_related("jury").get(pk=verdict.pk)
     if verdict.state != VerdictState.OPEN:
         raise JuryError(_("This vote is closed."), code="closed")
@@ -289,7 +289,7 @@ def publish_recommendation(*, jury: Jury, actor) -> Recommendation:
 
     from deliberation.rooms.services.clock import end_room
 
-    jury = lock(jury, actor)
+    jury = lock_for_facilitator(jury, actor)
     move_jury(jury, JuryState.PUBLISHED, actor=actor)
     recommendation = Recommendation.objects.select_for_update().get(jury=jury)
     now = timezone.now()

@@ -2,18 +2,20 @@
 
 The draw goes through the same pure core as ``manage.py draw`` (deliberation/panels/sortition), on the
 stored files, so anyone can re-run a published draw and get the same panel. One transition table
-(``states.DRAW_TRANSITIONS``), one function that applies a move. A drawn draw never changes; a
+(``states.DRAW_TRANSITIONS``), applied by ``DRAW_LIFECYCLE`` (core.lifecycle). A drawn draw never changes; a
 changed pool, quota or size is a new draw that names the one it replaces (``supersedes``).
 """
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from config.celery import queue_on_commit
+from core.lifecycle import IllegalTransition, Lifecycle
 
 from deliberation.panels import rules, selectors
 from deliberation.panels.models import Draw, Pool
@@ -29,15 +31,15 @@ from deliberation.panels.states import DRAW_TRANSITIONS
 DISTRIBUTION_TIMEOUT = 3600.0  # seconds for the maximin job (docs/juries.md: the practical limit)
 
 
-class DrawError(ValidationError):
+class DrawError(IllegalTransition):
     """A move the draw's lifecycle does not allow, or inputs that cannot be drawn; the message says why."""
 
 
-def _move(draw_: Draw, to: str) -> None:
-    if to not in DRAW_TRANSITIONS[draw_.state]:
-        raise DrawError(_("A draw cannot go from “%(from)s” to “%(to)s”.")
-                        % {"from": Draw.State(draw_.state).label, "to": Draw.State(to).label}, code="illegal")
-    draw_.state = to
+DRAW_LIFECYCLE = Lifecycle(
+    Draw, DRAW_TRANSITIONS, error=DrawError, labels=Draw.State, code="illegal",
+    message=gettext_noop("A draw cannot go from “%(from)s” to “%(to)s”."),
+    stamps={Draw.State.PUBLISHED: "published_at", Draw.State.DRAWN: "drawn_at"},
+)
 
 
 def _sha256(text: str) -> str:
@@ -107,15 +109,14 @@ def compute(*, draw_id: int) -> bool:
         if draw_.state != Draw.State.PREPARING:
             return False
         if distribution is None:
-            _move(draw_, Draw.State.FAILED)
             draw_.explanation = reasons
+            DRAW_LIFECYCLE.move(draw_, Draw.State.FAILED, fields=["explanation"])
         else:
-            _move(draw_, Draw.State.PUBLISHED)
             draw_.distribution = {"panels": [list(p) for p in distribution.panels],
                                   "weights": list(distribution.weights)}
             draw_.chances = distribution.marginals(list(table.people))
-            draw_.seconds, draw_.published_at = seconds, timezone.now()
-        draw_.save()
+            draw_.seconds = seconds
+            DRAW_LIFECYCLE.move(draw_, Draw.State.PUBLISHED, fields=["distribution", "chances", "seconds"])
     return True
 
 
@@ -147,7 +148,6 @@ def perform_draw(*, draw: Draw, public_values: str, actor) -> Draw:
         except SortitionError as error:
             raise DrawError(list(error.lines), code="failed") from None
         draw_.selected, draw_.seconds = list(result.selected), result.seconds
-    _move(draw_, Draw.State.DRAWN)
-    draw_.public_values, draw_.key, draw_.drawn_at = public_values.strip(), key, timezone.now()
-    draw_.save()
+    draw_.public_values, draw_.key = public_values.strip(), key
+    DRAW_LIFECYCLE.move(draw_, Draw.State.DRAWN, fields=["panel_index", "selected", "seconds", "public_values", "key"])
     return draw_

@@ -17,12 +17,14 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from config.celery import queue_on_commit
+from core.lifecycle import IllegalTransition, Lifecycle
 
 from deliberation.panels import rules
 from deliberation.panels.models import Draw, Invitation, PoolMember
@@ -39,19 +41,16 @@ ON_WITHDRAWN: list[Callable[[Invitation, object, str], None]] = []
 MIN_WINDOW = timedelta(days=1)
 
 
-class InvitationError(ValidationError):
+class InvitationError(IllegalTransition):
     """A move an invitation's lifecycle does not allow now; the message says why."""
 
 
-def move_invitation(invitation: Invitation, to: str, *, now: datetime) -> None:
-    """The one place an invitation's state changes; an illegal move is refused and nothing changes."""
-    if to not in INVITATION_TRANSITIONS[invitation.state]:
-        raise InvitationError(
-            _("This invitation is “%(from)s” and cannot become “%(to)s”.")
-            % {"from": InvitationState(invitation.state).label, "to": InvitationState(to).label}, code="illegal")
-    invitation.state = to
-    if to in (InvitationState.CONFIRMED, InvitationState.DECLINED):
-        invitation.responded_at = now
+# The one place an invitation's state changes; an illegal move is refused and nothing changes.
+INVITATION_LIFECYCLE = Lifecycle(
+    Invitation, INVITATION_TRANSITIONS, error=InvitationError, labels=InvitationState, code="illegal",
+    message=gettext_noop("This invitation is “%(from)s” and cannot become “%(to)s”."),
+    stamps={InvitationState.CONFIRMED: "responded_at", InvitationState.DECLINED: "responded_at"},
+)
 
 
 def _users_of(draw: Draw, person_ids) -> dict:
@@ -124,8 +123,7 @@ def respond(*, invitation: Invitation, user=None, token: str | None = None, acce
         raise InvitationError(_("The deadline to answer passed at %(deadline)s.") % {
             "deadline": formats.date_format(timezone.localtime(invitation.deadline_at), "Y-m-d H:i")},
             code="late")
-    move_invitation(invitation, InvitationState.CONFIRMED if accept else InvitationState.DECLINED, now=now)
-    invitation.save()
+    INVITATION_LIFECYCLE.move(invitation, InvitationState.CONFIRMED if accept else InvitationState.DECLINED, now=now)
     if accept:
         confirmed = invitation
         transaction.on_commit(lambda: [callback(confirmed) for callback in list(ON_CONFIRMED)])
@@ -145,8 +143,7 @@ def expire_due_invitations(now: datetime | None = None) -> int:
             draw, invitation = _locked(Invitation(pk=pk, draw_id=draw_id))
             if invitation.state != InvitationState.INVITED or invitation.deadline_at > now:
                 continue  # answered (or moved) since the listing
-            move_invitation(invitation, InvitationState.EXPIRED, now=now)
-            invitation.save()
+            INVITATION_LIFECYCLE.move(invitation, InvitationState.EXPIRED, now=now)
             _replace(draw, invitation, now)
             expired += 1
     return expired
@@ -163,9 +160,8 @@ def withdraw(*, invitation: Invitation, actor, reason: str) -> Invitation:
                               code="reason")
     draw, invitation = _locked(invitation)
     now = timezone.now()
-    move_invitation(invitation, InvitationState.WITHDRAWN, now=now)
     invitation.reason = reason
-    invitation.save()
+    INVITATION_LIFECYCLE.move(invitation, InvitationState.WITHDRAWN, now=now, fields=["reason"])
     _replace(draw, invitation, now)
     withdrawn = invitation
     transaction.on_commit(lambda: [callback(withdrawn, actor, reason) for callback in list(ON_WITHDRAWN)])

@@ -22,7 +22,7 @@ from deliberation.panels.services import invitations
 from deliberation.deliberative_polls.services import SEATING_STATES as POLL_SEATING_STATES
 from deliberation.deliberative_polls.services import add_participant
 from deliberation.juries.services.juries import SEATING_STATES as JURY_SEATING_STATES
-from deliberation.juries.services.juries import add_juror, remove_juror
+from deliberation.juries.services.juries import do_add_juror, remove_juror
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def _seat(draw_id: int, user) -> list[str]:
     done = []
     for jury in Jury.objects.filter(draw_id=draw_id, state__in=JURY_SEATING_STATES):
         try:
-            add_juror(jury, user)
+            do_add_juror(jury=jury, user=user)
             done.append(f"jury {jury.pk}: seated")
         except ValidationError as refusal:
             logger.warning("draw %s: %s not seated in jury %s: %s", draw_id, user.pk, jury.pk, refusal.messages)
@@ -60,7 +60,7 @@ def unseat_withdrawn(invitation: Invitation, actor, reason: str) -> None:
         return
     for jury in Jury.objects.filter(draw_id=invitation.draw_id).exclude(state=JuryState.PUBLISHED):
         try:
-            remove_juror(jury, invitation.user, actor, reason)
+            remove_juror(jury=jury, user=invitation.user, actor=actor, reason=reason)
         except ValidationError as refusal:  # not (or no longer) a member
             logger.info("draw %s: %s not removed from jury %s: %s", invitation.draw_id, invitation.user_id,
                         jury.pk, refusal.messages)

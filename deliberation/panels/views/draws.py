@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -16,19 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
-from frontend.spreadsheet import safe_csv_text
+from frontend.refusals import show_refusal
 from imports.services import start_import
 
 from deliberation.panels.views import invitations as invitation_views
-from deliberation.panels import rules, selectors, services
+from deliberation.panels import exports, rules, selectors, services
 from deliberation.panels.models import Draw, Pool, PoolMember
 from deliberation.panels.sortition import ALGORITHMS
-
-# Above this many people maximin is not offered by default (docs/benchmarks.md "Drawing by lot", 24 seats:
-# 90 s at 750, 130-143 s at 1,000, 256-383 s at 1,500, over 5 minutes at 2,000). The job runs in the
-# background with its progress shown, so a few minutes are acceptable; the time grows with the square of the pool.
-MAXIMIN_POOL_LIMIT = 1500
-
 
 class DrawForm(forms.Form):
     pool = forms.ModelChoiceField(label=gettext_lazy("Pool"), queryset=Pool.objects.order_by("-standing", "-pk"),
@@ -55,23 +48,12 @@ def _require_staff(user) -> None:
         raise PermissionDenied(_("Only staff can draw panels."))
 
 
-def default_algorithm(pool_size: int) -> tuple[str, str]:
-    """The algorithm a pool of this size gets, and why (shown on the page)."""
-    if pool_size <= MAXIMIN_POOL_LIMIT:
-        return "maximin", _("maximin: every person's chance is as equal as the quotas allow; for a pool of this "
-                            "size it takes from seconds to about seven minutes, computed in the background with "
-                            "its progress shown.")
-    return "legacy", _("legacy: maximin took over six minutes on a pool of 1,500 here and grows faster than the "
-                       "pool, so larger pools get the simple stratified draw, which meets the quotas but does not "
-                       "equalise chances.")
-
-
 @login_required
 def draw_list(request):
     _require_staff(request.user)
     pool = services.standing_pool()
     size = PoolMember.objects.filter(pool=pool, active=True).count()
-    algorithm, why = default_algorithm(size)
+    algorithm, why = rules.default_algorithm(size)
     form = DrawForm(request.POST or None, initial={"algorithm": algorithm, "pool": pool.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,8 +89,8 @@ def pool_import(request):
     pool = services.standing_pool()
     size = PoolMember.objects.filter(pool=pool, active=True).count()
     return render(request, "deliberation/draw_list.html", {
-        "form": DrawForm(initial={"algorithm": default_algorithm(size)[0], "pool": pool.pk}),
-        "draws": Draw.objects.select_related("pool")[:100], "pool_size": size, "why": default_algorithm(size)[1],
+        "form": DrawForm(initial={"algorithm": rules.default_algorithm(size)[0], "pool": pool.pk}),
+        "draws": Draw.objects.select_related("pool")[:100], "pool_size": size, "why": rules.default_algorithm(size)[1],
         "import_form": form,
     }, status=400)
 
@@ -126,7 +108,8 @@ def draw_detail(request, pk: int, *, send_form=None, status: int = 200):
     draw = get_object_or_404(Draw.objects.select_related("pool", "supersedes"), pk=pk)
     staff = rules.may_run_draws(request.user)
     return render(request, "deliberation/draw_detail.html", {
-        "draw": draw, "staff": staff, "chances": _chances_summary(draw),
+        "draw": draw, "staff": staff, "may_draw": rules.may_perform_draw(request.user, draw),
+        "chances": _chances_summary(draw),
         "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
         "refresh": draw.state == Draw.State.PREPARING,
         "progress": selectors.draw_progress(draw),
@@ -142,8 +125,7 @@ def draw_perform(request, pk: int):
     try:
         services.perform_draw(draw=draw, public_values=request.POST.get("public_values", ""), actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The panel is drawn."))
     return redirect("panels:draw", pk)
@@ -154,11 +136,4 @@ def draw_file(request, pk: int, name: str):
     people's data, for staff only (the public record has their hash)."""
     if name == "people":
         _require_staff(request.user)
-    draw = get_object_or_404(Draw, pk=pk)
-    # QUOTAS.csv is public and checked by anyone against its published hash and with `manage.py draw`: it is
-    # served byte for byte (staff wrote it). people.csv holds imported people's text and goes to staff, who
-    # open it in spreadsheets: cells that would run as formulas are escaped, and the page says so.
-    text = safe_csv_text(draw.people_csv) if name == "people" else draw.quotas_csv
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-{name}.csv"'
-    return response
+    return exports.draw_file(get_object_or_404(Draw, pk=pk), name)

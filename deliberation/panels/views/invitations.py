@@ -1,25 +1,18 @@
 """Invitation pages: staff send a drawn panel's invitations and record drop-outs (on the draw's page);
 an invited person confirms or declines, signed in (/invitations/) or through the letter's link."""
 
-import csv
-import io
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from frontend.spreadsheet import safe_row
+from frontend.refusals import refusal_message, show_refusal
 
-from deliberation.panels import rules, selectors, services
+from deliberation.panels import exports, rules, selectors, services
 from deliberation.panels.models import Draw, Invitation
 
 
@@ -40,11 +33,6 @@ def record_context(draw: Draw, staff: bool, send_form: "SendForm | None" = None)
             "withdraw_form": WithdrawForm()}
 
 
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @login_required
 @require_POST
 def invitations_send(request, pk: int):
@@ -57,7 +45,7 @@ def invitations_send(request, pk: int):
             sent = services.send_invitations(draw=draw, actor=request.user,
                                              deadline_at=form.cleaned_data["deadline_at"])
         except ValidationError as exc:  # on top of the page: the form is not shown once invitations exist
-            _errors(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("%(n)d invitations are sent.") % {"n": len(sent)})
             return redirect("panels:draw", pk)
@@ -73,7 +61,7 @@ def invitation_withdraw(request, pk: int, invitation_pk: int):
     try:
         services.withdraw(invitation=invitation, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        _errors(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Seat %(seat)d: the drop-out is recorded.") % {"seat": invitation.seat})
     return redirect("panels:draw", pk)
@@ -85,17 +73,7 @@ def invitation_letters(request, pk: int):
     The link is the invited person's key to answer: people's data, for staff only."""
     if not rules.may_run_draws(request.user):
         raise PermissionDenied(_("Only staff can send a panel's invitations."))
-    draw = get_object_or_404(Draw, pk=pk)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["seat", "person_id", "has_account", "deadline", "link"])
-    for invitation in draw.invitations.filter(state="invited").order_by("seat"):
-        link = settings.SITE_URL.rstrip("/") + reverse("panels:invitation_token", args=[invitation.token])
-        writer.writerow(safe_row([invitation.seat, invitation.person_id, "yes" if invitation.user_id else "no",
-                         timezone.localtime(invitation.deadline_at).strftime("%Y-%m-%d %H:%M"), link]))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-letters.csv"'
-    return response
+    return exports.invitation_letters(get_object_or_404(Draw, pk=pk))
 
 
 @login_required
@@ -115,9 +93,9 @@ def _answer(request, invitation: Invitation, *, token: str | None, page: str, co
     try:
         services.respond(invitation=invitation, user=request.user, token=token, accept=accept)
     except PermissionDenied as exc:
-        return render(request, page, {**context, "error": str(exc)}, status=403)
+        return render(request, page, {**context, "error": refusal_message(exc)}, status=403)
     except ValidationError as exc:
-        return render(request, page, {**context, "error": " ".join(exc.messages)}, status=400)
+        return render(request, page, {**context, "error": refusal_message(exc)}, status=400)
     messages.success(request, _("Thank you: you confirmed your seat.") if accept
                      else _("Thank you for answering: your seat goes to a person from the reserve."))
     return None

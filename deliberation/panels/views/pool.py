@@ -4,15 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontend.forms import add_service_errors
-from frontend.spreadsheet import safe_csv_text
+from frontend.refusals import show_refusal
 
-from deliberation.panels import rules, selectors, services
+from deliberation.panels import exports, rules, services
 from deliberation.panels.models import PoolAttribute, PoolMember
 
 
@@ -40,7 +39,7 @@ def pool(request):
             try:
                 services.volunteer(user=request.user, answers=form.cleaned_data)
             except PermissionDenied as exc:
-                messages.error(request, str(exc))
+                show_refusal(request, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -69,7 +68,4 @@ def pool_csv(request):
     """The standing pool in the Sortition Foundation's layout: the id first, one column per attribute."""
     if not rules.may_run_draws(request.user):
         raise PermissionDenied(_("Only staff can download the citizen pool."))
-    text = safe_csv_text(selectors.pool_people_csv(services.standing_pool()))
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="citizen-pool.csv"'
-    return response
+    return exports.pool_csv(services.standing_pool())

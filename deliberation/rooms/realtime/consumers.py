@@ -16,6 +16,8 @@ from realtime.connection import scope_language
 from realtime.loops import PerLoop
 from realtime.resilience import LayerGuard, LayerUnavailable
 
+from frontend.refusals import refusal
+
 from deliberation.rooms import rules, services
 from deliberation.rooms.realtime import admission, fanout
 from deliberation.rooms.realtime.dispatch import ACTIONS, CLOSE_ERRORS, REPLIES
@@ -183,10 +185,8 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
                     await self.send_json(reply)
         except ProtocolError as error:
             await self.send_error(error.code, error.message)
-        except PermissionDenied as error:
-            await self.send_error("forbidden", str(error) or _("You may not do this."))
-        except ValidationError as error:  # ClockError and RateLimited ("rate_limited") too: their own code
-            await self.send_error(error.code or "invalid", error.messages[0])
+        except (PermissionDenied, ValidationError) as error:  # ClockError, RateLimited…: their own code
+            await self.send_error(*refusal(error))
         except Room.DoesNotExist:
             await self.send_error("not_found", _("There is no such room."))
 

@@ -5,7 +5,8 @@ the frame's cleaned data (deliberation.rooms.realtime.protocol.validate). ``ping
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
+
+from frontend.refusals import refusal
 
 from deliberation.rooms import rules, services
 from deliberation.rooms.services.chat import CLIENT_ID
@@ -22,10 +23,7 @@ def send_chat(room, user, d) -> dict | None:
     except (PermissionDenied, ValidationError) as error:
         if client_id is None or not CLIENT_ID.fullmatch(client_id):
             raise
-        if isinstance(error, PermissionDenied):
-            code, text = "forbidden", str(error) or _("You may not do this.")
-        else:
-            code, text = error.code or "invalid", error.messages[0]
+        code, text = refusal(error)
         return {"type": "chat.refused", "data": {"client_id": client_id, "code": code, "message": text}}
     return services.chat_ack(message) if client_id is not None else None
 

@@ -9,11 +9,13 @@ both are idempotent.
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
 from deliberation.rooms.services.locking import lock_room, run_at
@@ -26,7 +28,7 @@ from deliberation.rooms.states import FINISHED_ROUND_STATES, ROOM_TRANSITIONS, R
 MIN_LEFT_SECONDS = 5  # shortening never leaves less than this, so nobody loses a round by surprise
 
 
-class ClockError(ValidationError):
+class ClockError(IllegalTransition):
     """An illegal move of a room or a round; the message says which."""
 
 
@@ -41,27 +43,28 @@ def round_data(rnd: Round, now: datetime) -> dict:
     }
 
 
-def _move_room(room: Room, to: str) -> None:
-    if to not in ROOM_TRANSITIONS[room.state]:
-        raise ClockError(_("The room cannot go from “%(from)s” to “%(to)s”.")
-                         % {"from": RoomState(room.state).label, "to": RoomState(to).label}, code="illegal_transition")
-    room.state = to
+ROOM_LIFECYCLE = Lifecycle(
+    Room, ROOM_TRANSITIONS, error=ClockError, labels=RoomState, stamps={RoomState.ENDED: "ended_at"},
+    message=gettext_noop("The room cannot go from “%(from)s” to “%(to)s”."),
+)
+ROUND_LIFECYCLE = Lifecycle(
+    Round, ROUND_TRANSITIONS, error=ClockError, labels=RoundState,
+    message=gettext_noop("The round cannot go from “%(from)s” to “%(to)s”."),
+    stamps={RoundState.DONE: "ended_at", RoundState.SKIPPED: "ended_at"},
+)
 
 
-def _move_round(rnd: Round, to: str) -> None:
-    if to not in ROUND_TRANSITIONS[rnd.state]:
-        raise ClockError(_("The round cannot go from “%(from)s” to “%(to)s”.")
-                         % {"from": RoundState(rnd.state).label, "to": RoundState(to).label}, code="illegal_transition")
-    rnd.state = to
+def check_control(actor, room: Room) -> None:
+    """May ``actor`` run this room's clock now? The deadline task and the sweep move it without asking."""
+    if not rules.is_facilitator(actor, room):
+        raise PermissionDenied(rules.refuse_control(actor, room))
+    if room.state == RoomState.ENDED:  # an illegal move, not a matter of permission
+        raise ClockError(_("This room has ended."), code="room_ended")
 
 
-def _lock(room_id: int, actor=None) -> Room:
+def _lock(room_id: int, actor) -> Room:
     room = lock_room(room_id)
-    if actor is not None:
-        if not rules.is_facilitator(actor, room):
-            raise PermissionDenied(rules.refuse_control(actor, room))
-        if room.state == RoomState.ENDED:  # an illegal move, not a matter of permission
-            raise ClockError(_("This room has ended."), code="room_ended")
+    check_control(actor, room)
     return room
 
 
@@ -79,12 +82,11 @@ def _schedule_expiry(rnd: Round) -> None:
 
 
 def _start(room: Room, rnd: Round, now: datetime, actor) -> Round:
-    _move_round(rnd, RoundState.RUNNING)
     rnd.started_at = now
     rnd.deadline_at = now + timedelta(seconds=rnd.duration_seconds)
-    rnd.save(update_fields=["state", "started_at", "deadline_at"])
+    ROUND_LIFECYCLE.move(rnd, RoundState.RUNNING, now=now, fields=["started_at", "deadline_at"])
     if room.state != RoomState.LIVE:
-        _move_room(room, RoomState.LIVE)
+        ROOM_LIFECYCLE.move(room, RoomState.LIVE, now=now, save=False)  # saved with its current round
     room.current_round = rnd
     room.save(update_fields=["state", "current_round"])
     append_event(room_id=room.pk, type="round.started", data=round_data(rnd, now), actor=actor)
@@ -94,18 +96,17 @@ def _start(room: Room, rnd: Round, now: datetime, actor) -> Round:
 
 def _finish(room: Room, rnd: Round, to: str, now: datetime, actor, *, advance: bool) -> Round | None:
     """End ``rnd`` (done or skipped); start the next round if ``advance``, else wait in the lobby."""
-    _move_round(rnd, to)
-    rnd.ended_at, rnd.deadline_at, rnd.remaining_seconds = now, None, None
-    rnd.save(update_fields=["state", "ended_at", "deadline_at", "remaining_seconds"])
+    rnd.deadline_at, rnd.remaining_seconds = None, None
+    ROUND_LIFECYCLE.move(rnd, to, now=now, fields=["deadline_at", "remaining_seconds"])
     append_event(room_id=room.pk, type="round.ended", actor=actor,
                  data={"round_id": rnd.pk, "state": to, "server_time": now.isoformat()})
-    clear_queue(room, now, actor)
+    clear_queue(room=room, now=now, actor=actor)
     following = room.rounds.select_for_update().filter(state=RoundState.PENDING).order_by("position").first()
     if advance and following is not None:
         return _start(room, following, now, actor)
     room.current_round = None
     if room.state == RoomState.LIVE:
-        _move_room(room, RoomState.OPEN)
+        ROOM_LIFECYCLE.move(room, RoomState.OPEN, now=now, save=False)  # saved with its current round
     room.save(update_fields=["state", "current_round"])
     append_event(room_id=room.pk, type="room.waiting", actor=actor,
                  data={"next_round_id": following.pk if following else None, "server_time": now.isoformat()})
@@ -117,9 +118,8 @@ def open_room(*, room: Room, actor) -> Room:
     room = _lock(room.pk, actor)
     if room.state != RoomState.DRAFT:  # the table allows LIVE -> OPEN, but only between rounds, not from here
         raise ClockError(_("The room is already open."), code="already_open")
-    _move_room(room, RoomState.OPEN)
     room.opened_at = timezone.now()
-    room.save(update_fields=["state", "opened_at"])
+    ROOM_LIFECYCLE.move(room, RoomState.OPEN, now=room.opened_at, fields=["opened_at"])
     append_event(room_id=room.pk, type="room.opened", data={"server_time": room.opened_at.isoformat()}, actor=actor)
     return room
 
@@ -143,9 +143,8 @@ def pause_round(*, room: Room, actor) -> Round:
     room, now = _lock(room.pk, actor), timezone.now()
     rnd = _current(room)
     left = rnd.seconds_left(now)
-    _move_round(rnd, RoundState.PAUSED)
     rnd.remaining_seconds, rnd.deadline_at = left, None
-    rnd.save(update_fields=["state", "remaining_seconds", "deadline_at"])
+    ROUND_LIFECYCLE.move(rnd, RoundState.PAUSED, now=now, fields=["remaining_seconds", "deadline_at"])
     append_event(room_id=room.pk, type="round.paused", data=round_data(rnd, now), actor=actor)
     return rnd
 
@@ -154,9 +153,8 @@ def pause_round(*, room: Room, actor) -> Round:
 def resume_round(*, room: Room, actor) -> Round:
     room, now = _lock(room.pk, actor), timezone.now()
     rnd = _current(room)
-    _move_round(rnd, RoundState.RUNNING)
     rnd.deadline_at, rnd.remaining_seconds = now + timedelta(seconds=rnd.remaining_seconds or 0), None
-    rnd.save(update_fields=["state", "remaining_seconds", "deadline_at"])
+    ROUND_LIFECYCLE.move(rnd, RoundState.RUNNING, now=now, fields=["remaining_seconds", "deadline_at"])
     append_event(room_id=room.pk, type="round.resumed", data=round_data(rnd, now), actor=actor)
     _schedule_expiry(rnd)
     return rnd
@@ -191,14 +189,12 @@ def skip_round(*, room: Room, actor) -> Round | None:
 def end_room(*, room: Room, actor) -> Room:
     room, now = _lock(room.pk, actor), timezone.now()
     for rnd in room.rounds.select_for_update().filter(state__in=[RoundState.RUNNING, RoundState.PAUSED]):
-        _move_round(rnd, RoundState.DONE)
-        rnd.ended_at, rnd.deadline_at, rnd.remaining_seconds = now, None, None
-        rnd.save(update_fields=["state", "ended_at", "deadline_at", "remaining_seconds"])
+        rnd.deadline_at, rnd.remaining_seconds = None, None
+        ROUND_LIFECYCLE.move(rnd, RoundState.DONE, now=now, fields=["deadline_at", "remaining_seconds"])
     close_open_polls(room=room, now=now, actor=actor)  # final results before the room is over
-    close_tables(room, now, actor)  # the summaries too
-    _move_room(room, RoomState.ENDED)
-    room.current_round, room.ended_at = None, now
-    room.save(update_fields=["state", "current_round", "ended_at"])
+    close_tables(room=room, now=now, actor=actor)  # the summaries too
+    room.current_round = None
+    ROOM_LIFECYCLE.move(room, RoomState.ENDED, now=now, fields=["current_round"])
     append_event(room_id=room.pk, type="room.ended", data={"server_time": now.isoformat()}, actor=actor)
     return room
 
@@ -211,7 +207,7 @@ def expire_round(*, room_id: int, round_id: int, now: datetime | None = None) ->
     (a paused, extended, skipped or finished round is left alone).
     """
     now = now or timezone.now()
-    room = _lock(room_id)
+    room = lock_room(room_id)
     rnd = Round.objects.select_for_update().filter(pk=round_id, room_id=room_id).first()
     if rnd is None or rnd.state != RoundState.RUNNING or rnd.deadline_at is None or rnd.deadline_at > now:
         return False
@@ -226,9 +222,9 @@ def expire_due_rounds(*, now: datetime | None = None) -> int:
     return sum(expire_round(room_id=room_id, round_id=round_id, now=now) for room_id, round_id in due)
 
 
-def skip_by_vote(room: Room, rnd: Round, now: datetime) -> Round | None:
+def skip_by_vote(*, room: Room, rnd: Round, now: datetime) -> Round | None:
     """The room voted to move on (services.floor.vote_move_on): skip ``rnd`` like ``skip_round``, by nobody.
 
-    The caller holds the room's lock (``_lock(room_id)``) and has checked ``rnd`` is the current round.
+    The caller holds the room's lock (``lock_room(room_id)``) and has checked ``rnd`` is the current round.
     """
     return _finish(room, rnd, RoundState.SKIPPED, now, None, advance=True)

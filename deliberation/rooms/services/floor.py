@@ -15,7 +15,7 @@ from deliberation.rooms.realtime.events import append_event
 from deliberation.rooms.models import MoveOnVote, Room, RoomMember
 from deliberation.rooms.states import MemberRole, RoundState
 from deliberation.rooms.services import clock
-from deliberation.rooms.services.locking import lock_room_for_facilitator
+from deliberation.rooms.services.locking import lock_room, lock_room_for_facilitator
 
 
 class FloorError(ValidationError):
@@ -47,7 +47,7 @@ def vote_move_on(*, room: Room, user) -> int:
 
     Returns the number of votes for the round (counted before a skip).
     """
-    room, now = clock._lock(room.pk), timezone.now()
+    room, now = lock_room(room.pk), timezone.now()
     refusal = rules.refuse_move_on(user, room, rules.membership(user, room))
     if refusal:
         raise PermissionDenied(refusal)
@@ -64,5 +64,5 @@ def vote_move_on(*, room: Room, user) -> int:
     append_event(room_id=room.pk, type="move_on.updated", actor=user,
                  data={"round_id": rnd.pk, "votes": votes, "needed": needed})
     if votes >= needed:
-        clock.skip_by_vote(room, rnd, now)
+        clock.skip_by_vote(room=room, rnd=rnd, now=now)
     return votes

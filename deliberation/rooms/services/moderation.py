@@ -32,7 +32,7 @@ def mute_member(*, room: Room, actor, user_id: int) -> RoomMember:
     if not member.muted:
         member.muted = True
         member.save(update_fields=["muted"])
-        drop_hand(room, user_id, timezone.now(), actor)
+        drop_hand(room=room, user_id=user_id, now=timezone.now(), actor=actor)
         append_event(room_id=room.pk, type="member.muted", data=_member_data(member), actor=actor)
     return member
 
@@ -58,9 +58,9 @@ def remove_member(*, room: Room, actor, user_id: int, reason: str) -> RoomMember
         now = timezone.now()
         member.removed_at, member.removed_by, member.removed_reason = now, actor, reason
         member.save(update_fields=["removed_at", "removed_by", "removed_reason"])
-        drop_hand(room, user_id, now, actor)
+        drop_hand(room=room, user_id=user_id, now=now, actor=actor)
         append_event(room_id=room.pk, type="member.removed", data=_member_data(member), actor=actor)
         from deliberation.juries.services.juries import member_removed
 
-        member_removed(room, user_id, actor, reason)  # a jury's rooms: removed from one, removed from both
+        member_removed(room=room, user_id=user_id, actor=actor, reason=reason)  # a jury's rooms: removed from one, removed from both
     return member

@@ -8,11 +8,13 @@ sweep (``expire_due_turns``, run with the rounds' sweep) both call it; it is ide
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
 from deliberation.rooms.models import Hand, Room, Round
@@ -20,7 +22,7 @@ from deliberation.rooms.states import HAND_TRANSITIONS, OPEN_HAND_STATES, HandSt
 from deliberation.rooms.services.locking import lock_room, lock_room_for_facilitator, run_at
 
 
-class QueueError(ValidationError):
+class QueueError(IllegalTransition):
     """A queue move that cannot happen now (nobody waiting, no hand raised); the message says which."""
 
 
@@ -44,14 +46,11 @@ def emit_queue(room_id: int, now: datetime, actor=None) -> None:
 
 
 
-def _move(hand: Hand, to: str, now: datetime) -> None:
-    if to not in HAND_TRANSITIONS[hand.state]:  # guarded by the callers' queries; a bug if reached
-        raise QueueError(_("This hand cannot go from “%(from)s” to “%(to)s”.")
-                         % {"from": HandState(hand.state).label, "to": HandState(to).label}, code="illegal_transition")
-    hand.state = to
-    if to in (HandState.DONE, HandState.LOWERED):
-        hand.ended_at = now
-    hand.save(update_fields=["state", "ended_at", "floor_given_at", "turn_deadline_at"])
+HAND_LIFECYCLE = Lifecycle(  # the callers' queries guard every move; a refusal here is a bug
+    Hand, HAND_TRANSITIONS, error=QueueError, labels=HandState,
+    message=gettext_noop("This hand cannot go from “%(from)s” to “%(to)s”."),
+    stamps={HandState.DONE: "ended_at", HandState.LOWERED: "ended_at"}, fields=["floor_given_at", "turn_deadline_at"],
+)
 
 
 def _open_hand(room: Room, user_id: int) -> Hand | None:
@@ -93,7 +92,7 @@ def lower_hand(*, room: Room, actor, user_id: int | None = None) -> Hand:
     hand = _open_hand(room, target)
     if hand is None:
         raise QueueError(_("There is no raised hand to lower."), code="no_hand")
-    _move(hand, HandState.LOWERED, now)
+    HAND_LIFECYCLE.move(hand, HandState.LOWERED, now=now)
     emit_queue(room.pk, now, actor=actor)
     return hand
 
@@ -122,9 +121,9 @@ def give_floor(*, room: Room, actor, user_id: int | None = None) -> Hand:
             raise QueueError(_("Nobody is waiting for the floor."), code="queue_empty")
     previous = _speaking(room)
     if previous is not None:  # first, so the one-speaker constraint never sees two
-        _move(previous, HandState.DONE, now)
+        HAND_LIFECYCLE.move(previous, HandState.DONE, now=now)
     hand.floor_given_at, hand.turn_deadline_at = now, now + timedelta(seconds=rnd.turn_seconds)
-    _move(hand, HandState.SPEAKING, now)
+    HAND_LIFECYCLE.move(hand, HandState.SPEAKING, now=now)
     emit_queue(room.pk, now, actor=actor)
     _schedule_expiry(hand)
     return hand
@@ -139,22 +138,22 @@ def end_turn(*, room: Room, actor) -> Hand:
         raise QueueError(_("Nobody has the floor."), code="no_turn")
     if hand.user_id != actor.pk and not rules.is_facilitator(actor, room):
         raise PermissionDenied(_("Only the speaker or the facilitator can end this turn."))
-    _move(hand, HandState.DONE, now)
+    HAND_LIFECYCLE.move(hand, HandState.DONE, now=now)
     emit_queue(room.pk, now, actor=actor)
     return hand
 
 
-def drop_hand(room: Room, user_id: int, now: datetime, actor) -> bool:
+def drop_hand(*, room: Room, user_id: int, now: datetime, actor) -> bool:
     """Lower ``user_id``'s open hand, if any, inside the caller's transaction (muting, removing)."""
     hand = _open_hand(room, user_id)
     if hand is None:
         return False
-    _move(hand, HandState.LOWERED, now)
+    HAND_LIFECYCLE.move(hand, HandState.LOWERED, now=now)
     emit_queue(room.pk, now, actor=actor)
     return True
 
 
-def clear_queue(room: Room, now: datetime, actor=None) -> int:
+def clear_queue(*, room: Room, now: datetime, actor=None) -> int:
     """A round ended: the speaker's turn is done and waiting hands are lowered (inside the caller's lock).
 
     A new agenda item starts with an empty queue: hands raised about the last topic would otherwise
@@ -162,7 +161,7 @@ def clear_queue(room: Room, now: datetime, actor=None) -> int:
     """
     hands = list(Hand.objects.select_for_update().filter(room=room, state__in=OPEN_HAND_STATES))
     for hand in hands:
-        _move(hand, HandState.DONE if hand.state == HandState.SPEAKING else HandState.LOWERED, now)
+        HAND_LIFECYCLE.move(hand, HandState.DONE if hand.state == HandState.SPEAKING else HandState.LOWERED, now=now)
     if hands:
         emit_queue(room.pk, now, actor=actor)
     return len(hands)
@@ -176,7 +175,7 @@ def expire_turn(*, room_id: int, hand_id: int, now: datetime | None = None) -> b
     hand = Hand.objects.select_for_update().filter(pk=hand_id, room=room).first()
     if hand is None or hand.state != HandState.SPEAKING or hand.turn_deadline_at > now:
         return False
-    _move(hand, HandState.DONE, now)
+    HAND_LIFECYCLE.move(hand, HandState.DONE, now=now)
     emit_queue(room.pk, now)
     return True
 

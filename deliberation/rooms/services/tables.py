@@ -251,7 +251,7 @@ def submit_summary(*, room: Room, user, table_id: int, body: str) -> Table:
     return table
 
 
-def close_tables(room: Room, now: datetime, actor=None) -> int:
+def close_tables(*, room: Room, now: datetime, actor=None) -> int:
     """Close the room's open tables (the room is locked by the caller); their summaries go to the plenary."""
     tables = list(open_tables(room.pk).select_for_update())
     if not tables:
@@ -269,7 +269,7 @@ def close_tables(room: Room, now: datetime, actor=None) -> int:
 def bring_back(*, room: Room, actor) -> int:
     """Everyone back to the plenary; returns how many tables closed."""
     room = lock_room_for_facilitator(room.pk, actor)
-    closed = close_tables(room, timezone.now(), actor)
+    closed = close_tables(room=room, now=timezone.now(), actor=actor)
     if not closed:
         raise TableError(_("The room is not at tables."), code="no_tables")
     return closed
