@@ -283,6 +283,9 @@ USER_MAX_SOCKETS = int(os.environ.get("USER_MAX_SOCKETS", "20"))
 ROOM_FANOUT = os.environ.get("ROOM_FANOUT", "local")
 if ROOM_FANOUT not in ("local", "group"):
     raise ImproperlyConfigured("ROOM_FANOUT must be 'local' or 'group'")
+# The rooms whose shared hello part (deliberation/rooms/services/rooms.py) a process keeps, the ones used last;
+# a part is reused for at most a second, so this only needs to cover the rooms connecting at one moment.
+ROOM_HELLO_CACHE_MAX = int(os.environ.get("ROOM_HELLO_CACHE_MAX", "256"))
 
 # Per-user rate limits: action -> (max events, window seconds). Overridable in tests.
 RATE_LIMITS = {

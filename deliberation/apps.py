@@ -12,10 +12,12 @@ class DeliberationConfig(AppConfig):
 
         from deliberation.deliberative_polls import receivers as dpoll_receivers
         from deliberation.juries import receivers as jury_receivers
+        from deliberation.juries.realtime import register_frames
         from deliberation.panels.services.pool_import import run_pool_import
 
         registry.register("pool", run_pool_import, max_bytes_setting="POOL_IMPORT_MAX_BYTES")
         # The packages above rooms and panels extend them here (deliberation/signals.py, rooms/extensions.py):
-        # the juries and polls seat confirmed invitations' people, juries add to the room page.
+        # the juries and polls seat confirmed invitations' people, juries add to the room page and its protocol.
         jury_receivers.connect()
         dpoll_receivers.connect()
+        register_frames()

@@ -13,15 +13,13 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from deliberation.rooms.realtime.consumers import scope_language
-from deliberation.rooms.realtime.resilience import LayerGuard
+from realtime.connection import CLOSE_NOT_FOUND, CLOSE_TRY_LATER, scope_language
+from realtime.resilience import LayerGuard
 
 from . import live
 
 log = logging.getLogger(__name__)
 
-CLOSE_NOT_FOUND = 4404
-CLOSE_TRY_LATER = 4013  # as rooms (deliberation.rules): the channel layer or the database is unreachable now: reconnect with backoff
 MAX_FRAME_CHARS = 1000  # a ping is a few bytes; larger frames are refused before parsing
 
 
@@ -40,7 +38,7 @@ class VoteLiveConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
         self.waiting: list[str] = []
         # Subscribe before reading: whatever commits from here on reaches this socket.
         try:
-            await live.hub().join(self, self.vote_id)
+            await live.join(self, self.vote_id)
             self.joined = True
             frame = await database_sync_to_async(live.snapshot)(self.vote_id)
         except Exception:
@@ -68,19 +66,19 @@ class VoteLiveConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
     async def leave(self):
         if self.joined:
             self.joined = False
-            await live.hub().leave(self, self.vote_id)
+            await live.leave(self, self.vote_id)
 
     async def disconnect(self, code):
         await self.leave()
 
     def reads_own_channel(self) -> bool:
-        return False  # the hub (one subscription per vote per process) feeds every socket
+        return False  # the process's one subscription per vote (live.VoteResults) feeds every socket
 
     async def after_close(self):
         await self.leave()
 
     async def deliver(self, text: str):
-        """A frame from the hub, serialised once for every socket of the process."""
+        """A frame from the vote's subscription, serialised once for every socket of the process."""
         if self.ready:
             await self.send(text_data=text)
         else:

@@ -13,18 +13,16 @@ its own update. A process that dies holding the flag holds it at most FLAG_TIMEO
 closing and the tally are sent at once (``vote_changed``): a closed vote gets ``vote.closed``,
 which tells the page to reload for the results. See docs/realtime-protocol.md "Live vote results".
 
-Fan-out as in the live rooms (docs/architecture.md "Fan-out and crowds"): one channel-layer
-subscription per vote per server process (``hub``), each frame serialised once by its sender and
-written to every socket of the process, rather than one layer message per socket.
+Fan-out as in the live rooms, by the same code (realtime.fanout; docs/architecture.md "Fan-out and
+crowds"): one channel-layer subscription per vote per server process (a ``VoteResults`` topic), each
+frame serialised once by its sender and written to every socket of the process, rather than one
+layer message per socket; a server process's sends leave through its ``Publisher``, in order.
 """
 
 import asyncio
-import contextvars
 import json
 import logging
-import os
 import threading
-import weakref
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -33,7 +31,8 @@ from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
 
-from deliberation.rooms.realtime.resilience import Subscription
+from realtime import fanout
+from realtime.loops import serving_loop, spawn_soon
 
 from .models import Vote
 from .selectors import live_counts, turnout
@@ -115,49 +114,24 @@ def _message(text: str) -> dict:
     return {"type": "vote.live", "text": text}
 
 
-def _serving_loop():
-    """The event loop this thread works for (a view or consumer thread under daphne), if it still runs."""
-    from asgiref.sync import SyncToAsync
-
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if (loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid()
-            or loop.is_closed() or not loop.is_running()):
-        return None
-    return loop
-
-
-_tasks: set = set()  # the loop keeps only weak references to tasks
-
-
-def _spawn(loop, coroutine) -> None:
-    def start():
-        task = loop.create_task(coroutine)
-        _tasks.add(task)
-        task.add_done_callback(_tasks.discard)
-    # A fresh context: the calling thread's asgiref state (its executor flags, a request's
-    # ThreadSensitiveContext that ends with the request) must not pass to the task (see
-    # deliberation.rooms.realtime.fanout.publish_soon).
-    loop.call_soon_threadsafe(start, context=contextvars.Context())
-
-
 def _send_now(vote_id: int, text: str) -> None:
-    loop = _serving_loop()
-    if loop is not None:
-        _spawn(loop, _group_send(vote_id, text))
+    loop = serving_loop()
+    if loop is not None:  # a view or consumer thread under daphne
+        fanout.publish_soon(loop, group_name(vote_id), _message(text))
     else:  # Celery, the embedded sweeper, a shell
         async_to_sync(get_channel_layer().group_send)(group_name(vote_id), _message(text))
 
 
 def _send_later(vote_id: int) -> None:
     """After LIVE_INTERVAL: on the server's loop if this thread has one, else on a timer thread."""
-    loop = _serving_loop()
+    loop = serving_loop()
     if loop is not None:
         async def later():
             await asyncio.sleep(LIVE_INTERVAL)
             text = await database_sync_to_async(pending_update)(vote_id)
             if text is not None:
-                await _group_send(vote_id, text)
-        _spawn(loop, later())
+                fanout.publish(group_name(vote_id), _message(text))
+        spawn_soon(loop, later())
         return
 
     def on_timer():
@@ -174,71 +148,30 @@ def _send_later(vote_id: int) -> None:
     timer.start()
 
 
-_send_locks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = weakref.WeakKeyDictionary()
-
-
-async def _group_send(vote_id: int, text: str) -> None:
-    """Sends leave in the order they were spawned (the lock is fair): "closed" never overtakes "tallied"."""
-    lock = _send_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-    async with lock:
-        try:
-            await get_channel_layer().group_send(group_name(vote_id), _message(text))
-        except Exception:
-            log.exception("vote %s: live update failed", vote_id)
-
-
 # --- how it reaches the sockets of one server process ---------------------------------------------------
 
-class Hub:
-    """One layer subscription per vote in this process; a frame comes once and goes to each local socket.
+class VoteResults(fanout.Topic):
+    """A vote's frames in this process: each comes once from the layer and goes to every local socket."""
 
-    The subscription (deliberation.rooms.realtime.resilience.Subscription) survives Redis timeouts and restarts;
-    ``join`` raises LayerUnavailable when the layer cannot be reached now (the consumer answers 4013).
-    """
+    def __init__(self, vote_id: int):
+        super().__init__(group_name(vote_id))
+        self.vote_id = vote_id
 
-    def __init__(self):
-        self.sockets: dict[int, set] = {}
-        self.subscriptions: dict[int, Subscription] = {}
-        self.lock = asyncio.Lock()
-
-    async def join(self, consumer, vote_id: int) -> None:
-        known = self.subscriptions.get(vote_id)
-        if known is not None:  # outside the lock: a slow probe must not hold up other votes' pages
-            await known.check()
-        async with self.lock:
-            if vote_id not in self.sockets:
-                subscription = Subscription(get_channel_layer(), group_name(vote_id),
-                                            lambda message: self._deliver(vote_id, message))
-                await subscription.open()
-                self.sockets[vote_id], self.subscriptions[vote_id] = set(), subscription
-            self.sockets[vote_id].add(consumer)
-
-    async def leave(self, consumer, vote_id: int) -> None:
-        async with self.lock:
-            sockets = self.sockets.get(vote_id)
-            if sockets is None:
-                return
-            sockets.discard(consumer)
-            if not sockets:
-                del self.sockets[vote_id]
-                self.subscriptions.pop(vote_id).close()
-
-    async def _deliver(self, vote_id: int, message: dict) -> None:
+    async def on_message(self, message: dict) -> None:
         if message.get("type") != "vote.live":
             return
-        for consumer in list(self.sockets.get(vote_id, ())):
+        for consumer in list(self.sinks):
             try:
                 await consumer.deliver(message["text"])
             except Exception:  # one broken socket must not stop the others
-                log.exception("vote %s: delivery to a socket failed", vote_id)
+                log.exception("vote %s: delivery to a socket failed", self.vote_id)
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+async def join(consumer, vote_id: int) -> None:
+    """Subscribe ``consumer`` to the vote's frames; raises LayerUnavailable when the layer cannot be
+    reached now (the consumer answers 4013)."""
+    await fanout.local().join(group_name(vote_id), consumer, lambda: VoteResults(vote_id))
 
 
-def hub() -> Hub:
-    """This event loop's hub (a server has one loop; tests have many)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _hubs:
-        _hubs[loop] = Hub()
-    return _hubs[loop]
+async def leave(consumer, vote_id: int) -> None:
+    await fanout.local().leave(group_name(vote_id), consumer)

@@ -7,16 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from realtime.connection import CLOSE_NOT_FOUND, CLOSE_TRY_LATER  # noqa: F401 (shared with live vote results)
 
 from deliberation.rooms.models import Room, RoomMember, Round
 from deliberation.rooms.states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
 
-# WebSocket close codes (docs/realtime-protocol.md).
+# WebSocket close codes (docs/realtime-protocol.md); 4404 and 4013 are every socket's (realtime.connection).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_MANY = 4429  # this person holds too many sockets already (settings.ROOM_MAX_SOCKETS_PER_USER)
-CLOSE_TRY_LATER = 4013  # "try again later" (RFC 6455's 1013, which daphne cannot send): Redis or the database is away
 
 
 def refuse_too_many(in_room: int, in_all: int) -> tuple[int, str] | None:

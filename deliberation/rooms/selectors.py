@@ -6,8 +6,11 @@ from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+
+from realtime.cache import BoundedCache
 
 from deliberation.rooms import rules
 from deliberation.rooms.models import (
@@ -356,7 +359,8 @@ def eligible_voters(room: Room) -> int:
 SNAPSHOT_MAX_AGE = 1.0  # seconds a room's shared snapshot is reused while its last_seq stays the same
 
 
-_room_parts: dict[int, tuple[int, float, dict]] = {}  # room id -> (last_seq, monotonic time, part); per process
+# room id -> (last_seq, monotonic time, part); per process, the rooms used last (settings.ROOM_HELLO_CACHE_MAX)
+_room_parts: BoundedCache = BoundedCache(settings.ROOM_HELLO_CACHE_MAX)
 
 
 def clear_snapshot_cache() -> None:

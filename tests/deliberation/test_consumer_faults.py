@@ -209,11 +209,10 @@ def test_a_gap_seen_on_the_publishing_path_is_filled_from_the_log():
     feed.sinks.add(sink)
 
     async def scenario():
-        from deliberation.rooms.realtime import fanout
+        from realtime import fanout
 
-        loop = asyncio.get_running_loop()
-        fanout._local[loop] = local = fanout.LocalFanout()
-        local.feeds[room.pk] = feed
+        local = fanout.local()
+        local.topics[feed.group] = feed
         feed.base = room.last_seq
         # An event another server wrote whose broadcast never came (lost in Redis) ...
         lost = await database_sync_to_async(lambda: _append_quietly(room.pk))()
@@ -224,7 +223,7 @@ def test_a_gap_seen_on_the_publishing_path_is_filled_from_the_log():
             if len(sink.seqs) >= 2:
                 break
             await asyncio.sleep(0.05)
-        del fanout._local[loop]
+        del local.topics[feed.group]
         return lost, mine.seq
 
     lost, mine = asyncio.run(scenario())
@@ -245,19 +244,19 @@ def test_publish_soon_runs_without_the_calling_threads_context():
     marker = contextvars.ContextVar("marker", default="fresh")
 
     async def scenario():
-        from deliberation.rooms.realtime import fanout
+        from realtime import fanout
 
         loop = asyncio.get_running_loop()
         original = fanout.Publisher.publish
 
-        def spy(self, room_id, message):
+        def spy(self, group, message):
             seen["marker"] = marker.get()
 
         fanout.Publisher.publish = spy
         try:
             def in_thread():
                 marker.set("inherited")
-                fanout.publish_soon(loop, 1, {"type": "room.event"})
+                fanout.publish_soon(loop, "room.1", {"type": "room.event"})
             await asyncio.to_thread(in_thread)
             await asyncio.sleep(0.05)
         finally:

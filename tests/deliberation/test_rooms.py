@@ -307,3 +307,14 @@ def test_arrivals_of_one_moment_are_admitted_together_each_with_their_own_answer
     assert RoomMember.objects.get(room=room, user=guests[0]).connections == 2
     assert RoomMember.objects.get(room=room, user=guests[4]).connections == 1
     assert not RoomMember.objects.filter(room=room, user=stranger).exists()
+
+
+def test_the_shared_hello_parts_a_process_keeps_are_bounded_to_the_rooms_used_last(monkeypatch):
+    from deliberation.rooms import selectors as room_selectors
+
+    monkeypatch.setattr(room_selectors._room_parts, "maxsize", 3)
+    rooms = [RoomFactory(stage="live") for _ in range(5)]
+    for room in rooms:
+        room_selectors.room_state_snapshot(Room.objects.get(pk=room.pk), room.facilitator)
+    assert len(room_selectors._room_parts) == 3
+    assert [pk for pk in room_selectors._room_parts.entries] == [room.pk for room in rooms[2:]]

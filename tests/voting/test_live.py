@@ -232,15 +232,17 @@ def test_many_sockets_of_one_process_share_one_subscription_and_all_get_the_upda
         sockets = [communicator(vote.pk) for _ in range(5)]
         for ws in sockets:
             await connect(ws)
+        from realtime import fanout
         from voting import live
 
-        assert len(live.hub().sockets[vote.pk]) == 5 and len(live.hub().subscriptions) == 1
+        local = fanout.local()
+        assert len(local.topics[live.group_name(vote.pk)].sinks) == 5 and len(local.subscriptions) == 1
         await cast(vote, [3])
         frames = await asyncio.gather(*(receive(ws) for ws in sockets))
         assert {f["data"]["counts"]["3"] for f in frames} == {1}
         for ws in sockets:
             await ws.disconnect()
-        assert vote.pk not in live.hub().sockets
+        assert live.group_name(vote.pk) not in local.topics
 
     async_to_sync(scenario)()
 

@@ -23,6 +23,7 @@ from deliberation.rooms.models import Room, RoomMember, Round
 from deliberation.juries.states import JURY_TRANSITIONS, JuryKind, JuryState, VerdictRule
 from deliberation.rooms.states import Access, MemberRole, RoomState, RoundKind, RoundState, Speakers
 from deliberation.rooms.services.clock import end_room, open_room
+from deliberation.rooms.services.locking import lock_room
 from deliberation.rooms.services.rooms import create_room
 
 logger = logging.getLogger(__name__)
@@ -303,7 +304,7 @@ def add_deliberation_round(*, jury: Jury, actor, title: str = "", minutes: int =
     if not isinstance(minutes, int) or not 1 <= minutes <= 600:
         raise JuryError(_("Each stage lasts between 1 and 600 minutes."), code="minutes")
     move_jury(jury, JuryState.DELIBERATING, actor=actor)
-    room = Room.objects.select_for_update().get(pk=jury.private_room_id)
+    room = lock_room(jury.private_room_id)
     position = (room.rounds.aggregate(m=Max("position"))["m"] or 0) + 1
     rnd = Round(room=room, position=position, kind=RoundKind.DISCUSSION, speakers=Speakers.QUEUE,
                 title=(title.strip() or _("Further deliberation"))[:120], duration_seconds=minutes * 60,

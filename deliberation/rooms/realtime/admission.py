@@ -7,10 +7,11 @@ socket waits one turn of the event loop, nothing more. docs/benchmarks.md has th
 """
 
 import asyncio
-import weakref
 from collections.abc import Callable
 
 from channels.db import database_sync_to_async
+
+from realtime.loops import PerLoop
 
 from deliberation.rooms import services
 
@@ -48,12 +49,11 @@ class Batch:
                         future.set_result(result)
 
 
-_batches: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Batch]]" = weakref.WeakKeyDictionary()
+_batches: PerLoop[dict[str, Batch]] = PerLoop(dict)
 
 
 def _batch(name: str, work) -> Batch:
-    loop = asyncio.get_running_loop()
-    batches = _batches.setdefault(loop, {})
+    batches = _batches.get()
     if name not in batches:
         batches[name] = Batch(work)
     return batches[name]

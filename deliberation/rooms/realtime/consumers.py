@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import weakref
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -12,42 +11,30 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation.trans_real import parse_accept_lang_header
+
+from realtime.connection import scope_language
+from realtime.loops import PerLoop
+from realtime.resilience import LayerGuard, LayerUnavailable
 
 from frontend.refusals import refusal
 
 from deliberation.rooms import rules, services
-from deliberation.rooms.realtime import admission
+from deliberation.rooms.realtime import admission, fanout
 from deliberation.rooms.realtime.dispatch import ACTIONS, CLOSE_ERRORS, REPLIES
 from deliberation.rooms.realtime.events import events_after
-from deliberation.rooms.realtime.fanout import fanout
 from deliberation.rooms.models import Room
 from deliberation.rooms.realtime.protocol import ProtocolError, decode, validate
-from deliberation.rooms.realtime.resilience import LayerGuard, LayerUnavailable
 from deliberation.rooms.services.presence import PRESENCE_INTERVAL
 
 log = logging.getLogger(__name__)
 
 
-def scope_language(scope) -> str:
-    """The language cookie, else the browser's Accept-Language, else the site default."""
-    headers = dict(scope.get("headers", []))
-    accepted = parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1"))
-    for code in [scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)] + [c for c, _q in accepted]:
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:  # also None, "" and "*"
-            continue
-    return settings.LANGUAGE_CODE
-
-
-_presence_flushes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, set[int]]" = weakref.WeakKeyDictionary()
+_presence_flushes: PerLoop[set[int]] = PerLoop(set)  # rooms whose presence flush this loop has scheduled
 
 
 def schedule_presence_flush(room_id: int) -> None:
     """Send the room's pending presence change at the end of its one-second window, once per process."""
-    loop = asyncio.get_running_loop()
-    pending = _presence_flushes.setdefault(loop, set())
+    pending = _presence_flushes.get()
     if room_id in pending:
         return
     pending.add(room_id)
@@ -60,7 +47,7 @@ def schedule_presence_flush(room_id: int) -> None:
         except Exception:  # the sweep sends it instead
             log.exception("room %s: presence flush failed", room_id)
 
-    loop.create_task(flush())
+    asyncio.get_running_loop().create_task(flush())
 
 
 class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
@@ -90,7 +77,7 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
             return await self.refuse(rules.CLOSE_UNAUTHENTICATED, gettext_lazy("Please sign in to join the room."))
         # Subscribe before reading the room: whatever commits from here on reaches this socket.
         try:
-            await fanout().join(self)
+            await fanout.join(self)
         except LayerUnavailable:
             return await self.refuse(rules.CLOSE_TRY_LATER, gettext_lazy(
                 "The room's server cannot reach its message service just now; reconnecting shortly."))
@@ -150,7 +137,7 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
 
     async def _leave_fanout(self):
         try:
-            await fanout().leave(self)
+            await fanout.leave(self)
         except Exception:
             log.exception("room %s: leaving the fan-out failed", self.room_id)
 

@@ -5,12 +5,13 @@ lock (the UPDATE of ``last_seq``) until its transaction ends, so seq order is co
 broadcast leaves only after the commit, so nobody hears of a change that rolled back.
 """
 
-import os
-
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F, Q
+
+from realtime.fanout import publish_soon
+from realtime.loops import serving_loop
 
 from deliberation.rooms.models import Room, RoomEvent
 
@@ -42,28 +43,15 @@ def broadcast(event: RoomEvent) -> None:
     """One message to the room's group; each server process orders it and hands it to its sockets (fanout).
 
     In a server process (a database thread of a consumer) the event loop publishes it and this
-    returns at once (fanout.Publisher); elsewhere (Celery, the embedded sweeper, a shell) it is
+    returns at once (realtime.fanout.Publisher); elsewhere (Celery, the embedded sweeper, a shell) it is
     sent here and now.
     """
     message = {"type": "room.event", "event": envelope(event), "table_id": event.table_id}
-    loop = _serving_loop()
+    loop = serving_loop()
     if loop is not None:
-        from deliberation.rooms.realtime.fanout import publish_soon
-
-        publish_soon(loop, event.room_id, message)
+        publish_soon(loop, group_name(event.room_id), message)
         return
     async_to_sync(get_channel_layer().group_send)(group_name(event.room_id), message)
-
-
-def _serving_loop():
-    """The event loop this thread works for (asgiref's sync_to_async records it), if it still runs."""
-    from asgiref.sync import SyncToAsync
-
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if (loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid()
-            or loop.is_closed() or not loop.is_running()):
-        return None
-    return loop
 
 
 def events_after(*, room_id: int, seq: int, upto: int | None = None, tables=None, with_table: bool = False,

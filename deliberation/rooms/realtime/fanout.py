@@ -9,39 +9,43 @@ whether their person may see it (table chat) and send the ready-made text.
 Two designs share this code (settings.ROOM_FANOUT, see docs/architecture.md "Fan-out"):
 
 - ``local`` (default): one feed per room per process, subscribed once to the room's group on the
-  channel layer; a broadcast costs one layer message per process, then a loop over local sockets.
+  channel layer (realtime.fanout.LocalFanout, shared with the live vote results); a broadcast costs
+  one layer message per process, then a loop over local sockets.
 - ``group``: Channels' stock design, every consumer in the group with its own feed of one sink;
   a broadcast costs one layer message per socket. Kept for the benchmark that chose between them.
 """
 
 import asyncio
 import collections
-import contextvars
 import json
 import logging
-import weakref
 
 from channels.db import database_sync_to_async
+from django.conf import settings
+
+from realtime import fanout as shared
+from realtime.resilience import LayerUnavailable
 
 from deliberation.rooms.realtime.events import events_after, group_name
 from deliberation.rooms.models import Room
-from deliberation.rooms.realtime.resilience import LayerUnavailable, Subscription
 
 log = logging.getLogger(__name__)
 
 CATCH_UP = {"type": "room.catch_up"}  # queued after a renewed subscription: fill from the log up to now
 
 
-class RoomFeed:
+class RoomFeed(shared.Topic):
+    hears_own_broadcasts = True  # this process's own broadcasts come at once; the layer's copy is a repeat
+
     def __init__(self, room_id: int):
+        super().__init__(group_name(room_id))
         self.room_id = room_id
-        self.sinks: set = set()
         self.base: int | None = None  # the highest seq handed on; None until subscribed
         self.early: list[dict] = []  # broadcasts that came before ``base`` was known
         self.inbox: asyncio.Queue | None = None
         self.worker: asyncio.Task | None = None
 
-    def offer_event(self, message: dict) -> None:
+    def on_message(self, message: dict) -> None:
         """A message from the room's group: only broadcasts are queued."""
         if message.get("type") == "room.event":
             self.offer(message)
@@ -75,7 +79,7 @@ class RoomFeed:
         for message in sorted(early, key=lambda m: m["event"]["seq"]):
             await self.push(message)
 
-    async def catch_up(self) -> None:
+    async def on_renewed(self) -> None:
         """After the subscription was renewed (broadcasts may have been lost meanwhile): take what the log
         has beyond ``base``, in turn with the broadcasts."""
         self.offer(CATCH_UP)
@@ -118,53 +122,6 @@ class RoomFeed:
                 log.exception("room %s: delivery to a socket failed", self.room_id)
 
 
-class LocalFanout:
-    """``local``: one layer subscription per room in this process, shared by its consumers.
-
-    The subscription (deliberation.rooms.realtime.resilience.Subscription) survives Redis timeouts and restarts;
-    after each renewal the room's feed catches up from the log. ``join`` raises LayerUnavailable
-    when the layer cannot be reached now (the consumer refuses the socket with 4013).
-    """
-
-    def __init__(self):
-        self.feeds: dict[int, RoomFeed] = {}
-        self.subscriptions: dict[int, Subscription] = {}
-        self.lock = asyncio.Lock()
-
-    async def join(self, consumer) -> None:
-        known = self.subscriptions.get(consumer.room_id)
-        if known is not None:  # outside the lock: a slow probe must not hold up other rooms' arrivals
-            await known.check()
-        async with self.lock:
-            feed = self.feeds.get(consumer.room_id)
-            if feed is None:
-                feed = RoomFeed(consumer.room_id)
-                subscription = Subscription(consumer.channel_layer, group_name(consumer.room_id), feed.offer_event,
-                                            on_renewed=feed.catch_up)
-                await subscription.open()
-                self.feeds[consumer.room_id], self.subscriptions[consumer.room_id] = feed, subscription
-                try:
-                    await feed.start()
-                except BaseException:
-                    self._drop(consumer.room_id)
-                    raise
-            feed.sinks.add(consumer)
-            consumer.feed = feed
-
-    async def leave(self, consumer) -> None:
-        async with self.lock:
-            feed = self.feeds.get(consumer.room_id)
-            if feed is None:
-                return
-            feed.sinks.discard(consumer)
-            if not feed.sinks:
-                self._drop(consumer.room_id)
-
-    def _drop(self, room_id: int) -> None:
-        self.feeds.pop(room_id).stop()
-        self.subscriptions.pop(room_id).close()
-
-
 class GroupFanout:
     """``group``: each consumer in the group on its own (Channels' stock design)."""
 
@@ -181,70 +138,21 @@ class GroupFanout:
         await consumer.channel_layer.group_discard(group_name(consumer.room_id), consumer.channel_name)
 
 
-class Publisher:
-    """A server process's broadcasts, sent to the layer in commit order without making the writer wait.
-
-    ``events.broadcast`` runs in a database thread right after a commit. Waiting there for the
-    layer (``async_to_sync(group_send)``) held that thread, the one all of the process's room writes
-    share, until the event loop, busy sending to a thousand sockets, got round to it: the benchmark
-    showed a quarter of the server's time spent so. Instead the thread hands the message to the
-    loop and returns; this publisher sends them to the layer one by one, in order, and gives this
-    process's own feed its copy at once (the layer's copy then arrives as a repeat and is dropped).
-    """
-
-    def __init__(self):
-        self.outbox: collections.deque = collections.deque()
-        self.worker: asyncio.Task | None = None
-
-    def publish(self, room_id: int, message: dict) -> None:
-        local = _local.get(asyncio.get_running_loop())
-        feed = local.feeds.get(room_id) if local is not None else None
-        if feed is not None:
-            feed.offer(message)
-        self.outbox.append((room_id, message))
-        if self.worker is None or self.worker.done():
-            self.worker = asyncio.get_running_loop().create_task(self._work())
-
-    async def _work(self) -> None:
-        """Send what is queued to the layer, in order, then stop (the next publish starts a worker again)."""
-        from channels.layers import get_channel_layer
-
-        layer = get_channel_layer()
-        while self.outbox:
-            room_id, message = self.outbox.popleft()
-            try:
-                await layer.group_send(group_name(room_id), message)
-            except Exception:  # other processes fill the hole from the log with the next event (or a ping)
-                log.exception("room %s: broadcast to the layer failed", room_id)
-
-
-_publishers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Publisher]" = weakref.WeakKeyDictionary()
-
-
-def publish_soon(loop: asyncio.AbstractEventLoop, room_id: int, message: dict) -> None:
-    """From a thread: have ``loop`` publish the message (see Publisher)."""
-    def publish():
-        if loop not in _publishers:
-            _publishers[loop] = Publisher()
-        _publishers[loop].publish(room_id, message)
-
-    # A fresh context: the calling thread's (asgiref's "this thread is busy" flag of the database
-    # thread we are called from) must not pass to the feed's task, whose gap fill then needs
-    # database_sync_to_async and was refused ("Single thread executor already being used").
-    loop.call_soon_threadsafe(publish, context=contextvars.Context())
-
-
-_local: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalFanout]" = weakref.WeakKeyDictionary()
-_group = GroupFanout()
-
-
-def fanout():
-    """The design in use; ``local`` keeps one registry per event loop (a server has one; tests have many)."""
-    from django.conf import settings
-
+async def join(consumer) -> None:
+    """Subscribe ``consumer`` to its room's events (``consumer.feed``); raises LayerUnavailable when the
+    layer cannot be reached now (the consumer refuses the socket with 4013)."""
     if settings.ROOM_FANOUT == "group":
-        return _group
-    loop = asyncio.get_running_loop()
-    if loop not in _local:
-        _local[loop] = LocalFanout()
-    return _local[loop]
+        await _group.join(consumer)
+    else:
+        consumer.feed = await shared.local().join(group_name(consumer.room_id), consumer,
+                                                  lambda: RoomFeed(consumer.room_id))
+
+
+async def leave(consumer) -> None:
+    if settings.ROOM_FANOUT == "group":
+        await _group.leave(consumer)
+    else:
+        await shared.local().leave(group_name(consumer.room_id), consumer)
+
+
+_group = GroupFanout()

@@ -3,7 +3,8 @@
 A schema maps each field of ``data`` to a Field (type, required, limits). ``validate`` returns the
 cleaned ``(type, data)`` or raises ProtocolError with a code and a reason the client can show.
 OUTBOUND lists the keys each server frame's ``data`` carries; tests check frames against it.
-See docs/realtime-protocol.md.
+The tables hold the rooms' own frames; a package that extends the room (the juries) adds its own
+with ``register_outbound`` / ``register_inbound`` when the app is ready. See docs/realtime-protocol.md.
 """
 
 import json
@@ -106,13 +107,26 @@ OUTBOUND: dict[str, tuple[str, ...]] = {
     "tables.updated": ("tables",),
     "table.summary": ("table_id", "number", "body", "author_id", "author"),
     "tables.closed": ("tables", "server_time"),
-    # citizens' juries (issue 5): in the jury's private room
-    "agenda.round_added": ("round",),
-    "jury.state": ("jury_id", "from", "state"),
-    "verdict.opened": ("verdict_id", "number", "subject", "rule", "options", "url"),
-    "verdict.closed": ("verdict_id", "number", "subject", "met", "result"),
-    "recommendation.updated": ("jury_id", "version", "text", "author_id", "author"),
 }
+
+
+def register_outbound(frames: dict[str, tuple[str, ...]]) -> None:
+    """Add server frames (type -> the keys of its ``data``) of a package that extends the room."""
+    _register(OUTBOUND, frames)
+
+
+def register_inbound(schemas: dict[str, dict[str, Field]]) -> None:
+    """Add client frames (type -> its schema) of a package that extends the room; the consumer's
+    dispatch table must know them too."""
+    _register(INBOUND, schemas)
+
+
+def _register(table: dict, entries: dict) -> None:
+    """Registering the same entry again changes nothing; another shape under a known type is a bug."""
+    for kind, shape in entries.items():
+        if table.get(kind, shape) != shape:
+            raise ValueError(f"frame type {kind!r} is registered already with another shape")
+    table.update(entries)
 
 
 def decode(text: str | None):

@@ -105,7 +105,7 @@ def _store(room_id: int, author, text: str, to_table: bool, client_id: str | Non
 @transaction.atomic
 def hide_message(*, room: Room, actor, seq: int, reason: str) -> ChatMessage:
     """The message disappears for everyone; who hid it and why stay on record."""
-    room = Room.objects.select_for_update().get(pk=room.pk)
+    room = lock_room(room.pk)
     if not rules.is_facilitator(actor, room):
         raise PermissionDenied(_("Only the room's facilitator can hide messages."))
     reason = reason.strip()[:300]

@@ -53,7 +53,7 @@ def check_control(actor, room: Room) -> None:
 
 
 def _lock(room_id: int, actor) -> Room:
-    room = Room.objects.select_for_update().get(pk=room_id)
+    room = lock_room(room_id)
     check_control(actor, room)
     return room
 

@@ -16,7 +16,7 @@ from deliberation.rooms.selectors import eligible_voters
 from deliberation.rooms.models import MoveOnVote, Room, RoomMember
 from deliberation.rooms.states import RoundState
 from deliberation.rooms.services import clock
-from deliberation.rooms.services.locking import lock_room
+from deliberation.rooms.services.locking import lock_room, lock_room_for_facilitator
 
 
 class FloorError(ValidationError):
@@ -26,10 +26,7 @@ class FloorError(ValidationError):
 @transaction.atomic
 def invite_to_speak(*, room: Room, actor, user_id: int) -> RoomMember:
     """The facilitator invites a member to take the floor; ``floor.invited`` is shown to that person."""
-    room = Room.objects.select_for_update().get(pk=room.pk)
-    refusal = rules.refuse_control(actor, room)
-    if refusal:
-        raise PermissionDenied(refusal)
+    room = lock_room_for_facilitator(room.pk, actor)
     member = (RoomMember.objects.select_related("user")
               .filter(room=room, user_id=user_id, removed_at__isnull=True).first())
     if member is None:

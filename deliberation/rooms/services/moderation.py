@@ -1,22 +1,19 @@
 """Room moderation by the facilitator: muting, unmuting and removing a member; each stays on record."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation import signals
-from deliberation.rooms import rules
 from deliberation.rooms.realtime.events import append_event
 from deliberation.rooms.models import Room, RoomMember
+from deliberation.rooms.services.locking import lock_room_for_facilitator
 from deliberation.rooms.services.queue import drop_hand
 
 
 def _target(room_id: int, actor, user_id: int) -> tuple[Room, RoomMember]:
-    room = Room.objects.select_for_update().get(pk=room_id)
-    refusal = rules.refuse_control(actor, room)
-    if refusal:
-        raise PermissionDenied(refusal)
+    room = lock_room_for_facilitator(room_id, actor)
     if user_id == room.facilitator_id:
         raise ValidationError(_("The facilitator cannot be muted or removed."), code="invalid")
     member = RoomMember.objects.select_for_update().select_related("user").filter(room=room, user_id=user_id).first()

@@ -14,6 +14,7 @@ from accounts.session_auth import users_for_sessions
 from deliberation.rooms import rules
 from deliberation.rooms.models import AgendaTemplate, Room, RoomMember, Round, TableSeat
 from deliberation.rooms.selectors import PRESENCE_STALE, room_state_snapshot
+from deliberation.rooms.services.locking import lock_room_for_facilitator
 from deliberation.rooms.services.presence import connected_many
 from deliberation.rooms.states import MemberRole, RoundKind, Speakers
 
@@ -69,10 +70,7 @@ def save_agenda_template(*, actor, name: str, rounds: list[dict]) -> AgendaTempl
 
 @transaction.atomic
 def invite(*, room: Room, actor, users: list, role: str = MemberRole.PARTICIPANT) -> int:
-    room = Room.objects.select_for_update().get(pk=room.pk)
-    refusal = rules.refuse_control(actor, room)
-    if refusal:
-        raise PermissionDenied(refusal)
+    room = lock_room_for_facilitator(room.pk, actor)
     count = 0
     for user in users:
         member, created = RoomMember.objects.get_or_create(room=room, user=user,
