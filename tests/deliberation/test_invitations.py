@@ -4,7 +4,6 @@ showing the replacements without anyone's data."""
 
 import io
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from deliberation.panels.sortition import read_people, read_quotas
 from deliberation.panels.sortition.reserve import reserve_order
 from tests.deliberation.test_draws import QUOTAS, _pool
 from tests.factories import AdminFactory, ResidentFactory
+from tests.races import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -245,28 +245,6 @@ def test_the_command_prints_the_same_replacements_as_the_web(tmp_path):
 
 # --- concurrency (PostgreSQL row locks) ---------------------------------------------------------------
 
-def _in_threads(calls):
-    barrier, errors, lock = threading.Barrier(len(calls)), [], threading.Lock()
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            call()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted on by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "an answer thread hung"
-    return errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_declines_at_once_never_seat_the_same_reserve_person_twice_or_two_in_one_seat():
@@ -281,7 +259,7 @@ def test_declines_at_once_never_seat_the_same_reserve_person_twice_or_two_in_one
     sent = _send(draw)
     calls = [(lambda i=i: services.respond(invitation=i, token=i.token, accept=False)) for i in sent]
     calls += [lambda: services.respond(invitation=sent[0], token=sent[0].token, accept=False)]  # the same twice
-    errors = _in_threads(calls)
+    errors = run_together(*calls)
     assert len(errors) == 1 and isinstance(errors[0], InvitationError) and errors[0].code == "answered"
     replacements = list(Invitation.objects.filter(replaces__isnull=False))
     assert len(replacements) == 4 and len({i.person_id for i in replacements}) == 4
