@@ -186,3 +186,17 @@ class RoomFactory(factory.Factory):
             room_services.start_round(room=room, actor=room.facilitator)
         room.refresh_from_db()
         return room
+
+
+from deliberation.rooms.models import RoomMember  # noqa: E402
+from deliberation.rooms.states import MemberRole  # noqa: E402
+
+
+def room_member(room: Room, role: str = MemberRole.PARTICIPANT, **fields) -> RoomMember:
+    """A new verified resident made a member of ``room`` (a participant unless ``role`` says otherwise)."""
+    return RoomMember.objects.create(room=room, user=ResidentFactory(), role=role, **fields)
+
+
+def room_member_user(room: Room, role: str = MemberRole.PARTICIPANT, **fields) -> User:
+    """The user of a new ``room_member``."""
+    return room_member(room, role, **fields).user

@@ -19,20 +19,10 @@ from deliberation.rooms.realtime.events import events_after, group_name
 from deliberation.rooms.models import CHAT_MAX, ChatMessage, Room, RoomEvent, RoomMember, Round
 from deliberation.rooms.states import MemberRole, RoundState
 from tests.factories import FacilitatorFactory, ResidentFactory, RoomFactory
+from tests.factories import room_member as _member
 from tests.races import run_together
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):  # messages are asserted by their English ids
-        yield
-
-
-def _member(room: Room, role: str = MemberRole.PARTICIPANT, **fields) -> RoomMember:
-    user = ResidentFactory()
-    return RoomMember.objects.create(room=room, user=user, role=role, **fields)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _seqs(room: Room) -> list[int]:

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from deliberation.rooms import services
 from deliberation.rooms.models import Room, RoomEvent, Round
@@ -12,13 +12,8 @@ from deliberation.rooms.services import clock
 from deliberation.rooms.states import ROOM_TRANSITIONS, ROUND_TRANSITIONS, RoomState, RoundState
 from tests.factories import AdminFactory, FacilitatorFactory, ResidentFactory, RoomFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):  # messages are asserted by their English ids
-        yield
 
 TOLERANCE = timedelta(seconds=2)
 

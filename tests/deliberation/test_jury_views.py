@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from deliberation.juries import services
 from deliberation.juries.models import Jury, MinorityOpinion
-from tests.deliberation.test_consumer import _fresh_channel_layer, communicator, enter, refused_with  # noqa: F401
+from tests.deliberation.sockets import communicator, enter, refused_with
 from tests.deliberation.test_juries import make_jury, vote_all
 from tests.factories import AdminFactory, CategoryFactory, FacilitatorFactory, UserFactory
 

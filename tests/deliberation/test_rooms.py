@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from deliberation.rooms import rules, services
 from deliberation.rooms.models import AgendaTemplate, Room, RoomEvent, RoomMember, Round
@@ -14,13 +14,7 @@ from tests.factories import (
     default_agenda,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):  # messages are asserted by their English ids
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _nothing_stored() -> bool:

@@ -17,16 +17,8 @@ from voting.models import Vote, VotingSettings
 from voting.services import OptionSpec, VoteError, VoteSpec
 from voting.states import TRANSITIONS, BudgetRule, VoteKind, VoteState
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are compared by their ids (the English text), as the HTTP tests read pages in English."""
-    from django.utils.translation import override
-
-    with override("en"):
-        yield
+# Messages are compared by their ids (the English text), as the HTTP tests read pages in English.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _site_language_labels() -> list[tuple[int, str]]:
