@@ -6,7 +6,8 @@
 #   make messages    makemessages (django + djangojs, ko + en) and compilemessages
 #   make clean       caches and test artifacts; `make distclean` also drops .venv and db.sqlite3
 #
-# Variables: PYTEST_ARGS="-x -k foo" (both pytest phases), ADDR=127.0.0.1:8000 (run),
+# Variables: PYTEST_ARGS="-x -k foo" (every pytest phase), PYTEST_WORKERS=auto (xdist workers of
+# the parallel phase: a number, or auto for one per core), ADDR=127.0.0.1:8000 (run),
 # BENCH_ARGS (bench), PYTHON=python3 (used to create .venv).
 
 SHELL := /bin/bash
@@ -20,6 +21,7 @@ VPY := $(VENV)/bin/python
 PIP := $(VPY) -m pip --disable-pip-version-check
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= auto
 BENCH_ARGS ?=
 
 SERVICES := tests/services/with-services.sh
@@ -93,28 +95,33 @@ test-deps: apt-deps
 
 # --- tests ----------------------------------------------------------------
 
-# Phase 1: everything except smoke (unit, integration, e2e) on PostgreSQL + Redis.
-# Phase 2: smoke tests on the embedded default (DATABASE_URL/REDIS_URL unset).
-# Both phases always run; the target fails if either fails, including pytest's
-# exit 5 (no tests collected).
+# Phase 1: everything except smoke and serial (unit, integration, e2e, faults) on PostgreSQL + Redis,
+#   in parallel (pytest-xdist, PYTEST_WORKERS workers; each has its own test database and its own
+#   Redis database, tests/workers.py; loadgroup keeps tests that share a costly fixture together).
+# Phase 2: the `serial` tests (they restart the shared PostgreSQL) alone, on PostgreSQL + Redis.
+# Phase 3: smoke tests on the embedded default (DATABASE_URL/REDIS_URL unset).
+# Every phase always runs; the target fails if any fails, including pytest's exit 5 (no tests
+# collected).
 test: test-deps
 	@if find . -path ./.venv -prune -o -name '*.po' -print | grep -q .; then \
-	  echo "==> [0/2] compilemessages"; \
+	  echo "==> [0/3] compilemessages"; \
 	  $(EMBEDDED) $(VPY) manage.py compilemessages $(MSG_IGNORE) >/dev/null \
 	    || echo "==> compilemessages failed; continuing (the i18n tests will show it)"; \
 	fi
-	@echo "==> [1/2] full suite on throwaway PostgreSQL + Redis: pytest -m 'not smoke' $(PYTEST_ARGS)"
-	@rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke" $(PYTEST_ARGS) || rc1=$$?; \
-	echo "==> [2/2] smoke on the embedded default (SQLite, in-memory layer): pytest -m smoke $(PYTEST_ARGS)"; \
-	rc2=0; $(EMBEDDED) $(VENV)/bin/pytest -m smoke $(PYTEST_ARGS) || rc2=$$?; \
-	for r in "full:$$rc1" "smoke:$$rc2"; do \
+	@echo "==> [1/3] full suite in parallel on throwaway PostgreSQL + Redis: pytest -m 'not smoke and not serial' -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)"
+	@rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke and not serial" -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc1=$$?; \
+	echo "==> [2/3] serial tests on throwaway PostgreSQL + Redis: pytest -m 'serial and not smoke' $(PYTEST_ARGS)"; \
+	rc2=0; $(SERVICES) $(VENV)/bin/pytest -m "serial and not smoke" $(PYTEST_ARGS) || rc2=$$?; \
+	echo "==> [3/3] smoke on the embedded default (SQLite, in-memory layer): pytest -m smoke $(PYTEST_ARGS)"; \
+	rc3=0; $(EMBEDDED) $(VENV)/bin/pytest -m smoke $(PYTEST_ARGS) || rc3=$$?; \
+	for r in "full:$$rc1" "serial:$$rc2" "smoke:$$rc3"; do \
 	  case "$${r#*:}" in \
 	    0) echo "==> $${r%%:*}: passed";; \
 	    5) echo "==> $${r%%:*}: FAILED (exit 5: no tests collected)";; \
 	    *) echo "==> $${r%%:*}: FAILED (exit $${r#*:})";; \
 	  esac; \
 	done; \
-	[ "$$rc1" -eq 0 ] && [ "$$rc2" -eq 0 ]
+	[ "$$rc1" -eq 0 ] && [ "$$rc2" -eq 0 ] && [ "$$rc3" -eq 0 ]
 
 bench: test-deps
 	@test -f bench/run_all.py || { echo "bench/run_all.py does not exist yet" >&2; exit 1; }

@@ -207,13 +207,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# The browser code is native ES modules (frontend/static/frontend/, no build step): in production the
+# manifest storage (whitenoise's, with support_js_module_import_aggregation on: frontend/storage.py) rewrites
+# their relative imports ("./socket.js") to the hashed names, so a module and what it imports change names
+# together (docs/architecture.md, "The browser code").
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    if DEBUG
+    else {"BACKEND": "frontend.storage.ModuleManifestStaticFilesStorage"},  # whitenoise's, imports hashed too
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

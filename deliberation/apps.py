@@ -12,3 +12,5 @@ class DeliberationConfig(AppConfig):
         from deliberation.panels.services.pool_import import run_pool_import
 
         registry.register("pool", run_pool_import, max_bytes_setting="POOL_IMPORT_MAX_BYTES")
+
+        from deliberation.panels.services import seating  # noqa: F401  (seats confirmed invitations' people)

@@ -13,6 +13,55 @@ def pytest_collection_modifyitems(config, items):
     # The full suite runs against PostgreSQL; the smoke run is the only one on SQLite.
     if not os.environ.get("DATABASE_URL") and not config.getoption("-m", default=""):
         print("\nNOTE: DATABASE_URL is not set; tests run on SQLite. `make test` uses PostgreSQL.")
+    _one_worker_per_session_fixture_of_a_module(items)
+
+
+def _one_worker_per_session_fixture_of_a_module(items):
+    """Tests sharing a session fixture defined in their own module go to one xdist worker together.
+
+    Such a fixture is costly on purpose (tests/voting/test_known_answers.py downloads the published
+    sources once); spread over workers it would run once per worker. Needs ``--dist loadgroup``
+    (`make test`); without xdist the mark does nothing.
+    """
+    for item in items:
+        module_id = item.nodeid.split("::", 1)[0]
+        info = getattr(item, "_fixtureinfo", None)  # absent on items that are not test functions
+        for defs in info.name2fixturedefs.values() if info else ():
+            if defs and defs[-1].scope == "session" and defs[-1].baseid == module_id:
+                item.add_marker(pytest.mark.xdist_group(module_id))
+                break
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _draws_fork_from_a_preloaded_server():
+    """Draws in tests fork from one server process that imported the draw library once.
+
+    Production starts every draw in a new interpreter ("spawn"), which spends most of a small draw
+    importing numpy and scipy. Here each draw is still a process of its own, forked from a clean
+    forkserver (never from the test process) that preloaded the engine and runs with the draws' fixed
+    hash seed, so panels are the same as production's (tests/deliberation/test_isolation_start.py
+    draws both ways and compares).
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    from deliberation.panels.sortition import isolation, lottery
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([lottery.ENGINE.rpartition(".")[0]])
+    with isolation._environment:  # the server's hash seed is every draw's: it is fixed at its start
+        previous = os.environ.get("PYTHONHASHSEED")
+        os.environ["PYTHONHASHSEED"] = isolation.HASH_SEED
+        try:
+            forkserver.ensure_running()
+        finally:
+            if previous is None:
+                del os.environ["PYTHONHASHSEED"]
+            else:
+                os.environ["PYTHONHASHSEED"] = previous
+    isolation.START_METHOD = "forkserver"
+    yield
+    isolation.START_METHOD = "spawn"
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +73,20 @@ def _clean_cache():
     yield
     cache.clear()
     clear_snapshot_cache()
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages in English (the ids the tests quote) unless a test overrides it, whatever ran before.
+
+    A serial run got this by accident (the first request of the English test client left English
+    active in the thread); a parallel worker may start with a test that makes no request.
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

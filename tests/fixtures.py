@@ -2,7 +2,6 @@
 
 import pytest
 from channels.layers import channel_layers
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -12,9 +11,3 @@ def _fresh_channel_layer():
     yield
     channel_layers.backends.clear()
 
-
-@pytest.fixture
-def english():
-    """Messages are asserted by their English ids: ``pytestmark = pytest.mark.usefixtures("english")``."""
-    with translation.override("en"):
-        yield

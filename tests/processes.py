@@ -6,6 +6,8 @@ fixtures fail rather than skip.
 """
 
 import os
+import secrets
+import socket
 import subprocess
 import sys
 import uuid
@@ -18,6 +20,39 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from tests.workers import worker_index
+
+# Ports for the servers tests start (daphne, redis-server). Outside xdist: any free port the kernel
+# hands out. In xdist worker gwN: a free port of its own block, below Linux's ephemeral range
+# (32768-60999, where bind(0) and outgoing connections take theirs), so two workers never pick the
+# same port between checking it and their server binding it. Up to 12 workers get disjoint blocks.
+PORT_BLOCK_START, PORT_BLOCK_SIZE, PORT_BLOCKS = 20000, 1000, 12
+_handed_out: set[int] = set()  # not handed out twice in a run: two servers may be picked before either binds
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 free right now and not handed out before by this process."""
+    index = worker_index()
+    if index is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    low = PORT_BLOCK_START + (index % PORT_BLOCKS) * PORT_BLOCK_SIZE
+    start = secrets.randbelow(PORT_BLOCK_SIZE)  # not the global random, which tests seed
+    for _round in range(2):
+        for offset in range(PORT_BLOCK_SIZE):
+            port = low + (start + offset) % PORT_BLOCK_SIZE
+            if port in _handed_out:
+                continue
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            _handed_out.add(port)
+            return port
+        _handed_out.clear()  # a whole block used in one run: servers stopped long ago may have theirs again
+    raise RuntimeError(f"no free port in {low}-{low + PORT_BLOCK_SIZE - 1}")
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.processes import subprocess_database_url
+from tests.processes import free_port, subprocess_database_url  # a port of this xdist worker's own block
 
 
 class ServerClosed(ConnectionError):
@@ -84,12 +84,6 @@ class RawWebSocket:
         mask = os.urandom(4)
         self.writer.write(b"\x88\x82" + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(b"\x03\xe8")))
         self.writer.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 15) -> None:

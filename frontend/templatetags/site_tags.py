@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -99,3 +100,51 @@ def percent_of(value, total) -> int:
 def progress_bar(value, maximum, label: str = ""):
     """An accessible progress bar (role=progressbar with aria values) that needs no JavaScript."""
     return {"value": value, "maximum": maximum, "percent": percent_of(value, maximum), "label": label}
+
+
+class PageStringsNode(template.Node):
+    def __init__(self, element_id, groups, nodelist):
+        self.element_id, self.groups, self.nodelist = element_id, groups, nodelist
+
+    def render(self, context):
+        autoescape, context.autoescape = context.autoescape, False  # json_script escapes the whole
+        try:
+            text = self.nodelist.render(context)
+        finally:
+            context.autoescape = autoescape
+        table = {}
+        for line in text.splitlines():
+            key, _space, value = line.strip().partition(" ")
+            if key:
+                table[key] = value.strip()
+        for key, expression in self.groups.items():
+            value = expression.resolve(context)
+            if isinstance(value, (list, tuple)):
+                value = {str(k): label for k, label in value}
+            if value:
+                table[key] = value
+        return json_script(table, self.element_id.resolve(context))
+
+
+@register.tag
+def page_strings(parser, token):
+    """The page's translated strings for its scripts, as ONE ``json_script`` blob read by frontend/i18n.js.
+
+    One string a line, its key first::
+
+        {% page_strings "i18n" RoomStates=room_states %}
+          Connecting {% translate "Connecting…" %}
+        {% endpage_strings %}
+
+    Keyword arguments add groups: a dict, or a list of (value, label) pairs such as a model's ``choices``
+    (empty ones are left out).
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("page_strings needs the id of its script element")
+    groups = template.base.token_kwargs(bits[2:], parser, support_legacy=False)
+    if len(groups) != len(bits) - 2:
+        raise template.TemplateSyntaxError("page_strings takes the element id, then key=value groups only")
+    nodelist = parser.parse(("endpage_strings",))
+    parser.delete_first_token()
+    return PageStringsNode(parser.compile_filter(bits[1]), groups, nodelist)

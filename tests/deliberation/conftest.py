@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.fixtures import _fresh_channel_layer, english  # noqa: F401 (the first is autouse)
+from tests.fixtures import _fresh_channel_layer  # noqa: F401 (autouse)
 
 
 @pytest.fixture

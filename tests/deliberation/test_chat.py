@@ -22,7 +22,7 @@ from tests.factories import FacilitatorFactory, ResidentFactory, RoomFactory
 from tests.factories import room_member as _member
 from tests.races import run_together
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 
 def _seqs(room: Room) -> list[int]:

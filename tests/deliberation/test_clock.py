@@ -12,7 +12,7 @@ from deliberation.rooms.services import clock
 from deliberation.rooms.states import ROOM_TRANSITIONS, ROUND_TRANSITIONS, RoomState, RoundState
 from tests.factories import AdminFactory, FacilitatorFactory, ResidentFactory, RoomFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 
 TOLERANCE = timedelta(seconds=2)

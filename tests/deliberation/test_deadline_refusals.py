@@ -17,7 +17,7 @@ from deliberation.rooms.states import HandState, RoundState
 from tests.factories import RoomFactory
 from tests.factories import room_member_user as _member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 QA_FIRST = [{"kind": "qa", "title": "Questions", "duration_seconds": 600},
             {"kind": "discussion", "title": "Discussion", "duration_seconds": 600}]

@@ -15,7 +15,7 @@ from tests.deliberation.sockets import communicator, enter, until
 from tests.factories import ResidentFactory, RoomFactory
 from tests.factories import room_member_user as _member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 
 def _events(room: Room, type_: str) -> list[dict]:

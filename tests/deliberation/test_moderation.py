@@ -14,9 +14,6 @@ from tests.factories import ResidentFactory, RoomFactory
 from tests.factories import room_member_user as _member
 
 
-pytestmark = pytest.mark.usefixtures("english")  # messages are asserted by their English ids
-
-
 def _events(room: Room, type_: str) -> list[RoomEvent]:
     return list(RoomEvent.objects.filter(room=room, type=type_).order_by("seq"))
 

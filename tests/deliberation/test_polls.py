@@ -18,9 +18,6 @@ from tests.factories import RoomFactory, UserFactory
 from tests.factories import room_member_user as _member
 
 
-pytestmark = pytest.mark.usefixtures("english")  # messages are asserted by their English ids
-
-
 def _events(room: Room, type_: str) -> list[dict]:
     datas = [e.data for e in RoomEvent.objects.filter(room=room, type=type_).order_by("seq")]
     for data in datas:

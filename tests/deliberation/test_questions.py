@@ -13,7 +13,7 @@ from tests.deliberation.sockets import communicator, enter, until
 from tests.factories import RoomFactory
 from tests.factories import room_member_user as _member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 QA_FIRST = [
     {"kind": "qa", "title": "Questions for the arborist", "duration_seconds": 600},

@@ -16,7 +16,7 @@ from deliberation.rooms.states import HandState, MemberRole
 from tests.factories import ResidentFactory, RoomFactory
 from tests.factories import room_member_user as _member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 
 def _queue_events(room: Room) -> list[dict]:

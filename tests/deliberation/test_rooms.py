@@ -14,7 +14,7 @@ from tests.factories import (
     default_agenda,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 
 def _nothing_stored() -> bool:

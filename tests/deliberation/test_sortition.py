@@ -113,6 +113,7 @@ def flanigan():
     return read(people, quotas)
 
 
+@pytest.mark.solver
 def test_maximin_gives_everyone_at_least_a_tenth(flanigan):
     pool, quotas = flanigan
     result = draw(pool, quotas, 20, "9319/2 5 12 8 10/9 18 26 34 41 45")
@@ -122,6 +123,7 @@ def test_maximin_gives_everyone_at_least_a_tenth(flanigan):
     assert result.selected == result.distribution.panels[result.panel_index]
 
 
+@pytest.mark.solver
 def test_legacy_gives_the_lone_female_conservative_much_less(flanigan):
     pool, quotas = flanigan
     results = draw_each(pool, quotas, 20, [str(seed) for seed in range(1, 301)], "legacy")
@@ -131,6 +133,7 @@ def test_legacy_gives_the_lone_female_conservative_much_less(flanigan):
 
 # --- reproducibility -------------------------------------------------------------------------------
 
+@pytest.mark.solver
 @pytest.mark.parametrize("algorithm", ["maximin", "legacy"])
 def test_same_inputs_and_public_values_give_the_same_panel_in_separate_processes(flanigan, algorithm):
     pool, quotas = flanigan
@@ -171,6 +174,7 @@ def assert_quotas_hold(pool, quotas, panel, size):
         assert quota.min <= chosen <= quota.max, (quota, chosen)
 
 
+@pytest.mark.solver
 @pytest.mark.parametrize("algorithm", ["legacy", "maximin"])
 def test_quotas_hold_on_thirty_draws(three_attributes, algorithm):
     pool, quotas = three_attributes
@@ -184,6 +188,7 @@ def test_quotas_hold_on_thirty_draws(three_attributes, algorithm):
         assert len({result.selected for result in results}) == 30
 
 
+@pytest.mark.solver
 def test_maximin_reports_its_progress_phase_by_phase(flanigan):
     from deliberation.panels.sortition import compute_distribution
 

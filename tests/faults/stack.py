@@ -23,15 +23,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.processes import stop, subprocess_database_url
+from tests.processes import free_port, stop, subprocess_database_url
 
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def eventually(check, *, timeout: float, what: str, interval: float = 0.2):

@@ -18,7 +18,7 @@ from tests.factories import RoomFactory, UserFactory
 from tests.faults.rooms import Dropped, RoomClient, assert_exact, session_cookie
 from tests.faults.stack import eventually, producer, restart_postgres
 
-pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.faults, pytest.mark.serial, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUND_SECONDS = 10
 

@@ -4,6 +4,7 @@
 # Starts a throwaway redis-server on a free 127.0.0.1 port with its data in a
 # temporary directory (no persistence), waits until it answers PING, exports
 #   REDIS_URL=redis://127.0.0.1:PORT/0
+# (128 databases: parallel test workers take 1, 2, ... of their own, tests/workers.py),
 # runs CMD, then stops Redis and removes the directory. Exits with CMD's status.
 set -euo pipefail
 
@@ -43,7 +44,7 @@ for attempt in 1 2 3 4 5; do
     port="$(services_free_port)"
     # stdin from /dev/null: CI has none, and redis must not read the terminal
     redis-server --port "$port" --bind 127.0.0.1 --dir "$redis_dir" \
-        --save "" --appendonly no --daemonize no \
+        --save "" --appendonly no --daemonize no --databases 128 \
         --logfile "$redis_dir/redis.log" </dev/null &
     redis_pid=$!
     for _ in $(seq 100); do   # up to 10 s

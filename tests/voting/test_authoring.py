@@ -17,8 +17,7 @@ from voting.models import Vote, VotingSettings
 from voting.services import OptionSpec, VoteError, VoteSpec
 from voting.states import TRANSITIONS, BudgetRule, VoteKind, VoteState
 
-# Messages are compared by their ids (the English text), as the HTTP tests read pages in English.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 
 
 def _site_language_labels() -> list[tuple[int, str]]:

@@ -50,6 +50,10 @@ class Outcome:
 
 
 HASH_SEED = "0"
+# "spawn" in production. The test suite sets "forkserver" (tests/conftest.py): each draw is still a new
+# process, forked from one clean server that imported the library once, instead of a new interpreter
+# importing numpy and scipy again; that server is started with HASH_SEED too.
+START_METHOD = "spawn"
 _environment = threading.Lock()
 
 
@@ -76,7 +80,7 @@ def run_isolated(target: str, *args: Any, timeout: float | None = None,
 
     The child may call ``report_progress``; each event reaches ``progress`` in the parent as it arrives.
     """
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(START_METHOD)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, target, args), daemon=True)
     started = time.perf_counter()
