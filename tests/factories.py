@@ -186,3 +186,171 @@ class RoomFactory(factory.Factory):
             room_services.start_round(room=room, actor=room.facilitator)
         room.refresh_from_db()
         return room
+
+
+from deliberation.rooms.models import RoomMember  # noqa: E402
+from deliberation.rooms.states import MemberRole  # noqa: E402
+
+
+def room_member(room: Room, role: str = MemberRole.PARTICIPANT, **fields) -> RoomMember:
+    """A new verified resident made a member of ``room`` (a participant unless ``role`` says otherwise)."""
+    return RoomMember.objects.create(room=room, user=ResidentFactory(), role=role, **fields)
+
+
+def room_member_user(room: Room, role: str = MemberRole.PARTICIPANT, **fields) -> User:
+    """The user of a new ``room_member``."""
+    return room_member(room, role, **fields).user
+
+
+# --- Panels: the standing pool and a drawn draw (without the solver) ---------------------------------
+
+from itertools import combinations  # noqa: E402
+
+from deliberation.panels import services as panel_services  # noqa: E402
+from deliberation.panels.models import Draw  # noqa: E402
+from deliberation.panels.sortition import read_people, read_quotas  # noqa: E402
+from deliberation.panels.sortition.reserve import quota_counts  # noqa: E402
+from deliberation.panels.sortition.rfc3797 import key_from_text  # noqa: E402
+
+# 12 volunteers: 6 women, 6 men; 4 in each of three living zones.
+POOL_PEOPLE = [("jongno", "female"), ("jongno", "male"), ("mapo", "female"), ("mapo", "male"),
+               ("gangnam", "female"), ("gangnam", "male")] * 2
+POOL_QUOTAS = ("feature,value,min,max\n"
+               "gender,female,2,2\ngender,male,2,2\n"
+               "district_group,downtown,1,2\ndistrict_group,northwest,1,2\ndistrict_group,southeast,1,2\n"
+               "age_band,30-39,0,4\n")
+PUBLIC_VALUES = "9319/2 5 8 10 12"
+
+
+def standing_pool():
+    """The standing pool with the 12 volunteers of ``POOL_PEOPLE`` in it."""
+    for district, gender in POOL_PEOPLE:
+        panel_services.volunteer(user=ResidentFactory(district=district, gender=gender, birth_year=1990), answers={})
+    return panel_services.standing_pool()
+
+
+def mark_drawn(draw: Draw, *, public_values: str = PUBLIC_VALUES, selected=None) -> Draw:
+    """A published draw as ``perform_draw`` leaves it, without running the solver (no process, no numpy).
+
+    The panel is ``selected`` or else the first ``size`` people, in the pool's order, who keep every quota:
+    for the tests about invitations and seating, which need a drawn panel and not a particular one. The
+    tests about the draw itself (test_draws, test_draw_views, test_sortition) run the real one.
+    """
+    quotas = read_quotas(draw.quotas_csv)
+    people = read_people(draw.people_csv, quotas)
+    if selected is None:
+        selected = next(panel for panel in combinations(people.people, draw.size)
+                        if all(ok for _quota, _count, ok in quota_counts(people, quotas, panel)))
+    Draw.objects.filter(pk=draw.pk, state=Draw.State.PUBLISHED).update(
+        state=Draw.State.DRAWN, selected=list(selected), public_values=public_values.strip(),
+        key=key_from_text(public_values), drawn_at=timezone.now())
+    draw.refresh_from_db()
+    assert draw.state == Draw.State.DRAWN
+    return draw
+
+
+class DrawnDrawFactory(factory.Factory):
+    """A draw in the "drawn" state with its pool snapshot, quotas and panel (see ``mark_drawn``); ``pool``
+    defaults to ``standing_pool()``. Prepared as a legacy draw, so no distribution job is queued."""
+
+    class Meta:
+        model = Draw
+
+    pool = factory.LazyFunction(standing_pool)
+    title = "Night buses jury"
+    size = 4
+    quotas_text = POOL_QUOTAS
+    created_by = factory.SubFactory(AdminFactory)
+    public_values = PUBLIC_VALUES
+    selected = None
+
+    @classmethod
+    def _create(cls, model_class, *, created_by, public_values, selected, **fields):
+        draw = panel_services.prepare_draw(actor=created_by, algorithm="legacy", **fields)
+        return mark_drawn(draw, public_values=public_values, selected=selected)
+
+
+def send_invitations(draw: Draw, days: int = 7):
+    """Staff invite the drawn panel, to answer within ``days``; returns the invitations by seat."""
+    return panel_services.send_invitations(draw=draw, actor=AdminFactory(),
+                                           deadline_at=timezone.now() + timedelta(days=days))
+
+
+# --- Juries and deliberative polls -----------------------------------------------------------------
+
+from deliberation.deliberative_polls import services as dpoll_services  # noqa: E402
+from deliberation.deliberative_polls.states import DPollState  # noqa: E402
+from deliberation.juries import services as jury_services  # noqa: E402
+
+
+def make_jury(*, jurors: int = 3, rule: str = "majority", kind: str = "jury", options=(), proposal=None,
+              stage: str = "forming"):
+    """A jury (or ``kind="conference"``) of ``jurors`` seated people, moved on to ``stage``; returns
+    (jury, facilitator, people). Below the real minimum size: ask for the ``small_juries`` fixture."""
+    facilitator = FacilitatorFactory()
+    jury = jury_services.create_jury(facilitator=facilitator, kind=kind, title="Night buses", size=jurors,
+                                question="Should night buses run every 15 minutes?", verdict_rule=rule,
+                                options=options, proposal=proposal,
+                                category=None if proposal else CategoryFactory())
+    people = [UserFactory() for _ in range(jurors)]
+    for person in people:
+        jury_services.add_juror(jury=jury, user=person, actor=facilitator)
+    if stage in ("hearing", "deliberating", "verdict"):
+        jury_services.start_hearing(jury=jury, actor=facilitator)
+    if stage in ("deliberating", "verdict"):
+        jury_services.start_deliberation(jury=jury, actor=facilitator)
+    if stage == "verdict" and kind == "jury":
+        jury_services.open_verdict(jury=jury, actor=facilitator)
+    jury.refresh_from_db()
+    return jury, facilitator, people
+
+
+def vote_all(jury, people, choices) -> object:
+    """Each of ``people`` casts the matching choice in the jury's open verdict; returns the verdict."""
+    verdict = jury.verdicts.get(state="open")
+    for person, choice in zip(people, choices):
+        jury_services.cast_ballot(verdict=verdict, user=person, choice=choice)
+    verdict.refresh_from_db()
+    return verdict
+
+
+def dpoll_resident(district="mapo", gender="female", birth_year=1980):
+    return ResidentFactory(district=district, gender=gender, birth_year=birth_year)
+
+
+def make_poll(*, control=False, panel=2, controls=0, state=DPollState.SETUP):
+    """A poll with a Likert-5, a yes/no and a choice question; ``panel`` deliberating and ``controls`` control
+    participants; moved on to ``state``. Returns (poll, facilitator, [participants], [control participants])."""
+    actor = FacilitatorFactory()
+    poll = dpoll_services.create_dpoll(actor=actor, title="Night buses", topic="Extend night buses?",
+                                 control_enabled=control)
+    dpoll_services.add_question(poll=poll, actor=actor, code="q1", text="Night buses should run later", kind="likert5",
+                          low_label="Strongly disagree", high_label="Strongly agree")
+    dpoll_services.add_question(poll=poll, actor=actor, code="q2", text="Would you pay more?", kind="yesno")
+    dpoll_services.add_question(poll=poll, actor=actor, code="q3", text="Which option?", kind="choice",
+                          options=["A", "B", "C"])
+    gender = ("female", "male")  # alternating, so a gender margin can weight them
+    members = [dpoll_services.add_participant(poll=poll, user=dpoll_resident(gender=gender[i % 2]))
+               for i in range(panel)]
+    control_members = [dpoll_services.add_participant(poll=poll, user=dpoll_resident(gender=gender[i % 2]),
+                                                      group="control")
+                       for i in range(controls)]
+    order = [DPollState.T1_OPEN, DPollState.DELIBERATING, DPollState.T2_OPEN, DPollState.CLOSED,
+             DPollState.PUBLISHED]
+    for to in order[:order.index(state) + 1] if state != DPollState.SETUP else []:
+        if to == DPollState.DELIBERATING:
+            dpoll_services.start_dpoll_deliberation(poll=poll, actor=actor)
+        else:
+            dpoll_services.move_poll(poll=poll, to=to, actor=actor)
+    poll.refresh_from_db()
+    return poll, actor, members, control_members
+
+
+DPOLL_ANSWERS = {"q1": "2", "q2": "no", "q3": "A"}  # one valid answer to each of make_poll's questions
+
+
+def move_dpoll(poll, to, actor):
+    poll.refresh_from_db()
+    if to == DPollState.DELIBERATING:
+        return dpoll_services.start_dpoll_deliberation(poll=poll, actor=actor)
+    return dpoll_services.move_poll(poll=poll, to=to, actor=actor)

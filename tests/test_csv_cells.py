@@ -83,11 +83,11 @@ def test_invitation_letters_escape_an_imported_person_id_that_starts_like_a_form
 @pytest.mark.django_db
 @pytest.mark.parametrize("label", ["\t=1+1", "\r=1+1", "=HYPERLINK(1)"])
 def test_a_vote_results_csv_escapes_tab_and_carriage_return_too(client, label):
-    from tests.voting.test_exports import cast_all, close, get, make_vote
+    from tests.voting.factories import cast_all, close, make_vote
 
     vote = make_vote(labels=(label, "b", "c"))
     cast_all(vote, [[1], [2]])
-    text = get(client, "results_csv", close(vote)).content.decode("utf-8-sig")
+    text = client.get(reverse("voting:results_csv", args=[close(vote).pk])).content.decode("utf-8-sig")
     labels = [row["label"] for row in csv.DictReader(io.StringIO(text))]
     assert labels[0] == "'" + label
 

@@ -8,7 +8,6 @@ sweeper close the window.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,14 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port as _free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.smoke
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _manage(env, *args, timeout=300) -> str:

@@ -2,7 +2,6 @@
 
 import asyncio
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -20,19 +19,10 @@ from deliberation.rooms.realtime.events import events_after, group_name
 from deliberation.rooms.models import CHAT_MAX, ChatMessage, Room, RoomEvent, RoomMember, Round
 from deliberation.rooms.states import MemberRole, RoundState
 from tests.factories import FacilitatorFactory, ResidentFactory, RoomFactory
+from tests.factories import room_member as _member
+from tests.races import run_together
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):  # messages are asserted by their English ids
-        yield
-
-
-def _member(room: Room, role: str = MemberRole.PARTICIPANT, **fields) -> RoomMember:
-    user = ResidentFactory()
-    return RoomMember.objects.create(room=room, user=user, role=role, **fields)
 
 
 def _seqs(room: Room) -> list[int]:
@@ -293,22 +283,10 @@ def test_concurrent_chat_gets_consecutive_seqs_without_duplicates():
     room = RoomFactory(stage="live")
     earlier = Room.objects.get(pk=room.pk).last_seq
     authors = [_member(room).user for _ in range(10)]
-    barrier, errors = threading.Barrier(10), []
 
-    def post(author):
-        try:
-            barrier.wait(timeout=10)
-            services.post_message(room=room, author=author, body=f"from {author.pk}")
-        except Exception as exc:  # reported below, with the others
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post, args=(a,)) for a in authors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_together(*[
+        (lambda author=author: services.post_message(room=room, author=author, body=f"from {author.pk}"))
+        for author in authors])
 
     assert errors == []
     assert _seqs(room) == list(range(1, earlier + 11))

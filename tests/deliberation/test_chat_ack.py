@@ -13,7 +13,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from deliberation.rooms.models import ChatMessage, Room, RoomEvent, Round
-from tests.deliberation.test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401
+from tests.deliberation.sockets import communicator, enter, receive, until
 from tests.factories import RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from deliberation.rooms import services
 from deliberation.rooms.models import Room, RoomEvent, Round
@@ -14,11 +14,6 @@ from tests.factories import AdminFactory, FacilitatorFactory, ResidentFactory, R
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):  # messages are asserted by their English ids
-        yield
 
 TOLERANCE = timedelta(seconds=2)
 

@@ -5,76 +5,16 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
 
 from config.asgi import application
 from deliberation.rooms import services
 from deliberation.rooms.realtime.events import events_after
 from deliberation.rooms.models import ChatMessage, RoomEvent
-from deliberation.rooms.realtime.protocol import check_outbound
+from tests.deliberation.sockets import communicator, enter, receive, refused_with, session_cookie, until
 from tests.factories import RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    # Each test drives its own event loop; the in-memory layer's queues must not outlive it.
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
-def session_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
-
-
-def communicator(room_id: int, user=None, origin: bytes = b"http://testserver") -> WebsocketCommunicator:
-    headers = [(b"origin", origin), (b"accept-language", b"en")]
-    if user is not None:
-        headers.append((b"cookie", session_cookie(user)))
-    return WebsocketCommunicator(application, f"/ws/rooms/{room_id}/", headers=headers)
-
-
-async def receive(ws, timeout: float = 3) -> dict:
-    frame = await ws.receive_json_from(timeout=timeout)
-    check_outbound(frame)
-    return frame
-
-
-async def until(ws, type_: str) -> dict:
-    """The next frame of this type, skipping others (presence of other clients, say)."""
-    while (frame := await receive(ws))["type"] != type_:
-        pass
-    return frame
-
-
-async def enter(ws, *, resume: bool = True) -> dict:
-    """Connect, read hello, and (by default) resume from it so live events flow; returns hello."""
-    connected, _ = await ws.connect(timeout=3)
-    assert connected
-    hello = await receive(ws)
-    assert hello["type"] == "hello"
-    if resume:
-        await ws.send_json_to({"type": "resume", "data": {"last_seq": hello["seq"]}})
-        await ws.send_json_to({"type": "ping"})  # frames are handled in order: the pong says resume is done
-        assert (await until(ws, "pong"))["data"]["last_seq"] >= hello["seq"]
-    return hello
-
-
-async def refused_with(ws) -> tuple[dict, int]:
-    connected, _ = await ws.connect(timeout=3)
-    assert connected  # accepted, then closed: the close code reaches the browser
-    error = await receive(ws)
-    closing = await ws.receive_output(timeout=3)
-    assert closing["type"] == "websocket.close"
-    return error, closing["code"]
-
 
 event_count = database_sync_to_async(lambda: RoomEvent.objects.count())
 

@@ -19,7 +19,7 @@ from deliberation.rooms.models import ChatMessage, RoomMember
 from tests.factories import RoomFactory, UserFactory
 from tests.layer_faults import failing_receive, layer_down_at_connect, refusal
 
-from .test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401
+from tests.deliberation.sockets import communicator, enter, receive, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

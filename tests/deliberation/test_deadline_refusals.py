@@ -9,27 +9,18 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from deliberation.rooms import rules, services
-from deliberation.rooms.models import Hand, MoveOnVote, Question, QuestionVote, Room, RoomEvent, RoomMember, Round
-from deliberation.rooms.states import HandState, MemberRole, RoundState
-from tests.factories import ResidentFactory, RoomFactory
+from deliberation.rooms.models import Hand, MoveOnVote, Question, QuestionVote, Room, RoomEvent, Round
+from deliberation.rooms.states import HandState, RoundState
+from tests.factories import RoomFactory
+from tests.factories import room_member_user as _member
 
 pytestmark = pytest.mark.django_db
 
 QA_FIRST = [{"kind": "qa", "title": "Questions", "duration_seconds": 600},
             {"kind": "discussion", "title": "Discussion", "duration_seconds": 600}]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def _member(room: Room) -> object:
-    return RoomMember.objects.create(room=room, user=ResidentFactory(), role=MemberRole.PARTICIPANT).user
 
 
 def _overdue(room: Room) -> None:

@@ -12,8 +12,8 @@ from scipy import stats as scipy_stats
 from deliberation.deliberative_polls import services
 from deliberation.deliberative_polls.models import DeliberativePoll, SurveyResponse
 from deliberation.deliberative_polls.states import DPollState
-from tests.deliberation.test_deliberative_polls import ANSWERS, _move, _person, make_poll
-from tests.factories import AdminFactory, FacilitatorFactory, ResidentFactory
+from tests.factories import DPOLL_ANSWERS as ANSWERS, AdminFactory, FacilitatorFactory, ResidentFactory, make_poll
+from tests.factories import dpoll_resident as _person, move_dpoll as _move
 
 pytestmark = pytest.mark.django_db
 

@@ -13,52 +13,11 @@ from deliberation.rooms.models import RoomMember
 from deliberation.deliberative_polls.services import DPollError
 from deliberation.deliberative_polls.states import DPOLL_TRANSITIONS, DPollState
 from deliberation.rooms.states import MemberRole
-from tests.factories import FacilitatorFactory, ResidentFactory
+from tests.factories import DPOLL_ANSWERS as ANSWERS, FacilitatorFactory, ResidentFactory, make_poll
+from tests.factories import dpoll_resident as _person, move_dpoll as _move
 
 pytestmark = pytest.mark.django_db
 
-
-def _person(district="mapo", gender="female", birth_year=1980):
-    return ResidentFactory(district=district, gender=gender, birth_year=birth_year)
-
-
-def make_poll(*, control=False, panel=2, controls=0, state=DPollState.SETUP):
-    """A poll with a Likert-5, a yes/no and a choice question; ``panel`` deliberating and ``controls`` control
-    participants; moved on to ``state``. Returns (poll, facilitator, [participants], [control participants])."""
-    actor = FacilitatorFactory()
-    poll = dpoll_services.create_dpoll(actor=actor, title="Night buses", topic="Extend night buses?",
-                                 control_enabled=control)
-    dpoll_services.add_question(poll=poll, actor=actor, code="q1", text="Night buses should run later", kind="likert5",
-                          low_label="Strongly disagree", high_label="Strongly agree")
-    dpoll_services.add_question(poll=poll, actor=actor, code="q2", text="Would you pay more?", kind="yesno")
-    dpoll_services.add_question(poll=poll, actor=actor, code="q3", text="Which option?", kind="choice",
-                          options=["A", "B", "C"])
-    gender = ("female", "male")  # alternating, so a gender margin can weight them
-    members = [dpoll_services.add_participant(poll=poll, user=_person(gender=gender[i % 2])) for i in range(panel)]
-    control_members = [dpoll_services.add_participant(poll=poll, user=_person(gender=gender[i % 2]), group="control")
-                       for i in range(controls)]
-    order = [DPollState.T1_OPEN, DPollState.DELIBERATING, DPollState.T2_OPEN, DPollState.CLOSED,
-             DPollState.PUBLISHED]
-    for to in order[:order.index(state) + 1] if state != DPollState.SETUP else []:
-        if to == DPollState.DELIBERATING:
-            dpoll_services.start_dpoll_deliberation(poll=poll, actor=actor)
-        else:
-            dpoll_services.move_poll(poll=poll, to=to, actor=actor)
-    poll.refresh_from_db()
-    return poll, actor, members, control_members
-
-
-ANSWERS = {"q1": "2", "q2": "no", "q3": "A"}
-
-
-def _move(poll, to, actor):
-    poll.refresh_from_db()
-    if to == DPollState.DELIBERATING:
-        return dpoll_services.start_dpoll_deliberation(poll=poll, actor=actor)
-    return dpoll_services.move_poll(poll=poll, to=to, actor=actor)
-
-
-# --- States ------------------------------------------------------------------------------------------
 
 def test_the_state_table_is_strictly_forward_and_ends_published():
     order = list(DPollState.values)
@@ -283,16 +242,15 @@ def test_the_control_sample_answers_both_surveys_beside_the_panel():
 
 def test_a_drawn_panel_is_seated_with_the_draw_on_record():
     from deliberation.panels.models import Draw
-    from tests.deliberation.test_draws import QUOTAS, _pool
-    from tests.factories import AdminFactory
+    from tests.factories import POOL_QUOTAS, AdminFactory, mark_drawn, standing_pool
 
     admin = AdminFactory()
-    draw = panel_services.prepare_draw(pool=_pool(), title="Panel", size=4, quotas_text=QUOTAS, actor=admin,
-                                 algorithm="legacy")
+    draw = panel_services.prepare_draw(pool=standing_pool(), title="Panel", size=4, quotas_text=POOL_QUOTAS,
+                                       actor=admin, algorithm="legacy")
     poll, _, _, _ = make_poll(panel=0)
     with pytest.raises(DPollError):
         dpoll_services.seat_drawn_panel(poll=poll, actor=admin, draw=draw)  # not drawn yet
-    draw = panel_services.perform_draw(draw=draw, public_values="9319/2 5 8 10 12", actor=admin)
+    draw = mark_drawn(draw)  # the panel, without the solver (test_draws runs it)
     assert draw.state == Draw.State.DRAWN
     assert dpoll_services.seat_drawn_panel(poll=poll, actor=admin, draw=draw) == (4, 0)
     assert dpoll_services.seat_drawn_panel(poll=poll, actor=admin, draw=draw) == (0, 4)  # nobody twice

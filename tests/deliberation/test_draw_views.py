@@ -6,9 +6,9 @@ from django.urls import reverse
 from deliberation.panels import services
 from deliberation.panels.rules import MAXIMIN_POOL_LIMIT, default_algorithm
 from deliberation.panels.models import Draw
-from tests.deliberation.test_draws import QUOTAS, _pool
 from tests.imports import job_of
 from tests.factories import AdminFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory, ResidentFactory
+from tests.factories import POOL_QUOTAS as QUOTAS, standing_pool as _pool
 
 pytestmark = pytest.mark.django_db
 

@@ -11,24 +11,9 @@ from django.utils import translation
 from deliberation.panels import services
 from deliberation.panels.models import Draw, PoolMember
 from deliberation.panels.services.draws import DrawError
-from tests.factories import AdminFactory, ResidentFactory
+from tests.factories import POOL_QUOTAS as QUOTAS, AdminFactory, ResidentFactory, standing_pool as _pool
 
 pytestmark = pytest.mark.django_db
-
-# 12 volunteers: 6 women, 6 men; 4 in each of three living zones.
-PEOPLE = [("jongno", "female"), ("jongno", "male"), ("mapo", "female"), ("mapo", "male"),
-          ("gangnam", "female"), ("gangnam", "male")] * 2
-QUOTAS = ("feature,value,min,max\n"
-          "gender,female,2,2\ngender,male,2,2\n"
-          "district_group,downtown,1,2\ndistrict_group,northwest,1,2\ndistrict_group,southeast,1,2\n"
-          "age_band,30-39,0,4\n")
-
-
-def _pool():
-    for district, gender in PEOPLE:
-        services.volunteer(user=ResidentFactory(district=district, gender=gender, birth_year=1990), answers={})
-    return services.standing_pool()
-
 
 def _recount(draw: Draw, algorithm: str, tmp_path) -> list[str]:
     """What anyone gets from the published files with the published public values."""

@@ -9,7 +9,7 @@ from deliberation.rooms.realtime.fanout import RoomFeed
 from deliberation.rooms.models import RoomEvent
 from tests.factories import RoomFactory, UserFactory
 
-from .test_consumer import _fresh_channel_layer, communicator, enter, until  # noqa: F401
+from tests.deliberation.sockets import communicator, enter, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

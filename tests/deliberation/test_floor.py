@@ -2,37 +2,20 @@
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import channel_layers
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from deliberation.rooms import rules, services
-from deliberation.rooms.models import Hand, MoveOnVote, Room, RoomEvent, RoomMember
+from deliberation.rooms.models import Hand, MoveOnVote, Room, RoomEvent
 from deliberation.rooms.realtime.protocol import check_outbound
 from deliberation.rooms.selectors import floor_stats
 from deliberation.rooms.services import ClockError, FloorError
 from deliberation.rooms.states import MemberRole, RoundState
-from tests.deliberation.test_consumer import communicator, enter, until
+from tests.deliberation.sockets import communicator, enter, until
 from tests.factories import ResidentFactory, RoomFactory
+from tests.factories import room_member_user as _member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
-def _member(room: Room, role: str = MemberRole.PARTICIPANT, **fields):
-    return RoomMember.objects.create(room=room, user=ResidentFactory(), role=role, **fields).user
 
 
 def _events(room: Room, type_: str) -> list[dict]:

@@ -8,7 +8,7 @@ from config.asgi import application
 from deliberation.rooms.models import RoomMember
 from tests.factories import RoomFactory, UserFactory
 
-from .test_consumer import _fresh_channel_layer, enter, receive, session_cookie  # noqa: F401
+from tests.deliberation.sockets import enter, receive, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

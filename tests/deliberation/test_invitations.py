@@ -4,7 +4,6 @@ showing the replacements without anyone's data."""
 
 import io
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -20,8 +19,9 @@ from deliberation.panels.models import Invitation, PoolMember
 from deliberation.panels.services.invitations import InvitationError
 from deliberation.panels.sortition import read_people, read_quotas
 from deliberation.panels.sortition.reserve import reserve_order
-from tests.deliberation.test_draws import QUOTAS, _pool
-from tests.factories import AdminFactory, ResidentFactory
+from tests.factories import POOL_QUOTAS as QUOTAS, AdminFactory, DrawnDrawFactory, ResidentFactory
+from tests.factories import send_invitations as _send, standing_pool as _pool
+from tests.races import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -33,26 +33,12 @@ IMPORTED_QUOTAS = "feature,value,min,max\ngender,f,1,1\ngender,m,2,2\nzone,north
 IMPORTED_IDS = ["person-alpha-7731", "person-bravo-8842", "person-charlie-9953", "person-delta-1064"]
 
 
-def _standing_draw(admin=None):
-    admin = admin or AdminFactory()
-    draw = services.prepare_draw(pool=_pool(), title="Night buses jury", size=4, quotas_text=QUOTAS, actor=admin,
-                                 algorithm="legacy")
-    return services.perform_draw(draw=draw, public_values="9319/2 5 8 10 12", actor=admin)
-
-
 def _imported_draw(admin=None):
-    """Maximin (the legacy greedy draw gives up on a pool this tight); its job is run here by hand (the test's
-    transaction never commits, so the on-commit queueing does not happen)."""
+    """A drawn panel of the imported pool (without the solver: any panel the quotas allow will do)."""
     admin = admin or AdminFactory()
     pool = services.import_pool(name="Letters", text=IMPORTED, actor=admin)
-    draw = services.prepare_draw(pool=pool, title="River jury", size=3, quotas_text=IMPORTED_QUOTAS, actor=admin)
-    tasks.compute_draw_distribution(draw.pk)
-    draw.refresh_from_db()
-    return services.perform_draw(draw=draw, public_values="17/3 9 21", actor=admin)
-
-
-def _send(draw, days=7):
-    return services.send_invitations(draw=draw, actor=AdminFactory(), deadline_at=timezone.now() + timedelta(days=days))
+    return DrawnDrawFactory(pool=pool, title="River jury", size=3, quotas_text=IMPORTED_QUOTAS,
+                            public_values="17/3 9 21", created_by=admin)
 
 
 def _active(draw):
@@ -67,7 +53,7 @@ def _reserve(draw):
 # --- services ------------------------------------------------------------------------------------------
 
 def test_invitations_go_once_to_each_selected_person_seats_one_to_k_with_their_accounts():
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     sent = _send(draw)
     assert [i.seat for i in sent] == [1, 2, 3, 4] and [i.person_id for i in sent] == draw.selected
     users = dict(PoolMember.objects.filter(pool=draw.pool).values_list("person_id", "user_id"))
@@ -81,7 +67,7 @@ def test_invitations_go_once_to_each_selected_person_seats_one_to_k_with_their_a
 
 def test_invited_users_are_emailed_once_after_the_commit_unless_they_turned_emails_off(
         mailoutbox, django_capture_on_commit_callbacks):
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     quiet = PoolMember.objects.get(pool=draw.pool, person_id=draw.selected[1]).user
     quiet.email_notifications = False
     quiet.save()
@@ -117,7 +103,7 @@ def test_invitations_are_refused_before_the_draw_in_the_past_and_to_non_staff():
 
 
 def test_a_decline_is_replaced_by_the_first_reserve_person_with_the_same_profile_and_a_window_as_long():
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     first = _send(draw, days=5)[0]
     leaving = Invitation.objects.select_related("user").get(pk=first.pk)
     services.respond(invitation=leaving, user=leaving.user, accept=False)
@@ -154,7 +140,7 @@ def test_a_quota_keeping_swap_then_an_open_seat_with_the_reason():
 
 def test_confirming_sends_invitation_confirmed_after_commit_and_the_selector_lists_the_member(
         django_capture_on_commit_callbacks):
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     invitation = Invitation.objects.select_related("user").get(pk=_send(draw)[1].pk)
     seen = []
 
@@ -176,7 +162,7 @@ def test_confirming_sends_invitation_confirmed_after_commit_and_the_selector_lis
 
 
 def test_answers_after_the_deadline_twice_or_by_someone_else_are_refused_and_change_nothing():
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     first, second = (Invitation.objects.select_related("user").get(pk=i.pk) for i in _send(draw)[:2])
     with pytest.raises(PermissionDenied):
         services.respond(invitation=first, user=second.user, accept=True)
@@ -195,7 +181,7 @@ def test_answers_after_the_deadline_twice_or_by_someone_else_are_refused_and_cha
 
 
 def test_expiry_replaces_like_a_decline_and_running_it_twice_changes_nothing_more():
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     sent = _send(draw)
     week = sent[0].deadline_at - sent[0].created_at  # seven days and a moment have passed for two of them:
     Invitation.objects.filter(pk__in=[sent[0].pk, sent[2].pk]).update(
@@ -211,7 +197,7 @@ def test_expiry_replaces_like_a_decline_and_running_it_twice_changes_nothing_mor
 
 
 def test_staff_record_a_confirmed_member_dropping_out_with_a_reason_and_the_seat_is_replaced():
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     admin = AdminFactory()
     invited = Invitation.objects.select_related("user").get(pk=_send(draw)[0].pk)
     with pytest.raises(InvitationError) as not_confirmed:
@@ -229,7 +215,11 @@ def test_staff_record_a_confirmed_member_dropping_out_with_a_reason_and_the_seat
 
 
 def test_the_command_prints_the_same_replacements_as_the_web(tmp_path):
-    draw = _standing_draw()
+    # A real draw: the command draws the panel again from the seed before it replaces anyone.
+    admin = AdminFactory()
+    draw = services.prepare_draw(pool=_pool(), title="Night buses jury", size=4, quotas_text=QUOTAS, actor=admin,
+                                 algorithm="legacy")
+    draw = services.perform_draw(draw=draw, public_values="9319/2 5 8 10 12", actor=admin)
     sent = _send(draw)
     for invitation in (sent[2], sent[0]):
         services.respond(invitation=invitation, token=invitation.token, accept=False)
@@ -251,28 +241,6 @@ def test_the_command_prints_the_same_replacements_as_the_web(tmp_path):
 
 # --- concurrency (PostgreSQL row locks) ---------------------------------------------------------------
 
-def _in_threads(calls):
-    barrier, errors, lock = threading.Barrier(len(calls)), [], threading.Lock()
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            call()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted on by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "an answer thread hung"
-    return errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_declines_at_once_never_seat_the_same_reserve_person_twice_or_two_in_one_seat():
@@ -281,13 +249,12 @@ def test_declines_at_once_never_seat_the_same_reserve_person_twice_or_two_in_one
     admin = AdminFactory()
     pool = services.import_pool(name="Alike", text="id,zone\n" + "".join(f"p{n:02},north\n" for n in range(12)),
                                 actor=admin)
-    draw = services.prepare_draw(pool=pool, title="Alike", size=4, actor=admin, algorithm="legacy",
-                                 quotas_text="feature,value,min,max\nzone,north,0,12\n")
-    draw = services.perform_draw(draw=draw, public_values="5/6", actor=admin)
+    draw = DrawnDrawFactory(pool=pool, title="Alike", size=4, created_by=admin, public_values="5/6",
+                            quotas_text="feature,value,min,max\nzone,north,0,12\n")
     sent = _send(draw)
     calls = [(lambda i=i: services.respond(invitation=i, token=i.token, accept=False)) for i in sent]
     calls += [lambda: services.respond(invitation=sent[0], token=sent[0].token, accept=False)]  # the same twice
-    errors = _in_threads(calls)
+    errors = run_together(*calls)
     assert len(errors) == 1 and isinstance(errors[0], InvitationError) and errors[0].code == "answered"
     replacements = list(Invitation.objects.filter(replaces__isnull=False))
     assert len(replacements) == 4 and len({i.person_id for i in replacements}) == 4
@@ -320,7 +287,7 @@ MATRIX = {
 @pytest.mark.parametrize(("role", "action"), MATRIX)
 def test_who_may_do_what_with_invitations(client, role, action):
     admin = AdminFactory()
-    draw = _standing_draw(admin)
+    draw = DrawnDrawFactory(created_by=admin)
     invitation = Invitation.objects.select_related("user").get(pk=_send(draw)[0].pk)
     fresh = _imported_draw(admin) if action == "send" else None  # drawn, nothing sent yet
     if action == "withdraw":
@@ -353,7 +320,7 @@ def test_who_may_do_what_with_invitations(client, role, action):
 
 
 def test_bad_answers_over_http_say_why_and_change_nothing(client):
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     first, second = (Invitation.objects.select_related("user").get(pk=i.pk) for i in _send(draw)[:2])
     client.force_login(first.user)
     page = client.get(reverse("home")).content.decode()
@@ -416,7 +383,7 @@ def test_staff_download_the_letters_with_each_open_invitations_link_and_no_one_e
 
 
 def test_a_refused_send_shows_the_draws_page_again_with_what_was_typed(client):
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     client.force_login(AdminFactory())
     url = reverse("panels:invitations_send", args=[draw.pk])
     response = client.post(url, {"deadline_at": "next tuesday"})

@@ -17,43 +17,10 @@ from deliberation.rooms.states import RoomState
 from proposals.models import FollowUp, TimelineEntry
 from proposals.states import State
 from tests.factories import (
-    AdminFactory, CategoryFactory, FacilitatorFactory, ProposalFactory, UserFactory,
+    AdminFactory, CategoryFactory, FacilitatorFactory, ProposalFactory, UserFactory, make_jury, vote_all,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _small_juries(settings):
-    settings.JURY_MIN_SIZE = 2  # the real bounds (10-20) have their own test
-
-
-def make_jury(*, jurors: int = 3, rule: str = "majority", kind: str = "jury", options=(), proposal=None,
-              stage: str = "forming"):
-    facilitator = FacilitatorFactory()
-    jury = jury_services.create_jury(facilitator=facilitator, kind=kind, title="Night buses", size=jurors,
-                                question="Should night buses run every 15 minutes?", verdict_rule=rule,
-                                options=options, proposal=proposal,
-                                category=None if proposal else CategoryFactory())
-    people = [UserFactory() for _ in range(jurors)]
-    for person in people:
-        jury_services.add_juror(jury=jury, user=person, actor=facilitator)
-    if stage in ("hearing", "deliberating", "verdict"):
-        jury_services.start_hearing(jury=jury, actor=facilitator)
-    if stage in ("deliberating", "verdict"):
-        jury_services.start_deliberation(jury=jury, actor=facilitator)
-    if stage == "verdict" and kind == "jury":
-        jury_services.open_verdict(jury=jury, actor=facilitator)
-    jury.refresh_from_db()
-    return jury, facilitator, people
-
-
-def vote_all(jury, people, choices) -> object:
-    verdict = jury.verdicts.get(state="open")
-    for person, choice in zip(people, choices):
-        jury_services.cast_ballot(verdict=verdict, user=person, choice=choice)
-    verdict.refresh_from_db()
-    return verdict
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_juries")]  # the real bounds: their own test
 
 
 # --- Setting up, the state table -------------------------------------------------------------------------

@@ -7,16 +7,13 @@ from django.urls import reverse
 
 from deliberation.juries import services
 from deliberation.juries.models import Jury, MinorityOpinion
-from tests.deliberation.test_consumer import _fresh_channel_layer, communicator, enter, refused_with  # noqa: F401
-from tests.deliberation.test_juries import make_jury, vote_all
-from tests.factories import AdminFactory, CategoryFactory, FacilitatorFactory, UserFactory
+from tests.deliberation.sockets import communicator, enter, refused_with
+from tests.factories import AdminFactory, CategoryFactory, FacilitatorFactory, UserFactory, make_jury, vote_all
 
 ROLES = ("anonymous", "citizen", "observer", "expert", "juror", "removed", "facilitator", "admin")
 
 
-@pytest.fixture(autouse=True)
-def _small_juries(settings):
-    settings.JURY_MIN_SIZE = 2
+pytestmark = pytest.mark.usefixtures("small_juries")
 
 
 def build(stage: str):

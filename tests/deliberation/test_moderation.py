@@ -3,33 +3,15 @@
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from deliberation.rooms import services
 from deliberation.rooms.models import ChatMessage, Hand, Room, RoomEvent, RoomMember
 from deliberation.rooms.realtime.protocol import check_outbound
 from deliberation.rooms.states import HandState
-from tests.deliberation.test_consumer import communicator, enter, receive, refused_with, until
+from tests.deliberation.sockets import communicator, enter, receive, refused_with, until
 from tests.factories import ResidentFactory, RoomFactory
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):  # messages are asserted by their English ids
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    channel_layers.backends.clear()  # each WebSocket test drives its own event loop
-    yield
-    channel_layers.backends.clear()
-
-
-def _member(room: Room):
-    return RoomMember.objects.create(room=room, user=ResidentFactory()).user
+from tests.factories import room_member_user as _member
 
 
 def _events(room: Room, type_: str) -> list[RoomEvent]:

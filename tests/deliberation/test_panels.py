@@ -9,15 +9,10 @@ from deliberation.deliberative_polls import services as dpoll_services
 from deliberation.panels import services as panel_services
 from deliberation.panels.models import Invitation
 from deliberation.rooms.models import RoomMember
-from tests.deliberation.test_invitations import _send, _standing_draw
-from tests.factories import AdminFactory, CategoryFactory, FacilitatorFactory
+from tests.factories import AdminFactory, CategoryFactory, DrawnDrawFactory, FacilitatorFactory
+from tests.factories import send_invitations as _send
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _small_juries(settings):
-    settings.JURY_MIN_SIZE = 2  # a panel of four here; the real bounds (10-20) are tested in test_juries
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_juries")]  # a panel of four here
 
 
 def _jury(draw, size=4):
@@ -33,7 +28,7 @@ def _confirm(invitation, capture):
 
 def test_confirming_seats_the_juror_and_declining_seats_no_one_until_the_replacement_confirms(
         django_capture_on_commit_callbacks):
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     jury = _jury(draw)
     first, second, *_rest = _send(draw)
     assert not jury_rules.is_seated(first.user, jury)
@@ -51,7 +46,7 @@ def test_confirming_seats_the_juror_and_declining_seats_no_one_until_the_replace
 
 
 def test_a_member_staff_record_as_dropping_out_leaves_both_of_the_jurys_rooms(django_capture_on_commit_callbacks):
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     jury = _jury(draw)
     first = _send(draw)[0]
     _confirm(first, django_capture_on_commit_callbacks)
@@ -64,7 +59,7 @@ def test_a_member_staff_record_as_dropping_out_leaves_both_of_the_jurys_rooms(dj
 
 
 def test_a_jury_linked_after_people_confirmed_seats_exactly_those_who_confirmed(django_capture_on_commit_callbacks):
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     invitations = _send(draw)
     _confirm(invitations[0], django_capture_on_commit_callbacks)
     _confirm(invitations[2], django_capture_on_commit_callbacks)
@@ -75,7 +70,7 @@ def test_a_jury_linked_after_people_confirmed_seats_exactly_those_who_confirmed(
 
 def test_a_full_jury_leaves_the_extra_confirmation_to_staff_without_failing_the_citizen(
         django_capture_on_commit_callbacks):
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     jury = _jury(draw, size=2)
     invitations = _send(draw)
     for invitation in invitations[:3]:
@@ -87,7 +82,7 @@ def test_a_full_jury_leaves_the_extra_confirmation_to_staff_without_failing_the_
 
 def test_a_deliberative_poll_seats_confirmed_members_and_seating_the_drawn_panel_takes_only_them(
         django_capture_on_commit_callbacks):
-    draw = _standing_draw()
+    draw = DrawnDrawFactory()
     poll = dpoll_services.create_dpoll(actor=FacilitatorFactory(), title="Night buses", draw=draw)
     invitations = _send(draw)
     _confirm(invitations[1], django_capture_on_commit_callbacks)

@@ -4,28 +4,18 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import channel_layers
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from deliberation.rooms import selectors, services
 from deliberation import tasks
-from deliberation.rooms.models import LiveAnswer, LivePoll, Room, RoomEvent, RoomMember
+from deliberation.rooms.models import LiveAnswer, LivePoll, Room, RoomEvent
 from deliberation.rooms.realtime.protocol import ProtocolError, check_outbound, validate
 from deliberation.rooms.services import PollError
 from deliberation.rooms.states import MemberRole, PollState
-from tests.factories import ResidentFactory, RoomFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):  # messages are asserted by their English ids
-        yield
-
-
-def _member(room: Room, role: str = MemberRole.PARTICIPANT, **fields):
-    return RoomMember.objects.create(room=room, user=ResidentFactory(), role=role, **fields).user
+from tests.factories import RoomFactory, UserFactory
+from tests.factories import room_member_user as _member
 
 
 def _events(room: Room, type_: str) -> list[dict]:
@@ -284,16 +274,9 @@ def test_the_protocol_checks_poll_frames():
 # --- Over the WebSocket ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def _fresh_channel_layer():
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_answer_reaches_the_facilitator_and_another_citizen_as_live_results(_fresh_channel_layer):
-    from tests.deliberation.test_consumer import communicator, enter, receive, until
+    from tests.deliberation.sockets import communicator, enter, receive, until
 
     room = RoomFactory(stage="live")
     poll = _open(room)

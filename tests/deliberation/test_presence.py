@@ -10,14 +10,11 @@ from deliberation.rooms import services
 from deliberation.rooms.models import Room, RoomEvent, RoomMember
 from deliberation.rooms.selectors import PRESENCE_LIST_MAX, present_members, presence_data
 from tests.factories import ResidentFactory, RoomFactory, UserFactory
+from tests.factories import room_member as _member
 
-from .test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401
+from tests.deliberation.sockets import communicator, enter, until
 
 pytestmark = pytest.mark.django_db
-
-
-def _member(room) -> RoomMember:
-    return RoomMember.objects.create(room=room, user=ResidentFactory())
 
 
 def _updates(room) -> list[dict]:

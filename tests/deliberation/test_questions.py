@@ -2,17 +2,16 @@
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import channel_layers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from deliberation.rooms import services
-from deliberation.rooms.models import Question, QuestionVote, Room, RoomEvent, RoomMember
+from deliberation.rooms.models import Question, QuestionVote, Room, RoomEvent
 from deliberation.rooms.realtime.protocol import ProtocolError, check_outbound, validate
 from deliberation.rooms.services import QuestionError
 from deliberation.rooms.states import MemberRole, QuestionState
-from tests.deliberation.test_consumer import communicator, enter, until
-from tests.factories import ResidentFactory, RoomFactory
+from tests.deliberation.sockets import communicator, enter, until
+from tests.factories import RoomFactory
+from tests.factories import room_member_user as _member
 
 pytestmark = pytest.mark.django_db
 
@@ -22,25 +21,8 @@ QA_FIRST = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
 def _qa_room() -> Room:
     return RoomFactory(stage="live", rounds=QA_FIRST)
-
-
-def _member(room: Room, role: str = MemberRole.PARTICIPANT, **fields):
-    return RoomMember.objects.create(room=room, user=ResidentFactory(), role=role, **fields).user
 
 
 def _last_list(room: Room) -> dict:

@@ -5,27 +5,18 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from deliberation.rooms import selectors, services
 from deliberation import tasks
-from deliberation.rooms.models import Hand, Room, RoomEvent, RoomMember
+from deliberation.rooms.models import Hand, Room, RoomEvent
 from deliberation.rooms.realtime.protocol import check_outbound
 from deliberation.rooms.services import QueueError
 from deliberation.rooms.states import HandState, MemberRole
 from tests.factories import ResidentFactory, RoomFactory
+from tests.factories import room_member_user as _member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):  # messages are asserted by their English ids
-        yield
-
-
-def _member(room: Room, role: str = MemberRole.PARTICIPANT, **fields):
-    return RoomMember.objects.create(room=room, user=ResidentFactory(), role=role, **fields).user
 
 
 def _queue_events(room: Room) -> list[dict]:

@@ -20,7 +20,8 @@ from django.db import connection, connections
 from deliberation.rooms import services
 from tests.factories import RoomFactory, UserFactory
 
-from .test_two_processes import RawWebSocket, ServerClosed, _free_port, _session_cookie, daphne_servers
+from tests.servers import RawWebSocket, ServerClosed, daphne_servers
+from tests.servers import free_port as _free_port, session_cookie as _session_cookie
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

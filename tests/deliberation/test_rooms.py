@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from deliberation.rooms import rules, selectors, services
 from deliberation.rooms.models import AgendaTemplate, Room, RoomEvent, RoomMember, Round
@@ -15,12 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):  # messages are asserted by their English ids
-        yield
 
 
 def _nothing_stored() -> bool:

@@ -16,7 +16,7 @@ from deliberation.rooms.services.tables import TableError, assign, table_sizes
 from deliberation.rooms.states import MemberRole
 from tests.factories import ResidentFactory, RoomFactory, UserFactory
 
-from .test_consumer import _fresh_channel_layer, communicator, enter, receive, until  # noqa: F401
+from tests.deliberation.sockets import communicator, enter, receive, until
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from deliberation.juries.models import VerdictBallot, VerdictVoter
-from tests.deliberation.test_juries import make_jury
+from tests.factories import make_jury
 from tests.linkage import best_linkage, chance_bound, rows
 
 pytestmark = pytest.mark.django_db(transaction=True)

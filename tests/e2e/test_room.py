@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from tests.factories import RoomFactory, UserFactory
 
 from .conftest import screenshot
+from .rooms import open_room as _open_room, say as _say, tab as _tab
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -69,19 +70,6 @@ def test_citizen_follows_the_facilitators_clock_and_chat_live(signed_in_page):
     jump = _seconds(citizen_page) - before
     assert 55 <= jump <= 61, jump
     screenshot(citizen_page, "room-citizen-phone")
-
-
-def _open_room(facilitator_page, room) -> None:
-    """Open the room from the facilitator's page (the factory's stage="open" would broadcast from inside
-    Playwright's event loop)."""
-    facilitator_page.goto(f"/rooms/{room.pk}/")
-    with facilitator_page.expect_navigation():
-        facilitator_page.locator(f"form[action='/rooms/{room.pk}/open/'] button").click()
-
-
-def _tab(page, name: str) -> None:
-    page.locator(f"#tab-{name}").click()
-    expect(page.locator(f"#panel-{name}")).to_be_visible()
 
 
 def test_a_queue_turn_a_live_poll_and_questions_reach_the_other_phone(signed_in_page):
@@ -315,11 +303,6 @@ def _live_room_with_a_citizen(signed_in_page, name="김시민"):
     start.click()
     expect(citizen_page.locator("#round-title")).to_have_text("여는 토론")
     return room, citizen, facilitator_page, citizen_page
-
-
-def _say(page, text: str) -> None:
-    page.fill("#chat-body", text)
-    page.locator("#chat-form [type=submit]").click()
 
 
 def test_the_facilitator_hides_a_message_mutes_unmutes_and_removes_a_citizen(signed_in_page):

@@ -14,7 +14,7 @@ from deliberation.rooms.models import ChatMessage
 from tests.factories import RoomFactory, UserFactory
 
 from .conftest import screenshot
-from .test_room import _open_room, _say, _tab
+from .rooms import open_room as _open_room, say as _say, tab as _tab
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

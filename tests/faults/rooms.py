@@ -12,16 +12,10 @@ import json
 import time
 import uuid
 
-from django.conf import settings
-from django.test import Client
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-
-def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+from tests.servers import session_cookie  # noqa: F401 (the fault tests import it from here)
 
 
 class Dropped(Exception):

@@ -204,7 +204,7 @@ def test_a_115_mb_post_to_a_real_daphne_gets_413_at_once_and_its_memory_does_not
 @contextmanager
 def _daphne(tmp_path):
     """A daphne process on the test database, as production runs it; (its port, its pid)."""
-    from tests.deliberation.test_two_processes import _free_port, _wait_for_port
+    from tests.servers import free_port as _free_port, wait_for_port as _wait_for_port
     from tests.processes import stop, subprocess_database_url
 
     # DEBUG on only so pages find their static files without collectstatic (as the browser tests run it).

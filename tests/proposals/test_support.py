@@ -1,6 +1,5 @@
 """Support (공감): who may support, once each, withdrawing, and counting under concurrency."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from proposals.states import State
 from tests.factories import (
     CategoryFactory, ModeratorFactory, ProposalFactory, ResidentFactory, SupportFactory, UserFactory,
 )
+from tests.races import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -164,31 +164,6 @@ def test_support_uses_the_stored_row_not_a_stale_copy():
 # --- Concurrency: real threads, each with its own connection (PostgreSQL row locks) --------------
 
 
-def _run_in_threads(targets) -> list[BaseException]:
-    """Start every target at the same moment; return the exceptions they raised."""
-    barrier = threading.Barrier(len(targets))
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(target):
-        try:
-            barrier.wait(timeout=30)
-            target()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted on by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a support thread hung"
-    return errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_residents_supporting_at_once_are_all_counted():
@@ -196,7 +171,7 @@ def test_twenty_residents_supporting_at_once_are_all_counted():
     proposal = ProposalFactory(published=True)  # thresholds 2/3/5: escalation races too
     residents = ResidentFactory.create_batch(20)
 
-    errors = _run_in_threads([
+    errors = run_together(*[
         (lambda user=user: services.add_support(proposal=proposal, user=user)) for user in residents
     ])
 
@@ -216,7 +191,7 @@ def test_same_resident_supporting_from_ten_threads_counts_once():
     proposal = _open_proposal()
     resident = ResidentFactory()
 
-    errors = _run_in_threads([lambda: services.add_support(proposal=proposal, user=resident)] * 10)
+    errors = run_together(*[lambda: services.add_support(proposal=proposal, user=resident)] * 10)
 
     assert len(errors) == 9
     assert all(isinstance(e, ValidationError) and e.code == "duplicate_support" for e in errors), errors

@@ -5,6 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from tests.factories import ResidentFactory
+from voting import services
 from voting.models import Option, Vote
 from voting.states import VoteKind, VoteState
 
@@ -30,3 +32,25 @@ class VoteFactory(factory.django.DjangoModelFactory):
             return
         for position, label in enumerate(labels if labels is not None else ["A", "B", "C"], start=1):
             Option.objects.create(vote=self, position=position, label=label)
+
+
+# --- An open vote, ballots in it, and its close (the downloads' tests) -------------------------------------
+
+
+def make_vote(*, kind=VoteKind.SINGLE, labels=("Park", "Library", "Pool"), costs=None, **fields) -> Vote:
+    now = timezone.now()
+    vote = Vote.objects.create(title="Where first", question="Which?", kind=kind, state=VoteState.OPEN,
+                               opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(hours=1), **fields)
+    for position, label in enumerate(labels, start=1):
+        Option.objects.create(vote=vote, position=position, label=label, cost=(costs or {}).get(position),
+                              external_id=f"p{position}" if costs else "")
+    return vote
+
+
+def cast_all(vote, ballots, **profile) -> list[str]:
+    return [services.cast_ballot(vote=vote, user=ResidentFactory(**profile), choices=c)[1] for c in ballots]
+
+
+def close(vote) -> Vote:
+    services.sweep_votes(now=vote.closes_at + timedelta(seconds=1))
+    return Vote.objects.get(pk=vote.pk)

@@ -20,15 +20,6 @@ from voting.states import TRANSITIONS, BudgetRule, VoteKind, VoteState
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are compared by their ids (the English text), as the HTTP tests read pages in English."""
-    from django.utils.translation import override
-
-    with override("en"):
-        yield
-
-
 def _site_language_labels() -> list[tuple[int, str]]:
     """The options are stored in the site's language, whatever language the author reads."""
     from django.utils.translation import gettext, override

@@ -1,6 +1,5 @@
 """Casting ballots: every kind of tampered ballot refused with nothing stored, eligibility, one per person."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -9,6 +8,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from tests.factories import ResidentFactory, UserFactory
+from tests.races import run_together
 from voting.models import Ballot, Option, SealedBallot, Vote, VoterRoll
 from voting.selectors import turnout
 from voting.services import BallotError, cast_ballot, move_vote_if_due, ranking_from_ranks, receipt_hash
@@ -102,25 +102,16 @@ def test_a_second_ballot_is_refused():
 def test_two_hundred_simultaneous_attempts_by_one_voter_store_exactly_one_ballot():
     assert connection.vendor == "postgresql", "run under tests/services/with-services.sh"
     vote, voter = _vote(), ResidentFactory()
-    outcomes, barrier = [], threading.Barrier(200)
+    outcomes = []
 
     def attempt():
-        from django.db import connections
-
-        barrier.wait()
         try:
             cast_ballot(vote=vote, user=voter, choices=[1])
             outcomes.append("stored")
         except BallotError as error:
             outcomes.append(error.code)
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=attempt) for _ in range(200)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_together(*[attempt] * 200) == []
     assert outcomes.count("stored") == 1 and outcomes.count("already_voted") == 199
     assert turnout(vote) == 1 and VoterRoll.objects.filter(vote=vote).count() == 1
 

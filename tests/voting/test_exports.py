@@ -3,40 +3,20 @@
 import csv
 import io
 import json
-from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.factories import AdminFactory, ResidentFactory
+from tests.voting.factories import cast_all, close, make_vote
 from voting import services
-from voting.models import Option, Vote
+from voting.models import Vote
 from voting.states import BudgetRule, VoteKind, VoteState
 
 pytestmark = pytest.mark.django_db
 
 FILES = ("results_json", "results_csv", "breakdown_csv", "export_pb", "export_blt", "receipts")
-
-
-def make_vote(*, kind=VoteKind.SINGLE, labels=("Park", "Library", "Pool"), costs=None, **fields) -> Vote:
-    now = timezone.now()
-    vote = Vote.objects.create(title="Where first", question="Which?", kind=kind, state=VoteState.OPEN,
-                               opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(hours=1), **fields)
-    for position, label in enumerate(labels, start=1):
-        Option.objects.create(vote=vote, position=position, label=label, cost=(costs or {}).get(position),
-                              external_id=f"p{position}" if costs else "")
-    return vote
-
-
-def cast_all(vote, ballots, **profile) -> list[str]:
-    return [services.cast_ballot(vote=vote, user=ResidentFactory(**profile), choices=c)[1] for c in ballots]
-
-
-def close(vote) -> Vote:
-    services.sweep_votes(now=vote.closes_at + timedelta(seconds=1))
-    return Vote.objects.get(pk=vote.pk)
 
 
 def get(client, name: str, vote, user=None):

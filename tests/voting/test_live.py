@@ -2,78 +2,20 @@
 
 import asyncio
 import time
-from unittest import mock
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
-from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
-from config.asgi import application
-from tests.factories import ResidentFactory
+from tests.voting.live import cast, cast_quietly, communicator, connect, open_vote, receive
 from voting import services
-from voting.models import Option, Vote
+from voting.models import Vote
 from voting.selectors import live_counts
 from voting.states import VoteKind, VoteState
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DATA_KEYS = {"vote_id", "state", "ballots", "counts", "server_time"}  # totals only: nothing per voter
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
-def open_vote(*, kind=VoteKind.SINGLE, labels=("Park", "Library", "Pool"), live_results=True, **fields) -> Vote:
-    fields.setdefault("secret", False)  # live counts are for votes that are not secret (test_live_secrecy.py)
-    now = timezone.now()
-    vote = Vote.objects.create(title="Where", question="Which first?", kind=kind, state=VoteState.OPEN,
-                               opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(hours=1),
-                               live_results=live_results, **fields)
-    for position, label in enumerate(labels, start=1):
-        Option.objects.create(vote=vote, position=position, label=label)
-    return vote
-
-
-def communicator(vote_id: int) -> WebsocketCommunicator:
-    return WebsocketCommunicator(application, f"/ws/votes/{vote_id}/",
-                                 headers=[(b"origin", b"http://testserver"), (b"accept-language", b"en")])
-
-
-async def receive(ws, timeout: float = 3) -> dict:
-    frame = await ws.receive_json_from(timeout=timeout)
-    if frame["type"] == "error":
-        assert set(frame) == {"type", "code", "message"}, frame
-    else:
-        assert set(frame) == {"type", "data"} and set(frame["data"]) == DATA_KEYS or frame["type"] == "pong", frame
-    return frame
-
-
-async def connect(ws) -> dict:
-    connected, _ = await ws.connect(timeout=3)
-    assert connected
-    snapshot = await receive(ws)
-    assert snapshot["type"] == "vote.snapshot"
-    return snapshot
-
-
-def cast_quietly(vote, *ballots):
-    """Ballots stored before the test listens (their update would arrive in the middle of it)."""
-    with mock.patch("voting.live.ballot_cast"):
-        for choices in ballots:
-            services.cast_ballot(vote=vote, user=ResidentFactory(), choices=choices)
-
-
-def cast(vote, choices):
-    """From the test's event loop, as a view under daphne would: the update is sent on that loop."""
-    return database_sync_to_async(lambda: services.cast_ballot(vote=vote, user=ResidentFactory(), choices=choices))()
 
 
 def test_a_page_gets_the_current_counts_on_connecting_and_again_after_reconnecting():

@@ -6,8 +6,7 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from tests.layer_faults import failing_receive, layer_down_at_connect, refusal
-
-from .test_live import _fresh_channel_layer, cast, communicator, connect, open_vote, receive  # noqa: F401
+from tests.voting.live import cast, communicator, connect, open_vote, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,21 +6,13 @@ get an update of their own, and the difference between two updates would be one 
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import channel_layers
 from django.urls import reverse
 
 from tests.factories import ResidentFactory
-from tests.voting.test_live import cast, communicator, connect, open_vote, receive
+from tests.voting.live import cast, communicator, connect, open_vote, receive
 from voting import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
 
 
 def single_choices_revealed(frames: list[dict]) -> list[dict]:

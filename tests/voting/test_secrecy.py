@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from tests.factories import ResidentFactory
 from tests.linkage import best_linkage, chance_bound, rows
+from tests.races import run_together
 from voting import services, tasks
 from voting.models import Ballot, Option, SealedBallot, Vote, VoterRoll
 from voting.states import VoteKind, VoteState
@@ -204,11 +205,7 @@ def test_a_ballot_racing_the_close_is_refused_rather_than_left_sealed_after_it()
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=close_slowly), threading.Thread(target=cast_late)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    assert run_together(close_slowly, cast_late, join_timeout=30) == []
     assert outcome == ["This vote is closed."]
     assert not SealedBallot.objects.filter(vote=vote).exists()  # nothing left behind the close
     assert Ballot.objects.filter(vote=vote).count() == 1 and not VoterRoll.objects.filter(user=voter).exists()
