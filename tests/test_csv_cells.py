@@ -42,7 +42,7 @@ def _cells(response) -> list[str]:
 
 @pytest.mark.django_db
 def test_a_jurys_ballots_csv_escapes_an_option_that_starts_like_a_formula(client, settings):
-    from tests.deliberation.test_juries import make_jury, vote_all
+    from tests.factories import make_jury, vote_all
 
     settings.JURY_MIN_SIZE = 2
     jury, _facilitator, people = make_jury(rule="ranked", options=["=1+1", "@SUM(A1)", "C"], stage="verdict")
@@ -68,12 +68,11 @@ def test_a_deliberative_polls_csv_downloads_escape_a_cell_that_starts_like_a_for
 @pytest.mark.django_db
 def test_invitation_letters_escape_an_imported_person_id_that_starts_like_a_formula(client):
     from deliberation.panels.models import Invitation
-    from tests.deliberation.test_invitations import _send, _standing_draw
-    from tests.factories import AdminFactory
+    from tests.factories import AdminFactory, DrawnDrawFactory, send_invitations
 
     admin = AdminFactory()
-    draw = _standing_draw(admin)
-    _send(draw)
+    draw = DrawnDrawFactory(created_by=admin)
+    send_invitations(draw)
     Invitation.objects.filter(pk=draw.invitations.order_by("seat").first().pk).update(person_id="=HYPERLINK(1)")
     client.force_login(admin)
     cells = _cells(client.get(reverse("panels:invitation_letters", args=[draw.pk])))

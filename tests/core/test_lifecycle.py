@@ -14,7 +14,7 @@ from deliberation.rooms.services import ClockError
 from deliberation.rooms.services.queue import QueueError
 from deliberation.rooms.states import HandState, RoomState
 from proposals.services import TransitionError
-from tests.deliberation.test_deliberative_polls import make_poll
+from tests.factories import make_poll
 from voting.services import VoteError
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,6 @@ from django.db import connection
 
 from tests.factories import RoomFactory, UserFactory
 from tests.servers import RawWebSocket, daphne_servers, session_cookie as _session_cookie
-# The browser tests' conftest imports these two from here.
-from tests.servers import free_port as _free_port, wait_for_port as _wait_for_port  # noqa: F401
 
 CHATS_EACH = 3
 

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
-from tests.deliberation.test_two_processes import _free_port, _wait_for_port
+from tests.servers import free_port, wait_for_port
 from tests.processes import stop, subprocess_database_url
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -78,7 +78,7 @@ def screenshot(page, name: str) -> None:
 def daphne_url(tmp_path):
     assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
     assert connection.vendor == "postgresql", "DATABASE_URL must point to PostgreSQL for the daphne process"
-    port, log = _free_port(), tmp_path / "daphne.log"
+    port, log = free_port(), tmp_path / "daphne.log"
     origin = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings",
            "DEBUG": "1", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -88,7 +88,7 @@ def daphne_url(tmp_path):
         process = subprocess.Popen([daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
                                    cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_for_port(port, process, log)
+        wait_for_port(port, process, log)
         yield origin
     finally:
         stop(process, grace=3)

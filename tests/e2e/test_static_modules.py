@@ -22,7 +22,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.deliberation.test_two_processes import _free_port, _wait_for_port
+from tests.servers import free_port, wait_for_port
 from tests.e2e.threads import in_a_thread
 from tests.factories import ResidentFactory, RoomFactory, UserFactory
 from tests.processes import stop, subprocess_database_url
@@ -42,7 +42,7 @@ document.addEventListener('securitypolicyviolation', (e) => window.__cspViolatio
 @pytest.fixture
 def production_url(tmp_path):
     assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
-    port, log, static_root = _free_port(), tmp_path / "daphne.log", tmp_path / "static"
+    port, log, static_root = free_port(), tmp_path / "daphne.log", tmp_path / "static"
     origin = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings",
            "DEBUG": "0", "SECURE_COOKIES": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
@@ -54,7 +54,7 @@ def production_url(tmp_path):
         process = subprocess.Popen([daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
                                    cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_for_port(port, process, log)
+        wait_for_port(port, process, log)
         yield origin
     finally:
         stop(process, grace=3)
