@@ -76,9 +76,9 @@ def load_demo_jury(*, admin, facilitator, residents: list, category) -> None:
                                  quotas_text="feature,value,min,max\ngender,female,5,5\ngender,male,5,5\n")
     draw = panel_services.perform_draw(draw=draw, public_values="2026/11/21 3 11 19 27 33 41", actor=admin)
     invitations = panel_services.send_invitations(draw=draw, actor=admin, deadline_at=timezone.now() + timedelta(days=7))
-    panel_services.respond(invitation=invitations[0], user=invitations[0].user, accept=False)
+    panel_services.answer_invitation(invitation=invitations[0], user=invitations[0].user, accept=False)
     for invitation in invitations[1:] + [Invitation.objects.get(replaces=invitations[0])]:
-        panel_services.respond(invitation=invitation, user=invitation.user, accept=True)
+        panel_services.answer_invitation(invitation=invitation, user=invitation.user, accept=True)
     jury = jury_services.create_jury(
         facilitator=facilitator, kind="jury", title="심야버스 배차 간격", size=JURY_SIZE, verdict_rule="two_thirds",
         question="심야버스를 모든 노선에서 15분 간격으로 운행해야 할까요?", category=category, draw=draw)

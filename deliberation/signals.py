@@ -12,11 +12,11 @@ from django.dispatch import Signal
 # sender=Room, room, user_id, actor, reason. A jury's rooms are one membership: removed from both.
 member_removed = Signal()
 
-# Sent by panels.services.invitations.respond after the commit that confirmed an invitation:
+# Sent by panels.services.invitations.answer_invitation after the commit that confirmed an invitation:
 # sender=Invitation, invitation. Juries and polls drawn from its draw seat the person. An exception in a
-# receiver reaches the caller of ``respond`` after the commit: keep them small and idempotent.
+# receiver reaches the caller of ``answer_invitation`` after the commit: keep them small and idempotent.
 invitation_confirmed = Signal()
 
-# Sent by panels.services.invitations.withdraw after the commit that records a confirmed member dropping out:
+# Sent by panels.services.invitations.withdraw_invitation after the commit that records a confirmed member dropping out:
 # sender=Invitation, invitation, actor, reason. A jury removes them from its rooms; a poll keeps their answers.
 invitation_withdrawn = Signal()

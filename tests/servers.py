@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.processes import free_port, subprocess_database_url  # a port of this xdist worker's own block
+from tests.processes import free_port, stop, subprocess_database_url  # a port of this xdist worker's own block
 
 
 class ServerClosed(ConnectionError):
@@ -95,6 +95,23 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: floa
                 return
         time.sleep(0.1)
     pytest.fail("daphne did not listen in time:\n" + log.read_text()[-3000:])
+
+
+@contextmanager
+def daphne_server(env: dict, log: Path):
+    """One daphne process on a free port with ``env``, its output in ``log``; yields its origin, stops it after."""
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    daphne = str(Path(sys.executable).parent / "daphne")
+    with open(log, "ab") as out:
+        process = subprocess.Popen([daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                                   cwd=settings.BASE_DIR, env={**env, "CSRF_TRUSTED_ORIGINS": origin},
+                                   stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, process, log)
+        yield origin
+    finally:
+        stop(process, grace=3)
 
 
 @contextmanager

@@ -29,7 +29,7 @@ from deliberation.deliberative_polls.states import (
 )
 from deliberation.panels.models import Draw, PoolMember
 from deliberation.panels.selectors import confirmed_people
-from deliberation.rooms.services.rooms import create_room, invite
+from deliberation.rooms.services.rooms import create_room, invite_to_room
 from deliberation.rooms.states import MemberRole, RoundKind, Speakers
 from deliberation.deliberative_polls.survey.questions import validate_answer
 
@@ -317,7 +317,7 @@ def plenary_agenda() -> list[dict]:
 
 def _invite(poll: DeliberativePoll, users: list, role: str = MemberRole.PARTICIPANT) -> None:
     if users:
-        invite(room=poll.room, actor=poll.room.facilitator, users=users, role=role)
+        invite_to_room(room=poll.room, actor=poll.room.facilitator, users=users, role=role)
 
 
 def _open_plenary(poll: DeliberativePoll, *, actor, now) -> None:

@@ -1,14 +1,12 @@
 """The deliberative poll's pages (공론조사): the list, setup for those who run it, the participant's survey,
 the materials, the report and its downloads. Thin: forms parse, services decide, selectors read."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from django.views.decorators.http import require_POST
 
@@ -17,57 +15,14 @@ from frontend.refusals import show_refusal
 
 from deliberation.deliberative_polls import display as dpoll_display, exports, rules, selectors, services
 from deliberation.deliberative_polls.models import DeliberativePoll
-from deliberation.panels.models import Draw
 from deliberation.deliberative_polls.states import (
-    WAVE_OPEN_STATE, DPollState, Stance, SurveyGroup, SurveyKind,
+    WAVE_OPEN_STATE, DPollState, Stance, SurveyKind,
 )
 from deliberation.deliberative_polls.survey.exports import TABLES
 from deliberation.deliberative_polls.survey.questions import SCALE_RANGES
-
-
-class PollForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    topic = forms.CharField(label=gettext_lazy("Topic"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    control_enabled = forms.BooleanField(label=gettext_lazy("With a control sample that does not deliberate"),
-                                         required=False)
-
-
-class QuestionForm(forms.Form):
-    code = forms.SlugField(label=gettext_lazy("Code"), max_length=40)
-    text = forms.CharField(label=gettext_lazy("Question"), max_length=500)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SurveyKind.choices)
-    options = forms.CharField(label=gettext_lazy("Choices (single choice: one a line)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-    low_label = forms.CharField(label=gettext_lazy("Label of the lowest value"), max_length=60, required=False)
-    high_label = forms.CharField(label=gettext_lazy("Label of the highest value"), max_length=60, required=False)
-
-
-class MarginsForm(forms.Form):
-    margins = forms.JSONField(label=gettext_lazy("Population margins (JSON)"),
-                              widget=forms.Textarea(attrs={"rows": 8}))
-
-
-class MaterialForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    stance = forms.ChoiceField(label=gettext_lazy("Stance"), choices=Stance.choices)
-    body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    link = forms.URLField(label=gettext_lazy("Link"), required=False, assume_scheme="https")
-
-
-class ParticipantsForm(forms.Form):
-    emails = forms.CharField(label=gettext_lazy("Email addresses, one a line"),
-                             widget=forms.Textarea(attrs={"rows": 4}))
-    group = forms.ChoiceField(label=gettext_lazy("Group"), choices=SurveyGroup.choices)
-
-
-class SeatDrawForm(forms.Form):
-    draw = forms.ModelChoiceField(label=gettext_lazy("A drawn panel"), empty_label=None,
-                                  queryset=Draw.objects.filter(state=Draw.State.DRAWN))
-
-
-class ControlForm(forms.Form):
-    enabled = forms.BooleanField(label=gettext_lazy("With a control sample that does not deliberate"),
-                                 required=False)
+from deliberation.deliberative_polls.forms import (
+    ControlForm, MarginsForm, MaterialForm, ParticipantsForm, PollForm, QuestionForm, SeatDrawForm,
+)
 
 
 def _poll(pk: int) -> DeliberativePoll:

@@ -37,7 +37,7 @@ def test_uninvited_user_is_refused_with_4403_from_an_invited_only_room():
 def test_invited_user_is_admitted_to_an_invited_only_room():
     room = RoomFactory(stage="open", access="invited")
     guest = UserFactory()
-    services.invite(room=room, actor=room.facilitator, users=[guest])
+    services.invite_to_room(room=room, actor=room.facilitator, users=[guest])
 
     ws = communicator(room.pk, guest)
 

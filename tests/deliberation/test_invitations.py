@@ -81,7 +81,7 @@ def test_invited_users_are_emailed_once_after_the_commit_unless_they_turned_emai
     assert reverse("panels:invitations") in mail.body and first.token not in mail.body
     assert tasks.send_invitation_emails([i.pk for i in sent]) == 0  # again: nobody twice
     with django_capture_on_commit_callbacks(execute=True):
-        services.respond(invitation=first, user=first.user, accept=False)
+        services.answer_invitation(invitation=first, user=first.user, accept=False)
     replacement = Invitation.objects.select_related("user").get(replaces=first)
     assert len(mailoutbox) == 4 and mailoutbox[-1].to == [replacement.user.email]
 
@@ -106,7 +106,7 @@ def test_a_decline_is_replaced_by_the_first_reserve_person_with_the_same_profile
     draw = DrawnDrawFactory()
     first = _send(draw, days=5)[0]
     leaving = Invitation.objects.select_related("user").get(pk=first.pk)
-    services.respond(invitation=leaving, user=leaving.user, accept=False)
+    services.answer_invitation(invitation=leaving, user=leaving.user, accept=False)
     leaving.refresh_from_db()
     assert leaving.state == "declined" and leaving.responded_at is not None
     new = Invitation.objects.get(replaces=leaving)
@@ -125,13 +125,13 @@ def test_a_quota_keeping_swap_then_an_open_seat_with_the_reason():
     draw = _imported_draw()
     invitations = {i.person_id: i for i in _send(draw)}
     woman = next(i for p, i in invitations.items() if p in IMPORTED_IDS[:2])
-    services.respond(invitation=woman, token=woman.token, accept=False)
+    services.answer_invitation(invitation=woman, token=woman.token, accept=False)
     other_woman = Invitation.objects.get(replaces=woman)
     assert other_woman.person_id in IMPORTED_IDS[:2] and other_woman.person_id != woman.person_id
     assert other_woman.match == "quotas" and other_woman.reserve_position == 1 and other_woman.user_id is None
     man = invitations["person-charlie-9953"]
     with translation.override("en"):
-        services.respond(invitation=man, token=man.token, accept=False)
+        services.answer_invitation(invitation=man, token=man.token, accept=False)
     man.refresh_from_db()
     assert not Invitation.objects.filter(replaces=man).exists()
     assert "no one is left in the reserve" in man.explanation
@@ -150,7 +150,7 @@ def test_confirming_sends_invitation_confirmed_after_commit_and_the_selector_lis
     signals.invitation_confirmed.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            services.respond(invitation=invitation, user=invitation.user, accept=True)
+            services.answer_invitation(invitation=invitation, user=invitation.user, accept=True)
         assert seen == []  # not before the commit
         for callback in callbacks:
             callback()
@@ -165,16 +165,16 @@ def test_answers_after_the_deadline_twice_or_by_someone_else_are_refused_and_cha
     draw = DrawnDrawFactory()
     first, second = (Invitation.objects.select_related("user").get(pk=i.pk) for i in _send(draw)[:2])
     with pytest.raises(PermissionDenied):
-        services.respond(invitation=first, user=second.user, accept=True)
+        services.answer_invitation(invitation=first, user=second.user, accept=True)
     with pytest.raises(PermissionDenied):
-        services.respond(invitation=first, token="not-the-token", accept=True)
-    services.respond(invitation=first, user=first.user, accept=True)
+        services.answer_invitation(invitation=first, token="not-the-token", accept=True)
+    services.answer_invitation(invitation=first, user=first.user, accept=True)
     with pytest.raises(InvitationError) as twice, translation.override("en"):
-        services.respond(invitation=first, user=first.user, accept=False)
+        services.answer_invitation(invitation=first, user=first.user, accept=False)
     assert twice.value.code == "answered"
     Invitation.objects.filter(pk=second.pk).update(deadline_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(InvitationError) as late, translation.override("en"):
-        services.respond(invitation=second, token=second.token, accept=True)
+        services.answer_invitation(invitation=second, token=second.token, accept=True)
     assert late.value.code == "late" and "deadline to answer passed" in late.value.messages[0]
     assert list(Invitation.objects.order_by("seat").values_list("state", flat=True)) == [
         "confirmed", "invited", "invited", "invited"]
@@ -201,14 +201,14 @@ def test_staff_record_a_confirmed_member_dropping_out_with_a_reason_and_the_seat
     admin = AdminFactory()
     invited = Invitation.objects.select_related("user").get(pk=_send(draw)[0].pk)
     with pytest.raises(InvitationError) as not_confirmed:
-        services.withdraw(invitation=invited, actor=admin, reason="moved away")
+        services.withdraw_invitation(invitation=invited, actor=admin, reason="moved away")
     assert not_confirmed.value.code == "illegal"
-    services.respond(invitation=invited, user=invited.user, accept=True)
+    services.answer_invitation(invitation=invited, user=invited.user, accept=True)
     with pytest.raises(PermissionDenied):
-        services.withdraw(invitation=invited, actor=invited.user, reason="moved away")
+        services.withdraw_invitation(invitation=invited, actor=invited.user, reason="moved away")
     with pytest.raises(InvitationError):
-        services.withdraw(invitation=invited, actor=admin, reason="  ")
-    services.withdraw(invitation=invited, actor=admin, reason="moved away")
+        services.withdraw_invitation(invitation=invited, actor=admin, reason="  ")
+    services.withdraw_invitation(invitation=invited, actor=admin, reason="moved away")
     invited.refresh_from_db()
     assert invited.state == "withdrawn" and invited.reason == "moved away"
     assert Invitation.objects.get(replaces=invited).seat == invited.seat
@@ -222,8 +222,8 @@ def test_the_command_prints_the_same_replacements_as_the_web(tmp_path):
     draw = services.perform_draw(draw=draw, public_values="9319/2 5 8 10 12", actor=admin)
     sent = _send(draw)
     for invitation in (sent[2], sent[0]):
-        services.respond(invitation=invitation, token=invitation.token, accept=False)
-    services.respond(invitation=(again := Invitation.objects.get(replaces=sent[2])), token=again.token,
+        services.answer_invitation(invitation=invitation, token=invitation.token, accept=False)
+    services.answer_invitation(invitation=(again := Invitation.objects.get(replaces=sent[2])), token=again.token,
                      accept=False)
     people, quotas = tmp_path / "people.csv", tmp_path / "quotas.csv"
     people.write_text(draw.people_csv)
@@ -252,8 +252,8 @@ def test_declines_at_once_never_seat_the_same_reserve_person_twice_or_two_in_one
     draw = DrawnDrawFactory(pool=pool, title="Alike", size=4, created_by=admin, public_values="5/6",
                             quotas_text="feature,value,min,max\nzone,north,0,12\n")
     sent = _send(draw)
-    calls = [(lambda i=i: services.respond(invitation=i, token=i.token, accept=False)) for i in sent]
-    calls += [lambda: services.respond(invitation=sent[0], token=sent[0].token, accept=False)]  # the same twice
+    calls = [(lambda i=i: services.answer_invitation(invitation=i, token=i.token, accept=False)) for i in sent]
+    calls += [lambda: services.answer_invitation(invitation=sent[0], token=sent[0].token, accept=False)]  # the same twice
     errors = run_together(*calls)
     assert len(errors) == 1 and isinstance(errors[0], InvitationError) and errors[0].code == "answered"
     replacements = list(Invitation.objects.filter(replaces__isnull=False))
@@ -291,7 +291,7 @@ def test_who_may_do_what_with_invitations(client, role, action):
     invitation = Invitation.objects.select_related("user").get(pk=_send(draw)[0].pk)
     fresh = _imported_draw(admin) if action == "send" else None  # drawn, nothing sent yet
     if action == "withdraw":
-        services.respond(invitation=invitation, user=invitation.user, accept=True)
+        services.answer_invitation(invitation=invitation, user=invitation.user, accept=True)
     login = {"other citizen": ResidentFactory(), "invited citizen": invitation.user, "staff": admin}.get(role)
     if login:
         client.force_login(login)
@@ -347,11 +347,11 @@ def test_the_record_shows_counts_and_replacements_to_everyone_and_the_people_onl
     invitations = {i.person_id: i for i in _send(draw)}
     assert "No seat has been left so far." in client.get(reverse("panels:draw", args=[draw.pk])).content.decode()
     woman = next(i for p, i in invitations.items() if p in IMPORTED_IDS[:2])
-    services.respond(invitation=woman, token=woman.token, accept=False)
+    services.answer_invitation(invitation=woman, token=woman.token, accept=False)
     man = invitations["person-delta-1064"]
-    services.respond(invitation=man, token=man.token, accept=False)
+    services.answer_invitation(invitation=man, token=man.token, accept=False)
     other = invitations["person-charlie-9953"]
-    services.respond(invitation=other, token=other.token, accept=True)
+    services.answer_invitation(invitation=other, token=other.token, accept=True)
     page = client.get(reverse("panels:draw", args=[draw.pk])).content.decode()
     assert f"Seat {woman.seat}: replaced by reserve position 1 (quotas kept)" in page
     assert f"Seat {man.seat}: open." in page and "no one is left in the reserve" in page
@@ -371,7 +371,7 @@ def test_staff_download_the_letters_with_each_open_invitations_link_and_no_one_e
     admin = AdminFactory()
     draw = _imported_draw(admin)
     sent = _send(draw)
-    services.respond(invitation=sent[0], token=sent[0].token, accept=True)
+    services.answer_invitation(invitation=sent[0], token=sent[0].token, accept=True)
     url = reverse("panels:invitation_letters", args=[draw.pk])
     client.force_login(ResidentFactory())
     assert client.get(url).status_code == 403

@@ -23,7 +23,7 @@ def _jury(draw, size=4):
 
 def _confirm(invitation, capture):
     with capture(execute=True):
-        panel_services.respond(invitation=invitation, user=invitation.user, accept=True)
+        panel_services.answer_invitation(invitation=invitation, user=invitation.user, accept=True)
 
 
 def test_confirming_seats_the_juror_and_declining_seats_no_one_until_the_replacement_confirms(
@@ -36,7 +36,7 @@ def test_confirming_seats_the_juror_and_declining_seats_no_one_until_the_replace
     assert jury_rules.is_seated(first.user, jury)
     assert RoomMember.objects.filter(room=jury.private_room, user=first.user, invited=True).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        panel_services.respond(invitation=second, user=second.user, accept=False)
+        panel_services.answer_invitation(invitation=second, user=second.user, accept=False)
     assert not jury_rules.is_seated(second.user, jury)
     replacement = Invitation.objects.get(replaces=second)
     assert replacement.user is not None and not jury_rules.is_seated(replacement.user, jury)
@@ -52,7 +52,7 @@ def test_a_member_staff_record_as_dropping_out_leaves_both_of_the_jurys_rooms(dj
     _confirm(first, django_capture_on_commit_callbacks)
     first.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        panel_services.withdraw(invitation=first, actor=AdminFactory(), reason="Moved abroad")
+        panel_services.withdraw_invitation(invitation=first, actor=AdminFactory(), reason="Moved abroad")
     assert not jury_rules.is_seated(first.user, jury)
     removed = RoomMember.objects.filter(user=first.user, room__in=[jury.room, jury.private_room])
     assert removed.count() == 2 and all(member.removed_at is not None for member in removed)

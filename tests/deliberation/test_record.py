@@ -222,8 +222,8 @@ EXPECTED = {
 def _matrix_room(kind: str, facilitator, member, observer):
     access = {"public_ended": "public", "invited": "invited", "panel": "panel", "draft": "invited"}[kind]
     room = RoomFactory(stage="draft" if kind == "draft" else "open", access=access, facilitator=facilitator)
-    services.invite(room=room, actor=facilitator, users=[member])
-    services.invite(room=room, actor=facilitator, users=[observer], role=MemberRole.OBSERVER)
+    services.invite_to_room(room=room, actor=facilitator, users=[member])
+    services.invite_to_room(room=room, actor=facilitator, users=[observer], role=MemberRole.OBSERVER)
     if kind != "draft":
         services.end_room(room=room, actor=facilitator)
     return room
@@ -260,7 +260,7 @@ def test_a_live_public_record_is_for_signed_in_people_only(client):
 def test_a_removed_member_cannot_read_an_invited_record(client):
     facilitator, member = FacilitatorFactory(), UserFactory()
     room = RoomFactory(stage="open", access="invited", facilitator=facilitator)
-    services.invite(room=room, actor=facilitator, users=[member])
+    services.invite_to_room(room=room, actor=facilitator, users=[member])
     services.remove_member(room=room, actor=facilitator, user_id=member.pk, reason="abuse")
     client.force_login(member)
     assert client.get(reverse("rooms:record", args=[room.pk])).status_code == 403
@@ -276,7 +276,7 @@ def test_proposal_page_links_the_record_of_rooms_the_viewer_may_see(client):
     services.end_room(room=ended, actor=facilitator)
     closed = RoomFactory(stage="live", title="Citizens' jury", access="panel", facilitator=facilitator,
                          proposal=proposal)
-    services.invite(room=closed, actor=facilitator, users=[member])
+    services.invite_to_room(room=closed, actor=facilitator, users=[member])
     RoomFactory(title="Still a draft", facilitator=facilitator, proposal=proposal)
     url = reverse("proposals:detail", args=[proposal.pk])
 

@@ -175,7 +175,7 @@ def test_an_invited_only_room_refuses_an_uninvited_citizen(access):
 def test_an_invited_only_room_admits_an_invited_citizen():
     room, guest = RoomFactory(stage="open", access=Access.INVITED), ResidentFactory()
 
-    assert services.invite(room=room, actor=room.facilitator, users=[guest]) == 1
+    assert services.invite_to_room(room=room, actor=room.facilitator, users=[guest]) == 1
 
     assert _refusal(guest, room) is None
     member = services.join(room=room, user=guest)
@@ -193,7 +193,7 @@ def test_inviting_an_existing_member_marks_them_invited_with_the_role():
     room, user = RoomFactory(stage="open"), ResidentFactory()
     services.join(room=room, user=user)
 
-    services.invite(room=room, actor=room.facilitator, users=[user], role=MemberRole.SPEAKER)
+    services.invite_to_room(room=room, actor=room.facilitator, users=[user], role=MemberRole.SPEAKER)
 
     member = RoomMember.objects.get(room=room, user=user)
     assert (member.invited, member.role) == (True, MemberRole.SPEAKER)
@@ -203,13 +203,13 @@ def test_inviting_an_existing_member_marks_them_invited_with_the_role():
 def test_only_the_facilitator_invites(who):
     room = RoomFactory(stage="open")
     with pytest.raises(PermissionDenied):
-        services.invite(room=room, actor=who(), users=[ResidentFactory()])
+        services.invite_to_room(room=room, actor=who(), users=[ResidentFactory()])
     assert not RoomMember.objects.exists()
 
 
 def test_a_removed_member_is_refused_even_when_invited():
     room, user = RoomFactory(stage="open", access=Access.INVITED), ResidentFactory()
-    services.invite(room=room, actor=room.facilitator, users=[user])
+    services.invite_to_room(room=room, actor=room.facilitator, users=[user])
     RoomMember.objects.filter(room=room, user=user).update(removed_at=timezone.now())
 
     _join_refused(user, room, rules.CLOSE_FORBIDDEN)
@@ -230,7 +230,7 @@ def test_observers_are_refused_when_the_room_does_not_admit_them():
 
 def test_an_invited_observer_is_refused_when_the_room_does_not_admit_observers():
     room, user = RoomFactory(stage="open", observers_allowed=False), ResidentFactory()
-    services.invite(room=room, actor=room.facilitator, users=[user], role=MemberRole.OBSERVER)
+    services.invite_to_room(room=room, actor=room.facilitator, users=[user], role=MemberRole.OBSERVER)
     _join_refused(user, room, rules.CLOSE_FORBIDDEN)
 
 
@@ -280,7 +280,7 @@ def test_arrivals_of_one_moment_are_admitted_together_each_with_their_own_answer
 
     room = RoomFactory(stage="live", access=Access.INVITED)
     guests = [ResidentFactory() for _ in range(5)]
-    services.invite(room=room, actor=room.facilitator, users=guests)
+    services.invite_to_room(room=room, actor=room.facilitator, users=guests)
     stranger = ResidentFactory()
     arrivals = ([{"room_id": room.pk, "session_key": key(g), "language": "en"} for g in guests]
                 + [{"room_id": room.pk, "session_key": key(guests[0]), "language": "en"},  # a second tab

@@ -38,7 +38,7 @@ def test_list_shows_public_and_invited_rooms_and_own_drafts_only(client):
     own_draft = RoomFactory(title="My draft", facilitator=facilitator)
     invited = RoomFactory(stage="open", title="Invited room", access="invited", facilitator=facilitator)
     RoomFactory(stage="open", title="Closed circle", access="invited")
-    services.invite(room=invited, actor=facilitator, users=[citizen])
+    services.invite_to_room(room=invited, actor=facilitator, users=[citizen])
 
     client.force_login(citizen)
     page = client.get(reverse("rooms:list")).content.decode()

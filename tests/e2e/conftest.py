@@ -6,8 +6,6 @@ themselves need DJANGO_ALLOW_ASYNC_UNSAFE; the server thread is unaffected.
 """
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,8 @@ from django.db import connection
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
-from tests.servers import free_port, wait_for_port
-from tests.processes import stop, subprocess_database_url
+from tests.servers import daphne_server
+from tests.processes import subprocess_database_url
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -78,20 +76,10 @@ def screenshot(page, name: str) -> None:
 def daphne_url(tmp_path):
     assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
     assert connection.vendor == "postgresql", "DATABASE_URL must point to PostgreSQL for the daphne process"
-    port, log = free_port(), tmp_path / "daphne.log"
-    origin = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DEBUG": "1", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost",
-           "CSRF_TRUSTED_ORIGINS": origin}
-    daphne = str(Path(sys.executable).parent / "daphne")
-    with open(log, "ab") as out:
-        process = subprocess.Popen([daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                                   cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, process, log)
+           "DEBUG": "1", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    with daphne_server(env, tmp_path / "daphne.log") as origin:
         yield origin
-    finally:
-        stop(process, grace=3)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -22,10 +21,10 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.servers import free_port, wait_for_port
+from tests.servers import daphne_server
 from tests.e2e.threads import in_a_thread
 from tests.factories import ResidentFactory, RoomFactory, UserFactory
-from tests.processes import stop, subprocess_database_url
+from tests.processes import subprocess_database_url
 from voting.models import BudgetRule, Option, Vote, VoteKind, VoteState
 
 from .conftest import PHONE
@@ -42,22 +41,14 @@ document.addEventListener('securitypolicyviolation', (e) => window.__cspViolatio
 @pytest.fixture
 def production_url(tmp_path):
     assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
-    port, log, static_root = free_port(), tmp_path / "daphne.log", tmp_path / "static"
-    origin = f"http://127.0.0.1:{port}"
+    static_root = tmp_path / "static"
     env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings",
            "DEBUG": "0", "SECURE_COOKIES": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
-           "ALLOWED_HOSTS": "127.0.0.1,localhost", "CSRF_TRUSTED_ORIGINS": origin, "STATIC_ROOT": str(static_root)}
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "STATIC_ROOT": str(static_root)}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=settings.BASE_DIR, env=env,
                    check=True, capture_output=True)
-    daphne = str(Path(sys.executable).parent / "daphne")
-    with open(log, "ab") as out:
-        process = subprocess.Popen([daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                                   cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, process, log)
+    with daphne_server(env, tmp_path / "daphne.log") as origin:
         yield origin
-    finally:
-        stop(process, grace=3)
 
 
 def _page(browser, origin, user):

@@ -239,24 +239,23 @@ def seat_from_draw(jury: Jury, user) -> None:
         logger.warning("draw %s: %s not seated in jury %s: %s", jury.draw_id, user.pk, jury.pk, refusal.messages)
 
 
-@transaction.atomic
 def add_expert(*, jury: Jury, user, actor) -> RoomMember:
     """An expert testifies and answers in the hearing (a speaker there); never in the private room, never votes."""
-    jury = lock_for_facilitator(jury, actor)
-    if jury.state == JuryState.PUBLISHED:
-        raise JuryError(_("This jury has published its recommendation."), code="closed")
-    _refuse_other_role(jury, user, "expert")
-    return _seat(jury.room, user, MemberRole.SPEAKER)
+    return _add_to_hearing(jury=jury, user=user, actor=actor, role="expert")
+
+
+def add_observer(*, jury: Jury, user, actor) -> RoomMember:
+    """An observer watches the hearing only; the private room admits no observers."""
+    return _add_to_hearing(jury=jury, user=user, actor=actor, role="observer")
 
 
 @transaction.atomic
-def add_observer(*, jury: Jury, user, actor) -> RoomMember:
-    """An observer watches the hearing only; the private room admits no observers."""
+def _add_to_hearing(*, jury: Jury, user, actor, role: str) -> RoomMember:
     jury = lock_for_facilitator(jury, actor)
     if jury.state == JuryState.PUBLISHED:
         raise JuryError(_("This jury has published its recommendation."), code="closed")
-    _refuse_other_role(jury, user, "observer")
-    return _seat(jury.room, user, MemberRole.OBSERVER)
+    _refuse_other_role(jury, user, role)
+    return _seat(jury.room, user, MemberRole.SPEAKER if role == "expert" else MemberRole.OBSERVER)
 
 
 # --- The stages -----------------------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 from deliberation.panels.services.draws import DrawError, perform_draw, prepare_draw
 from deliberation.panels.services.invitations import (
-    InvitationError, expire_due_invitations, respond, send_invitations, withdraw,
+    InvitationError, answer_invitation, expire_due_invitations, send_invitations, withdraw_invitation,
 )
 from deliberation.panels.services.pool import leave_pool, standing_pool, volunteer
 from deliberation.panels.services.pool_import import import_pool
 
 __all__ = [
     "DrawError", "InvitationError", "expire_due_invitations", "import_pool", "leave_pool",
-    "perform_draw", "prepare_draw", "respond", "send_invitations", "standing_pool", "volunteer", "withdraw",
+    "perform_draw", "prepare_draw", "answer_invitation", "send_invitations", "standing_pool", "volunteer",
+    "withdraw_invitation",
 ]

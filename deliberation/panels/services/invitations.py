@@ -9,7 +9,7 @@ database refuses that too: ``invitation_one_per_seat``). The reserve and the pic
 A confirmation sends ``deliberation.signals.invitation_confirmed`` (and a member who drops out
 ``invitation_withdrawn``) after the transaction that recorded it commits (never for one that rolled back);
 juries and deliberative polls, which this package does not import, connect the receivers that seat people.
-An exception in one propagates to the caller of ``respond`` after the commit: keep them small and idempotent.
+An exception in one propagates to the caller of ``answer_invitation`` after the commit: keep them small and idempotent.
 """
 
 import secrets
@@ -102,7 +102,7 @@ def refuse_answer(invitation: Invitation, *, user=None, token: str | None = None
 
 
 @transaction.atomic
-def respond(*, invitation: Invitation, user=None, token: str | None = None, accept: bool) -> Invitation:
+def answer_invitation(*, invitation: Invitation, user=None, token: str | None = None, accept: bool) -> Invitation:
     """The invited person (signed in, or holding the letter's link) confirms or declines, before the deadline.
 
     A decline offers the seat to the reserve at once."""
@@ -145,7 +145,7 @@ def expire_due_invitations(now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def withdraw(*, invitation: Invitation, actor, reason: str) -> Invitation:
+def withdraw_invitation(*, invitation: Invitation, actor, reason: str) -> Invitation:
     """Staff record that a confirmed member drops out; the seat is offered to the reserve."""
     if not rules.may_run_draws(actor):
         raise PermissionDenied(_("Only staff can record that a member drops out."))

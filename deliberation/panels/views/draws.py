@@ -3,7 +3,6 @@ everyone reads its record (the hashes, the quotas, the algorithm, the chances in
 
 import statistics
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.forms import add_service_errors
@@ -20,28 +18,8 @@ from imports.services import start_import
 
 from deliberation.panels.views import invitations as invitation_views
 from deliberation.panels import exports, rules, selectors, services
-from deliberation.panels.models import Draw, Pool, PoolMember
-from deliberation.panels.sortition import ALGORITHMS
-
-class DrawForm(forms.Form):
-    pool = forms.ModelChoiceField(label=gettext_lazy("Pool"), queryset=Pool.objects.order_by("-standing", "-pk"),
-                                  empty_label=None, required=False,
-                                  help_text=gettext_lazy("The standing pool unless another is chosen."))
-    title = forms.CharField(label=gettext_lazy("What the panel is for"), max_length=200)
-    size = forms.IntegerField(label=gettext_lazy("Panel size"), min_value=1, max_value=5000)
-    quotas = forms.CharField(
-        label=gettext_lazy("Quotas (QUOTAS.csv)"), widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=gettext_lazy("One line per attribute value: feature,value,min,max, after the header line "
-                               "feature,value,min,max (the Sortition Foundation's layout)."))
-    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, a) for a in ALGORITHMS])
-
-
-class ImportForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name of the pool"), max_length=160)
-    file = forms.FileField(label=gettext_lazy("People (PEOPLE.csv)"),
-                           help_text=gettext_lazy("The Sortition Foundation's layout: the person's id in the first "
-                                                  "column, one column per attribute."))
-
+from deliberation.panels.models import Draw, PoolMember
+from deliberation.panels.forms import DrawForm, ImportForm
 
 def _require_staff(user) -> None:
     if not rules.may_run_draws(user):

@@ -1,13 +1,11 @@
 """Invitation pages: staff send a drawn panel's invitations and record drop-outs (on the draw's page);
 an invited person confirms or declines, signed in (/invitations/) or through the letter's link."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.refusals import refusal_message, show_refusal
@@ -15,17 +13,7 @@ from frontend.refusals import refusal_message, show_refusal
 from deliberation.panels import exports, rules, selectors, services
 from deliberation.panels.models import Draw, Invitation
 from deliberation.panels.views import draws as draw_views  # a module: draws imports this one too
-
-
-class SendForm(forms.Form):
-    deadline_at = forms.DateTimeField(
-        label=gettext_lazy("Answer by (Asia/Seoul)"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=gettext_lazy("A reserve person asked later gets a window of the same length from then."))
-
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Why the member drops out"), max_length=500)
+from deliberation.panels.forms import SendForm, WithdrawForm
 
 
 def record_context(draw: Draw, staff: bool, send_form: "SendForm | None" = None) -> dict:
@@ -59,7 +47,7 @@ def invitations_send(request, pk: int):
 def invitation_withdraw(request, pk: int, invitation_pk: int):
     invitation = get_object_or_404(Invitation, pk=invitation_pk, draw_id=pk)
     try:
-        services.withdraw(invitation=invitation, actor=request.user, reason=request.POST.get("reason", ""))
+        services.withdraw_invitation(invitation=invitation, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         show_refusal(request, exc)
     else:
@@ -91,7 +79,7 @@ def _answer(request, invitation: Invitation, *, token: str | None, page: str, co
                       status=400)
     accept = answer == "confirm"
     try:
-        services.respond(invitation=invitation, user=request.user, token=token, accept=accept)
+        services.answer_invitation(invitation=invitation, user=request.user, token=token, accept=accept)
     except PermissionDenied as exc:
         return render(request, page, {**context, "error": refusal_message(exc)}, status=403)
     except ValidationError as exc:

@@ -1,6 +1,5 @@
 """The citizen pool's pages: volunteering from one's profile, and the pool's CSV for the city's staff."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,17 +13,8 @@ from frontend.forms import add_service_errors
 from frontend.refusals import show_refusal
 
 from deliberation.panels import exports, rules, services
-from deliberation.panels.models import PoolAttribute, PoolMember
-
-
-class VolunteerForm(forms.Form):
-    """One choice per attribute the admin defined; the profile gives the rest."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for attribute in PoolAttribute.objects.all():
-            self.fields[attribute.code] = forms.ChoiceField(label=attribute.label, choices=attribute.choices(),
-                                                            widget=forms.RadioSelect)
+from deliberation.panels.models import PoolMember
+from deliberation.panels.forms import VolunteerForm
 
 
 @login_required

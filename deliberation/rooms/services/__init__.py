@@ -20,7 +20,7 @@ from deliberation.rooms.services.queue import (
     QueueError, end_turn, expire_due_turns, expire_turn, give_floor, lower_hand, raise_hand,
 )
 from deliberation.rooms.services.rooms import (
-    create_room, enter, enter_many, invite, join, save_agenda_template,
+    create_room, enter, enter_many, invite_to_room, join, save_agenda_template,
 )
 from deliberation.rooms.services.tables import (
     TableError, bring_back, move_to_table, set_table_facilitator, split_into_tables, submit_summary,
@@ -28,7 +28,7 @@ from deliberation.rooms.services.tables import (
 
 __all__ = [
     "ClockError", "adjust_round", "chat_ack", "clean_chat_text", "enter", "enter_many", "create_room", "end_room",
-    "expire_due_rounds", "expire_round", "hide_message", "invite", "join", "open_room", "pause_round",
+    "expire_due_rounds", "expire_round", "hide_message", "invite_to_room", "join", "open_room", "pause_round",
     "post_message", "resume_round", "save_agenda_template", "skip_round",
     "start_round",
     # the speaking queue and moderation

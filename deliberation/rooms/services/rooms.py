@@ -69,7 +69,7 @@ def save_agenda_template(*, actor, name: str, rounds: list[dict]) -> AgendaTempl
 
 
 @transaction.atomic
-def invite(*, room: Room, actor, users: list, role: str = MemberRole.PARTICIPANT) -> int:
+def invite_to_room(*, room: Room, actor, users: list, role: str = MemberRole.PARTICIPANT) -> int:
     room = lock_room_for_facilitator(room.pk, actor)
     count = 0
     for user in users:
