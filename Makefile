@@ -6,7 +6,7 @@
 #   make messages    makemessages (django + djangojs, ko + en) and compilemessages
 #   make clean       caches and test artifacts; `make distclean` also drops .venv and db.sqlite3
 #
-# Variables: PYTEST_ARGS="-x -k foo" (every pytest phase), PYTEST_WORKERS=auto (xdist workers of
+# Variables: PYTEST_ARGS="-x -k foo" (every pytest phase), PYTEST_WORKERS=4 (xdist workers of
 # the parallel phase: a number, or auto for one per core), ADDR=127.0.0.1:8000 (run),
 # BENCH_ARGS (bench), PYTHON=python3 (used to create .venv).
 
@@ -21,7 +21,9 @@ VPY := $(VENV)/bin/python
 PIP := $(VPY) -m pip --disable-pip-version-check
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
-PYTEST_WORKERS ?= auto
+# Twice the cores of a 2-core machine: many tests wait on servers, sockets and deadlines, and more
+# workers overlap the waits (docs/benchmarks.md "The test suite": 427 s with 2 workers, 318 s with 4).
+PYTEST_WORKERS ?= 4
 BENCH_ARGS ?=
 
 SERVICES := tests/services/with-services.sh

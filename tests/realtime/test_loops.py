@@ -3,6 +3,8 @@
 import asyncio
 import contextvars
 
+import pytest
+
 from channels.db import database_sync_to_async
 
 from realtime.loops import PerLoop, call_soon, serving_loop, spawn_soon
@@ -44,6 +46,7 @@ def test_a_closed_loops_value_goes_with_it():
     assert len(made.by_loop) == 0
 
 
+@pytest.mark.django_db  # database_sync_to_async closes the thread's old connections first
 def test_serving_loop_is_the_loop_a_database_thread_works_for():
     async def scenario():
         seen = await database_sync_to_async(serving_loop)()
