@@ -102,7 +102,9 @@ test-deps: apt-deps
 #   in parallel (pytest-xdist, PYTEST_WORKERS workers; each has its own test database and its own
 #   Redis database, tests/workers.py; loadgroup keeps tests that share a costly fixture together).
 # Phase 2: the `serial` tests (they restart the shared PostgreSQL) alone, on PostgreSQL + Redis.
-# Phase 3: smoke tests on the embedded default (DATABASE_URL/REDIS_URL unset).
+# Phase 3: smoke tests on the embedded default (DATABASE_URL/REDIS_URL unset), run beside phase 2 (they
+#   share nothing: SQLite and the in-memory layer; phase 2 mostly waits on a PostgreSQL restart); its
+#   output is printed after phase 2's.
 # Every phase always runs; the target fails if any fails, including pytest's exit 5 (no tests
 # collected).
 test: test-deps
@@ -115,10 +117,13 @@ test: test-deps
 	$(VENV)/bin/lint-imports
 	@echo "==> [1/3] full suite in parallel on throwaway PostgreSQL + Redis: pytest -m 'not smoke and not serial' -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)"
 	@rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke and not serial" -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc1=$$?; \
+	smoke_log=$$(mktemp); \
+	( $(EMBEDDED) TEST_PORT_BLOCK=10 $(VENV)/bin/pytest -m smoke -p no:cacheprovider $(PYTEST_ARGS) >"$$smoke_log" 2>&1; echo $$? >>"$$smoke_log.rc" ) & smoke_pid=$$!; \
 	echo "==> [2/3] serial tests on throwaway PostgreSQL + Redis: pytest -m 'serial and not smoke' $(PYTEST_ARGS)"; \
-	rc2=0; $(SERVICES) $(VENV)/bin/pytest -m "serial and not smoke" $(PYTEST_ARGS) || rc2=$$?; \
-	echo "==> [3/3] smoke on the embedded default (SQLite, in-memory layer): pytest -m smoke $(PYTEST_ARGS)"; \
-	rc3=0; $(EMBEDDED) $(VENV)/bin/pytest -m smoke $(PYTEST_ARGS) || rc3=$$?; \
+	rc2=0; TEST_PORT_BLOCK=11 $(SERVICES) $(VENV)/bin/pytest -m "serial and not smoke" -p no:cacheprovider $(PYTEST_ARGS) || rc2=$$?; \
+	wait $$smoke_pid || true; \
+	echo "==> [3/3] smoke on the embedded default (SQLite, in-memory layer), run beside phase 2: pytest -m smoke $(PYTEST_ARGS)"; \
+	cat "$$smoke_log"; rc3=$$(cat "$$smoke_log.rc" 2>/dev/null || echo 1); rm -f "$$smoke_log" "$$smoke_log.rc"; \
 	for r in "full:$$rc1" "serial:$$rc2" "smoke:$$rc3"; do \
 	  case "$${r#*:}" in \
 	    0) echo "==> $${r%%:*}: passed";; \

@@ -14,6 +14,38 @@ def pytest_collection_modifyitems(config, items):
     if not os.environ.get("DATABASE_URL") and not config.getoption("-m", default=""):
         print("\nNOTE: DATABASE_URL is not set; tests run on SQLite. `make test` uses PostgreSQL.")
     _one_worker_per_session_fixture_of_a_module(items)
+    _fault_tests_one_after_another(items)
+    _longest_first(items)
+
+
+def _longest_first(items):
+    """The fault tests (one group, minutes in all), the solver's draws and the tests marked ``long``
+    go first, so that no worker starts a long test while the others run out of work.
+
+    Moving them ahead of pytest-django's order (plain database tests, then transactional ones) is
+    safe here: each worker has its own database, no migration writes rows that a flush would lose,
+    and a transactional test leaves the tables empty, as the plain tests expect them.
+    """
+    def rank(item) -> int:
+        if item.get_closest_marker("faults"):
+            return 0
+        if item.get_closest_marker("long") or item.get_closest_marker("solver"):
+            return 1
+        return 2
+
+    items.sort(key=rank)  # stable: the order within each rank stays pytest-django's
+
+
+def _fault_tests_one_after_another(items):
+    """The fault-injection tests (marker ``faults``) run on one xdist worker, one after the other.
+
+    Each starts a production stack of its own (daphne, a worker and beat, a Redis) and breaks a part
+    of it on a clock; beside each other, four such stacks on two cores turn their timing into luck.
+    The other workers go on with the rest of the suite meanwhile.
+    """
+    for item in items:
+        if item.get_closest_marker("faults") and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group("faults"))
 
 
 def _one_worker_per_session_fixture_of_a_module(items):

@@ -25,7 +25,8 @@ from tests.workers import worker_index
 # Ports for the servers tests start (daphne, redis-server). Outside xdist: any free port the kernel
 # hands out. In xdist worker gwN: a free port of its own block, below Linux's ephemeral range
 # (32768-60999, where bind(0) and outgoing connections take theirs), so two workers never pick the
-# same port between checking it and their server binding it. Up to 12 workers get disjoint blocks.
+# same port between checking it and their server binding it. Up to 12 workers get disjoint blocks; a
+# run that is not under xdist but beside another names its block in TEST_PORT_BLOCK.
 PORT_BLOCK_START, PORT_BLOCK_SIZE, PORT_BLOCKS = 20000, 1000, 12
 _handed_out: set[int] = set()  # not handed out twice in a run: two servers may be picked before either binds
 
@@ -33,6 +34,8 @@ _handed_out: set[int] = set()  # not handed out twice in a run: two servers may 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 free right now and not handed out before by this process."""
     index = worker_index()
+    if index is None and os.environ.get("TEST_PORT_BLOCK", "").isdigit():
+        index = int(os.environ["TEST_PORT_BLOCK"])  # a run beside another (`make test`'s phases 2 and 3)
     if index is None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -62,6 +65,20 @@ def broker():
     celery_app.conf.task_always_eager = False  # conftest forces eager; this test needs the real queue
     yield celery_app
     celery_app.conf.task_always_eager = True
+
+
+def forget_broker_connections(app) -> None:
+    """Drop every broker connection ``app`` keeps, so that the next send connects to ``broker_url`` as it is now.
+
+    Celery keeps them in two places: the connection pool (``app.pool``) and the producer pool built on
+    it (``app.amqp.producer_pool``), which keeps the old pool when only the first is dropped. A test
+    that points the app at another broker and back must drop both, or every later send in the process
+    goes to the broker it pointed at (a dead port, once: later real-worker tests timed out).
+    """
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def subprocess_database_url() -> str:

@@ -16,6 +16,7 @@ from config.celery import app as celery_app
 from proposals import tasks
 from proposals.models import Comment, Notification
 from tests.factories import CommentFactory, ProposalFactory, ResidentFactory
+from tests.processes import forget_broker_connections
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -25,10 +26,10 @@ def broker_away():
     """The real producer, pointed at a port where no Redis answers (as during an outage)."""
     url, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
     celery_app.conf.broker_url, celery_app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    celery_app._pool = None
+    forget_broker_connections(celery_app)
     yield
     celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, eager
-    celery_app._pool = None
+    forget_broker_connections(celery_app)
 
 
 def test_a_reply_posted_while_the_broker_is_away_is_answered_as_done_and_its_email_sent_later(broker_away):

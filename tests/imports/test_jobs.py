@@ -103,6 +103,7 @@ def _peak_of_job(kind: str, content: bytes, params: dict) -> tuple[ImportJob, in
     return job, peak
 
 
+@pytest.mark.long
 @pytest.mark.django_db
 def test_a_large_pool_file_is_read_in_bounded_memory():
     content = _people(120_000)  # ~4.4 MB
@@ -114,6 +115,7 @@ def test_a_large_pool_file_is_read_in_bounded_memory():
     assert peak < size  # neither the whole file nor a list of its rows sits in memory
 
 
+@pytest.mark.long
 @pytest.mark.django_db
 def test_a_past_election_with_many_ballots_is_read_in_bounded_memory():
     projects = "".join(f"P{n};{10 + n};Project {n};parks\n" for n in range(1, 41))
