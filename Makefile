@@ -63,11 +63,9 @@ $(RUN_STAMP): | $(VPY)
 	rm -f $(VENV)/.installed-run-*
 	touch $@
 
-# --no-compile: pip byte-compiles every module it installs (scipy's and numpy's tests too), half of the
-# install's time; Python compiles the ones a run imports, once, when it first imports them.
 $(TEST_STAMP): | $(VPY)
-	$(PIP) install -q --no-compile -r requirements-test.txt
-	$(PIP) install -q --no-compile --no-deps -r requirements-oracle.txt
+	$(PIP) install -q -r requirements-test.txt
+	$(PIP) install -q --no-deps -r requirements-oracle.txt
 	rm -f $(VENV)/.installed-test-*
 	touch $@
 

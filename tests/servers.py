@@ -86,7 +86,9 @@ class RawWebSocket:
         self.writer.close()
 
 
-def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 15) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    """Until daphne listens. A bound, not a speed check: four xdist workers each starting servers, browsers and
+    workers on two cores once kept four daphnes from listening within 15 s, all at the same moment."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, "daphne exited:\n" + log.read_text()[-3000:]

@@ -147,7 +147,7 @@ class Stack:
             with socket.socket() as s:
                 return s.connect_ex(("127.0.0.1", port)) == 0
 
-        eventually(listening, timeout=20, what=f"{name} listening")
+        eventually(listening, timeout=90, what=f"{name} listening")  # a bound for a loaded machine, not a speed check
         return port
 
     def worker(self, name: str = "worker") -> subprocess.Popen:
