@@ -67,18 +67,33 @@ def broker():
     celery_app.conf.task_always_eager = True
 
 
-def forget_broker_connections(app) -> None:
-    """Drop every broker connection ``app`` keeps, so that the next send connects to ``broker_url`` as it is now.
+def _forget_broker_connections() -> None:
+    """Drop every broker connection the app keeps, so that the next send connects to ``broker_url`` as it is now.
 
     Celery keeps them in two places: the connection pool (``app.pool``) and the producer pool built on
-    it (``app.amqp.producer_pool``), which keeps the old pool when only the first is dropped. A test
-    that points the app at another broker and back must drop both, or every later send in the process
-    goes to the broker it pointed at (a dead port, once: later real-worker tests timed out).
+    it (``app.amqp.producer_pool``), which keeps the old pool when only the first is dropped. Both come
+    from kombu's pools per broker URL, which stay open: the app takes the right ones again once its
+    references are dropped (closing them would close the pool every later send to that URL gets).
     """
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker_pointed_at(url: str):
+    """The app's real producer (not eager) sends to ``url`` inside the block, and to its own broker again after.
+
+    Both of the app's pools are dropped on the way in and out: dropping only ``app._pool`` left every later
+    send in the process on ``url`` (a dead port: later real-worker tests on the same xdist worker timed out).
+    """
+    previous, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, False
+    _forget_broker_connections()
+    try:
+        yield celery_app
+    finally:
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous, eager
+        _forget_broker_connections()
 
 
 def subprocess_database_url() -> str:

@@ -10,7 +10,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.processes import free_port, stop, subprocess_database_url
+from tests.servers import wait_for_port
 
 BIN = Path(sys.executable).parent
 
@@ -141,13 +141,7 @@ class Stack:
         self.ports[name] = port
         process = self._start(name, [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port),
                                      "config.asgi:application"])
-
-        def listening() -> bool:
-            assert process.poll() is None, f"{name} exited:\n" + self.tail(name)
-            with socket.socket() as s:
-                return s.connect_ex(("127.0.0.1", port)) == 0
-
-        eventually(listening, timeout=90, what=f"{name} listening")  # a bound for a loaded machine, not a speed check
+        wait_for_port(port, process, self.log(name))  # fails at once if it exits, as every daphne the tests start
         return port
 
     def worker(self, name: str = "worker") -> subprocess.Popen:

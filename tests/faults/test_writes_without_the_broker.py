@@ -8,28 +8,27 @@ dropped (config.celery.queue_on_commit) and the sweep finds the unsent email in 
 from datetime import timedelta
 
 import pytest
+import redis
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from config.celery import app as celery_app
 from proposals import tasks
 from proposals.models import Comment, Notification
 from tests.factories import CommentFactory, ProposalFactory, ResidentFactory
-from tests.processes import forget_broker_connections
+from tests.processes import broker_pointed_at
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # no Redis answers there
 
 
 @pytest.fixture
 def broker_away():
     """The real producer, pointed at a port where no Redis answers (as during an outage)."""
-    url, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    forget_broker_connections(celery_app)
-    yield
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, eager
-    forget_broker_connections(celery_app)
+    with broker_pointed_at(DEAD_BROKER):
+        yield
 
 
 def test_a_reply_posted_while_the_broker_is_away_is_answered_as_done_and_its_email_sent_later(broker_away):
@@ -58,3 +57,14 @@ def test_a_reply_posted_while_the_broker_is_away_is_answered_as_done_and_its_ema
     assert result["emails_requeued"] == 1 and sent == [[note.pk]]
     note.refresh_from_db()
     assert note.emailed_at is not None and len(mail.outbox) == 1
+
+
+def test_once_the_broker_is_back_tasks_reach_it_again(broker):
+    """The process's producer follows the broker back (it once stayed on the dead port for good)."""
+    queue = redis.Redis.from_url(celery_app.conf.broker_url)
+    with broker_pointed_at(DEAD_BROKER), pytest.raises(OperationalError):
+        tasks.send_notification_emails.apply_async(([0],), retry=False)
+    before = queue.llen("celery")
+    tasks.send_notification_emails.apply_async(([0],), retry=False)
+    assert queue.llen("celery") == before + 1
+    queue.delete("celery")  # a task for nobody: no later worker of this xdist worker should run it
