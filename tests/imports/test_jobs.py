@@ -141,7 +141,7 @@ def test_a_past_election_with_many_ballots_is_read_in_bounded_memory():
         print(f"\n.pb import: {len(content) / MB:.1f} MB, {ballots:,} ballots, peak traced memory {peak / MB:.1f} MB")
     (small_size, small_peak), (large_size, large_peak) = measured
     # The parse holds one row and a batch of 5,000 ballots: each more byte of file costs under half a byte
-    # of peak memory (a whole read costs about 100).
+    # of peak memory. Holding the file's lines costs about 4 (seen: 8.7 MB -> 14.2 MB), parsing it whole about 100.
     assert large_peak - small_peak < (large_size - small_size) / 2
 
 
