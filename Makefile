@@ -58,14 +58,26 @@ help:
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
 
-$(RUN_STAMP): | $(VPY)
-	$(PIP) install -q -r requirements.txt
+# uv installs the pinned requirements in a few seconds where pip takes about half a minute of a clean
+# clone's `make test` (docs/benchmarks.md "The test suite"). It installs the same pins; it leaves the
+# bytecode to be written at first import. pip stays the fallback when uv cannot be fetched or fails.
+UV_VERSION := 0.9.30
+UV := $(VENV)/bin/uv
+# $(call install_with_uv,ARGS): the same ARGS as `pip install`.
+install_with_uv = if [ -x $(UV) ] && $(UV) pip install -q --python $(VPY) $(1); then :; \
+	else $(PIP) install -q $(1); fi
+
+$(UV): | $(VPY)
+	$(PIP) install -q uv==$(UV_VERSION) || echo "==> uv could not be installed; pip installs the requirements"
+
+$(RUN_STAMP): | $(VPY) $(UV)
+	$(call install_with_uv,-r requirements.txt)
 	rm -f $(VENV)/.installed-run-*
 	touch $@
 
-$(TEST_STAMP): | $(VPY)
-	$(PIP) install -q -r requirements-test.txt
-	$(PIP) install -q --no-deps -r requirements-oracle.txt
+$(TEST_STAMP): | $(VPY) $(UV)
+	$(call install_with_uv,-r requirements-test.txt)
+	$(call install_with_uv,--no-deps -r requirements-oracle.txt)
 	rm -f $(VENV)/.installed-test-*
 	touch $@
 
@@ -98,15 +110,16 @@ test-deps: apt-deps
 # --- tests ----------------------------------------------------------------
 
 # First the import contracts (.importlinter; lint-imports fails the target at once when one is broken).
+# Then three phases at once, each on its own services, their output printed one after the other:
 # Phase 1: everything except smoke and serial (unit, integration, e2e, faults) on PostgreSQL + Redis,
 #   in parallel (pytest-xdist, PYTEST_WORKERS workers; each has its own test database and its own
 #   Redis database, tests/workers.py; loadgroup keeps tests that share a costly fixture together).
-# Phase 2: the `serial` tests (they restart the shared PostgreSQL) alone, on PostgreSQL + Redis.
-# Phase 3: smoke tests on the embedded default (DATABASE_URL/REDIS_URL unset), run beside phase 2 (they
-#   share nothing: SQLite and the in-memory layer; phase 2 mostly waits on a PostgreSQL restart); its
-#   output is printed after phase 2's.
+# Phase 2: the `serial` tests (they restart PostgreSQL) on a PostgreSQL + Redis of their own, started
+#   beside phase 1: they mostly wait on the restart, and sharing no server with phase 1 they break nothing of it.
+# Phase 3: smoke tests on the embedded default (DATABASE_URL/REDIS_URL unset: SQLite and the in-memory
+#   layer), also beside phase 1.
 # Every phase always runs; the target fails if any fails, including pytest's exit 5 (no tests
-# collected).
+# collected). TEST_PORT_BLOCK keeps the phases' free ports apart (tests/servers.py).
 test: test-deps
 	@if find . -path ./.venv -prune -o -name '*.po' -print | grep -q .; then \
 	  echo "==> [0/3] compilemessages"; \
@@ -115,15 +128,21 @@ test: test-deps
 	fi
 	@echo "==> import contracts (.importlinter): lint-imports"
 	$(VENV)/bin/lint-imports
-	@echo "==> [1/3] full suite in parallel on throwaway PostgreSQL + Redis: pytest -m 'not smoke and not serial' -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)"
-	@rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke and not serial" -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc1=$$?; \
-	smoke_log=$$(mktemp); \
-	( $(EMBEDDED) TEST_PORT_BLOCK=10 $(VENV)/bin/pytest -m smoke -p no:cacheprovider $(PYTEST_ARGS) >"$$smoke_log" 2>&1; echo $$? >>"$$smoke_log.rc" ) & smoke_pid=$$!; \
-	echo "==> [2/3] serial tests on throwaway PostgreSQL + Redis: pytest -m 'serial and not smoke' $(PYTEST_ARGS)"; \
-	rc2=0; TEST_PORT_BLOCK=11 $(SERVICES) $(VENV)/bin/pytest -m "serial and not smoke" -p no:cacheprovider $(PYTEST_ARGS) || rc2=$$?; \
-	wait $$smoke_pid || true; \
-	echo "==> [3/3] smoke on the embedded default (SQLite, in-memory layer), run beside phase 2: pytest -m smoke $(PYTEST_ARGS)"; \
-	cat "$$smoke_log"; rc3=$$(cat "$$smoke_log.rc" 2>/dev/null || echo 1); rm -f "$$smoke_log" "$$smoke_log.rc"; \
+	@logs=$$(mktemp -d); \
+	( rc=0; TEST_PORT_BLOCK=11 $(SERVICES) $(VENV)/bin/pytest -m "serial and not smoke" -p no:cacheprovider $(PYTEST_ARGS) \
+	    >"$$logs/serial" 2>&1 || rc=$$?; echo $$rc >"$$logs/serial.rc" ) & \
+	( rc=0; $(EMBEDDED) TEST_PORT_BLOCK=10 $(VENV)/bin/pytest -m smoke -p no:cacheprovider $(PYTEST_ARGS) \
+	    >"$$logs/smoke" 2>&1 || rc=$$?; echo $$rc >"$$logs/smoke.rc" ) & \
+	echo "==> [1/3] full suite in parallel on throwaway PostgreSQL + Redis: pytest -m 'not smoke and not serial' -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)"; \
+	echo "    (phases 2 and 3 run beside it; their output follows)"; \
+	rc1=0; $(SERVICES) $(VENV)/bin/pytest -m "not smoke and not serial" -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc1=$$?; \
+	wait; \
+	echo "==> [2/3] serial tests on a throwaway PostgreSQL + Redis of their own: pytest -m 'serial and not smoke' $(PYTEST_ARGS)"; \
+	cat "$$logs/serial"; \
+	echo "==> [3/3] smoke on the embedded default (SQLite, in-memory layer): pytest -m smoke $(PYTEST_ARGS)"; \
+	cat "$$logs/smoke"; \
+	rc2=$$(cat "$$logs/serial.rc" 2>/dev/null || echo 1); rc3=$$(cat "$$logs/smoke.rc" 2>/dev/null || echo 1); \
+	rm -rf "$$logs"; \
 	for r in "full:$$rc1" "serial:$$rc2" "smoke:$$rc3"; do \
 	  case "$${r#*:}" in \
 	    0) echo "==> $${r%%:*}: passed";; \

@@ -48,20 +48,30 @@ def _fault_tests_one_after_another(items):
             item.add_marker(pytest.mark.xdist_group("faults"))
 
 
-def _one_worker_per_session_fixture_of_a_module(items):
-    """Tests sharing a session fixture defined in their own module go to one xdist worker together.
+# Module-scoped fixtures that start a process (tests/e2e/conftest.py): a Chromium, a daphne.
+_PROCESS_PER_MODULE = {"browser", "daphne_url"}
 
-    Such a fixture is costly on purpose (tests/voting/test_known_answers.py downloads the published
-    sources once); spread over workers it would run once per worker. Needs ``--dist loadgroup``
-    (`make test`); without xdist the mark does nothing.
+
+def _one_worker_per_session_fixture_of_a_module(items):
+    """Tests sharing a costly fixture go to one xdist worker together, one module per worker.
+
+    Two kinds: a session fixture defined in the test's own module (tests/voting/test_known_answers.py
+    downloads the published sources once; spread over workers it would run once per worker), and the
+    browser tests' module-scoped Chromium and daphne (spread over four workers, a module of seven room
+    tests started up to four of each). Needs ``--dist loadgroup`` (`make test`); without xdist the mark
+    does nothing.
     """
     for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
         module_id = item.nodeid.split("::", 1)[0]
         info = getattr(item, "_fixtureinfo", None)  # absent on items that are not test functions
-        for defs in info.name2fixturedefs.values() if info else ():
-            if defs and defs[-1].scope == "session" and defs[-1].baseid == module_id:
-                item.add_marker(pytest.mark.xdist_group(module_id))
-                break
+        if info is None:
+            continue
+        if _PROCESS_PER_MODULE & set(info.names_closure) or any(
+                defs and defs[-1].scope == "session" and defs[-1].baseid == module_id
+                for defs in info.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(module_id))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -72,13 +72,17 @@ def screenshot(page, name: str) -> None:
 
 # --- A real daphne (HTTP and WebSockets) on the test database: live rooms, live vote results -------
 
-@pytest.fixture
-def daphne_url(tmp_path):
+@pytest.fixture(scope="module")
+def daphne_url(tmp_path_factory, django_db_setup):
+    """One daphne per test module, not per test: starting one costs seconds of CPU (tests/conftest.py keeps a
+    module's browser tests on one xdist worker). Safe to share because each test's rows are its own: the
+    transactional flush between tests empties the tables without resetting sequences, so no id is reused,
+    and the server keeps no per-row state across tests beyond caches keyed by those ids."""
     assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
     assert connection.vendor == "postgresql", "DATABASE_URL must point to PostgreSQL for the daphne process"
     env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings",
            "DEBUG": "1", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    with daphne_server(env, tmp_path / "daphne.log") as origin:
+    with daphne_server(env, tmp_path_factory.mktemp("daphne") / "daphne.log") as origin:
         yield origin
 
 
