@@ -100,6 +100,21 @@ def search(*, query: str, viewer) -> QuerySet:
     return text_search.title_first(qs, query).order_by("-in_title", "-published_at", "-pk")
 
 
+PROFILE_LIMIT = 50  # the newest this many on a profile page
+
+
+def public_proposals_by(*, user) -> list[Proposal]:
+    """A person's public proposals for their profile page (never drafts, withdrawn or hidden), newest first."""
+    return list(Proposal.objects.filter(author=user, state__in=PUBLIC_STATES).select_related("category")
+                .order_by("-published_at", "-pk")[:PROFILE_LIMIT])
+
+
+def public_comments_by(*, user) -> list[Comment]:
+    """A person's visible comments on public proposals, newest first, for their profile page."""
+    return list(Comment.objects.filter(author=user, is_hidden=False, proposal__state__in=PUBLIC_STATES)
+                .select_related("proposal").order_by("-created_at", "-pk")[:PROFILE_LIMIT])
+
+
 def get_proposal_page_data(*, proposal: Proposal, viewer) -> dict:
     """What the proposal page shows: timeline, visible comments with replies, follow-ups with updates."""
     show_hidden = viewer.is_authenticated and viewer.is_moderator
