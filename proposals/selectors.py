@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from core import search as text_search
 
-from .models import Comment, Flag, FollowUp, ModerationAction, Notification, Proposal, Support, TimelineEntry
+from .models import (
+    Comment, Flag, Follow, FollowUp, ModerationAction, Notification, NotificationSetting, Proposal, Support,
+    TimelineEntry,
+)
 from .states import AWAITING_ANSWER, PUBLIC_STATES, SUPPORTABLE_STATES, State
 
 SORTS = ("relevance", "newest", "supported", "closing")
@@ -179,7 +182,27 @@ def drafts_of(*, user) -> QuerySet:
 
 
 def notifications_for(*, user) -> QuerySet:
-    return Notification.objects.filter(user=user).select_related("proposal", "follow_up")
+    return Notification.objects.filter(user=user).select_related("proposal", "follow_up", "vote")
+
+
+def wants_email(user_id: int, kind: str) -> bool:
+    """Whether the person kept email on for this kind (the default); their global switch is asked apart."""
+    return not NotificationSetting.objects.filter(user_id=user_id, kind=kind, email=False).exists()
+
+
+def notification_choices(*, user) -> dict[str, tuple[bool, bool]]:
+    """``{kind: (in_site, email)}`` for every kind, the defaults where the person chose nothing."""
+    choices = {kind: (True, True) for kind in Notification.Kind.values}
+    for setting in NotificationSetting.objects.filter(user=user):
+        choices[setting.kind] = (setting.in_site, setting.email)
+    return choices
+
+
+def is_following(*, user, proposal=None, vote=None) -> bool:
+    if not user.is_authenticated:
+        return False
+    target = {"proposal": proposal} if proposal is not None else {"vote": vote}
+    return Follow.objects.filter(user=user, **target).exists()
 
 
 def unread_notification_count(*, user) -> int:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import search as text_search
-from proposals.models import FollowUp
+from proposals.models import Follow, FollowUp
 
 from . import rules
 from .models import Ballot, SealedBallot, Vote, VoterRoll
@@ -252,6 +252,11 @@ def search(*, query: str, viewer):
         votes = votes.filter(Q(state__in=PUBLIC_STATES) | own)
     votes = text_search.text_filter(votes, query, fields=("title", "question", "description"))
     return text_search.title_first(votes, query).order_by("-in_title", "-opens_at", "-pk")
+
+
+def is_following(vote: Vote, user) -> bool:
+    """Whether ``user`` follows ``vote`` (the follow button's state)."""
+    return user.is_authenticated and Follow.objects.filter(vote=vote, user=user).exists()
 
 
 # -- Live results ---------------------------------------------------------------------------------
