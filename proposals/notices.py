@@ -9,7 +9,7 @@ from .states import State
 
 
 def notification_text(note: Notification) -> str:
-    if note.vote_id:
+    if note.kind in VOTE_KINDS:
         return _vote_text(note)
     title = note.proposal.title if note.proposal_id else (note.follow_up.title if note.follow_up_id else "")
     if note.kind == Notification.Kind.ESCALATED:
@@ -30,6 +30,9 @@ def notification_text(note: Notification) -> str:
         return _("Someone replied to your comment on “%(title)s”.") % {"title": title}
     state = State(note.state).label if note.state in State.values else note.state
     return _("“%(title)s” is now: %(state)s.") % {"title": title, "state": state}
+
+
+VOTE_KINDS = (Notification.Kind.VOTE_OPENED, Notification.Kind.VOTE_CLOSED, Notification.Kind.VOTE_RESULTS)
 
 
 def _vote_text(note: Notification) -> str:

@@ -10,7 +10,7 @@ from proposals import services
 from proposals.models import Follow, Notification
 from proposals.states import State
 from tests.factories import (
-    AdminFactory, ModeratorFactory, ProposalFactory, ResidentFactory, UserFactory,
+    AdminFactory, FollowUpFactory, ModeratorFactory, OfficerFactory, ProposalFactory, ResidentFactory, UserFactory,
 )
 from tests.voting.factories import VoteFactory
 from voting import services as voting_services
@@ -142,3 +142,19 @@ def test_the_vote_page_offers_follow_then_unfollow(client):
     assert 'value="follow"' in client.get(reverse("voting:detail", args=[vote.pk])).content.decode()
     _follow(client, reverse("voting:follow", args=[vote.pk]))
     assert 'value="unfollow"' in client.get(reverse("voting:detail", args=[vote.pk])).content.decode()
+
+
+def test_vote_followers_hear_the_departments_answer_and_progress_on_its_outcome(client):
+    vote = VoteFactory(state=VoteState.TALLIED)
+    follower = UserFactory()
+    Follow.objects.create(user=follower, vote=vote)
+    follow_up = FollowUpFactory(proposal=None, vote=vote, option_position=1, title="도서관 짓기")
+    officer = OfficerFactory(department=follow_up.department)
+    services.publish_answer(officer=officer, follow_up=follow_up, verdict="accepted", body="추진합니다.")
+    services.update_progress(officer=officer, follow_up=follow_up, body="설계 중", percent=30)
+    notes = Notification.objects.filter(user=follower).order_by("pk")
+    assert [n.kind for n in notes] == ["answered", "progress"]
+    client.force_login(follower)
+    page = client.get(reverse("proposals:notifications"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The department answered “도서관 짓기”." in page
+    assert f'href="{reverse("voting:detail", args=[vote.pk])}"' in page
