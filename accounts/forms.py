@@ -37,3 +37,17 @@ class ResidentSearchForm(forms.Form):
     show = forms.ChoiceField(label=_("Show"), required=False, choices=[
         ("unverified", _("Waiting for verification")), ("verified", _("Verified residents")),
     ])
+
+
+class PublicProfileForm(forms.Form):
+    """What the person publishes on their profile page; every box starts unticked (the minimum)."""
+
+    profile_public = forms.BooleanField(
+        label=_("Publish a profile page with my display name"), required=False,
+        help_text=_("Off: nobody but you can open your profile page, and your name links nowhere."))
+    profile_handle = forms.CharField(
+        label=_("Profile address (optional)"), max_length=30, required=False,
+        help_text=_("Lower-case Latin letters, digits and hyphens, e.g. seoul-walker; without it your page "
+                    "has a number as its address."))
+    profile_shows_proposals = forms.BooleanField(label=_("Show my public proposals"), required=False)
+    profile_shows_comments = forms.BooleanField(label=_("Show my comments on public proposals"), required=False)

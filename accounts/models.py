@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("verified by")
     )
     email_notifications = models.BooleanField(_("email notifications"), default=True)
+    # The public profile page (/people/<id or handle>/): nothing is published unless the person says so.
+    profile_public = models.BooleanField(_("publish a profile page"), default=False)
+    profile_handle = models.SlugField(_("profile address"), max_length=30, unique=True, null=True, blank=True)
+    profile_shows_proposals = models.BooleanField(_("show my proposals on my profile"), default=False)
+    profile_shows_comments = models.BooleanField(_("show my comments on my profile"), default=False)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -110,6 +116,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def public_name(self) -> str:
         """The name shown next to what a person writes; never the email address."""
         return self.display_name or _("Citizen %(id)s") % {"id": self.pk}
+
+    @property
+    def profile_url(self) -> str:
+        """The public profile page's address once the person publishes it, else "" (their name links nowhere)."""
+        if not self.profile_public:
+            return ""
+        return reverse("accounts:public_profile", args=[self.profile_handle or self.pk])
 
     @property
     def is_moderator(self) -> bool:

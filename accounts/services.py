@@ -1,5 +1,7 @@
 """Writes on accounts: profile edits and resident verification."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -42,3 +44,26 @@ def set_resident_verification(*, moderator: User, citizen: User, verified: bool)
 
 def is_staff_role(user: User) -> bool:
     return user.role != Role.CITIZEN
+
+
+PUBLIC_PROFILE_FIELDS = ("profile_public", "profile_handle", "profile_shows_proposals", "profile_shows_comments")
+HANDLE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{2,29}$")
+
+
+@transaction.atomic
+def update_public_profile(*, user: User, **fields) -> User:
+    """What the person publishes on /people/…/: the page itself, its address, their proposals and comments."""
+    handle = (fields.get("profile_handle") or "").strip().lower() or None
+    if handle is not None and not HANDLE_PATTERN.match(handle):
+        raise ValidationError({"profile_handle": _(
+            "Use 3 to 30 lower-case Latin letters, digits or hyphens, starting with a letter.")})
+    if handle is not None and User.objects.filter(profile_handle=handle).exclude(pk=user.pk).exists():
+        raise ValidationError({"profile_handle": _("Someone else already uses this address.")})
+    fields["profile_handle"] = handle
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    for name, value in fields.items():
+        if name not in PUBLIC_PROFILE_FIELDS:
+            raise ValueError(f"not a public profile field: {name}")
+        setattr(stored, name, value)
+    stored.save(update_fields=[*fields.keys()])
+    return stored

@@ -6,13 +6,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ProfileForm, ResidentSearchForm
+from .forms import ProfileForm, PublicProfileForm, ResidentSearchForm
 from .models import User
-from .selectors import residents_for_verification
+from .profile_sections import profile_sections
+from .selectors import may_see_profile, profile_person, residents_for_verification
 
 
 def _initial(user: User) -> dict:
@@ -36,7 +39,7 @@ def profile(request):
                 return redirect("accounts:profile")
     else:
         form = ProfileForm(initial=_initial(request.user))
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, "public_form": _public_form(request.user)})
 
 
 def _require_moderator(user) -> None:
@@ -71,4 +74,40 @@ def verify_residents(request):
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/residents.html", {
         "form": form, "page": page, "show_verified": show_verified,
+    })
+
+
+# --- The public profile page (/people/<id or handle>/) and what the person publishes on it -------------
+
+
+def _public_form(user: User, data=None) -> PublicProfileForm:
+    return PublicProfileForm(data, initial={name: getattr(user, name) for name in services.PUBLIC_PROFILE_FIELDS})
+
+
+@login_required
+@require_POST
+def public_profile_settings(request):
+    form = _public_form(request.user, request.POST)
+    if form.is_valid():
+        try:
+            services.update_public_profile(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, messages_ in exc.message_dict.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Your public profile settings are saved."))
+            return redirect(reverse("accounts:profile") + "#public-profile")
+    profile_form = ProfileForm(initial=_initial(request.user))
+    return render(request, "accounts/profile.html", {"form": profile_form, "public_form": form}, status=400)
+
+
+def public_profile(request, ref: str):
+    """A person's page: their display name and what they chose to publish; a 404 while unpublished."""
+    person = profile_person(ref=ref)
+    if person is None or not may_see_profile(person=person, viewer=request.user):
+        raise Http404(_("No such profile."))
+    return render(request, "accounts/public_profile.html", {
+        "person": person, "is_own": request.user.is_authenticated and request.user.pk == person.pk,
+        "sections": profile_sections(person=person, viewer=request.user),
     })

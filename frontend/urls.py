@@ -1,4 +1,4 @@
-"""Site-wide pages: the landing page (``home``)."""
+"""Site-wide pages: the landing page (``home``) and the search (``search``)."""
 
 from django.urls import path
 
@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
 ]

@@ -329,11 +329,15 @@ class Notification(models.Model):
         CLARIFICATION = "clarification", _("Clarification requested")
         OVERDUE = "overdue", _("Overdue")
         COMMENT_REPLY = "comment_reply", _("Reply")
+        VOTE_OPENED = "vote_opened", _("Vote opened")
+        VOTE_CLOSED = "vote_closed", _("Vote closed")
+        VOTE_RESULTS = "vote_results", _("Vote results")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     follow_up = models.ForeignKey(FollowUp, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    vote = models.ForeignKey("voting.Vote", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -342,3 +346,36 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
+
+
+class Follow(models.Model):
+    """A person following a proposal or a vote: they hear of its changes as its author and supporters do."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
+    vote = models.ForeignKey("voting.Vote", null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposal__isnull=False, vote__isnull=True) | Q(proposal__isnull=True, vote__isnull=False),
+                name="follow_has_one_target",
+            ),
+            models.UniqueConstraint(fields=["user", "proposal"], condition=Q(proposal__isnull=False),
+                                    name="one_follow_per_proposal"),
+            models.UniqueConstraint(fields=["user", "vote"], condition=Q(vote__isnull=False),
+                                    name="one_follow_per_vote"),
+        ]
+
+
+class NotificationSetting(models.Model):
+    """A person's choice for one kind of notification; no row means the default (in-site and email on)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings")
+    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    in_site = models.BooleanField(_("notify me"), default=True)
+    email = models.BooleanField(_("also by email"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_setting_per_kind")]

@@ -56,6 +56,15 @@ def refuse_support(user, proposal: Proposal) -> str | None:
     return None
 
 
+def refuse_follow(user, proposal: Proposal) -> str | None:
+    """Anyone signed in may follow a public proposal; its author and supporters hear of it already."""
+    if not _signed_in(user):
+        return _("Please sign in to follow this proposal.")
+    if proposal.state not in PUBLIC_STATES:
+        return _("Only public proposals can be followed.")
+    return None
+
+
 def refuse_comment(user, proposal: Proposal, parent: Comment | None = None) -> str | None:
     if not _signed_in(user):
         return _("Please sign in to comment.")

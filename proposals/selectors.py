@@ -1,23 +1,25 @@
 """Every read of the proposals module that is more than a .get(): listings, search, queues, inboxes."""
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Comment, Flag, FollowUp, ModerationAction, Notification, Proposal, Support, TimelineEntry
+from core import search as text_search
+
+from .models import (
+    Comment, Flag, Follow, FollowUp, ModerationAction, Notification, NotificationSetting, Proposal, Support,
+    TimelineEntry,
+)
 from .states import AWAITING_ANSWER, PUBLIC_STATES, SUPPORTABLE_STATES, State
 
 SORTS = ("relevance", "newest", "supported", "closing")
 PAGE_SIZE = 20
 SEARCH_RESULT_CAP = 1000
-_WORD = re.compile(r"[\w가-힣]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -30,22 +32,14 @@ class ProposalFilters:
 
 
 def search_terms(query: str) -> list[str]:
-    return _WORD.findall(query)[:8]
+    return text_search.search_terms(query)
 
 
 def _apply_search(qs: QuerySet, query: str) -> QuerySet:
-    terms = search_terms(query)
-    if not terms:
+    if not search_terms(query):
         return qs
-    if connection.vendor == "postgresql":
-        # Prefix match on each word ('simple' config): "자전거" finds "자전거도로를" as Korean attaches particles.
-        tsquery = " & ".join(f"{term}:*" for term in terms)
-        search = SearchQuery(tsquery, search_type="raw", config="simple")
-        # F(): rank the stored vector (a string would make Django rebuild it from text for every row).
-        return qs.filter(search_vector=search).annotate(rank=SearchRank(F("search_vector"), search))
-    for term in terms:
-        qs = qs.filter(Q(title__icontains=term) | Q(body__icontains=term))
-    return qs
+    # PostgreSQL: prefix match on the stored tsvector; SQLite: LIKE on title and body (core/search.py).
+    return text_search.text_filter(qs, query, fields=("title", "body"), vector="search_vector")
 
 
 def list_proposals(*, filters: ProposalFilters) -> QuerySet:
@@ -95,6 +89,33 @@ def proposal_listing(*, filters: ProposalFilters) -> Listing:
     if filters.sort == "relevance":
         qs = qs.order_by("-published_at", "-pk")
     return Listing(proposals=qs[:SEARCH_RESULT_CAP], count=SEARCH_RESULT_CAP, is_broad=True)
+
+
+def search(*, query: str, viewer) -> QuerySet:
+    """The site-wide search's proposals: public ones only (never drafts, withdrawn or hidden), the same for
+    every viewer (a moderator finds hidden ones in the moderation queue, an author their drafts on their page).
+
+    By substring, not the listing's tsvector prefix, on every database: the site search must find "자전거" in
+    "공공자전거" (docs/architecture.md "Site-wide search"). Title matches first, then the newest.
+    """
+    qs = Proposal.objects.filter(state__in=PUBLIC_STATES).select_related("category")
+    qs = text_search.text_filter(qs, query, fields=("title", "body"))
+    return text_search.title_first(qs, query).order_by("-in_title", "-published_at", "-pk")
+
+
+PROFILE_LIMIT = 50  # the newest this many on a profile page
+
+
+def public_proposals_by(*, user) -> list[Proposal]:
+    """A person's public proposals for their profile page (never drafts, withdrawn or hidden), newest first."""
+    return list(Proposal.objects.filter(author=user, state__in=PUBLIC_STATES).select_related("category")
+                .order_by("-published_at", "-pk")[:PROFILE_LIMIT])
+
+
+def public_comments_by(*, user) -> list[Comment]:
+    """A person's visible comments on public proposals, newest first, for their profile page."""
+    return list(Comment.objects.filter(author=user, is_hidden=False, proposal__state__in=PUBLIC_STATES)
+                .select_related("proposal").order_by("-created_at", "-pk")[:PROFILE_LIMIT])
 
 
 def get_proposal_page_data(*, proposal: Proposal, viewer) -> dict:
@@ -161,7 +182,27 @@ def drafts_of(*, user) -> QuerySet:
 
 
 def notifications_for(*, user) -> QuerySet:
-    return Notification.objects.filter(user=user).select_related("proposal", "follow_up")
+    return Notification.objects.filter(user=user).select_related("proposal", "follow_up", "vote")
+
+
+def wants_email(user_id: int, kind: str) -> bool:
+    """Whether the person kept email on for this kind (the default); their global switch is asked apart."""
+    return not NotificationSetting.objects.filter(user_id=user_id, kind=kind, email=False).exists()
+
+
+def notification_choices(*, user) -> dict[str, tuple[bool, bool]]:
+    """``{kind: (in_site, email)}`` for every kind, the defaults where the person chose nothing."""
+    choices = {kind: (True, True) for kind in Notification.Kind.values}
+    for setting in NotificationSetting.objects.filter(user=user):
+        choices[setting.kind] = (setting.in_site, setting.email)
+    return choices
+
+
+def is_following(*, user, proposal=None, vote=None) -> bool:
+    if not user.is_authenticated:
+        return False
+    target = {"proposal": proposal} if proposal is not None else {"vote": vote}
+    return Follow.objects.filter(user=user, **target).exists()
 
 
 def unread_notification_count(*, user) -> int:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from . import selectors, services
@@ -54,13 +55,15 @@ def send_notification_emails(self, notification_ids: list[int]) -> int:
         with transaction.atomic():
             # Lock only the notification: PostgreSQL refuses FOR UPDATE on the outer-joined nullable links.
             note = (Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("user", "proposal", "follow_up").filter(pk=note_id, emailed_at__isnull=True)
+                    .select_related("user", "proposal", "follow_up", "vote").filter(pk=note_id, emailed_at__isnull=True)
                     .first())
             if note is None:
                 continue
-            if note.user.email_notifications and note.user.email:
+            if note.user.email_notifications and note.user.email and selectors.wants_email(note.user_id, note.kind):
                 with translation.override(settings.LANGUAGE_CODE):
-                    context = {"note": note, "user": note.user}
+                    site = getattr(settings, "SITE_URL", "").rstrip("/")
+                    settings_url = site + reverse("proposals:notification_settings")
+                    context = {"note": note, "user": note.user, "settings_url": settings_url}
                     subject = render_to_string("proposals/email/notification_subject.txt", context).strip()
                     body = render_to_string("proposals/email/notification_body.txt", context)
                 try:

@@ -25,4 +25,6 @@ urlpatterns = [
     path("follow-ups/<int:pk>/reply/", views.clarification_reply, name="clarification_reply"),
     path("moderation/", views.moderation_queue, name="moderation"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
+    path("proposals/<int:pk>/follow/", views.follow, name="follow"),
 ]

@@ -37,6 +37,18 @@ def refuse_vote(user, vote, now: datetime) -> str | None:
     return None
 
 
+FOLLOWABLE_STATES = (VoteState.SCHEDULED, VoteState.OPEN, VoteState.CLOSED)
+
+
+def refuse_follow(user, vote: Vote) -> str | None:
+    """Anyone signed in may follow a public vote until its results are out (then nothing more will change)."""
+    if not user.is_authenticated:
+        return _("Please sign in to follow this vote.")
+    if vote.state not in FOLLOWABLE_STATES:
+        return _("Only a scheduled or open vote can be followed.")
+    return None
+
+
 def refuse_submit(user) -> str | None:
     """A citizen proposing a vote: only where an admin switched it on, and only verified residents."""
     if not user.is_authenticated:

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals.models import FollowUp
+from core import search as text_search
+from proposals.models import Follow, FollowUp
 
 from . import rules
 from .models import Ballot, SealedBallot, Vote, VoterRoll
@@ -240,6 +241,22 @@ def votes_for_proposal(*, proposal, viewer):
     """Votes on a proposal for its page: the public ones, and drafts for managers."""
     votes = Vote.objects.filter(proposal=proposal).order_by("opens_at", "pk")
     return list(votes if rules.may_manage(viewer) else votes.filter(state__in=PUBLIC_STATES))
+
+
+def search(*, query: str, viewer):
+    """The site-wide search's votes: public ones; drafts and votes awaiting review only for managers and
+    their own author (as ``visible_vote`` shows them). Title matches first, then the latest to open."""
+    votes = Vote.objects.all()
+    if not rules.may_manage(viewer):
+        own = Q(created_by=viewer) if viewer.is_authenticated else Q(pk__in=[])
+        votes = votes.filter(Q(state__in=PUBLIC_STATES) | own)
+    votes = text_search.text_filter(votes, query, fields=("title", "question", "description"))
+    return text_search.title_first(votes, query).order_by("-in_title", "-opens_at", "-pk")
+
+
+def is_following(vote: Vote, user) -> bool:
+    """Whether ``user`` follows ``vote`` (the follow button's state)."""
+    return user.is_authenticated and Follow.objects.filter(vote=vote, user=user).exists()
 
 
 # -- Live results ---------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Each view module keeps its own ``urlpatterns``; this file only joins them under one namespace.
 """
 
-from .views import exports, manage, public
+from .views import exports, follow, manage, public
 
 app_name = "voting"
 
-urlpatterns = [*public.urlpatterns, *manage.urlpatterns, *exports.urlpatterns]
+urlpatterns = [*public.urlpatterns, *manage.urlpatterns, *exports.urlpatterns, *follow.urlpatterns]

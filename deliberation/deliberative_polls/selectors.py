@@ -6,12 +6,17 @@ import json
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
-from deliberation.deliberative_polls.models import SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse
-from deliberation.deliberative_polls.states import SurveyGroup
+from core import search as text_search
+
+from deliberation.deliberative_polls.models import (
+    DeliberativePoll, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
+)
+from deliberation.deliberative_polls.rules import may_manage_dpolls
+from deliberation.deliberative_polls.states import DPollState, SurveyGroup
 from deliberation.deliberative_polls.survey.exports import response_rows
 from deliberation.deliberative_polls.survey.panel import representativeness
 from deliberation.deliberative_polls.survey.questions import CHOICE, Participant, Question
@@ -132,3 +137,16 @@ def my_dpoll_participation(poll, user):
     if participant is not None:
         participant.waves = set(participant.responses.values_list("wave", flat=True))
     return participant
+
+
+# --- The site-wide search -----------------------------------------------------------------------------------
+
+
+def search(*, query: str, viewer) -> QuerySet:
+    """The site-wide search's deliberative polls: as the list shows them (those still in setup only to the
+    people who run polls), by title and topic."""
+    polls = DeliberativePoll.objects.all()
+    if not may_manage_dpolls(viewer):
+        polls = polls.exclude(state=DPollState.SETUP)
+    polls = text_search.text_filter(polls, query, fields=("title", "topic"))
+    return text_search.title_first(polls, query).order_by("-in_title", "-created_at", "-pk")

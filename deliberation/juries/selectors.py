@@ -5,6 +5,8 @@ import json
 
 from django.db.models import Q, QuerySet
 
+from core import search as text_search
+
 from deliberation.juries.models import Jury
 from deliberation.juries.rules import seated_jurors
 from deliberation.juries.states import JuryState
@@ -64,3 +66,12 @@ def latest_verdict(jury):
 
 def closed_verdicts(jury) -> list:
     return list(jury.verdicts.filter(state="closed").order_by("number"))
+
+
+# --- The site-wide search -----------------------------------------------------------------------------------
+
+
+def search(*, query: str, viewer=None) -> QuerySet:
+    """The site-wide search's juries and conferences: every one is public (``juries``), by title and question."""
+    found = text_search.text_filter(juries(), query, fields=("title", "question"))
+    return text_search.title_first(found, query).order_by("-in_title", "-created_at", "-pk")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from deliberation.panels.models import Pool, PoolAttribute
 from deliberation.panels.sortition import ALGORITHMS
+from deliberation.panels.sortition.pool import Quota
 
 
 class DrawForm(forms.Form):
@@ -46,3 +47,67 @@ class VolunteerForm(forms.Form):
         for attribute in PoolAttribute.objects.all():
             self.fields[attribute.code] = forms.ChoiceField(label=attribute.label, choices=attribute.choices(),
                                                             widget=forms.RadioSelect)
+
+
+class QuotaGridForm(forms.Form):
+    """The draw's inputs with its quotas typed attribute by attribute (each value's min and max), for staff who
+    do not write QUOTAS.csv; ``quotas()`` gives the same Quota rows the CSV would, so the draw is unchanged.
+
+    Fields are numbered (``use_<i>``, ``min_<i>_<j>``, ``max_<i>_<j>``) after ``attributes`` (the pool's
+    AttributeCounts), so a value's text never becomes a field name.
+    """
+
+    title = forms.CharField(label=gettext_lazy("What the panel is for"), max_length=200)
+    size = forms.IntegerField(label=gettext_lazy("Panel size"), min_value=1, max_value=5000)
+    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, a) for a in ALGORITHMS])
+
+    def __init__(self, *args, attributes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attributes = attributes
+        for i, attribute in enumerate(attributes):
+            self.fields[f"use_{i}"] = forms.BooleanField(
+                label=gettext_lazy("Use “%(attribute)s” in the quotas") % {"attribute": attribute.label},
+                required=False)
+            for j, (_value, label, _count) in enumerate(attribute.values):
+                for bound in ("min", "max"):
+                    self.fields[f"{bound}_{i}_{j}"] = forms.IntegerField(
+                        label=(gettext_lazy("Minimum: %(value)s") if bound == "min"
+                               else gettext_lazy("Maximum: %(value)s")) % {"value": label},
+                        min_value=0, max_value=5000, required=False,
+                        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "quota-input"}))
+
+    def grid(self) -> list[dict]:
+        """The attributes with their bound fields, for the template's tables."""
+        return [{"attribute": attribute, "use": self[f"use_{i}"],
+                 "rows": [{"value": value, "label": label, "count": count,
+                           "share": round(100 * count / attribute.total) if attribute.total else 0,
+                           "min": self[f"min_{i}_{j}"], "max": self[f"max_{i}_{j}"]}
+                          for j, (value, label, count) in enumerate(attribute.values)]}
+                for i, attribute in enumerate(self.attributes)]
+
+    def clean(self):
+        data = super().clean()
+        used = [i for i in range(len(self.attributes)) if data.get(f"use_{i}")]
+        if not used:
+            raise forms.ValidationError(gettext_lazy("Choose at least one attribute for the quotas."))
+        for i in used:
+            attribute = self.attributes[i]
+            if attribute.blank:
+                self.add_error(f"use_{i}", gettext_lazy(
+                    "%(n)s people in the pool have no “%(attribute)s”; leave it out of the quotas or complete "
+                    "their data first.") % {"n": attribute.blank, "attribute": attribute.label})
+            for j, (_value, _label, _count) in enumerate(attribute.values):
+                low, high = data.get(f"min_{i}_{j}"), data.get(f"max_{i}_{j}")
+                if low is None:
+                    self.add_error(f"min_{i}_{j}", gettext_lazy("Give a minimum (0 for none)."))
+                if high is None:
+                    self.add_error(f"max_{i}_{j}", gettext_lazy("Give a maximum."))
+                if low is not None and high is not None and low > high:
+                    self.add_error(f"max_{i}_{j}", gettext_lazy("The maximum is below the minimum."))
+        return data
+
+    def quotas(self) -> list[Quota]:
+        data = self.cleaned_data
+        return [Quota(attribute.code, value, data[f"min_{i}_{j}"], data[f"max_{i}_{j}"])
+                for i, attribute in enumerate(self.attributes) if data.get(f"use_{i}")
+                for j, (value, _label, _count) in enumerate(attribute.values)]

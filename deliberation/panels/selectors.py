@@ -3,14 +3,18 @@ invitations of a drawn panel (who confirmed, the public record of replacements).
 
 import hashlib
 import json
+import math
+from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.demographics import age_band
-from accounts.districts import district_group
+from accounts.demographics import AGE_BANDS, age_band
+from accounts.districts import DISTRICT_GROUP_LABELS, district_group
+from accounts.models import Gender
 
 from deliberation.panels.models import Invitation, PoolAttribute
 from deliberation.panels.sortition import Pool as PeopleTable, read_people, read_quotas, write_people
@@ -44,6 +48,58 @@ def pool_snapshot(pool, *, today=None) -> tuple[list[str], list[dict]]:
     features = [*PROFILE_FEATURES, *[code for code in extra if code not in PROFILE_FEATURES]]
     imported = sorted({key for row in rows for key in row} - {"id", *features})
     return [*features, *imported], rows
+
+
+@dataclass(frozen=True)
+class AttributeCounts:
+    """One attribute of a pool as the quota form shows it: its label, each value with its label and how many
+    people have it, and how many have no value (a quota on it would refuse them)."""
+
+    code: str
+    label: str
+    values: list[tuple[str, str, int]]
+    blank: int
+    total: int
+
+
+def _feature_labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """What to call the profile features and the admin's attributes, and their values, in the reader's language."""
+    labels = {"district_group": _("Living zone"), "age_band": _("Age band"), "gender": _("Gender")}
+    values = {"district_group": {k: str(v) for k, v in DISTRICT_GROUP_LABELS.items()},
+              "gender": {k: str(v) for k, v in Gender.choices}}
+    for attribute in PoolAttribute.objects.all():
+        labels[attribute.code] = attribute.label
+        values[attribute.code] = dict(attribute.choices())
+    return labels, values
+
+
+def pool_attribute_counts(pool, *, today=None) -> list[AttributeCounts]:
+    """Each attribute of ``pool``'s snapshot with its values' counts, values in order of first appearance
+    (age bands and the admin's answers in their defined order)."""
+    features, rows = pool_snapshot(pool, today=today)
+    labels, value_labels = _feature_labels()
+    order = {"age_band": [name for _low, name in AGE_BANDS]}
+    for attribute in PoolAttribute.objects.all():
+        order[attribute.code] = [code for code, _label in attribute.choices()]
+    result = []
+    for feature in features:
+        counts = Counter(str(row.get(feature, "") or "") for row in rows)
+        blank = counts.pop("", 0)
+        known = order.get(feature, [])
+        ranked = sorted(counts, key=lambda v: (known.index(v) if v in known else len(known), v))
+        result.append(AttributeCounts(
+            code=feature, label=labels.get(feature, feature),
+            values=[(value, value_labels.get(feature, {}).get(value, value), counts[value]) for value in ranked],
+            blank=blank, total=len(rows)))
+    return result
+
+
+def proportional_bounds(count: int, total: int, size: int) -> tuple[int, int]:
+    """A value's quota in a panel of ``size`` proportional to its share of the pool: (floor, ceiling)."""
+    if not total:
+        return 0, 0
+    exact = count * size / total
+    return min(math.floor(exact), count), min(math.ceil(exact), count)
 
 
 def pool_snapshot_hash(features: list[str], rows: list[dict]) -> str:

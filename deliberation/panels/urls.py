@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from deliberation.panels.views import draws, invitations, pool
+from deliberation.panels.views import draws, invitations, pool, quotas
 
 app_name = "panels"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("pool/people.csv", pool.pool_csv, name="pool_csv"),
     path("draws/", draws.draw_list, name="draws"),
     path("draws/pools/import/", draws.pool_import, name="pool_import"),
+    path("draws/new/", quotas.draw_new, name="draw_new"),
     path("draws/<int:pk>/", draws.draw_detail, name="draw"),
     path("draws/<int:pk>/draw/", draws.draw_perform, name="draw_perform"),
     path("draws/<int:pk>/people.csv", draws.draw_file, {"name": "people"}, name="draw_people"),

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from realtime.cache import BoundedCache
 
+from core import search as text_search
+
 from deliberation.rooms import rules
 from deliberation.rooms.models import (
     ChatMessage, Hand, LiveAnswer, LivePoll, MoveOnVote, Question, QuestionVote, Room, RoomMember, Round, Table,
@@ -450,3 +452,15 @@ def _move_on(room: Room, current) -> dict | None:
         return None
     return {"round_id": current.pk, "votes": MoveOnVote.objects.filter(round=current).count(),
             "needed": rules.move_on_needed(eligible_voters(room))}
+
+
+# --- The site-wide search -----------------------------------------------------------------------------------
+
+
+def search(*, query: str, viewer=None) -> QuerySet:
+    """The site-wide search's rooms: public records only (a public room that has ended, which
+    ``rules.may_read_record`` opens to anyone), the same for every viewer; newest first, title matches first.
+    A live or invited room is found on the rooms list by those who may enter it, not here."""
+    rooms = Room.objects.filter(access=Access.PUBLIC, state=RoomState.ENDED).select_related("facilitator")
+    rooms = text_search.text_filter(rooms, query, fields=("title", "description"))
+    return text_search.title_first(rooms, query).order_by("-in_title", "-created_at", "-pk")

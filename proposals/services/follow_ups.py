@@ -14,7 +14,7 @@ from .. import rules
 from ..models import FollowUp, FollowUpUpdate, Proposal
 from ..states import FOLLOW_UP_TRANSITIONS, FollowUpState, State, Verdict
 from .lifecycle import TransitionError, transition
-from .notifications import notify
+from .notifications import notify, vote_followers
 
 
 FOLLOW_UP_LIFECYCLE = Lifecycle(
@@ -94,6 +94,8 @@ def publish_answer(*, officer, follow_up: FollowUp, verdict: str, body: str) -> 
         # A proposal already answered (e.g. a second item, from a vote on it) keeps its state.
         if proposal.state not in (State.ANSWERED, State.IN_PROGRESS, State.COMPLETED):
             transition(proposal=proposal, to=State.ANSWERED, actor=officer, reason=verdict)
+    elif follow_up.vote_id:  # a vote's outcome: those who follow the vote hear the answer
+        notify(kind="answered", follow_up=follow_up, vote=follow_up.vote, recipients=vote_followers(follow_up.vote))
     return follow_up
 
 
@@ -118,6 +120,8 @@ def update_progress(*, officer, follow_up: FollowUp, body: str, percent: int, co
             transition(proposal=proposal, to=target, actor=officer, reason=str(follow_up.progress_percent))
         else:
             notify(kind="progress", proposal=proposal, follow_up=follow_up)
+    elif follow_up.vote_id:
+        notify(kind="progress", follow_up=follow_up, vote=follow_up.vote, recipients=vote_followers(follow_up.vote))
     return follow_up
 
 

@@ -3,6 +3,7 @@
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from deliberation.rooms import selectors as deliberation_selectors
 from voting import rules as voting_rules, selectors as voting_selectors
@@ -48,6 +49,15 @@ def _prepare_comments(user, proposal, comments) -> list:
     return comments
 
 
+def _follow_note(is_author: bool, has_supported: bool) -> str:
+    """Why the viewer hears of this proposal already (then no follow button), or ""."""
+    if is_author:
+        return _("You are told of every change to this proposal as its author.")
+    if has_supported:
+        return _("You are told of every change to this proposal because you support it.")
+    return ""
+
+
 def detail_context(request, proposal, *, comment_form=None, reply_to=None, clarification_form=None,
                    clarification_for=None) -> dict:
     """Everything the proposal page shows; also used to re-render it with a form's errors and text."""
@@ -81,6 +91,9 @@ def detail_context(request, proposal, *, comment_form=None, reply_to=None, clari
         "support_refusal": None if has_supported else rules.refuse_support(user, proposal),
         "may_withdraw_support": has_supported and proposal.is_support_open,
         "is_author": is_author,
+        "following": selectors.is_following(user=user, proposal=proposal),
+        "follow_refusal": rules.refuse_follow(user, proposal),
+        "follow_note": _follow_note(is_author, has_supported),
         "may_edit": rules.refuse_edit(user, proposal) is None,
         "may_withdraw": rules.refuse_withdraw(user, proposal) is None,
         "comment_refusal": rules.refuse_comment(user, proposal),

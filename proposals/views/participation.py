@@ -35,6 +35,22 @@ def support(request, pk: int):
 
 
 @proposal_post
+def follow(request, pk: int):
+    """Follow or stop following (``action=unfollow``); the button on the proposal's page, without JavaScript."""
+    proposal = visible_proposal(request, pk)
+    try:
+        if request.POST.get("action") == "unfollow":
+            services.unfollow_proposal(user=request.user, proposal=proposal)
+            messages.success(request, _("You no longer follow this proposal."))
+        else:
+            services.follow_proposal(user=request.user, proposal=proposal)
+            messages.success(request, _("You follow this proposal: you will be told of every change to it."))
+    except PermissionDenied as exc:
+        show_refusal(request, exc)
+    return redirect(reverse("proposals:detail", args=[pk]) + "#follow")
+
+
+@proposal_post
 def comment(request, pk: int):
     """Add a comment or a reply; on an error the page comes back with the text still in its box."""
     proposal = visible_proposal(request, pk)

@@ -25,3 +25,6 @@ __all__ += [
     "OptionSpec", "VoteSpec", "approve_vote", "cancel_vote", "check_spec", "create_vote", "reject_vote",
     "submit_vote", "update_vote",
 ]
+from .follows import follow_vote, unfollow_vote  # noqa: E402 (following a vote)
+
+__all__ += ["follow_vote", "unfollow_vote"]

@@ -22,6 +22,7 @@ from core.lifecycle import IllegalTransition, Lifecycle
 from config.celery import run_at
 from proposals.models import FollowUp, Proposal
 from proposals.services.lifecycle import record_milestone, transition as move_proposal
+from proposals.services.notifications import notify_vote_followers
 from proposals.states import AWAITING_ANSWER, TRANSITIONS as PROPOSAL_TRANSITIONS, State
 
 from .. import live, rules
@@ -39,9 +40,18 @@ class VoteError(IllegalTransition):
     """A move the vote's lifecycle does not allow; the message says which."""
 
 
+def _tell_followers(kind: str):
+    """An on_enter hook: the vote's followers hear of the move (stored now, emailed after the commit)."""
+    def hook(vote: Vote, *, actor=None, now=None) -> None:
+        notify_vote_followers(vote=vote, kind=kind)
+    return hook
+
+
 VOTE_LIFECYCLE = Lifecycle(
     Vote, TRANSITIONS, error=VoteError, labels=VoteState, stamps={VoteState.TALLIED: "tallied_at"},
     message=gettext_noop("A vote cannot go from “%(from)s” to “%(to)s”."),
+    on_enter={VoteState.OPEN: _tell_followers("vote_opened"), VoteState.CLOSED: _tell_followers("vote_closed"),
+              VoteState.TALLIED: _tell_followers("vote_results")},
 )
 
 

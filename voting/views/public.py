@@ -106,6 +106,8 @@ def _ballot_context(request, vote, *, chosen=None, error=None, ranks=None) -> di
         "show_live": show_live,
         "follow_ups": selectors.vote_follow_ups(vote) if vote.state == VoteState.TALLIED else [],
         "may_manage": rules.may_manage(user),
+        "following": selectors.is_following(vote, user),
+        "follow_refusal": rules.refuse_follow(user, vote),
         "categories": sorted({o.category for o in options if o.category}),
     }
 
