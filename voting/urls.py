@@ -3,8 +3,8 @@
 Each view module keeps its own ``urlpatterns``; this file only joins them under one namespace.
 """
 
-from .views import exports, manage, public
+from .views import exports, manage, projects, public
 
 app_name = "voting"
 
-urlpatterns = [*public.urlpatterns, *manage.urlpatterns, *exports.urlpatterns]
+urlpatterns = [*public.urlpatterns, *projects.urlpatterns, *manage.urlpatterns, *exports.urlpatterns]
