@@ -2,6 +2,7 @@
 was typed."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -391,3 +392,15 @@ def test_failed_reply_on_an_older_page_comes_back_with_the_text(client, citizen)
     assert "the oldest comment" in html  # the page holding the parent is shown
     assert typed in html  # and the reply box still has what was typed
     assert not Comment.objects.filter(parent=oldest).exists()
+
+
+@pytest.mark.parametrize("params, shown", [
+    ({}, "newest"),  # the default order, not the menu's first option ("best match")
+    ({"q": "benches"}, "relevance"),
+    ({"sort": "relevance"}, "newest"),  # nothing to match without a search: the list is newest first
+    ({"q": "benches", "sort": "supported"}, "supported"),
+])
+def test_the_sort_menu_shows_the_order_applied(client, params, shown):
+    page = client.get(reverse("proposals:list"), params).content.decode()
+    menu = re.search(r'<select name="sort".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\w+)" selected>', menu) == [shown]
