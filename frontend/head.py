@@ -18,10 +18,16 @@ class HeadMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.method == "HEAD":
-            if response.streaming:
-                response.streaming_content = []  # the export's generator is never started
+            if response.streaming:  # the export's generator is never started
+                response.streaming_content = _nothing() if response.is_async else []
             elif response.content:
                 length = len(response.content)
                 response.content = b""
                 response["Content-Length"] = str(length)
         return response
+
+
+async def _nothing():
+    """An empty async body: an async streamed response stays async (no "consume synchronously" warning)."""
+    return
+    yield  # never reached: it makes this function an async generator

@@ -57,3 +57,21 @@ def test_head_never_starts_a_streamed_export_and_keeps_a_whole_files_length():
     assert whole.content == b"" and whole["Content-Length"] == "5"
     get = RequestFactory().get("/x.csv")
     assert b"".join(HeadMiddleware(lambda request: StreamingHttpResponse(rows()))(get).streaming_content) == b"a,b\r\n"
+
+
+def test_head_keeps_an_async_stream_async_and_never_starts_it():
+    import asyncio
+
+    started = []
+
+    async def rows():
+        started.append(True)
+        yield "a\r\n"
+
+    response = HeadMiddleware(lambda request: StreamingHttpResponse(rows()))(RequestFactory().head("/x.csv"))
+    assert response.is_async
+
+    async def drain():
+        return [chunk async for chunk in response.streaming_content]
+
+    assert asyncio.run(drain()) == [] and started == []
