@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: refuses a body over its path's cap with 413 before anything reads it (see the block below).
     "frontend.body_limits.BodyLimitMiddleware",
+    # HEAD gets GET's headers and no body (a streamed export is never run): frontend/head.py.
+    "frontend.head.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

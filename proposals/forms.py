@@ -7,6 +7,7 @@ from accounts.districts import District
 from frontend.forms import add_service_errors  # noqa: F401 (views import it from here)
 
 from .models import BODY_MAX, COMMENT_MAX, REASON_MAX, TITLE_MAX, Category
+from .selectors import search_terms
 from .states import PUBLIC_STATES, Scope, State, Verdict
 
 BLANK = [("", _("All"))]
@@ -38,9 +39,21 @@ class ProposalFilterForm(forms.Form):
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})  # an unbound form (no GET parameters) has none
         data = {name: cleaned.get(name, "") for name in ("q", "category", "district", "state", "sort")}
-        # A search is ordered by best match unless the reader chose another order.
-        data["sort"] = data["sort"] or ("relevance" if data["q"].strip() else "newest")
+        # A search is ordered by best match unless the reader chose another order; without search words
+        # there is nothing to match, and the list is newest first (selectors.list_proposals).
+        searching = bool(search_terms(data["q"]))
+        if not data["sort"] or (data["sort"] == "relevance" and not searching):
+            data["sort"] = "relevance" if searching else "newest"
+        self._show_sort(data["sort"])
         return data
+
+    def _show_sort(self, applied: str) -> None:
+        """The sort menu shows the order applied, not its first option or an order that was not used."""
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["sort"] = applied
+        else:
+            self.initial["sort"] = applied
 
 
 class ProposalForm(forms.Form):

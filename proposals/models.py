@@ -13,7 +13,7 @@ from accounts.districts import District
 from accounts.models import Department
 
 from .states import (
-    AWAITING_ANSWER, EscalationLevel, FollowUpState, Scope, State, Verdict,
+    AWAITING_ANSWER, EscalationLevel, FollowUpState, Origin, Scope, State, Verdict,
 )
 
 TITLE_MAX = 120
@@ -81,6 +81,7 @@ class Proposal(models.Model):
     district = models.CharField(_("district"), max_length=20, choices=District.choices, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.CITIZEN)
     state_before_hidden = models.CharField(max_length=20, choices=State.choices, blank=True)
     support_count = models.PositiveIntegerField(_("supports"), default=0)
     escalation_level = models.CharField(
@@ -140,10 +141,30 @@ class Proposal(models.Model):
         )
 
     def next_threshold(self) -> tuple[int, str] | None:
+        """The next support threshold that still means something: once the proposal is with the department
+        (by supports or by a citizens' jury), public deliberation and the department are behind it."""
         for value, name in self.category.thresholds():
+            if name in self.passed_levels():
+                continue
             if self.support_count < value:
                 return value, name
         return None
+
+    def passed_levels(self) -> set[str]:
+        """The thresholds' names this proposal is past whatever its support count: a jury's proposal was
+        deliberated and sent to the department without supports."""
+        passed = set()
+        if self.origin == Origin.JURY:
+            passed.add("deliberation")
+        if self.escalation_level in (EscalationLevel.DEPARTMENT, EscalationLevel.MAYOR):
+            passed.update({"deliberation", "department"})
+        if self.escalation_level == EscalationLevel.MAYOR:
+            passed.add("mayor")
+        return passed
+
+    @property
+    def is_from_jury(self) -> bool:
+        return self.origin == Origin.JURY
 
 
 class Support(models.Model):

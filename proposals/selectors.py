@@ -136,6 +136,8 @@ def get_proposal_page_data(*, proposal: Proposal, viewer) -> dict:
         "follow_ups": list(follow_ups),
         "has_supported": viewer.is_authenticated
         and Support.objects.filter(proposal=proposal, user=viewer).exists(),
+        # the jury that wrote it (its author shown in the facilitator's stead): the first jury linked to it
+        "jury": proposal.juries.order_by("created_at", "pk").first() if proposal.is_from_jury else None,
         "moderation_actions": (
             ModerationAction.objects.filter(Q(proposal=proposal) | Q(comment__proposal=proposal))
             .select_related("moderator", "comment") if show_hidden else []

@@ -50,6 +50,18 @@ class EscalationLevel(models.TextChoices):
     MAYOR = "mayor", _("Mayor")
 
 
+class Origin(models.TextChoices):
+    """Who put the proposal forward: a citizen gathers supports; a citizens' jury's recommendation goes to
+    the department at once (deliberation.juries.services.verdicts.publish_recommendation)."""
+
+    CITIZEN = "citizen", _("A citizen")
+    JURY = "jury", _("A citizens' jury")
+
+
+# The reason an escalation records on the timeline when no support count put it there.
+ESCALATED_BY_JURY = "jury"
+
+
 class Scope(models.TextChoices):
     CITYWIDE = "citywide", _("Citywide")
     DISTRICT = "district", _("One district")

@@ -25,7 +25,7 @@ class OptionInline(admin.TabularInline):
     model = Option
     extra = 0
     can_delete = False
-    fields = ("position", "label", "cost", "category", "external_id")
+    fields = ("position", "label", "cost", "category", "district", "department", "description", "external_id")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -231,3 +231,15 @@ class ImportPbForm(forms.Form):
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Why it is not approved (its author reads this)"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProjectForm(forms.Form):
+    """What a budget project's page says beyond its ballot line (services.update_project)."""
+
+    description = forms.CharField(label=_("What the project is"), max_length=5000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 6}))
+    district = forms.ChoiceField(label=_("District"), required=False,
+                                 choices=[("", _("Citywide or not given"))] + list(District.choices))
+    department = forms.ModelChoiceField(label=_("Department that would carry it out"), required=False,
+                                        queryset=Department.objects.all(),
+                                        help_text=_("If empty, the vote's follow-up department."))

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.districts import District
+
 from .states import Acceptance, BudgetRule, VoteKind, VoteState
 
 
@@ -82,6 +84,11 @@ class Option(models.Model):
     description = models.TextField(_("description"), max_length=5000, blank=True)
     cost = models.PositiveBigIntegerField(_("cost"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=80, blank=True)
+    # A budget project's place and the department that would carry it out (its page, voting:project);
+    # a funded project's follow-up item goes to this department, else to the vote's (services.lifecycle.hand_on).
+    district = models.CharField(_("district"), max_length=20, choices=District.choices, blank=True)
+    department = models.ForeignKey("accounts.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("department that carries it out"))
     external_id = models.CharField(max_length=64, blank=True, help_text="the project id of an imported .pb file")
 
     class Meta:

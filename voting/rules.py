@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.districts import District
 
 from .models import Vote, VotingSettings
-from .states import TRANSITIONS, VoteState
+from .states import TRANSITIONS, VoteKind, VoteState
 
 
 def may_manage(user) -> bool:
@@ -85,6 +85,18 @@ def refuse_review(user) -> str | None:
 def is_editable(vote: Vote) -> bool:
     """A vote's question, options and rules can change until it is scheduled."""
     return vote.state in (VoteState.DRAFT, VoteState.SUBMITTED)
+
+
+def refuse_edit_project(user, vote: Vote) -> str | None:
+    """Staff write a budget project's page (description, district, department) while the vote's options
+    may still change: once scheduled, voters must read what everyone else read."""
+    if not may_manage(user):
+        return _("Only staff can edit a project's page.")
+    if vote.kind != VoteKind.BUDGET:
+        return _("Only the projects of a participatory budget have a page.")
+    if not is_editable(vote):
+        return _("A scheduled vote keeps its projects as voters read them.")
+    return None
 
 
 def manage_actions(state: str) -> set[str]:

@@ -185,11 +185,16 @@ def public_votes(*, section: str = "open"):
             .annotate(ballot_count=Count("roll", distinct=True)).order_by(*order))
 
 
+def _is_author(viewer, vote: Vote) -> bool:
+    """Whether ``viewer`` wrote ``vote`` (an anonymous visitor never did, even of a vote whose author is gone)."""
+    return viewer.is_authenticated and vote.created_by_id == viewer.pk
+
+
 def visible_vote(*, pk: int, viewer):
     """The vote if ``viewer`` may see it (public states, or a manager), else None."""
     vote = Vote.objects.select_related("proposal", "department").filter(pk=pk).first()
     if vote is None or (vote.state not in PUBLIC_STATES and not rules.may_manage(viewer)
-                        and vote.created_by_id != getattr(viewer, "pk", None)):
+                        and not _is_author(viewer, vote)):
         return None
     return vote
 
@@ -198,7 +203,7 @@ def vote_for_casting(*, pk: int, viewer):
     """The few fields casting needs, if ``viewer`` may see the vote (a cheaper read than visible_vote)."""
     vote = Vote.objects.filter(pk=pk).only("id", "kind", "state", "created_by_id").first()
     if vote is None or (vote.state not in PUBLIC_STATES and not rules.may_manage(viewer)
-                        and vote.created_by_id != getattr(viewer, "pk", None)):
+                        and not _is_author(viewer, vote)):
         return None
     return vote
 
@@ -340,3 +345,27 @@ def votes_due_soon(*, now, within_seconds: float) -> list[tuple[str, int, object
                                   closes_at__lte=reach)
     return ([("open", pk, at) for pk, at in opening.values_list("pk", "opens_at")]
             + [("close", pk, at) for pk, at in closing.values_list("pk", "closes_at")])
+
+
+# -- Budget projects ------------------------------------------------------------------------------
+
+def budget_project(*, vote: Vote, position: int) -> dict | None:
+    """A participatory budget's project for its page (voting:project): the option with its department,
+    whether the tally funded it, and the follow-up item it became, if any (services.lifecycle.hand_on).
+    None when ``vote`` is not a budget vote or has no such project."""
+    if vote.kind != VoteKind.BUDGET:
+        return None
+    option = vote.options.select_related("department").filter(position=position).first()
+    if option is None:
+        return None
+    tallied = vote.state == VoteState.TALLIED
+    follow_up = (FollowUp.objects.filter(vote=vote, option_position=position).select_related("department")
+                 .prefetch_related("updates").first()) if tallied else None
+    return {
+        "option": option,
+        "department": option.department or vote.department,
+        "tallied": tallied,
+        "funded": tallied and position in (vote.result or {}).get("selected", []),
+        "votes": int((vote.result or {}).get("counts", {}).get(str(position), 0)) if tallied else None,
+        "follow_up": follow_up,
+    }

@@ -3,8 +3,9 @@
 Each view module keeps its own ``urlpatterns``; this file only joins them under one namespace.
 """
 
-from .views import exports, follow, manage, public
+from .views import exports, follow, manage, projects, public
 
 app_name = "voting"
 
-urlpatterns = [*public.urlpatterns, *manage.urlpatterns, *exports.urlpatterns, *follow.urlpatterns]
+urlpatterns = [*public.urlpatterns, *projects.urlpatterns, *manage.urlpatterns, *exports.urlpatterns,
+               *follow.urlpatterns]

@@ -16,7 +16,7 @@ from accounts.demographics import AGE_BANDS, age_band
 from accounts.districts import DISTRICT_GROUP_LABELS, district_group
 from accounts.models import Gender
 
-from deliberation.panels.models import Invitation, PoolAttribute
+from deliberation.panels.models import Draw, Invitation, PoolAttribute
 from deliberation.panels.sortition import Pool as PeopleTable, read_people, read_quotas, write_people
 from deliberation.panels.sortition.reserve import quota_counts
 from deliberation.panels.states import SEATED_INVITATION_STATES as SEATED
@@ -186,3 +186,10 @@ def unemailed_invitation_ids(*, now) -> list[int]:
     return list(Invitation.objects.filter(
         user__isnull=False, emailed_at__isnull=True, state=InvitationState.INVITED,
         created_at__lt=now - timedelta(minutes=2), deadline_at__gt=now).order_by("pk").values_list("pk", flat=True))
+
+
+def public_draws(limit: int = 100) -> list:
+    """The draws whose inputs are published (waiting for the public values, or drawn), newest first: their
+    records are for anyone to check. Draws being prepared or that failed stay on the staff's list."""
+    return list(Draw.objects.filter(state__in=[Draw.State.PUBLISHED, Draw.State.DRAWN])
+                .order_by("-created_at", "-pk")[:limit])

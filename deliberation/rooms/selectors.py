@@ -25,13 +25,36 @@ from deliberation.rooms.states import (
 
 
 def visible_rooms(*, user) -> QuerySet:
-    """Open, live and ended rooms the user may enter, plus the rooms they facilitate (drafts too)."""
+    """Open, live and ended rooms the user may enter, plus the rooms they facilitate (drafts too).
+
+    Anyone, signed in or not, sees the public ones: a city's deliberation is listed in the open, even if
+    entering a room asks for an account (the room page) and only an ended room's record is public."""
     rooms = Room.objects.select_related("current_round", "facilitator")
+    public = Q(state__in=[RoomState.OPEN, RoomState.LIVE, RoomState.ENDED], access=Access.PUBLIC)
+    if not user.is_authenticated:
+        return rooms.filter(public).order_by("-created_at")
     if user.is_city_admin:
         return rooms.order_by("-created_at")
-    invited = Q(members__user=user, members__invited=True, members__removed_at__isnull=True)
-    shown = Q(state__in=[RoomState.OPEN, RoomState.LIVE, RoomState.ENDED]) & (Q(access=Access.PUBLIC) | invited)
-    return rooms.filter(shown | Q(facilitator=user)).distinct().order_by("-created_at")
+    invited = Q(state__in=[RoomState.OPEN, RoomState.LIVE, RoomState.ENDED], members__user=user,
+                members__invited=True, members__removed_at__isnull=True)
+    return rooms.filter(public | invited | Q(facilitator=user)).distinct().order_by("-created_at")
+
+
+# The sections of the rooms list, in the order the page shows them: what is on now, what is coming,
+# what stays as a record; drafts only reach their facilitator and admins.
+ROOM_LIST_SECTIONS = (RoomState.LIVE, RoomState.OPEN, RoomState.ENDED, RoomState.DRAFT)
+
+
+def room_list_sections(*, user) -> list[dict]:
+    """``visible_rooms`` grouped by state for the rooms list: [{"state", "rooms"}] in ROOM_LIST_SECTIONS
+    order. Live rooms, upcoming (open, waiting to start) and ended ones come even when empty, so the
+    page can say so; drafts only when there are some. Ended rooms are newest-ended first."""
+    by_state: dict[str, list[Room]] = {state: [] for state in ROOM_LIST_SECTIONS}
+    for room in visible_rooms(user=user):
+        by_state[room.state].append(room)
+    by_state[RoomState.ENDED].sort(key=lambda r: r.ended_at or r.created_at, reverse=True)
+    return [{"state": state, "rooms": by_state[state]} for state in ROOM_LIST_SECTIONS
+            if by_state[state] or state != RoomState.DRAFT]
 
 
 def floor_stats(room: Room) -> list[dict]:

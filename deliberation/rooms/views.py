@@ -47,10 +47,11 @@ def clock_text(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-@login_required
 def room_list(request):
+    """Open to anyone: the public rooms (and, signed in, the invited ones and one's own drafts) by state."""
     return render(request, "deliberation/room_list.html", {
-        "rooms": room_selectors.visible_rooms(user=request.user), "may_create": rules.may_create_room(request.user),
+        "sections": room_selectors.room_list_sections(user=request.user),
+        "may_create": rules.may_create_room(request.user),
     })
 
 

@@ -16,7 +16,7 @@ from frontend.markdown import render_markdown
 
 from .. import rules
 from ..models import BODY_MAX, Category, Proposal, Tag, TimelineEntry
-from ..states import TRANSITIONS, Scope, State
+from ..states import TRANSITIONS, Origin, Scope, State
 from .notifications import notify_state_change
 
 MAX_TAGS = 5
@@ -88,14 +88,16 @@ def parse_tags(raw: str | list[str]) -> list[str]:
 @transaction.atomic
 def save_draft(
     *, author, title: str, body: str, category: Category, scope: str = Scope.CITYWIDE,
-    district: str = "", tags: str | list[str] = "", proposal: Proposal | None = None,
+    district: str = "", tags: str | list[str] = "", proposal: Proposal | None = None, origin: str = Origin.CITIZEN,
 ) -> Proposal:
-    """Create or update the author's draft. Validation errors leave the stored draft untouched."""
+    """Create or update the author's draft. Validation errors leave the stored draft untouched.
+
+    ``origin`` is set when the draft is created (a citizens' jury's recommendation: Origin.JURY)."""
     if proposal is None:
         refusal = rules.refuse_create(author)
         if refusal:
             raise PermissionDenied(refusal)
-        proposal = Proposal(author=author)
+        proposal = Proposal(author=author, origin=origin)
     else:
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         refusal = rules.refuse_edit(author, proposal)

@@ -12,7 +12,7 @@ from accounts.ratelimit import check_rate
 
 from .. import rules
 from ..models import FollowUp, Proposal, Support
-from ..states import EscalationLevel, State, SUPPORTABLE_STATES
+from ..states import EscalationLevel, Origin, State, SUPPORTABLE_STATES
 from .lifecycle import record_milestone, transition
 from .notifications import notify
 
@@ -57,7 +57,9 @@ def withdraw_support(*, proposal: Proposal, user) -> Proposal:
 
 def _apply_thresholds(proposal: Proposal) -> None:
     category, count, now = proposal.category, proposal.support_count, timezone.now()
-    if count >= category.deliberation_threshold and proposal.deliberation_marked_at is None:
+    # a jury's proposal was deliberated already: its supports do not "open it for public deliberation"
+    if (count >= category.deliberation_threshold and proposal.deliberation_marked_at is None
+            and proposal.origin != Origin.JURY):
         proposal.deliberation_marked_at = now
         proposal.save(update_fields=["deliberation_marked_at"])
         record_milestone(proposal=proposal, code="deliberation", now=now,
@@ -68,8 +70,11 @@ def _apply_thresholds(proposal: Proposal) -> None:
         escalate(proposal=proposal, level=EscalationLevel.MAYOR, now=now)
 
 
-def escalate(*, proposal: Proposal, level: str, now: datetime) -> FollowUp:
-    """Send the proposal to its category's department (or raise it to the mayor's level)."""
+def escalate(*, proposal: Proposal, level: str, now: datetime, reason: str | None = None) -> FollowUp:
+    """Send the proposal to its category's department (or raise it to the mayor's level).
+
+    ``reason`` is what the timeline records: the threshold reached, unless something else sent it
+    (``ESCALATED_BY_JURY``: a citizens' jury's recommendation needs no supports)."""
     category = proposal.category
     if level == EscalationLevel.DEPARTMENT:
         proposal.escalated_at = now
@@ -80,7 +85,7 @@ def escalate(*, proposal: Proposal, level: str, now: datetime) -> FollowUp:
             level=level, due_at=now + timedelta(days=category.answer_due_days), created_at=now,
         )
         transition(proposal=proposal, to=State.ESCALATED, now=now,
-                   reason=str(category.escalation_threshold))
+                   reason=reason or str(category.escalation_threshold))
     else:
         proposal.escalation_level = level
         proposal.save(update_fields=["escalation_level"])

@@ -82,6 +82,7 @@ def detail_context(request, proposal, *, comment_form=None, reply_to=None, clari
         "comments": _prepare_comments(user, proposal, comments_page),
         "comments_page": comments_page,
         "follow_ups": data["follow_ups"],
+        "jury": data["jury"],
         "rooms": deliberation_selectors.rooms_for_proposal(proposal=proposal, viewer=user),
         "votes": voting_selectors.votes_for_proposal(proposal=proposal, viewer=user),
         "may_put_to_vote": voting_rules.may_manage(user),

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from ..models import TimelineEntry
-from ..states import State, Verdict
+from ..states import ESCALATED_BY_JURY, State, Verdict
 
 
 def _label(state: str) -> str:
@@ -22,6 +22,9 @@ def _transition(entry: TimelineEntry) -> str:
     if to == State.CLOSED:
         return _("The support window closed with %(count)s supports, short of escalation.") % {"count": reason}
     if to == State.ESCALATED:
+        if reason == ESCALATED_BY_JURY:
+            return _("Recommended by a citizens' jury: sent directly to the department, without gathering "
+                     "supports.")
         return _("Reached %(count)s supports and was escalated to the department.") % {"count": reason}
     if to == State.ANSWERED:
         verdict = Verdict(reason).label if reason in Verdict.values else reason

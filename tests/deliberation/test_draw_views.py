@@ -30,8 +30,14 @@ def test_who_may_do_what_with_draws(client, role):
     if ROLES[role]:
         client.force_login(ROLES[role]())
     staff = role == "staff"
-    listing = client.get(reverse("panels:draws"))
-    assert listing.status_code == (200 if staff else 302 if role == "anonymous" else 403)
+    listing = client.get(reverse("panels:draws"))  # the list of published draws is public (issue 13)
+    assert listing.status_code == 200
+    assert reverse("panels:draw", args=[draw.pk]) in listing.content.decode()
+    assert ('id="new-draw-title"' in listing.content.decode()) is staff  # preparing a draw is staff's
+    prepared = client.post(reverse("panels:draws"), {"title": "Sneaky", "size": "4", "quotas": QUOTAS,
+                                                     "algorithm": "legacy"})
+    assert prepared.status_code == (302 if staff or role == "anonymous" else 403)
+    assert Draw.objects.filter(title="Sneaky").exists() is staff
     assert client.get(reverse("panels:draw", args=[draw.pk])).status_code == 200  # the record is public
     assert client.get(reverse("panels:draw_quotas", args=[draw.pk])).status_code == 200
     people = client.get(reverse("panels:draw_people", args=[draw.pk]))
@@ -40,6 +46,18 @@ def test_who_may_do_what_with_draws(client, role):
     assert performed.status_code == (302 if staff or role == "anonymous" else 403)
     draw.refresh_from_db()
     assert draw.state == ("drawn" if staff else "published")
+
+
+def test_the_public_list_shows_published_and_drawn_draws_only_and_says_anyone_can_check(client):
+    published, drawn = _draw(), _draw("drawn")
+    preparing = Draw.objects.create(pool=published.pool, title="Still computing", size=4, algorithm="maximin",
+                                    people_csv="", quotas_csv="", pool_hash="x", quotas_hash="y")
+    client.force_login(ResidentFactory())
+    page = client.get(reverse("panels:draws")).content.decode()
+    assert 'data-testid="anyone-can-check"' in page
+    for draw in (published, drawn):
+        assert reverse("panels:draw", args=[draw.pk]) in page
+    assert reverse("panels:draw", args=[preparing.pk]) not in page
 
 
 def test_staff_prepare_and_draw_and_the_public_record_shows_the_hashes_not_the_people(client):
@@ -169,3 +187,21 @@ def test_the_public_quotas_file_hashes_to_the_published_hash_even_with_a_cell_a_
     draw.refresh_from_db()
     body = client.get(reverse("panels:draw_quotas", args=[draw.pk])).content
     assert hashlib.sha256(body).hexdigest() == draw.quotas_hash
+
+
+def test_the_jury_and_the_deliberative_poll_link_the_record_of_their_draw(client, settings):
+    from deliberation.deliberative_polls.models import DeliberativePoll
+    from deliberation.juries.models import Jury
+    from tests.factories import make_jury, make_poll
+
+    settings.JURY_MIN_SIZE = 2
+    draw = _draw("drawn")
+    jury, _facilitator, _people = make_jury()
+    Jury.objects.filter(pk=jury.pk).update(draw=draw)
+    poll = make_poll()[0]
+    DeliberativePoll.objects.filter(pk=poll.pk).update(draw=draw, state="published")
+    record = reverse("panels:draw", args=[draw.pk])
+    for page in (reverse("juries:jury", args=[jury.pk]), reverse("deliberative_polls:dpoll_report", args=[poll.pk]),
+                 reverse("deliberative_polls:dpolls")):
+        text = client.get(page).content.decode()
+        assert 'data-testid="draw-link"' in text and record in text, page

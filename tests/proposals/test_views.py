@@ -2,10 +2,12 @@
 was typed."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
 
+from frontend.markdown import render_markdown
 from proposals import services
 from proposals.models import Comment, Flag, Proposal
 from proposals.states import State
@@ -391,3 +393,23 @@ def test_failed_reply_on_an_older_page_comes_back_with_the_text(client, citizen)
     assert "the oldest comment" in html  # the page holding the parent is shown
     assert typed in html  # and the reply box still has what was typed
     assert not Comment.objects.filter(parent=oldest).exists()
+
+
+@pytest.mark.parametrize("params, shown", [
+    ({}, "newest"),  # the default order, not the menu's first option ("best match")
+    ({"q": "benches"}, "relevance"),
+    ({"sort": "relevance"}, "newest"),  # nothing to match without a search: the list is newest first
+    ({"q": "benches", "sort": "supported"}, "supported"),
+])
+def test_the_sort_menu_shows_the_order_applied(client, params, shown):
+    page = client.get(reverse("proposals:list"), params).content.decode()
+    menu = re.search(r'<select name="sort".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\w+)" selected>', menu) == [shown]
+
+
+def test_the_text_comes_before_the_support_box_in_reading_order(client):
+    """On a phone the page is one column in document order: the proposal, then the box to support it."""
+    proposal = ProposalFactory(published=True, body_html=render_markdown("## Why\n\nShade on Main Street."))
+    page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "<h3>Why</h3>" in page
+    assert page.index('class="prose proposal-body"') < page.index('id="support"') < page.index('id="timeline"')

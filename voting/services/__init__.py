@@ -18,12 +18,13 @@ __all__ = [
     "sweep_votes", "tally", "transition",
 ]
 from .authoring import (  # noqa: E402 (creating votes: staff's drafts, citizens' submissions, their review)
-    OptionSpec, VoteSpec, approve_vote, cancel_vote, check_spec, create_vote, reject_vote, submit_vote, update_vote,
+    OptionSpec, VoteSpec, approve_vote, cancel_vote, check_spec, create_vote, reject_vote, submit_vote, update_project,
+    update_vote,
 )
 
 __all__ += [
     "OptionSpec", "VoteSpec", "approve_vote", "cancel_vote", "check_spec", "create_vote", "reject_vote",
-    "submit_vote", "update_vote",
+    "submit_vote", "update_project", "update_vote",
 ]
 from .follows import follow_vote, unfollow_vote  # noqa: E402 (following a vote)
 

@@ -169,13 +169,18 @@ def _write_options(vote: Vote, spec: VoteSpec) -> None:
             specs = [OptionSpec(label=_(label)) for label in YES_NO_LABELS]
     else:
         specs = spec.options
-    external = dict(vote.options.values_list("label", "external_id"))
+    # What the options form does not carry (a project's page details, the imported id) stays with the label.
+    kept = {o.label: o for o in vote.options.all()}
     vote.options.all().delete()
     for position, option in enumerate(specs, start=1):
-        row = Option(vote=vote, position=position, label=option.label.strip(), description=option.description,
+        label = option.label.strip()
+        old = kept.get(label)
+        row = Option(vote=vote, position=position, label=label,
+                     description=option.description or (old.description if old else ""),
                      cost=option.cost if vote.kind == VoteKind.BUDGET else None,
                      category=option.category.strip() if vote.kind == VoteKind.BUDGET else "",
-                     external_id=external.get(option.label.strip(), ""))
+                     district=old.district if old else "", department_id=old.department_id if old else None,
+                     external_id=old.external_id if old else "")
         row.full_clean(exclude=["vote"])
         row.save()
 
@@ -267,3 +272,16 @@ def reject_vote(*, vote: Vote, moderator, reason: str) -> Vote:
     vote.reviewed_by, vote.reviewed_at, vote.review_reason = moderator, timezone.now(), reason.strip()
     transition(vote, VoteState.REJECTED, fields=["reviewed_by", "reviewed_at", "review_reason"])
     return vote
+
+
+@transaction.atomic
+def update_project(*, option: Option, actor, description: str, district: str, department) -> Option:
+    """Staff write what a budget project's page says beyond the ballot line: what it is, where, and which
+    department would carry it out. Allowed while the vote's options may change (rules.refuse_edit_project)."""
+    vote = Vote.objects.select_for_update().get(pk=option.vote_id)
+    _require(rules.refuse_edit_project(actor, vote))
+    option = Option.objects.get(pk=option.pk)
+    option.description, option.district, option.department = description.strip(), district, department
+    option.full_clean(exclude=["vote"])
+    option.save(update_fields=["description", "district", "department"])
+    return option

@@ -176,16 +176,19 @@ def tally(*, vote_id: int, now: datetime | None = None) -> bool:
 def hand_on(vote: Vote, result: dict, now: datetime) -> int:
     """Accepted outcomes become items in the department's follow-up queue; returns how many.
 
-    A passed yes/no vote is one item; a budget vote, one per selected project; a single or
-    multiple choice vote, its winner when the vote says so. Nothing without a department.
+    A passed yes/no vote is one item; a budget vote, one per selected project (to the project's own
+    department when it names one, else the vote's); a single or multiple choice vote, its winner when
+    the vote says so. Nothing without a department.
     """
-    if vote.department_id is None or not result.get("quorum_met"):
+    if not result.get("quorum_met"):
         return 0
     options = {o.position: o for o in vote.options.all()}
+    if vote.kind == VoteKind.BUDGET:
+        return _hand_on_projects(vote, [options[p] for p in result.get("selected", [])], now)
+    if vote.department_id is None:
+        return 0
     if vote.kind == VoteKind.YES_NO:
         outcomes = [(None, vote.title)] if result.get("passed") else []
-    elif vote.kind == VoteKind.BUDGET:
-        outcomes = [(p, options[p].label) for p in result.get("selected", [])]
     elif vote.follow_up_winner and result.get("winner") is not None:
         outcomes = [(result["winner"], f"{vote.title}: {options[result['winner']].label}")]
     else:
@@ -205,6 +208,16 @@ def hand_on(vote: Vote, result: dict, now: datetime) -> int:
         FollowUp(department_id=vote.department_id, vote=vote, option_position=position, title=title[:200],
                  proposal=vote.proposal, due_at=due, created_at=now) for position, title in outcomes])
     return len(outcomes)
+
+
+def _hand_on_projects(vote: Vote, funded: list, now: datetime) -> int:
+    """One follow-up item per funded project that has a department (its own, else the vote's)."""
+    due = now + timedelta(days=vote.answer_due_days)
+    items = [FollowUp(department_id=o.department_id or vote.department_id, vote=vote, option_position=o.position,
+                      title=o.label[:200], proposal=vote.proposal, due_at=due, created_at=now)
+             for o in funded if o.department_id or vote.department_id]
+    FollowUp.objects.bulk_create(items)
+    return len(items)
 
 
 def decide_proposal(vote: Vote, result: dict, now: datetime) -> None:

@@ -9,7 +9,7 @@ import json
 from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import exports, selectors, services
 from ..states import VoteKind, VoteState
@@ -29,38 +29,38 @@ def _file(text: str, content_type: str, filename: str | None = None) -> HttpResp
     return response
 
 
-@require_GET
+@require_safe  # GET and HEAD (frontend/head.py)
 def results_json(request, pk: int):
     vote = _vote(request, pk, exports.has_results)
     text = json.dumps(exports.results_data(vote), ensure_ascii=False, indent=1)
     return _file(text, "application/json; charset=utf-8")
 
 
-@require_GET
+@require_safe  # GET and HEAD (frontend/head.py)
 def results_csv(request, pk: int):
     vote = _vote(request, pk, exports.has_results)
     return _file(exports.results_csv(vote), "text/csv; charset=utf-8", f"vote-{vote.pk}-results.csv")
 
 
-@require_GET
+@require_safe  # GET and HEAD (frontend/head.py)
 def breakdown_csv(request, pk: int):
     vote = _vote(request, pk, lambda v: exports.has_results(v) and v.state == VoteState.TALLIED)
     return _file(exports.breakdown_csv(vote), "text/csv; charset=utf-8", f"vote-{vote.pk}-breakdown.csv")
 
 
-@require_GET
+@require_safe  # GET and HEAD (frontend/head.py)
 def export_pb(request, pk: int):
     vote = _vote(request, pk, lambda v: exports.has_ballots(v) and v.kind == VoteKind.BUDGET)
     return _file(services.vote_to_pb(vote), "text/plain; charset=utf-8", f"vote-{vote.pk}.pb")
 
 
-@require_GET
+@require_safe  # GET and HEAD (frontend/head.py)
 def export_blt(request, pk: int):
     vote = _vote(request, pk, lambda v: exports.has_ballots(v) and v.kind == VoteKind.RANKED)
     return _file(services.vote_to_blt(vote), "text/plain; charset=utf-8", f"vote-{vote.pk}.blt")
 
 
-@require_GET
+@require_safe  # GET and HEAD (frontend/head.py)
 def receipts(request, pk: int):
     vote = _vote(request, pk, exports.has_receipts)
     hashes = services.receipt_hashes(vote)

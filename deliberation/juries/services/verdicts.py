@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from proposals.models import Proposal
 from proposals.services.lifecycle import publish_proposal, record_milestone, save_draft
 from proposals.services.support import escalate
-from proposals.states import EscalationLevel, State
+from proposals.states import ESCALATED_BY_JURY, EscalationLevel, Origin, State
 from voting import ballot_box
 from voting.tally.ranked import instant_runoff
 
@@ -292,14 +292,17 @@ def publish_recommendation(*, jury: Jury, actor) -> Recommendation:
     recommendation.save(update_fields=["state", "published_at"])
     body = _proposal_body(jury, recommendation, recommendation.adopted_by)
     if jury.proposal_id is None:
-        proposal = save_draft(author=jury.facilitator, title=jury.title, body=body, category=jury.category)
+        # The jury is its author (the facilitator only holds the pen): the page names the jury, and the
+        # thresholds a citizen's proposal must reach do not apply (proposals.models.Proposal.passed_levels).
+        proposal = save_draft(author=jury.facilitator, title=jury.title, body=body, category=jury.category,
+                              origin=Origin.JURY)
         proposal = publish_proposal(proposal=proposal, actor=jury.facilitator)
         jury.proposal = proposal
         jury.save(update_fields=["proposal"])
     proposal = Proposal.objects.select_for_update().select_related("category").get(pk=jury.proposal_id)
     record_milestone(proposal=proposal, code="jury_recommendation", reason=jury.title, actor=actor, now=now)
     if proposal.state == State.PUBLISHED and proposal.escalation_level == EscalationLevel.NONE:
-        escalate(proposal=proposal, level=EscalationLevel.DEPARTMENT, now=now)
+        escalate(proposal=proposal, level=EscalationLevel.DEPARTMENT, now=now, reason=ESCALATED_BY_JURY)
     if jury.private_room.state != RoomState.ENDED:
         end_room(room=jury.private_room, actor=actor)
     return recommendation

@@ -5,6 +5,7 @@ import statistics
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,9 +27,14 @@ def _require_staff(user) -> None:
         raise PermissionDenied(_("Only staff can draw panels."))
 
 
-@login_required
 def draw_list(request):
-    _require_staff(request.user)
+    """Staff prepare and import here; everyone else reads the list of published draws (their records)."""
+    if not rules.may_run_draws(request.user):
+        if request.method == "POST":
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            _require_staff(request.user)
+        return render(request, "deliberation/draw_list.html", {"staff": False, "draws": selectors.public_draws()})
     pool = services.standing_pool()
     size = PoolMember.objects.filter(pool=pool, active=True).count()
     algorithm, why = rules.default_algorithm(size)
@@ -44,8 +50,8 @@ def draw_list(request):
             messages.success(request, _("The draw is prepared and its inputs are published."))
             return redirect("panels:draw", draw.pk)
     return render(request, "deliberation/draw_list.html", {
-        "form": form, "draws": Draw.objects.select_related("pool")[:100], "pool_size": size, "why": why,
-        "import_form": ImportForm(),
+        "staff": True, "form": form, "draws": Draw.objects.select_related("pool")[:100], "pool_size": size,
+        "why": why, "import_form": ImportForm(),
     })
 
 
@@ -67,7 +73,7 @@ def pool_import(request):
     pool = services.standing_pool()
     size = PoolMember.objects.filter(pool=pool, active=True).count()
     return render(request, "deliberation/draw_list.html", {
-        "form": DrawForm(initial={"algorithm": rules.default_algorithm(size)[0], "pool": pool.pk}),
+        "staff": True, "form": DrawForm(initial={"algorithm": rules.default_algorithm(size)[0], "pool": pool.pk}),
         "draws": Draw.objects.select_related("pool")[:100], "pool_size": size, "why": rules.default_algorithm(size)[1],
         "import_form": form,
     }, status=400)
