@@ -8,5 +8,10 @@ app_name = "accounts"
 
 urlpatterns = [
     path("me/profile/", views.profile, name="profile"),
+    path("me/verification/", views.request_verification, name="request_verification"),
+    path("me/consents/<slug:kind>/withdraw/", views.withdraw_consent, name="withdraw_consent"),
+    path("me/data.json", views.download_data, name="download_data"),
+    path("me/delete/", views.delete_account, name="delete_account"),
     path("accounts/residents/", views.verify_residents, name="verify_residents"),
+    path("accounts/residents/answer/", views.answer_verification, name="answer_verification"),
 ]
