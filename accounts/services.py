@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -167,7 +168,7 @@ def _email_answer(request_pk: int) -> None:
     request = VerificationRequest.objects.select_related("user").get(pk=request_pk)
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string("accounts/email/verification_answer.txt", {
-            "request": request, "profile_url": settings.SITE_URL.rstrip("/") + "/me/profile/",
+            "request": request, "profile_url": settings.SITE_URL.rstrip("/") + reverse("accounts:profile"),
         })
         send_mail(_("Your resident verification request was answered"), body, None, [request.user.email],
                   fail_silently=True)

@@ -63,7 +63,8 @@ def test_moderator_sees_pending_requests_and_approves_one(client, django_capture
     citizen.refresh_from_db()
     assert request.state == "approved" and request.decided_by == moderator and request.decided_at
     assert citizen.is_verified_resident and citizen.verified_by == moderator
-    assert mail.outbox[-1].to == ["asks@example.org"] and "verified resident" in mail.outbox[-1].body
+    assert mail.outbox[-1].to == ["asks@example.org"]  # in Korean, the site language; it links the profile
+    assert reverse("accounts:profile") in mail.outbox[-1].body and "인증된 주민" in mail.outbox[-1].body
 
 
 def test_a_refusal_needs_a_reason_and_the_citizen_reads_it(client):
