@@ -74,6 +74,17 @@ def record_signup_consents(*, user: User, optional_profile: bool, guardian_name:
 
 
 @transaction.atomic
+def record_seeded_consents(*, users: list[User]) -> int:
+    """The consents of people a seed script creates (the demo's), in one insert: the required two and the
+    optional one, since the script fills their optional fields. Never for a real sign-up."""
+    now = timezone.now()
+    kinds = (ConsentKind.PRIVACY, ConsentKind.TERMS, ConsentKind.OPTIONAL_PROFILE)
+    rows = [Consent(user=user, kind=kind, version=DOCUMENT_VERSIONS[kind], given_at=now) for user in users
+            for kind in kinds]
+    return len(Consent.objects.bulk_create(rows, batch_size=1000))
+
+
+@transaction.atomic
 def give_optional_consent(*, user: User) -> Consent:
     """Agree (again) to the optional profile information; a no-op if already agreed."""
     User.objects.select_for_update().get(pk=user.pk)
