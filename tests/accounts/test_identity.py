@@ -66,3 +66,14 @@ def test_kakao_and_naver_are_installed_only_when_their_keys_are_set():
     assert _providers({"KAKAO_CLIENT_ID": "k", "KAKAO_SECRET": "s"}) == ["allauth.socialaccount.providers.kakao"]
     assert set(_providers({"KAKAO_CLIENT_ID": "k", "NAVER_CLIENT_ID": "n"})) == {
         "allauth.socialaccount.providers.kakao", "allauth.socialaccount.providers.naver"}
+
+
+def test_the_kakao_naver_sign_up_asks_the_same_consents(settings):
+    from accounts.signup import SignupForm, SocialSignupForm
+
+    assert settings.SOCIALACCOUNT_FORMS["signup"] == "accounts.signup.SocialSignupForm"
+    assert settings.SOCIALACCOUNT_AUTO_SIGNUP is False  # a provider's email alone never makes an account
+    consent_fields = {"agree_privacy", "agree_terms", "agree_optional", "age", "guardian_name", "guardian_contact",
+                      "guardian_agrees"}
+    assert consent_fields <= set(SocialSignupForm.base_fields) and consent_fields <= set(SignupForm.base_fields)
+    assert SocialSignupForm.base_fields["agree_privacy"].required and SocialSignupForm.base_fields["age"].required
