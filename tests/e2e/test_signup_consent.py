@@ -33,6 +33,7 @@ def test_signup_with_consent_then_verification_request_and_answer(new_page, live
     page = new_page()
     page.goto("/accounts/signup/")
     expect(page.get_by_test_id("consent-notice")).to_be_visible()
+    screenshot(page, "signup-consent")
     page.fill("input[name=email]", "new.citizen@example.org")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
@@ -88,3 +89,6 @@ def test_signup_with_consent_then_verification_request_and_answer(new_page, live
     assert User.objects.get(pk=user.pk).is_verified_resident
     page.locator("footer a[href='/privacy/']").click()
     expect(page).to_have_url(re.compile(r"/privacy/$"))
+    screenshot(page, "privacy-policy")
+    page.goto("/me/profile/")
+    screenshot(page, "profile-consents")
