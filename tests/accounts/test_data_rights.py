@@ -8,7 +8,8 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import Consent, User
 from proposals.models import Comment, Notification, Proposal
-from tests.factories import CommentFactory, ModeratorFactory, ProposalFactory, UserFactory
+from tests.factories import (AdminFactory, CommentFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory,
+                             ProposalFactory, UserFactory)
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-for-tests-123"  # the factories' password
@@ -87,3 +88,21 @@ def test_staff_accounts_are_not_deleted_from_the_profile(client):
     response = client.post(reverse("accounts:delete_account"), {"password": PASSWORD})
     assert response.status_code == 403
     assert User.objects.get(pk=moderator.pk).is_active
+
+
+@pytest.mark.parametrize(("factory", "allowed"), [
+    (UserFactory, True), (FacilitatorFactory, False), (OfficerFactory, False), (ModeratorFactory, False),
+    (AdminFactory, False),
+])
+def test_who_may_delete_their_account_from_the_profile(client, factory, allowed):
+    person = factory()
+    client.force_login(person)
+    response = client.post(reverse("accounts:delete_account"), {"password": PASSWORD})
+    assert response.status_code == (302 if allowed else 403)
+    assert User.objects.get(pk=person.pk).is_active is not allowed
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_for_data_rights(client):
+    for name in ("accounts:delete_account", "accounts:download_data"):
+        response = client.post(reverse(name), {"password": PASSWORD})
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
