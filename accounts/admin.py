@@ -6,7 +6,7 @@ from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Department, User
+from .models import Consent, Department, User, VerificationRequest
 
 
 class UserCreateForm(BaseUserCreationForm):
@@ -63,3 +63,33 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description=_("Revoke resident verification"))
     def revoke_verification(self, request, queryset):
         self._set_verification(request, queryset, False)
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Read-only: a consent is what the person gave, not something staff edit."""
+
+    list_display = ("user", "kind", "version", "given_at", "withdrawn_at")
+    list_filter = ("kind", "version")
+    search_fields = ("user__email",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VerificationRequest)
+class VerificationRequestAdmin(admin.ModelAdmin):
+    """Read-only: moderators answer on the verification page, through the service."""
+
+    list_display = ("user", "district", "state", "created_at", "decided_at", "decided_by")
+    list_filter = ("state", "district")
+    search_fields = ("user__email",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

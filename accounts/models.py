@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .districts import District
+from .legal import ConsentKind
+from .states import VerificationState
 
 
 class Role(models.TextChoices):
@@ -92,6 +94,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the person deleted their account: the row stays, emptied, for what they published.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -115,6 +119,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def public_name(self) -> str:
         """The name shown next to what a person writes; never the email address."""
+        if self.deleted_at:
+            return _("Former member")
         return self.display_name or _("Citizen %(id)s") % {"id": self.pk}
 
     @property
@@ -135,3 +141,64 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_city_admin(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+
+class Consent(models.Model):
+    """One consent a person gave to one version of a document (and when it was withdrawn, if it was).
+
+    Rows are never edited except to stamp ``withdrawn_at``: what someone agreed to, and when, is the
+    record the law asks the city to be able to show (개인정보 보호법 제22조).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
+    version = models.CharField(_("document version"), max_length=20)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # Only for the guardian's consent of a child under 14: who consented and how to reach them.
+    guardian_name = models.CharField(_("guardian's name"), max_length=60, blank=True)
+    guardian_contact = models.CharField(_("guardian's contact"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["given_at", "pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], condition=models.Q(withdrawn_at__isnull=True),
+                                    name="one_active_consent_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class VerificationRequest(models.Model):
+    """A citizen asks a moderator to confirm that they live in Seoul (states in accounts/states.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_requests",
+                             verbose_name=_("user"))
+    district = models.CharField(_("district"), max_length=20, choices=District.choices)
+    note = models.TextField(_("note for the moderator"), max_length=1000, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=VerificationState.choices,
+                             default=VerificationState.PENDING)
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("answered by"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("resident verification request")
+        verbose_name_plural = _("resident verification requests")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(state="pending"),
+                                    name="one_pending_verification_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.state}"

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
     "accounts",
     "proposals",
     "deliberation",
@@ -74,6 +75,16 @@ INSTALLED_APPS = [
     "imports",
     "frontend",
 ]
+# Kakao and Naver sign-in (docs/identity.md): a provider is installed only when its keys are configured.
+SOCIAL_PROVIDER_KEYS = {
+    provider: (os.environ.get(f"{provider.upper()}_CLIENT_ID", ""), os.environ.get(f"{provider.upper()}_SECRET", ""))
+    for provider in ("kakao", "naver")
+}
+INSTALLED_APPS += [f"allauth.socialaccount.providers.{p}" for p, (key, _s) in SOCIAL_PROVIDER_KEYS.items() if key]
+SOCIALACCOUNT_PROVIDERS = {
+    p: {"APPS": [{"client_id": key, "secret": secret, "key": ""}]}
+    for p, (key, secret) in SOCIAL_PROVIDER_KEYS.items() if key
+}
 
 MIDDLEWARE = [
     # First: refuses a body over its path's cap with 413 before anything reads it (see the block below).
@@ -94,6 +105,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+if DEBUG and not env_bool("TECHNICAL_ERROR_PAGES", False):
+    # The demo runs with DEBUG on: show people the site's own 404 and 500 pages, not Django's English
+    # technical ones (TECHNICAL_ERROR_PAGES=1 brings those back for a developer). Outermost, so it sees all.
+    MIDDLEWARE.insert(0, "frontend.errors.FriendlyErrorPagesMiddleware")
 
 ROOT_URLCONF = "config.urls"
 
@@ -199,6 +214,24 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Sign-up asks for the consents the law requires (accounts/signup.py); a confirmed address signs the person in.
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+SOCIALACCOUNT_FORMS = {"signup": "accounts.signup.SocialSignupForm"}
+SOCIALACCOUNT_AUTO_SIGNUP = False  # the consents are asked on our form, even when Kakao or Naver gives an email
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# An identity provider (PASS / 본인인증) a city has a contract with: a dotted path to an
+# accounts.identity.IdentityProvider subclass, or empty for none (docs/identity.md).
+IDENTITY_PROVIDER = os.environ.get("IDENTITY_PROVIDER", "")
+# The privacy officer (개인정보 보호책임자) named on /privacy/: set these for a real deployment.
+PRIVACY_OFFICER = {
+    "name": os.environ.get("PRIVACY_OFFICER_NAME", ""),
+    "department": os.environ.get("PRIVACY_OFFICER_DEPARTMENT", ""),
+    "email": os.environ.get("PRIVACY_OFFICER_EMAIL", ""),
+    "phone": os.environ.get("PRIVACY_OFFICER_PHONE", ""),
+}
+# The operator (개인정보처리자) named on /privacy/ and /terms/; empty: the site's name.
+SITE_OPERATOR = os.environ.get("SITE_OPERATOR", "")
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]

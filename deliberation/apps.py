@@ -8,7 +8,10 @@ class DeliberationConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models may be imported only once the app registry is ready.
+        from accounts import personal_data
         from imports import registry
+
+        from deliberation import personal_data as ours
 
         from deliberation.deliberative_polls import receivers as dpoll_receivers
         from deliberation.juries import receivers as jury_receivers
@@ -21,3 +24,4 @@ class DeliberationConfig(AppConfig):
         jury_receivers.connect()
         dpoll_receivers.connect()
         register_frames()
+        personal_data.register("deliberation", export=ours.export, erase=ours.erase)

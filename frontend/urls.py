@@ -1,4 +1,5 @@
-"""Site-wide pages: the landing page (``home``) and the search (``search``)."""
+"""Site-wide pages: the landing page (``home``), the search (``search``) and the legal pages (``privacy``,
+``terms``, ``accessibility``)."""
 
 from django.urls import path
 
@@ -7,4 +8,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("terms/", views.terms, name="terms"),
+    path("accessibility/", views.accessibility, name="accessibility"),
 ]

@@ -98,6 +98,17 @@ def test_pages_are_served_in_korean_by_default(embedded_server):
     assert status == 200
 
 
+def test_the_demo_serves_its_own_404_in_korean_not_djangos_technical_page(embedded_server):
+    """The embedded default runs with DEBUG on; a person still sees the site's page (frontend/errors.py)."""
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        _get(embedded_server["base"] + "/no-such-page/")
+    html = caught.value.read().decode()
+    assert caught.value.code == 404
+    assert "페이지를 찾을 수 없습니다" in html and "URLconf" not in html
+    status, html = _get(embedded_server["base"] + "/accounts/signup/")
+    assert status == 200 and "개인정보 수집·이용 동의" in html
+
+
 def test_sweeper_closes_a_window_whose_deadline_passed(embedded_server):
     env = embedded_server["env"]
     script = (

@@ -72,6 +72,7 @@ def test_nobody_verifies_themselves_without_being_a_moderator():
 
 def test_profile_fields_are_saved():
     user = UserFactory()
+    services.give_optional_consent(user=user)
 
     services.update_profile(user=user, display_name="마포주민", district="mapo", birth_year=1985, gender="female",
                             email_notifications=False)
@@ -105,6 +106,7 @@ def test_profile_fields_may_be_left_empty():
 )
 def test_invalid_profile_values_are_refused_and_not_stored(fields, field):
     user = UserFactory(display_name="원래 이름", district="jongno", birth_year=1970, gender="other")
+    services.give_optional_consent(user=user)
 
     with pytest.raises(ValidationError) as excinfo:
         services.update_profile(user=user, **fields)
@@ -119,6 +121,7 @@ def test_invalid_profile_values_are_refused_and_not_stored(fields, field):
 @pytest.mark.parametrize("year", [1900, timezone.localdate().year], ids=["1900", "this-year"])
 def test_birth_year_bounds_are_accepted(year):
     user = UserFactory()
+    services.give_optional_consent(user=user)
 
     services.update_profile(user=user, birth_year=year)
 

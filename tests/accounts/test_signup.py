@@ -9,6 +9,7 @@ from accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-Long-passphrase-2026"
+CONSENTS = {"agree_terms": "on", "agree_privacy": "on", "age": "14+"}
 
 
 def _link(message) -> str:
@@ -17,7 +18,7 @@ def _link(message) -> str:
 
 def test_signup_sends_a_verification_email_and_login_waits_for_it(client):
     response = client.post("/accounts/signup/", {"email": "new@example.org", "password1": PASSWORD,
-                                                 "password2": PASSWORD})
+                                                 "password2": PASSWORD, **CONSENTS})
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
     assert user.role == Role.CITIZEN and not user.is_verified_resident
@@ -36,7 +37,7 @@ def test_signup_sends_a_verification_email_and_login_waits_for_it(client):
 
 def test_signup_with_a_bad_password_keeps_the_email_typed(client):
     response = client.post("/accounts/signup/", {"email": "keep@example.org", "password1": "123",
-                                                 "password2": "123"})
+                                                 "password2": "123", **CONSENTS})
     assert response.status_code == 200
     assert 'value="keep@example.org"' in response.content.decode()
     assert not User.objects.filter(email="keep@example.org").exists()

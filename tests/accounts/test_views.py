@@ -29,6 +29,7 @@ def test_profile_update_saves_optional_fields(client):
     client.force_login(user)
     response = client.post(reverse("accounts:profile"), {
         "display_name": "Mapo walker", "district": "mapo", "birth_year": "1985", "gender": "female",
+        "optional_consent": "on",
     })
     assert response.status_code == 302
     user.refresh_from_db()

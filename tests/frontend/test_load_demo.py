@@ -16,7 +16,9 @@ def test_the_demo_loads_on_postgresql_and_redis():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert "Demo data loaded." in out.getvalue()
-    assert User.objects.filter(email="citizen@demo.seoul.example").exists()
+    citizen = User.objects.get(email="citizen@demo.seoul.example")
+    # its people filled optional fields: they hold the consents that allow it, as a sign-up would record
+    assert set(citizen.consents.values_list("kind", flat=True)) == {"privacy", "terms", "optional_profile"}
 
 
 def test_the_demo_loads_on_a_fresh_database_beside_a_redis_that_kept_an_earlier_demos_counters():

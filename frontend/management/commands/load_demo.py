@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from accounts import services as accounts_services
 from accounts.districts import District
 from accounts.models import Department, Role, User
 from accounts.ratelimit import rate_limits_bypassed
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         people = {key: self._user(key, role, name, verified, departments.get(dept)) for key, role, name, verified, dept
                   in STAFF}
         residents = self._residents(supporters)
+        accounts_services.record_seeded_consents(users=list({u.pk: u for u in [*people.values(), *residents]}.values()))
         self._proposals(categories, people, residents)
         self._rooms(people)
         self._votes(departments, people, residents)
