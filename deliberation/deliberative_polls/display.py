@@ -6,6 +6,7 @@ and an inline SVG), so the page reads without JavaScript, like the vote results.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from deliberation.deliberative_polls.survey.questions import SCALE_RANGES
 
@@ -31,7 +32,8 @@ def _distribution_rows(figures: dict, labels: dict) -> list[dict]:
 def _value_labels(question: dict, stored) -> dict:
     """Labels of the answers: the scale's two ends named, yes/no translated, choices as they are."""
     if question["kind"] == "yesno":
-        return {"yes": _("Yes"), "no": _("No")}
+        return {"yes": pgettext("answer to a survey question", "Yes"),
+                "no": pgettext("answer to a survey question", "No")}
     if question["kind"] in SCALE_RANGES and stored is not None:
         low, high = SCALE_RANGES[question["kind"]]
         labels = {}

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deliberation.panels.states import InvitationState
 
@@ -29,6 +30,8 @@ class Pool(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "pool")
+        verbose_name_plural = pgettext_lazy("model name", "pools")
         constraints = [models.UniqueConstraint(fields=["standing"], condition=Q(standing=True),
                                                name="one_standing_pool")]
 
@@ -46,6 +49,8 @@ class PoolAttribute(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "pool attribute")
+        verbose_name_plural = pgettext_lazy("model name", "pool attributes")
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
@@ -74,6 +79,8 @@ class PoolMember(models.Model):
     left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "pool member")
+        verbose_name_plural = pgettext_lazy("model name", "pool members")
         ordering = ["pool", "person_id"]
         constraints = [
             models.UniqueConstraint(fields=["pool", "person_id"], name="pool_person_unique"),
@@ -92,7 +99,7 @@ class Draw(models.Model):
     class State(models.TextChoices):
         PREPARING = "preparing", _("Computing the fair distribution")
         PUBLISHED = "published", _("Published: waiting for the public values")
-        DRAWN = "drawn", _("Drawn")
+        DRAWN = "drawn", pgettext_lazy("state of a draw", "Drawn")
         FAILED = "failed", _("Could not be drawn")
 
     pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="draws")
@@ -121,6 +128,8 @@ class Draw(models.Model):
     drawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "draw")
+        verbose_name_plural = pgettext_lazy("model name", "draws")
         ordering = ["-created_at", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(size__gte=1), name="draw_size_positive")]
 
@@ -135,7 +144,7 @@ class Invitation(models.Model):
     """
 
     class Match(models.TextChoices):
-        DRAWN = "", _("Drawn")
+        DRAWN = "", pgettext_lazy("seat filled by the draw itself", "Drawn")
         SAME = "same", _("same profile")
         QUOTAS = "quotas", _("quotas kept")
 
@@ -159,6 +168,8 @@ class Invitation(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True, help_text="when the invited user was emailed")
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "invitation")
+        verbose_name_plural = pgettext_lazy("model name", "invitations")
         ordering = ["draw", "seat", "created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["draw", "person_id"], name="invitation_person_once"),

@@ -29,21 +29,22 @@ from voting.services import OptionSpec as O, VoteSpec
 PASSWORD = "demo-pass-2026"
 DOMAIN = "demo.seoul.example"
 
+# code, Korean name, English name, mayor's office (names are data: each page shows its language's)
 DEPARTMENTS = [
-    ("transport", "교통정책과 (Transport Policy)", False),
-    ("climate", "기후환경정책과 (Climate & Environment)", False),
-    ("welfare", "복지정책과 (Welfare Policy)", False),
-    ("culture", "문화정책과 (Culture Policy)", False),
-    ("mayor", "시장실 (Office of the Mayor)", True),
+    ("transport", "교통정책과", "Transport Policy", False),
+    ("climate", "기후환경정책과", "Climate & Environment", False),
+    ("welfare", "복지정책과", "Welfare Policy", False),
+    ("culture", "문화정책과", "Culture Policy", False),
+    ("mayor", "시장실", "Office of the Mayor", True),
 ]
-# code, name, department, window days, thresholds (deliberation, escalation, mayor)
+# code, Korean name, English name, department, window days, thresholds (deliberation, escalation, mayor)
 CATEGORIES = [
-    ("transport", "교통 (Transport)", "transport", 30, (50, 500, 5000)),
-    ("environment", "환경 (Environment)", "climate", 30, (50, 500, 5000)),
-    ("welfare", "복지 (Welfare)", "welfare", 30, (50, 500, 5000)),
-    ("culture", "문화 (Culture)", "culture", 30, (50, 500, 5000)),
+    ("transport", "교통", "Transport", "transport", 30, (50, 500, 5000)),
+    ("environment", "환경", "Environment", "climate", 30, (50, 500, 5000)),
+    ("welfare", "복지", "Welfare", "welfare", 30, (50, 500, 5000)),
+    ("culture", "문화", "Culture", "culture", 30, (50, 500, 5000)),
     # A category an admin configured with lower thresholds, to show that they are per category.
-    ("neighbourhood", "우리 동네 (Neighbourhood)", "climate", 14, (5, 15, 40)),
+    ("neighbourhood", "우리 동네", "Neighbourhood", "climate", 14, (5, 15, 40)),
 ]
 STAFF = [
     ("citizen", Role.CITIZEN, "김시민", False, None),
@@ -78,13 +79,14 @@ class Command(BaseCommand):
     @transaction.atomic
     def _load(self, supporters: int) -> None:
         departments = {
-            code: Department.objects.get_or_create(code=code, defaults={"name": name, "is_mayor_office": mayor})[0]
-            for code, name, mayor in DEPARTMENTS
+            code: Department.objects.get_or_create(
+                code=code, defaults={"name": name, "name_en": name_en, "is_mayor_office": mayor})[0]
+            for code, name, name_en, mayor in DEPARTMENTS
         }
         categories = {}
-        for code, name, dept, days, (deliberation, escalation, mayor) in CATEGORIES:
+        for code, name, name_en, dept, days, (deliberation, escalation, mayor) in CATEGORIES:
             categories[code] = Category.objects.get_or_create(code=code, defaults=dict(
-                name=name, default_department=departments[dept], support_window_days=days,
+                name=name, name_en=name_en, default_department=departments[dept], support_window_days=days,
                 deliberation_threshold=deliberation, escalation_threshold=escalation, mayor_threshold=mayor,
             ))[0]
         people = {key: self._user(key, role, name, verified, departments.get(dept)) for key, role, name, verified, dept
