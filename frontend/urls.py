@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("docs/<slug:name>/", views.doc, name="doc"),
 ]

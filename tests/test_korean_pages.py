@@ -8,7 +8,10 @@ not contain:
 - any English message id of the catalogue of two or more words, or of one word of five letters or
   more (a string the code forgot to translate, or one shown where its translation should be);
 - a raw code of the data: attribute keys such as ``district_group`` or ``age_band``, ``gender=female``,
-  survey question codes (``q1``), or a stored choice value (``deliberating``, ``legacy``, ``female``).
+  survey question codes (``q1``), or a stored choice value (``deliberating``, ``legacy``, ``female``);
+- a name with its English in brackets ("교통 (Transport)").
+
+The deliberative poll report's title must not call it a complaint (신고, the flag button's word).
 """
 
 import re
@@ -27,6 +30,9 @@ KO_PO = ROOT / "frontend" / "locale" / "ko" / "LC_MESSAGES" / "django.po"
 PROJECT_APPS = ("accounts", "proposals", "deliberation", "voting", "imports")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 RAW_KEYS = re.compile(r"district_group|age_band|living_zone|birth_year|\b\w+=\w+|\bq\d+\b")
+# A staff-entered name with its English in brackets ("교통 (Transport)"): each language has its own field.
+# ("문서 (Markdown)", "결과(CSV)": a format's name, which the catalogue itself writes so, is not one.)
+BRACKETED_ENGLISH = re.compile(r"[\uac00-\ud7a3]+\s*\([A-Z][a-z][A-Za-z &,.'-]*\)")
 
 
 def _po_entries(path: Path) -> list[dict]:
@@ -52,6 +58,10 @@ def _po_entries(path: Path) -> list[dict]:
 
 def _unquote(text: str) -> str:
     return text.strip()[1:-1].replace('\\"', '"').replace("\\n", "\n")
+
+
+def _korean_catalogue() -> str:
+    return "\n".join(e.get("msgstr", "") + e.get("msgstr_more", "") for e in _po_entries(KO_PO))
 
 
 def english_ui_strings() -> list[str]:
@@ -88,9 +98,10 @@ def stored_codes() -> set[str]:
 
 
 class VisibleText(HTMLParser):
-    """The page's text nodes, less scripts, styles and templates."""
+    """The page's text nodes, less scripts, styles and templates, and less code and form values: a
+    command, a hash or a code staff typed is shown as what it is, and a textarea holds input."""
 
-    HIDDEN = {"script", "style", "template"}
+    HIDDEN = {"script", "style", "template", "code", "pre", "textarea"}
 
     def __init__(self):
         super().__init__()
@@ -109,6 +120,9 @@ class VisibleText(HTMLParser):
             self.nodes.append(" ".join(data.split()))
 
 
+KOREAN_CATALOGUE = _korean_catalogue()
+
+
 def user_content() -> str:
     """What people wrote in the demo (titles, bodies, names, answers): shown as written, not checked."""
     from accounts.models import User
@@ -119,7 +133,7 @@ def user_content() -> str:
     from voting.models import Option, Vote
 
     texts = []
-    for model, fields in ((Proposal, ("title", "body")), (Comment, ("body",)), (User, ("display_name",)),
+    for model, fields in ((Proposal, ("title", "body")), (Comment, ("body",)), (User, ("display_name", "email")),
                           (Room, ("title", "description")), (Vote, ("title", "description")),
                           (Option, ("label", "category")), (Jury, ("title", "question")),
                           (DeliberativePoll, ("title", "topic")), (SurveyQuestion, ("text", "low_label", "high_label")),
@@ -138,6 +152,7 @@ def leaks(html: str, english: re.Pattern, codes: re.Pattern, written: str) -> li
             continue
         for pattern in (english, codes, RAW_KEYS):
             found += [m.group(0) for m in pattern.finditer(node)]
+        found += [m.group(0) for m in BRACKETED_ENGLISH.finditer(node) if m.group(0) not in KOREAN_CATALOGUE]
     return found
 
 
@@ -192,7 +207,10 @@ def test_korean_pages_show_no_english_ui_string_and_no_raw_code(client):
                 continue  # for members only: checked as staff
             assert response.status_code == 200, (role, url, response.status_code)
             checked += 1
-            found = leaks(response.content.decode(), english, codes, written)
+            html = response.content.decode()
+            found = leaks(html, english, codes, written)
+            if "/report/" in url and "신고" in html.split("</title>")[0]:
+                found.append("신고 (a complaint) in the report's title")
             if found:
                 problems[f"{role or 'anonymous'} {url}"] = sorted(set(found))
     assert checked > 40

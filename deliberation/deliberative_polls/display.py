@@ -8,6 +8,7 @@ and an inline SVG), so the page reads without JavaScript, like the vote results.
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from deliberation.deliberative_polls.survey.exports import TABLES
 from deliberation.deliberative_polls.survey.questions import SCALE_RANGES
 
 GROUPS = (("deliberation", "deliberating"), ("control", "control"))  # report key, SurveyGroup value
@@ -83,7 +84,7 @@ def shift_chart(report: dict) -> dict | None:
     x in SVG units (SVG_LEFT..SVG_RIGHT), one row per question and group; None without scale questions.
     """
     rows, y = [], 40
-    for question in report["questions"]:
+    for number, question in enumerate(report["questions"], start=1):
         if question["kind"] not in SCALE_RANGES:
             continue
         low, high = SCALE_RANGES[question["kind"]]
@@ -98,7 +99,7 @@ def shift_chart(report: dict) -> dict | None:
             def x(value):
                 return round(SVG_LEFT + (value - low) / (high - low) * (SVG_RIGHT - SVG_LEFT), 1)
 
-            rows.append({"question": question["id"], "text": question["text"], "group": key, "y": y,
+            rows.append({"question": question["id"], "number": number, "text": question["text"], "group": key, "y": y,
                          "label_y": y - 16, "x1": x(change["mean_t1"]), "x2": x(change["mean_t2"]),
                          "mean_t1": change["mean_t1"], "mean_t2": change["mean_t2"],
                          "up": change["mean_t2"] >= change["mean_t1"], "low": low, "high": high})
@@ -120,3 +121,11 @@ def representativeness_rows(report: dict) -> list[dict]:
                                     # jsonb keeps no key order; by value reads well (age bands too: "70+" last)
                                     for v in sorted(detail["values"], key=lambda v: str(v["value"]))]})
     return rows
+
+
+def table_links() -> list[tuple[str, str]]:
+    """The report's tables for download, each with what it holds in words (the file keeps its name)."""
+    labels = {"distributions": _("Answers at T1 and T2"), "changes": _("Changes"), "tests": _("Significance tests"),
+              "attrition": _("Attrition"), "representativeness": _("Representativeness"),
+              "difference_in_differences": _("Difference-in-differences")}
+    return [(name, labels.get(name, name)) for name in TABLES]

@@ -198,7 +198,7 @@ def dpoll_report(request, pk: int):
         "chart": dpoll_display.shift_chart(report),
         "representativeness": dpoll_display.representativeness_rows(report),
         "deliberation": report["groups"]["deliberation"], "control": report["groups"].get("control"),
-        "tables": TABLES, "manager": rules.may_manage_dpolls(request.user)})
+        "tables": dpoll_display.table_links(), "manager": rules.may_manage_dpolls(request.user)})
 
 
 def dpoll_report_json(request, pk: int):

@@ -88,6 +88,10 @@ class PoolMember(models.Model):
         ]
 
 
+# The sortition core's algorithm codes (sortition.ALGORITHMS) in words, for pages and the staff form.
+ALGORITHM_LABELS = {"maximin": _("Equal chances (maximin)"), "legacy": _("Simple stratified draw (legacy)")}
+
+
 class Draw(models.Model):
     """One draw of a panel by lot, with everything anyone needs to check it.
 
@@ -107,6 +111,10 @@ class Draw(models.Model):
     size = models.PositiveIntegerField(_("panel size"))
     algorithm = models.CharField(_("algorithm"), max_length=20)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARING)
+
+    @property
+    def algorithm_label(self) -> str:
+        return str(ALGORITHM_LABELS.get(self.algorithm, self.algorithm))
     people_csv = models.TextField(help_text="the pool snapshot drawn from, as PEOPLE.csv")
     quotas_csv = models.TextField(help_text="the quotas, as QUOTAS.csv")
     pool_hash = models.CharField(max_length=64)

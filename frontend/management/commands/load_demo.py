@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.districts import District
 from accounts.models import Department, Role, User
@@ -70,8 +71,10 @@ class Command(BaseCommand):
             # Demo notifications are stored in-site but not emailed to the console.
             # The demo's people act hundreds of times in seconds: the per-user limits (counted in the
             # shared Redis cache in production, which outlives a dropped database) do not apply to it.
+            # Texts the services write down (round titles, a replacement's reason) are in the site's
+            # language, whatever language the shell that runs the command was in.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
-                    rate_limits_bypassed():
+                    rate_limits_bypassed(), translation.override(settings.LANGUAGE_CODE):
                 self._load(options["supporters"])
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins()
