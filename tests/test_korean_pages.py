@@ -9,7 +9,9 @@ not contain:
   more (a string the code forgot to translate, or one shown where its translation should be);
 - a raw code of the data: attribute keys such as ``district_group`` or ``age_band``, ``gender=female``,
   survey question codes (``q1``), or a stored choice value (``deliberating``, ``legacy``, ``female``);
-- a name with its English in brackets ("교통 (Transport)").
+- a name with its English in brackets ("교통 (Transport)");
+- a date in a pattern of its own ("2026-12-03 23:15") instead of the one Korean
+  style (2026년 12월 3일 오후 11:15).
 
 The deliberative poll report's title must not call it a complaint (신고, the flag button's word).
 """
@@ -21,7 +23,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import models
 from django.urls import reverse
 from django.utils import translation
 
@@ -32,6 +33,8 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 RAW_KEYS = re.compile(r"district_group|age_band|living_zone|birth_year|\b\w+=\w+|\bq\d+\b")
 # A staff-entered name with its English in brackets ("교통 (Transport)"): each language has its own field.
 # ("문서 (Markdown)", "결과(CSV)": a format's name, which the catalogue itself writes so, is not one.)
+# A date or time written in a pattern of its own instead of the language's style (config/formats/).
+RAW_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 BRACKETED_ENGLISH = re.compile(r"[\uac00-\ud7a3]+\s*\([A-Z][a-z][A-Za-z &,.'-]*\)")
 
 
@@ -150,7 +153,7 @@ def leaks(html: str, english: re.Pattern, codes: re.Pattern, written: str) -> li
     for node in parser.nodes:
         if node in written:
             continue
-        for pattern in (english, codes, RAW_KEYS):
+        for pattern in (english, codes, RAW_KEYS, RAW_DATE):
             found += [m.group(0) for m in pattern.finditer(node)]
         found += [m.group(0) for m in BRACKETED_ENGLISH.finditer(node) if m.group(0) not in KOREAN_CATALOGUE]
     return found
@@ -233,3 +236,17 @@ def test_the_word_list_catches_what_it_should():
     words = set(english_ui_strings())
     assert {"Deliberating panel", "Sign in", "Report"} <= words
     assert "CSV" not in words and "English" not in words  # kept in Korean on purpose
+
+
+def test_one_date_time_and_number_style_per_language():
+    from datetime import datetime, timezone as tz
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    moment = timezone.localtime(datetime(2026, 12, 3, 14, 15, tzinfo=tz.utc))  # 23:15 in Seoul
+    template = Template('{% load humanize %}{{ t|date:"DATETIME_FORMAT" }} / {{ t|date:"TIME_FORMAT" }} / {{ n|intcomma }}')
+    with translation.override("ko"):
+        assert template.render(Context({"t": moment, "n": 1234567})) == "2026년 12월 3일 오후 11:15 / 오후 11:15 / 1,234,567"
+    with translation.override("en"):
+        assert template.render(Context({"t": moment, "n": 1234567})) == "December 3, 2026, 11:15 PM / 11:15 PM / 1,234,567"
