@@ -250,3 +250,11 @@ def test_one_date_time_and_number_style_per_language():
         assert template.render(Context({"t": moment, "n": 1234567})) == "2026년 12월 3일 오후 11:15 / 오후 11:15 / 1,234,567"
     with translation.override("en"):
         assert template.render(Context({"t": moment, "n": 1234567})) == "December 3, 2026, 11:15 PM / 11:15 PM / 1,234,567"
+
+
+@pytest.mark.django_db
+def test_the_technical_guides_public_pages_link_to_are_served(client):
+    for name, anchor in (("voting", 'id="open-formats-and-managepy-tally"'), ("juries", 'id="drawing-by-lot"')):
+        page = client.get(reverse("doc", args=[name]))
+        assert page.status_code == 200 and anchor in page.content.decode()
+    assert client.get(reverse("doc", args=["deployment"])).status_code == 404  # only the listed documents
