@@ -179,8 +179,11 @@ def main_pages(role) -> list[str]:
         pages += [reverse("deliberative_polls:dpoll_report", args=[poll.pk]),
                   reverse("deliberative_polls:dpoll_materials", args=[poll.pk])]
     if role == "admin":  # rooms are for those signed in (their public list is another change's)
-        pages += [reverse("rooms:list")] + [reverse("rooms:record", args=[pk]) for pk in Room.objects.values_list("pk", flat=True)]
-        pages += [reverse("panels:draws"), reverse("proposals:moderation"), reverse("voting:manage"),
+        rooms = list(Room.objects.values_list("pk", flat=True))
+        pages += [reverse("rooms:list")] + [reverse("rooms:record", args=[pk]) for pk in rooms]
+        pages += [reverse("rooms:room", args=[pk]) for pk in rooms]
+        pages += [reverse("voting:manage"), reverse("proposals:notifications"), reverse("accounts:profile")]
+        pages += [reverse("panels:draws"), reverse("proposals:moderation"),
                   reverse("accounts:verify_residents")]
         pages += [reverse("panels:draw", args=[pk]) for pk in Draw.objects.values_list("pk", flat=True)]
         pages += [reverse("juries:jury_manage", args=[pk]) for pk in Jury.objects.values_list("pk", flat=True)]
