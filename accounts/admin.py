@@ -23,9 +23,9 @@ class UserEditForm(UserChangeForm):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "is_mayor_office")
-    search_fields = ("name", "code")
-    prepopulated_fields = {"code": ("name",)}
+    list_display = ("name", "name_en", "code", "is_mayor_office")
+    search_fields = ("name", "name_en", "code")
+    prepopulated_fields = {"code": ("name_en",)}
 
 
 @admin.register(User)

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import BilingualName
+
 from .districts import District
 from .legal import ConsentKind
 from .states import VerificationState
@@ -26,11 +28,13 @@ class Gender(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Department(models.Model):
+class Department(BilingualName, models.Model):
     """A city department that answers escalated items in its follow-up queue."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name (Korean)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True, default="", db_default="",
+                               help_text=_("Shown on English pages; leave blank to show the Korean name."))
     is_mayor_office = models.BooleanField(
         _("mayor's office"), default=False, help_text=_("Receives items escalated to the mayor's level.")
     )
@@ -39,9 +43,6 @@ class Department(models.Model):
         ordering = ["name"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class UserManager(BaseUserManager):

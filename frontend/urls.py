@@ -11,4 +11,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("terms/", views.terms, name="terms"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("docs/<slug:name>/", views.doc, name="doc"),
 ]

@@ -1,9 +1,11 @@
-"""The landing page (what the platform does, where things stand, where to start), the site-wide search and the
-legal pages."""
+"""The landing page (what the platform does, where things stand, where to start), the site-wide search, the
+legal pages and the public docs."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
 from accounts.legal import DOCUMENT_VERSIONS, GUARDIAN_CONSENT_AGE, ConsentKind
 from proposals import selectors
@@ -39,6 +41,8 @@ def search(request):
             context["group"] = entry
     context["all_groups"] = site_search.GROUPS
     return render(request, "frontend/search.html", context)
+
+
 def _legal_context() -> dict:
     return {"officer": settings.PRIVACY_OFFICER, "operator": settings.SITE_OPERATOR,
             "guardian_age": GUARDIAN_CONSENT_AGE}
@@ -59,3 +63,18 @@ def terms(request):
 def accessibility(request):
     """접근성 정책: the standard aimed at, what is checked automatically and how to report a barrier."""
     return render(request, "frontend/legal/accessibility.html", _legal_context())
+
+
+# The project's own documents that public pages link to ("anyone can re-count this: how"). They are
+# files of this repository, written by its developers (not users), so they are rendered unsanitized.
+PUBLIC_DOCS = {"voting": "voting.md", "juries": "juries.md"}
+
+
+def doc(request, name: str):
+    if name not in PUBLIC_DOCS:
+        raise Http404
+    import markdown
+
+    text = (settings.BASE_DIR / "docs" / PUBLIC_DOCS[name]).read_text(encoding="utf-8")
+    html = markdown.markdown(text, extensions=["fenced_code", "tables", "toc", "sane_lists"], output_format="html")
+    return render(request, "frontend/doc.html", {"body": mark_safe(html), "name": name})

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportJob(models.Model):
@@ -28,6 +29,8 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "import job")
+        verbose_name_plural = pgettext_lazy("model name", "import jobs")
         ordering = ["-pk"]
 
     def __str__(self) -> str:
@@ -58,4 +61,6 @@ class ImportChunk(models.Model):
     data = models.BinaryField()
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "import chunk")
+        verbose_name_plural = pgettext_lazy("model name", "import chunks")
         constraints = [models.UniqueConstraint(fields=["job", "index"], name="import_chunk_unique")]

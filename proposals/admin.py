@@ -25,14 +25,14 @@ class ReadOnlyMixin:
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "default_department", "support_window_days", "deliberation_threshold",
+    list_display = ("name", "name_en", "code", "default_department", "support_window_days", "deliberation_threshold",
                     "escalation_threshold", "mayor_threshold", "answer_due_days")
     list_editable = ("support_window_days", "deliberation_threshold", "escalation_threshold", "mayor_threshold",
                      "answer_due_days")
-    search_fields = ("name", "code")
-    prepopulated_fields = {"code": ("name",)}
+    search_fields = ("name", "name_en", "code")
+    prepopulated_fields = {"code": ("name_en",)}
     fieldsets = (
-        (None, {"fields": ("name", "code", "default_department")}),
+        (None, {"fields": ("name", "name_en", "code", "default_department")}),
         (_("Support window and thresholds"), {
             "fields": ("support_window_days", "deliberation_threshold", "escalation_threshold", "mayor_threshold"),
             "description": _("Changes apply to proposals published from now on for the window; thresholds "

@@ -32,7 +32,7 @@ class ProposalFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = BLANK + list(Category.objects.values_list("code", "name"))
+        self.fields["category"].choices = BLANK + [(c.code, c.display_name) for c in Category.objects.all()]
 
     def filter_values(self) -> dict:
         """The valid filters only; an invalid value (an old link, a typo) falls back to "all"."""

@@ -8,8 +8,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.districts import District
+from core.bilingual import BilingualName
 from accounts.models import Department
 
 from .states import (
@@ -22,11 +24,13 @@ COMMENT_MAX = 3_000
 REASON_MAX = 1_000
 
 
-class Category(models.Model):
+class Category(BilingualName, models.Model):
     """A topic with its own support window, thresholds and default department (set by an admin)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name (Korean)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True, default="", db_default="",
+                               help_text=_("Shown on English pages; leave blank to show the Korean name."))
     default_department = models.ForeignKey(
         Department, verbose_name=_("default department"), on_delete=models.PROTECT, related_name="categories"
     )
@@ -53,9 +57,6 @@ class Category(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
     def thresholds(self) -> list[tuple[int, str]]:
         return [
             (self.deliberation_threshold, "deliberation"),
@@ -66,6 +67,10 @@ class Category(models.Model):
 
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model name", "tag")
+        verbose_name_plural = pgettext_lazy("model name", "tags")
 
     def __str__(self) -> str:
         return self.name
@@ -175,6 +180,8 @@ class Support(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "support")
+        verbose_name_plural = pgettext_lazy("model name", "supports")
         constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="one_support_per_user")]
         indexes = [models.Index(fields=["user", "-created_at"], name="support_user")]
 
@@ -198,6 +205,8 @@ class TimelineEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "timeline entry")
+        verbose_name_plural = pgettext_lazy("model name", "timeline entries")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["proposal", "created_at"], name="timeline_proposal")]
 
@@ -214,6 +223,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "comment")
+        verbose_name_plural = pgettext_lazy("model name", "comments")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["proposal", "created_at"], name="comment_proposal")]
 
@@ -232,6 +243,8 @@ class Flag(models.Model):
     )
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "flag")
+        verbose_name_plural = pgettext_lazy("model name", "flags")
         constraints = [
             models.CheckConstraint(
                 condition=Q(proposal__isnull=False, comment__isnull=True)
@@ -267,6 +280,8 @@ class ModerationAction(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "moderation action")
+        verbose_name_plural = pgettext_lazy("model name", "moderation actions")
         ordering = ["-created_at"]
 
 
@@ -296,6 +311,8 @@ class FollowUp(models.Model):
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "follow-up")
+        verbose_name_plural = pgettext_lazy("model name", "follow-ups")
         ordering = ["due_at", "pk"]
         indexes = [models.Index(fields=["department", "state", "due_at"], name="followup_queue")]
         constraints = [
@@ -336,6 +353,8 @@ class FollowUpUpdate(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "follow-up update")
+        verbose_name_plural = pgettext_lazy("model name", "follow-up updates")
         ordering = ["created_at", "pk"]
 
 
@@ -365,6 +384,8 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "notification")
+        verbose_name_plural = pgettext_lazy("model name", "notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
 

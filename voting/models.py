@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.districts import District
 
@@ -54,6 +55,8 @@ class Vote(models.Model):
     review_reason = models.TextField(_("reason given by the reviewer"), max_length=2000, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "vote")
+        verbose_name_plural = pgettext_lazy("model name", "votes")
         ordering = ["-opens_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="vote_closes_after_opening"),
@@ -92,6 +95,8 @@ class Option(models.Model):
     external_id = models.CharField(max_length=64, blank=True, help_text="the project id of an imported .pb file")
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "option")
+        verbose_name_plural = pgettext_lazy("model name", "options")
         ordering = ["vote", "position"]
         constraints = [models.UniqueConstraint(fields=["vote", "position"], name="option_position_unique")]
 
@@ -111,6 +116,8 @@ class VoterRoll(models.Model):
     voted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "voter roll entry")
+        verbose_name_plural = pgettext_lazy("model name", "voter roll entries")
         constraints = [models.UniqueConstraint(fields=["vote", "user"], name="one_ballot_per_voter")]
 
 
@@ -140,6 +147,8 @@ class Ballot(models.Model):
     district = models.CharField(max_length=20, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "ballot")
+        verbose_name_plural = pgettext_lazy("model name", "ballots")
         constraints = [models.UniqueConstraint(fields=["vote", "voter"], condition=Q(voter__isnull=False),
                                                name="one_open_ballot_per_voter")]
 
@@ -154,6 +163,10 @@ class SealedBallot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="sealed_ballots")
     sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = pgettext_lazy("model name", "sealed ballot")
+        verbose_name_plural = pgettext_lazy("model name", "sealed ballots")
 
 
 class VotingSettings(models.Model):

@@ -6,7 +6,9 @@ and an inline SVG), so the page reads without JavaScript, like the vote results.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from deliberation.deliberative_polls.survey.exports import TABLES
 from deliberation.deliberative_polls.survey.questions import SCALE_RANGES
 
 GROUPS = (("deliberation", "deliberating"), ("control", "control"))  # report key, SurveyGroup value
@@ -31,7 +33,8 @@ def _distribution_rows(figures: dict, labels: dict) -> list[dict]:
 def _value_labels(question: dict, stored) -> dict:
     """Labels of the answers: the scale's two ends named, yes/no translated, choices as they are."""
     if question["kind"] == "yesno":
-        return {"yes": _("Yes"), "no": _("No")}
+        return {"yes": pgettext("answer to a survey question", "Yes"),
+                "no": pgettext("answer to a survey question", "No")}
     if question["kind"] in SCALE_RANGES and stored is not None:
         low, high = SCALE_RANGES[question["kind"]]
         labels = {}
@@ -81,7 +84,7 @@ def shift_chart(report: dict) -> dict | None:
     x in SVG units (SVG_LEFT..SVG_RIGHT), one row per question and group; None without scale questions.
     """
     rows, y = [], 40
-    for question in report["questions"]:
+    for number, question in enumerate(report["questions"], start=1):
         if question["kind"] not in SCALE_RANGES:
             continue
         low, high = SCALE_RANGES[question["kind"]]
@@ -96,7 +99,7 @@ def shift_chart(report: dict) -> dict | None:
             def x(value):
                 return round(SVG_LEFT + (value - low) / (high - low) * (SVG_RIGHT - SVG_LEFT), 1)
 
-            rows.append({"question": question["id"], "text": question["text"], "group": key, "y": y,
+            rows.append({"question": question["id"], "number": number, "text": question["text"], "group": key, "y": y,
                          "label_y": y - 16, "x1": x(change["mean_t1"]), "x2": x(change["mean_t2"]),
                          "mean_t1": change["mean_t1"], "mean_t2": change["mean_t2"],
                          "up": change["mean_t2"] >= change["mean_t1"], "low": low, "high": high})
@@ -118,3 +121,11 @@ def representativeness_rows(report: dict) -> list[dict]:
                                     # jsonb keeps no key order; by value reads well (age bands too: "70+" last)
                                     for v in sorted(detail["values"], key=lambda v: str(v["value"]))]})
     return rows
+
+
+def table_links() -> list[tuple[str, str]]:
+    """The report's tables for download, each with what it holds in words (the file keeps its name)."""
+    labels = {"distributions": _("Answers at T1 and T2"), "changes": _("Changes"), "tests": _("Significance tests"),
+              "attrition": _("Attrition"), "representativeness": _("Representativeness"),
+              "difference_in_differences": _("Difference-in-differences")}
+    return [(name, labels.get(name, name)) for name in TABLES]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deliberation.deliberative_polls.margins import SEOUL_MARGINS
 from deliberation.rooms.models import Room
@@ -59,6 +60,8 @@ class SurveyQuestion(models.Model):
     high_label = models.CharField(_("label of the highest value"), max_length=60, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "survey question")
+        verbose_name_plural = pgettext_lazy("model name", "survey questions")
         ordering = ["poll", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["poll", "code"], name="survey_question_code_unique")]
 
@@ -77,6 +80,8 @@ class SurveyParticipant(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "survey participant")
+        verbose_name_plural = pgettext_lazy("model name", "survey participants")
         ordering = ["poll", "pk"]
         constraints = [models.UniqueConstraint(fields=["poll", "user"], condition=Q(user__isnull=False),
                                                name="one_participation_per_poll")]
@@ -90,6 +95,8 @@ class SurveyResponse(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "survey response")
+        verbose_name_plural = pgettext_lazy("model name", "survey responses")
         ordering = ["participant", "wave"]
         constraints = [
             models.UniqueConstraint(fields=["participant", "wave"], name="one_response_per_wave"),
@@ -103,6 +110,8 @@ class SurveyAnswer(models.Model):
     value = models.JSONField(help_text="an int for scales, the choice's text, or yes/no")
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "survey answer")
+        verbose_name_plural = pgettext_lazy("model name", "survey answers")
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
 
 
@@ -118,6 +127,8 @@ class Material(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "information material")
+        verbose_name_plural = pgettext_lazy("model name", "information materials")
         ordering = ["poll", "position", "pk"]
 
     def __str__(self) -> str:

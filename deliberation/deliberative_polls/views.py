@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from django.views.decorators.http import require_POST
 
@@ -129,7 +130,8 @@ def _survey_questions(poll, posted, errors):
             low, high = SCALE_RANGES[question.kind]
             values = [(str(v), str(v)) for v in range(low, high + 1)]
         elif question.kind == SurveyKind.YESNO:
-            values = [("yes", _("Yes")), ("no", _("No"))]
+            values = [("yes", pgettext("answer to a survey question", "Yes")),
+                      ("no", pgettext("answer to a survey question", "No"))]
         else:
             values = [(o, o) for o in question.options]
         rows.append({"q": question, "values": values, "kept": posted.get(question.code, ""),
@@ -196,7 +198,7 @@ def dpoll_report(request, pk: int):
         "chart": dpoll_display.shift_chart(report),
         "representativeness": dpoll_display.representativeness_rows(report),
         "deliberation": report["groups"]["deliberation"], "control": report["groups"].get("control"),
-        "tables": TABLES, "manager": rules.may_manage_dpolls(request.user)})
+        "tables": dpoll_display.table_links(), "manager": rules.may_manage_dpolls(request.user)})
 
 
 def dpoll_report_json(request, pk: int):

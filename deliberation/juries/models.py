@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deliberation.panels.models import Draw
 from deliberation.rooms.models import Room
@@ -77,6 +78,8 @@ class Verdict(models.Model):
     met = models.BooleanField(null=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "verdict vote")
+        verbose_name_plural = pgettext_lazy("model name", "verdict votes")
         ordering = ["jury", "number"]
         constraints = [
             models.UniqueConstraint(fields=["jury", "number"], name="one_verdict_number_per_jury"),
@@ -91,6 +94,8 @@ class VerdictVoter(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "verdict voter")
+        verbose_name_plural = pgettext_lazy("model name", "verdict voters")
         constraints = [models.UniqueConstraint(fields=["verdict", "user"], name="one_vote_per_juror")]
 
 
@@ -103,6 +108,10 @@ class VerdictBallot(models.Model):
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="ballots")
     choice = models.JSONField()
 
+    class Meta:
+        verbose_name = pgettext_lazy("model name", "verdict ballot")
+        verbose_name_plural = pgettext_lazy("model name", "verdict ballots")
+
 
 class SealedVerdictBallot(models.Model):
     """A ballot while its verdict is open: written with the roll, sealed (voting/ballot_box.py), so its
@@ -111,6 +120,10 @@ class SealedVerdictBallot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="sealed_ballots")
     sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = pgettext_lazy("model name", "sealed verdict ballot")
+        verbose_name_plural = pgettext_lazy("model name", "sealed verdict ballots")
 
 
 class Recommendation(models.Model):
@@ -124,6 +137,10 @@ class Recommendation(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = pgettext_lazy("model name", "recommendation")
+        verbose_name_plural = pgettext_lazy("model name", "recommendations")
+
 
 class MinorityOpinion(models.Model):
     """A juror's dissent, published with the recommendation: with their name if signed, else anonymous."""
@@ -135,6 +152,8 @@ class MinorityOpinion(models.Model):
     written_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "minority opinion")
+        verbose_name_plural = pgettext_lazy("model name", "minority opinions")
         ordering = ["written_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["recommendation", "author"],
                                                name="one_minority_opinion_per_juror")]

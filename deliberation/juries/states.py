@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JuryKind(models.TextChoices):
@@ -54,6 +55,6 @@ class VerdictState(models.TextChoices):
 
 
 class RecommendationState(models.TextChoices):
-    DRAFTED = "drafted", _("Draft")
+    DRAFTED = "drafted", pgettext_lazy("state of a jury recommendation", "Draft")
     ADOPTED = "adopted", _("Adopted")
     PUBLISHED = "published", _("Published")

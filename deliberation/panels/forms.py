@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from deliberation.panels.models import Pool, PoolAttribute
+from deliberation.panels.models import ALGORITHM_LABELS, Pool, PoolAttribute
 from deliberation.panels.sortition import ALGORITHMS
 from deliberation.panels.sortition.pool import Quota
 
@@ -18,7 +18,7 @@ class DrawForm(forms.Form):
         label=gettext_lazy("Quotas (QUOTAS.csv)"), widget=forms.Textarea(attrs={"rows": 10}),
         help_text=gettext_lazy("One line per attribute value: feature,value,min,max, after the header line "
                                "feature,value,min,max (the Sortition Foundation's layout)."))
-    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, a) for a in ALGORITHMS])
+    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, ALGORITHM_LABELS.get(a, a)) for a in ALGORITHMS])
 
 
 class ImportForm(forms.Form):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deliberation.panels.states import InvitationState
 
@@ -29,6 +30,8 @@ class Pool(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "pool")
+        verbose_name_plural = pgettext_lazy("model name", "pools")
         constraints = [models.UniqueConstraint(fields=["standing"], condition=Q(standing=True),
                                                name="one_standing_pool")]
 
@@ -46,6 +49,8 @@ class PoolAttribute(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "pool attribute")
+        verbose_name_plural = pgettext_lazy("model name", "pool attributes")
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
@@ -74,11 +79,17 @@ class PoolMember(models.Model):
     left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "pool member")
+        verbose_name_plural = pgettext_lazy("model name", "pool members")
         ordering = ["pool", "person_id"]
         constraints = [
             models.UniqueConstraint(fields=["pool", "person_id"], name="pool_person_unique"),
             models.UniqueConstraint(fields=["pool", "user"], condition=Q(user__isnull=False), name="pool_user_unique"),
         ]
+
+
+# The sortition core's algorithm codes (sortition.ALGORITHMS) in words, for pages and the staff form.
+ALGORITHM_LABELS = {"maximin": _("Equal chances (maximin)"), "legacy": _("Simple stratified draw (legacy)")}
 
 
 class Draw(models.Model):
@@ -92,7 +103,7 @@ class Draw(models.Model):
     class State(models.TextChoices):
         PREPARING = "preparing", _("Computing the fair distribution")
         PUBLISHED = "published", _("Published: waiting for the public values")
-        DRAWN = "drawn", _("Drawn")
+        DRAWN = "drawn", pgettext_lazy("state of a draw", "Drawn")
         FAILED = "failed", _("Could not be drawn")
 
     pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="draws")
@@ -100,6 +111,10 @@ class Draw(models.Model):
     size = models.PositiveIntegerField(_("panel size"))
     algorithm = models.CharField(_("algorithm"), max_length=20)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARING)
+
+    @property
+    def algorithm_label(self) -> str:
+        return str(ALGORITHM_LABELS.get(self.algorithm, self.algorithm))
     people_csv = models.TextField(help_text="the pool snapshot drawn from, as PEOPLE.csv")
     quotas_csv = models.TextField(help_text="the quotas, as QUOTAS.csv")
     pool_hash = models.CharField(max_length=64)
@@ -121,6 +136,8 @@ class Draw(models.Model):
     drawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "draw")
+        verbose_name_plural = pgettext_lazy("model name", "draws")
         ordering = ["-created_at", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(size__gte=1), name="draw_size_positive")]
 
@@ -135,7 +152,7 @@ class Invitation(models.Model):
     """
 
     class Match(models.TextChoices):
-        DRAWN = "", _("Drawn")
+        DRAWN = "", pgettext_lazy("seat filled by the draw itself", "Drawn")
         SAME = "same", _("same profile")
         QUOTAS = "quotas", _("quotas kept")
 
@@ -159,6 +176,8 @@ class Invitation(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True, help_text="when the invited user was emailed")
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "invitation")
+        verbose_name_plural = pgettext_lazy("model name", "invitations")
         ordering = ["draw", "seat", "created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["draw", "person_id"], name="invitation_person_once"),

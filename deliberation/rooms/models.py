@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deliberation.rooms.states import (
     Access, HandState, MemberRole, PollKind, PollState, QuestionState, RoomState, RoundKind, RoundState, Speakers,
@@ -72,6 +73,8 @@ class Round(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "round")
+        verbose_name_plural = pgettext_lazy("model name", "rounds")
         ordering = ["room", "position"]
         constraints = [
             models.UniqueConstraint(fields=["room", "position"], name="round_position_unique"),
@@ -112,6 +115,8 @@ class RoomMember(models.Model):
     presence_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "room member")
+        verbose_name_plural = pgettext_lazy("model name", "room members")
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_membership_per_room")]
 
 
@@ -127,6 +132,8 @@ class Hand(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "raised hand")
+        verbose_name_plural = pgettext_lazy("model name", "raised hands")
         ordering = ["room", "raised_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["room", "user"], condition=Q(state__in=["waiting", "speaking"]),
@@ -155,6 +162,8 @@ class RoomEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "room event")
+        verbose_name_plural = pgettext_lazy("model name", "room events")
         ordering = ["room", "seq"]
         constraints = [models.UniqueConstraint(fields=["room", "seq"], name="room_event_seq_unique")]
 
@@ -178,6 +187,8 @@ class ChatMessage(models.Model):
     client_id = models.CharField(max_length=CLIENT_ID_MAX, null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "chat message")
+        verbose_name_plural = pgettext_lazy("model name", "chat messages")
         ordering = ["room", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["room", "seq"], name="chat_message_seq_unique"),
@@ -193,6 +204,10 @@ class AgendaTemplate(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     rounds = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model name", "agenda template")
+        verbose_name_plural = pgettext_lazy("model name", "agenda templates")
 
     def __str__(self) -> str:
         return self.name
@@ -218,6 +233,8 @@ class Question(models.Model):
     hidden_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "room question")
+        verbose_name_plural = pgettext_lazy("model name", "room questions")
         ordering = ["round", "-votes_count", "created_at", "pk"]
         indexes = [models.Index(fields=["round", "state"], name="question_round_state")]
 
@@ -228,6 +245,8 @@ class QuestionVote(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "question upvote")
+        verbose_name_plural = pgettext_lazy("model name", "question upvotes")
         constraints = [models.UniqueConstraint(fields=["question", "user"], name="one_vote_per_question")]
 
 
@@ -240,6 +259,8 @@ class MoveOnVote(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "move-on vote")
+        verbose_name_plural = pgettext_lazy("model name", "move-on votes")
         constraints = [models.UniqueConstraint(fields=["round", "user"], name="one_move_on_vote_per_round")]
 
 
@@ -268,6 +289,8 @@ class LivePoll(models.Model):
     results_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "live poll")
+        verbose_name_plural = pgettext_lazy("model name", "live polls")
         ordering = ["room", "opened_at", "pk"]
         indexes = [models.Index(fields=["closes_at"], condition=Q(state="open"), name="poll_open_closes_at")]
 
@@ -285,6 +308,8 @@ class LiveAnswer(models.Model):
     changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "live poll answer")
+        verbose_name_plural = pgettext_lazy("model name", "live poll answers")
         constraints = [models.UniqueConstraint(fields=["poll", "user"], name="one_answer_per_poll")]
 
 
@@ -312,6 +337,8 @@ class Table(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "table")
+        verbose_name_plural = pgettext_lazy("model name", "tables")
         ordering = ["room", "opened_at", "number"]
         indexes = [models.Index(fields=["room"], condition=Q(closed_at__isnull=True), name="table_open")]
 
@@ -326,6 +353,8 @@ class TableSeat(models.Model):
     left_at = models.DateTimeField(null=True, blank=True, help_text="moved to another table")
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "table seat")
+        verbose_name_plural = pgettext_lazy("model name", "table seats")
         constraints = [models.UniqueConstraint(fields=["table", "user"], name="one_seat_per_table")]
 
 

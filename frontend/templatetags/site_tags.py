@@ -8,6 +8,7 @@ from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import attributes
 from proposals.states import EscalationLevel, FollowUpState, State, Verdict
 
 register = template.Library()
@@ -17,6 +18,24 @@ _THRESHOLD_LABELS = {
     "department": lambda: _("the department"),
     "mayor": lambda: _("the mayor's level"),
 }
+
+
+@register.filter
+def attribute_label(key: str) -> str:
+    """A profile attribute's name ("Living zone" for ``district_group``); see accounts/attributes.py."""
+    return attributes.attribute_label(key)
+
+
+@register.filter
+def value_label(value, key: str = "") -> str:
+    """An attribute value's label: ``{{ value|value_label:attribute }}`` ("Female" for female)."""
+    return attributes.value_label(value, key)
+
+
+@register.filter
+def criterion_label(criterion: str) -> str:
+    """``gender=female`` as "Gender: Female"."""
+    return attributes.criterion_label(criterion)
 
 
 @register.filter

@@ -205,3 +205,18 @@ def test_the_jury_and_the_deliberative_poll_link_the_record_of_their_draw(client
                  reverse("deliberative_polls:dpolls")):
         text = client.get(page).content.decode()
         assert 'data-testid="draw-link"' in text and record in text, page
+
+
+def test_the_lot_librarys_own_words_are_folded_away_for_staff_only(client):
+    draw = _draw()
+    detail = "SELECTION IMPOSSIBLE: Not enough people remaining in gender/female. Need 1 more, but only 0 remaining."
+    for viewer, shown in ((None, False), (ResidentFactory(), False), (AdminFactory(), True)):
+        if viewer:
+            client.force_login(viewer)
+        session = client.session
+        session[f"draw_error_detail_{draw.pk}"] = detail  # what draw_perform keeps when the library refuses
+        session.save()
+        page = client.get(reverse("panels:draw", args=[draw.pk]), headers={"Accept-Language": "ko"}).content.decode()
+        assert ('data-testid="draw-error-detail"' in page) is shown and ("SELECTION IMPOSSIBLE" in page) is shown
+        client.logout()
+

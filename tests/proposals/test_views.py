@@ -357,8 +357,9 @@ def test_dates_are_shown_in_seoul_time(client, citizen):
     proposal = ProposalFactory(author=citizen, published=True)
     utc_evening = datetime(2026, 3, 1, 15, 30, tzinfo=dt_timezone.utc)  # 00:30 the next day in Seoul
     proposal.timeline.create(kind="milestone", code="deliberation", reason="2", created_at=utc_evening)
-    html = client.get(proposal.get_absolute_url()).text
-    assert "2026-03-02 00:30" in html
+    html = client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ko").text
+    assert "2026년 3월 2일 오전 12:30" in html  # the one Korean style (config/formats/ko)
+    assert 'datetime="2026-03-02T00:30:00+09:00"' in html
 
 
 def test_language_switch_serves_english(client):

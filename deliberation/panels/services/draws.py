@@ -146,7 +146,9 @@ def perform_draw(*, draw: Draw, public_values: str, actor) -> Draw:
         try:
             result = draw_panel(table, quotas, draw_.size, public_values, draw_.algorithm)
         except SortitionError as error:
-            raise DrawError(list(error.lines), code="failed") from None
+            refusal = DrawError(list(error.lines), code="failed")
+            refusal.detail = error.detail  # the library's own words, shown folded to staff
+            raise refusal from None
         draw_.selected, draw_.seconds = list(result.selected), result.seconds
     draw_.public_values, draw_.key = public_values.strip(), key
     DRAW_LIFECYCLE.move(draw_, Draw.State.DRAWN, fields=["panel_index", "selected", "seconds", "public_values", "key"])

@@ -116,7 +116,7 @@ def answer_invitation(*, invitation: Invitation, user=None, token: str | None = 
                               % {"state": InvitationState(invitation.state).label}, code="answered")
     if now > invitation.deadline_at:
         raise InvitationError(_("The deadline to answer passed at %(deadline)s.") % {
-            "deadline": formats.date_format(timezone.localtime(invitation.deadline_at), "Y-m-d H:i")},
+            "deadline": formats.date_format(timezone.localtime(invitation.deadline_at), "DATETIME_FORMAT")},
             code="late")
     INVITATION_LIFECYCLE.move(invitation, InvitationState.CONFIRMED if accept else InvitationState.DECLINED, now=now)
     if accept:

@@ -89,12 +89,16 @@ def _run(pool: Pool, quotas: list[Quota], size: int, task: str, seeds: list[int]
     try:
         outcome = run_isolated(ENGINE, task, people, bounds, size, seeds, timeout=timeout, progress=progress)
     except IsolatedFailure as error:
-        raise SortitionError([_("The draw failed: %(error)s") % {"error": error}]) from None
+        raise SortitionError([_("The draw could not be completed (the computation stopped). Nothing was "
+                                "drawn; try again, or ask the platform's operators if it happens again.")],
+                             detail=str(error)) from None
     if "infeasible" in outcome.value:
         raise InfeasibleQuotas(explain_relaxation(quotas, outcome.value["infeasible"]))
     if "failed" in outcome.value:
-        raise SortitionError([_("No panel meeting the quotas was found: %(error)s")
-                              % {"error": outcome.value["failed"]}])
+        raise SortitionError([_("The lot found no panel that meets every quota with these people: once the "
+                                "other quotas are filled, too few people are left for at least one of them. "
+                                "Widen the quotas or add people to the pool, then prepare a new draw.")],
+                             detail=outcome.value["failed"])
     return outcome
 
 

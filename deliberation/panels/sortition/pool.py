@@ -15,10 +15,15 @@ from django.utils.translation import gettext as _
 
 
 class SortitionError(Exception):
-    """A draw cannot go ahead; ``lines`` says why, one reason a line, for the person running it."""
+    """A draw cannot go ahead; ``lines`` says why, one reason a line, for the person running it.
 
-    def __init__(self, lines: Iterable[str]):
+    ``detail`` keeps what the library said, in its own (English, technical) words, for staff who
+    want to dig: pages show it folded away, never as the reason.
+    """
+
+    def __init__(self, lines: Iterable[str], detail: str = ""):
         self.lines = list(lines)
+        self.detail = detail
         super().__init__("\n".join(self.lines))
 
 

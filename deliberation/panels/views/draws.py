@@ -93,6 +93,7 @@ def draw_detail(request, pk: int, *, send_form=None, status: int = 200):
     staff = rules.may_run_draws(request.user)
     return render(request, "deliberation/draw_detail.html", {
         "draw": draw, "staff": staff, "may_draw": rules.may_perform_draw(request.user, draw),
+        "error_detail": request.session.pop(f"draw_error_detail_{pk}", "") if staff else "",
         "chances": _chances_summary(draw),
         "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
         "refresh": draw.state == Draw.State.PREPARING,
@@ -110,6 +111,8 @@ def draw_perform(request, pk: int):
         services.perform_draw(draw=draw, public_values=request.POST.get("public_values", ""), actor=request.user)
     except ValidationError as exc:
         show_refusal(request, exc)
+        if getattr(exc, "detail", ""):
+            request.session[f"draw_error_detail_{pk}"] = exc.detail  # popped by the draw's page, once
     else:
         messages.success(request, _("The panel is drawn."))
     return redirect("panels:draw", pk)

@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import services as accounts_services
 from accounts.districts import District
@@ -30,21 +31,22 @@ from voting.services import OptionSpec as O, VoteSpec
 PASSWORD = "demo-pass-2026"
 DOMAIN = "demo.seoul.example"
 
+# code, Korean name, English name, mayor's office (names are data: each page shows its language's)
 DEPARTMENTS = [
-    ("transport", "교통정책과 (Transport Policy)", False),
-    ("climate", "기후환경정책과 (Climate & Environment)", False),
-    ("welfare", "복지정책과 (Welfare Policy)", False),
-    ("culture", "문화정책과 (Culture Policy)", False),
-    ("mayor", "시장실 (Office of the Mayor)", True),
+    ("transport", "교통정책과", "Transport Policy", False),
+    ("climate", "기후환경정책과", "Climate & Environment", False),
+    ("welfare", "복지정책과", "Welfare Policy", False),
+    ("culture", "문화정책과", "Culture Policy", False),
+    ("mayor", "시장실", "Office of the Mayor", True),
 ]
-# code, name, department, window days, thresholds (deliberation, escalation, mayor)
+# code, Korean name, English name, department, window days, thresholds (deliberation, escalation, mayor)
 CATEGORIES = [
-    ("transport", "교통 (Transport)", "transport", 30, (50, 500, 5000)),
-    ("environment", "환경 (Environment)", "climate", 30, (50, 500, 5000)),
-    ("welfare", "복지 (Welfare)", "welfare", 30, (50, 500, 5000)),
-    ("culture", "문화 (Culture)", "culture", 30, (50, 500, 5000)),
+    ("transport", "교통", "Transport", "transport", 30, (50, 500, 5000)),
+    ("environment", "환경", "Environment", "climate", 30, (50, 500, 5000)),
+    ("welfare", "복지", "Welfare", "welfare", 30, (50, 500, 5000)),
+    ("culture", "문화", "Culture", "culture", 30, (50, 500, 5000)),
     # A category an admin configured with lower thresholds, to show that they are per category.
-    ("neighbourhood", "우리 동네 (Neighbourhood)", "climate", 14, (5, 15, 40)),
+    ("neighbourhood", "우리 동네", "Neighbourhood", "climate", 14, (5, 15, 40)),
 ]
 STAFF = [
     ("citizen", Role.CITIZEN, "김시민", False, None),
@@ -70,8 +72,10 @@ class Command(BaseCommand):
             # Demo notifications are stored in-site but not emailed to the console.
             # The demo's people act hundreds of times in seconds: the per-user limits (counted in the
             # shared Redis cache in production, which outlives a dropped database) do not apply to it.
+            # Texts the services write down (round titles, a replacement's reason) are in the site's
+            # language, whatever language the shell that runs the command was in.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
-                    rate_limits_bypassed():
+                    rate_limits_bypassed(), translation.override(settings.LANGUAGE_CODE):
                 self._load(options["supporters"])
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins()
@@ -79,13 +83,14 @@ class Command(BaseCommand):
     @transaction.atomic
     def _load(self, supporters: int) -> None:
         departments = {
-            code: Department.objects.get_or_create(code=code, defaults={"name": name, "is_mayor_office": mayor})[0]
-            for code, name, mayor in DEPARTMENTS
+            code: Department.objects.get_or_create(
+                code=code, defaults={"name": name, "name_en": name_en, "is_mayor_office": mayor})[0]
+            for code, name, name_en, mayor in DEPARTMENTS
         }
         categories = {}
-        for code, name, dept, days, (deliberation, escalation, mayor) in CATEGORIES:
+        for code, name, name_en, dept, days, (deliberation, escalation, mayor) in CATEGORIES:
             categories[code] = Category.objects.get_or_create(code=code, defaults=dict(
-                name=name, default_department=departments[dept], support_window_days=days,
+                name=name, name_en=name_en, default_department=departments[dept], support_window_days=days,
                 deliberation_threshold=deliberation, escalation_threshold=escalation, mayor_threshold=mayor,
             ))[0]
         people = {key: self._user(key, role, name, verified, departments.get(dept)) for key, role, name, verified, dept
