@@ -2,6 +2,7 @@
 #
 #   make run         demo on http://127.0.0.1:8000 (SQLite + in-memory channel layer)
 #   make test        import contracts, then the whole suite on throwaway PostgreSQL + Redis, then the SQLite smoke run
+#   make test-deps   what the tests need: Debian packages, the test requirements, axe-core (pinned npm tarball) in .cache/
 #   make bench       bench/run_all.py on a throwaway PostgreSQL + Redis
 #   make messages    makemessages (django + djangojs, ko + en) and compilemessages
 #   make screenshots the main pages at phone and desktop size, in Korean, on the demo -> docs/screenshots/
@@ -60,7 +61,7 @@ MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 .PHONY: help install run test-deps apt-deps test bench bench-ws bench-voting bench-imports messages screenshots clean distclean
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- virtualenv -----------------------------------------------------------
 
