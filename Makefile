@@ -2,8 +2,10 @@
 #
 #   make run         demo on http://127.0.0.1:8000 (SQLite + in-memory channel layer)
 #   make test        import contracts, then the whole suite on throwaway PostgreSQL + Redis, then the SQLite smoke run
+#   make test-deps   what the tests need: Debian packages, the test requirements, axe-core (pinned npm tarball) in .cache/
 #   make bench       bench/run_all.py on a throwaway PostgreSQL + Redis
 #   make messages    makemessages (django + djangojs, ko + en) and compilemessages
+#   make screenshots the main pages at phone and desktop size, in Korean, on the demo -> docs/screenshots/
 #   make clean       caches and test artifacts; `make distclean` also drops .venv and db.sqlite3
 #
 # Variables: PYTEST_ARGS="-x -k foo" (every pytest phase), PYTEST_WORKERS=4 (xdist workers of
@@ -40,18 +42,26 @@ TEST_STAMP := $(VENV)/.installed-test-$(TEST_HASH)
 
 # Debian packages the test suite needs (redis-tools: redis-cli; postgresql-common:
 # pg_virtualenv; chromium: Playwright e2e; fonts-nanum: Korean glyphs in the
-# browser screenshots; gettext: compilemessages).
+# browser screenshots; gettext: compilemessages; npm: fetches axe-core for the accessibility test).
 APT_PACKAGES := python3-venv redis-server redis-tools postgresql postgresql-common \
-	chromium fonts-nanum gettext libpq5
+	chromium fonts-nanum gettext libpq5 npm
+
+# axe-core, the accessibility engine tests/e2e/test_accessibility.py injects into each page: a test tool,
+# not a dependency of the site (MPL-2.0). The npm package's tarball, pinned by version and sha256,
+# unpacked into .cache/ (the test reads AXE_JS, or this path).
+AXE_VERSION := 4.14.1
+AXE_SHA256 := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
+AXE_DIR := .cache/axe-core-$(AXE_VERSION)
+AXE_JS := $(AXE_DIR)/axe.min.js
 
 # makemessages already skips dot-directories (.venv); compilemessages does not.
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 	--ignore=test-artifacts --ignore=bench/results
 
-.PHONY: help install run test-deps apt-deps test bench bench-ws bench-voting bench-imports messages clean distclean
+.PHONY: help install run test-deps apt-deps test bench bench-ws bench-voting bench-imports messages screenshots clean distclean
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- virtualenv -----------------------------------------------------------
 
@@ -104,8 +114,16 @@ apt-deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing </dev/null; \
 	fi
 
+$(AXE_JS):
+	@echo "==> axe-core $(AXE_VERSION) (npm pack, sha256 checked) into $(AXE_DIR)"
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	npm pack --silent "axe-core@$(AXE_VERSION)" --pack-destination "$$tmp" >/dev/null; \
+	echo "$(AXE_SHA256)  $$tmp/axe-core-$(AXE_VERSION).tgz" | sha256sum --check --quiet; \
+	mkdir -p "$(AXE_DIR)"; \
+	tar -xzf "$$tmp/axe-core-$(AXE_VERSION).tgz" -C "$(AXE_DIR)" --strip-components=1 package/axe.min.js package/LICENSE
+
 test-deps: apt-deps
-	@$(MAKE) --no-print-directory $(TEST_STAMP)
+	@$(MAKE) --no-print-directory $(TEST_STAMP) $(AXE_JS)
 
 # --- tests ----------------------------------------------------------------
 
@@ -182,6 +200,13 @@ messages: install
 	$(EMBEDDED) $(VPY) manage.py makemessages -d djangojs -l ko -l en $(MSG_IGNORE)
 	$(EMBEDDED) $(VPY) manage.py compilemessages $(MSG_IGNORE)
 
+# --- screenshots ----------------------------------------------------------
+
+# The main pages (tests/e2e/pages.py) at phone and desktop size, in Korean, as the demo's people see them,
+# on the embedded default with a fresh demo in a throwaway SQLite file; PNGs into docs/screenshots/.
+screenshots: test-deps
+	$(EMBEDDED) $(VPY) docs/screenshots/take.py
+
 # --- cleaning -------------------------------------------------------------
 
 clean:
@@ -190,4 +215,4 @@ clean:
 	rm -rf .pytest_cache .hypothesis test-artifacts .import_linter_cache
 
 distclean: clean
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .cache

@@ -167,3 +167,17 @@ def page_strings(parser, token):
     nodelist = parser.parse(("endpage_strings",))
     parser.delete_first_token()
     return PageStringsNode(parser.compile_filter(bits[1]), groups, nodelist)
+
+
+@register.simple_tag
+def header_badges(*parts) -> list[dict]:
+    """The badges of ``frontend/page_header.html``, given as (label, CSS class, test id) triples::
+
+        {% header_badges jury.get_kind_display "" "" jury.get_state_display state_class "jury-state" as badges %}
+
+    A badge with an empty label is left out, so a page can pass one that applies only sometimes.
+    """
+    if len(parts) % 3:
+        raise template.TemplateSyntaxError("header_badges takes (label, CSS class, test id) triples")
+    triples = zip(parts[0::3], parts[1::3], parts[2::3])
+    return [{"label": label, "css": css, "testid": testid} for label, css, testid in triples if label]

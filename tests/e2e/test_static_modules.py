@@ -81,7 +81,7 @@ def test_room_and_live_vote_run_from_hashed_module_files(browser, production_url
     room = rooms[0]
     page, scripts, errors = _page(browser, production_url, UserFactory(display_name="김시민"))
     page.goto(f"/rooms/{room.pk}/")
-    entry = page.locator("script[type=module]").get_attribute("src")
+    entry = page.locator("script[type=module][src*='/room.']").get_attribute("src")
     assert HASHED.search(entry), entry
     expect(page.locator("#room-status")).to_have_text("연결되었습니다.")  # the hello came: socket.js runs
     expect(page.locator("#presence-count")).not_to_be_empty()
@@ -89,7 +89,7 @@ def test_room_and_live_vote_run_from_hashed_module_files(browser, production_url
         "frontend/room.js", "frontend/socket.js", "frontend/i18n.js", "frontend/room/common.js",
         "frontend/room/chat.js", "frontend/room/clock.js", "frontend/room/queue.js", "frontend/room/tables.js",
         "frontend/room/polls.js", "frontend/room/questions.js", "frontend/room/presence.js",
-        "frontend/room/jury.js", "frontend/room/tabs.js"})
+        "frontend/room/jury.js", "frontend/room/tabs.js", "frontend/site_menu.js"})
 
     now = timezone.now()
     vote = Vote.objects.create(

@@ -21,7 +21,7 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "frontend" / "static" / "frontend"
 IMPORT = re.compile(r"""^(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)";""", re.MULTILINE)
-ENTRIES = ("frontend/room.js", "frontend/vote_live.js", "frontend/ballot.js")
+ENTRIES = ("frontend/room.js", "frontend/vote_live.js", "frontend/ballot.js", "frontend/site_menu.js")
 
 
 def test_collectstatic_in_production_rewrites_every_module_import_to_a_hashed_name(tmp_path):

@@ -1,0 +1,147 @@
+"""The main pages of the site on the demo data (`manage.py load_demo`), and who looks at each.
+
+Shared by the accessibility scan (tests/e2e/test_accessibility.py) and the screenshots
+(docs/screenshots/take.py): both load the demo, sign in as each demo person and visit their pages.
+A path is found from the demo's objects by what they are (the escalated proposal, the counted budget
+vote...), never by a primary key.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from deliberation.deliberative_polls.models import DeliberativePoll
+from deliberation.juries.models import Jury
+from deliberation.panels.models import Draw
+from deliberation.rooms.models import Room
+from proposals.models import FollowUp, Proposal
+from voting.models import Vote
+
+DEMO_DOMAIN = "demo.seoul.example"
+DEMO_PASSWORD = "demo-pass-2026"
+
+ANONYMOUS = "anonymous"
+# role -> the demo person who plays it (frontend/management/commands/load_demo.py, STAFF)
+PEOPLE = {
+    "citizen": f"resident@{DEMO_DOMAIN}",  # a verified resident: may support and vote
+    "moderator": f"moderator@{DEMO_DOMAIN}",
+    "officer": f"officer-climate@{DEMO_DOMAIN}",
+    "staff": f"admin@{DEMO_DOMAIN}",  # staff and city admin
+}
+ROLES = (ANONYMOUS, *PEOPLE)
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # also the screenshot's file name
+    path: Callable[[], str]
+    roles: tuple[str, ...]
+
+
+def _url(name: str, *args) -> Callable[[], str]:
+    return lambda: reverse(name, args=args)
+
+
+def _proposal() -> str:
+    proposal = Proposal.objects.filter(state="escalated").order_by("-support_count").first()
+    return reverse("proposals:detail", args=[proposal.pk])
+
+
+def _vote(**filters) -> Callable[[], str]:
+    def path() -> str:
+        return reverse("voting:detail", args=[Vote.objects.filter(**filters).order_by("pk").first().pk])
+
+    return path
+
+
+def _results() -> str:
+    return reverse("voting:results", args=[Vote.objects.filter(state="tallied").order_by("pk").first().pk])
+
+
+def _ended_room_record() -> str:
+    return reverse("rooms:record", args=[Room.objects.filter(state="ended").order_by("pk").first().pk])
+
+
+def _jury(name: str = "juries:jury") -> Callable[[], str]:
+    def path() -> str:
+        return reverse(name, args=[Jury.objects.order_by("pk").first().pk])
+
+    return path
+
+
+def _poll(name: str) -> Callable[[], str]:
+    def path() -> str:
+        return reverse(name, args=[DeliberativePoll.objects.order_by("pk").first().pk])
+
+    return path
+
+
+def _draw() -> str:
+    return reverse("panels:draw", args=[Draw.objects.order_by("pk").first().pk])
+
+
+def _follow_up_work() -> str:
+    follow_up = FollowUp.objects.filter(department__code="climate", state="open").order_by("pk").first()
+    return reverse("proposals:follow_up_work", args=[follow_up.pk])
+
+
+EVERYONE = ROLES
+SIGNED_IN = tuple(PEOPLE)
+
+PAGES = (
+    Page("home", _url("home"), EVERYONE),
+    Page("proposals", _url("proposals:list"), (ANONYMOUS, "citizen")),
+    Page("proposal", _proposal, EVERYONE),
+    Page("proposal-new", _url("proposals:create"), ("citizen",)),
+    Page("my-proposals", _url("proposals:my_proposals"), ("citizen",)),
+    Page("votes", _url("voting:list"), (ANONYMOUS, "citizen")),
+    Page("vote-budget", _vote(kind="budget", state="open"), (ANONYMOUS, "citizen", "staff")),
+    Page("vote-live", _vote(kind="single", state="open"), (ANONYMOUS, "citizen")),
+    Page("vote-ranked", _vote(kind="ranked", state="open"), ("citizen",)),
+    Page("vote-results", _results, (ANONYMOUS, "citizen")),
+    Page("rooms", _url("rooms:list"), (ANONYMOUS, "citizen", "staff")),
+    Page("room-record", _ended_room_record, ("staff",)),
+    Page("juries", _url("juries:jury_list"), (ANONYMOUS, "staff")),
+    Page("jury", _jury(), (ANONYMOUS, "citizen", "staff")),
+    Page("jury-manage", _jury("juries:jury_manage"), ("staff",)),
+    Page("polls", _url("deliberative_polls:dpolls"), (ANONYMOUS, "staff")),
+    Page("poll-report", _poll("deliberative_polls:dpoll_report"), (ANONYMOUS, "staff")),
+    Page("poll-materials", _poll("deliberative_polls:dpoll_materials"), (ANONYMOUS,)),
+    Page("poll-manage", _poll("deliberative_polls:dpoll_manage"), ("staff",)),
+    Page("follow-ups", _url("proposals:follow_ups"), (ANONYMOUS, "officer")),
+    Page("follow-up-queue", _url("proposals:follow_up_queue"), ("officer",)),
+    Page("follow-up-work", _follow_up_work, ("officer",)),
+    Page("notifications", _url("proposals:notifications"), ("citizen",)),
+    Page("profile", _url("accounts:profile"), ("citizen",)),
+    Page("pool", _url("panels:pool"), ("citizen",)),
+    Page("invitations", _url("panels:invitations"), ("citizen",)),
+    Page("draws", _url("panels:draws"), ("staff",)),
+    Page("draw", _draw, ("staff",)),
+    Page("moderation", _url("proposals:moderation"), ("moderator",)),
+    Page("verify-residents", _url("accounts:verify_residents"), ("moderator",)),
+    Page("manage-votes", _url("voting:manage"), ("staff",)),
+    Page("sign-in", _url("account_login"), (ANONYMOUS,)),
+    Page("sign-up", _url("account_signup"), (ANONYMOUS,)),
+)
+
+
+def pages_for(role: str) -> list[tuple[str, str]]:
+    """(name, path) of the pages this role looks at, paths resolved now (the demo must be loaded)."""
+    return [(page.name, page.path()) for page in PAGES if role in page.roles]
+
+
+def sign_in(page, role: str) -> None:
+    """Sign in through the login form, as a person would (a fresh context per role)."""
+    if role == ANONYMOUS:
+        return
+    page.goto(reverse("account_login"))
+    page.fill("input[name=login]", PEOPLE[role])
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"{PEOPLE[role]} could not sign in"
