@@ -129,7 +129,7 @@ def main() -> None:
     core_s, _report = _timed(lambda: build_report(
         questions, groups["deliberation"], margins=poll.margins, subgroup_attributes=selectors.DPOLL_SUBGROUPS,
         control=groups.get("control"), title=poll.title), options.reps)
-    selector_s, report = _timed(lambda: dpoll_selectors._dpoll_report(poll), options.reps)
+    selector_s, report = _timed(lambda: dpoll_selectors.compute_dpoll_report(poll), options.reps)
     client = Client(HTTP_ACCEPT_LANGUAGE="ko", HTTP_HOST="127.0.0.1")
     url = f"/deliberative-polls/{poll.pk}/report/"
 

@@ -7,6 +7,7 @@ Each package's own tasks live in it (``rooms/tasks.py``, ``panels/tasks.py``) un
 from celery import shared_task
 from celery.signals import worker_ready
 
+from deliberation.deliberative_polls.tasks import store_dpoll_report  # noqa: F401 (registers it)
 from deliberation.panels.tasks import (  # noqa: F401 (registers them)
     compute_draw_distribution, expire_invitations, resend_lost_invitation_emails, resume_draw_jobs,
     send_invitation_emails,

@@ -10,7 +10,9 @@ from django.db.models import Count, Max, Q
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
-from deliberation.deliberative_polls.models import SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse
+from deliberation.deliberative_polls.models import (
+    StoredReport, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
+)
 from deliberation.deliberative_polls.states import SurveyGroup
 from deliberation.deliberative_polls.survey.exports import response_rows
 from deliberation.deliberative_polls.survey.panel import representativeness
@@ -57,29 +59,37 @@ def dpoll_core_data(poll) -> tuple[list, dict[str, list]]:
 REPORT_CACHE_SECONDS = 600
 
 
-def dpoll_report(poll) -> dict:
-    """The poll's report, cached until anything it reads changes (about a second for 500 people and 30
-    questions, docs/benchmarks.md; the page and each download ask for it).
-
-    Answers are never edited and participants only ever added, so the key is the state, a hash of the
-    title, margins and questions, the number and the last of the responses and of the participants,
-    and the language (the weighting error is a sentence).
-    """
+def dpoll_report_key(poll) -> str:
+    """What the report is computed from, in a few small queries: a hash of the title, margins and
+    questions, the number and the last of the responses and of the participants, and the language (the
+    weighting error is a sentence). Answers are never edited and participants only ever added."""
     responses = SurveyResponse.objects.filter(participant__poll=poll).aggregate(n=Count("pk"), last=Max("pk"))
     seated = poll.participants.aggregate(n=Count("pk"), last=Max("pk"))
     questions = list(poll.questions.values_list("pk", "position", "code", "text", "kind", "options"))
     inputs = hashlib.sha256(json.dumps([poll.title, poll.margins, questions], sort_keys=True, default=str)
                             .encode()).hexdigest()[:24]
-    key = (f"dpoll-report:{poll.pk}:{poll.state}:{poll.control_enabled}:{inputs}:{responses['n']}:"
-           f"{responses['last']}:{seated['n']}:{seated['last']}:{translation.get_language()}")
+    return (f"dpoll-report:{poll.pk}:{poll.control_enabled}:{inputs}:{responses['n']}:"
+            f"{responses['last']}:{seated['n']}:{seated['last']}:{translation.get_language()}")
+
+
+def dpoll_report(poll) -> dict:
+    """The poll's report: from the cache, else as stored when the poll closed (StoredReport, same key), else
+    computed (about a second for 500 people and 30 questions, docs/benchmarks.md) and cached.
+
+    A closed poll's report is stored by services.store_dpoll_report, so its first reader does not wait
+    for the statistics (nor does anyone after the cache is cleared or the server restarted)."""
+    key = dpoll_report_key(poll)
     report = cache.get(key)
     if report is None:
-        report = _dpoll_report(poll)
-        cache.set(key, report, REPORT_CACHE_SECONDS)
+        report = (StoredReport.objects.filter(poll=poll, language=translation.get_language(), key=key)
+                  .values_list("report", flat=True).first())
+    if report is None:
+        report = compute_dpoll_report(poll)
+    cache.set(key, report, REPORT_CACHE_SECONDS)
     return report
 
 
-def _dpoll_report(poll) -> dict:
+def compute_dpoll_report(poll) -> dict:
     """build_report for the poll: weighted to its margins, by living zone, age band and gender, control beside.
 
     When the panel cannot be weighted to the margins (a group the margins do not list, e.g. a

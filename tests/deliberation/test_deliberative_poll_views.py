@@ -6,11 +6,14 @@ import json
 import math
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from scipy import stats as scipy_stats
 
 from deliberation.deliberative_polls import services
-from deliberation.deliberative_polls.models import DeliberativePoll, SurveyResponse
+from deliberation.deliberative_polls.models import DeliberativePoll, StoredReport, SurveyAnswer, SurveyResponse
 from deliberation.deliberative_polls.states import DPollState
 from tests.factories import DPOLL_ANSWERS as ANSWERS, AdminFactory, FacilitatorFactory, ResidentFactory, make_poll
 from tests.factories import dpoll_resident as _person, move_dpoll as _move
@@ -133,8 +136,8 @@ PANEL_Q1 = [("2", "3"), ("2", "4"), ("3", "4"), ("3", "3"), ("4", "5"), ("1", No
 CONTROL_Q1 = [("3", "3"), ("3", "3"), ("3", "3"), ("3", "3"), ("3", "4")]
 
 
-@pytest.fixture
-def published_poll():
+def _answered_poll():
+    """The poll of PANEL_Q1 and CONTROL_Q1 with T2 closed for answers (still T2_OPEN)."""
     poll, actor, members, controls = make_poll(control=True, panel=6, controls=5, state=DPollState.T1_OPEN)
     services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 1, "male": 1}})
     for p, (t1, _) in zip(members + controls, PANEL_Q1 + CONTROL_Q1):
@@ -145,6 +148,12 @@ def published_poll():
         if t2 is not None:
             services.submit_response(participant=p, wave=2, answers={**ANSWERS, "q1": t2,
                                                                      "q2": "yes" if i < 3 else "no"})
+    return poll, actor, members, controls
+
+
+@pytest.fixture
+def published_poll():
+    poll, actor, members, controls = _answered_poll()
     for to in (DPollState.CLOSED, DPollState.PUBLISHED):
         _move(poll, to, actor)
     return poll, members, controls
@@ -170,6 +179,36 @@ def test_the_report_page_shows_the_figures_computed_by_hand(client, published_po
     assert "T1 16.7% → T2 0.0%" in page  # the value 1 of q1
     assert 'data-testid="weighted-q1-deliberation"' in page and 'data-testid="shift-q1-control"' in page
     assert 'data-testid="repr-deliberation-gender"' in page and "50.0%" in page  # 3 women, 3 men
+
+
+def test_a_closed_poll_s_report_is_stored_once_and_its_page_reads_it_without_recomputing(
+        client, django_capture_on_commit_callbacks):
+    """The statistics take seconds for a real poll (docs/benchmarks.md): computed once when T2 closes, then
+    every reader, the first one after a restart or a cleared cache included, gets the stored report."""
+    poll, actor, members, controls = _answered_poll()
+    with django_capture_on_commit_callbacks(execute=True):
+        _move(poll, DPollState.CLOSED, actor)
+    stored = StoredReport.objects.filter(poll=poll)
+    assert sorted(stored.values_list("language", flat=True)) == ["en", "ko"]
+    assert services.store_dpoll_report(poll=poll) == 0  # idempotent: the keys still match, nothing recomputed
+
+    cache.clear()  # as after a restart
+    client.force_login(actor)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("deliberative_polls:dpoll_report", args=[poll.pk])).content.decode()
+    assert 'data-testid="unweighted-q1-deliberation-change">1.00<' in page
+    answers_table = SurveyAnswer._meta.db_table
+    assert not [q["sql"] for q in queries.captured_queries if answers_table in q["sql"]], "the answers were read again"
+    assert len(queries.captured_queries) <= 15, [q["sql"] for q in queries.captured_queries]
+
+    # publishing changes nothing the report reads: the stored one is still the one served
+    with django_capture_on_commit_callbacks(execute=True):
+        _move(poll, DPollState.PUBLISHED, actor)
+    assert services.store_dpoll_report(poll=poll) == 0
+    # a change it reads (the title) is never hidden behind the stored figures: the key no longer matches
+    DeliberativePoll.objects.filter(pk=poll.pk).update(title="다른 제목")
+    poll.refresh_from_db()
+    assert services.store_dpoll_report(poll=poll) == 1
 
 
 def test_the_exports_carry_the_same_figures_and_no_one_s_identity(client, published_poll):
