@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from deliberation.deliberative_polls.models import (
     StoredReport, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
@@ -16,7 +17,7 @@ from deliberation.deliberative_polls.models import (
 from deliberation.deliberative_polls.states import SurveyGroup
 from deliberation.deliberative_polls.survey.exports import response_rows
 from deliberation.deliberative_polls.survey.panel import representativeness
-from deliberation.deliberative_polls.survey.questions import CHOICE, Participant, Question
+from deliberation.deliberative_polls.survey.questions import CHOICE, SCALE_RANGES, YESNO, Participant, Question
 from deliberation.deliberative_polls.survey.raking import RakingError
 from deliberation.deliberative_polls.survey.report import build_report
 
@@ -111,6 +112,71 @@ def compute_dpoll_report(poll) -> dict:
                 report["groups"][name]["representativeness"] = representativeness(members, margins)
     report["panel"] = dpoll_panel_counts(poll)
     return report
+
+
+CLEAR_CHANGE = 0.05  # a change whose test's p-value is below this is called clear in the summary
+
+
+def dpoll_summary(report: dict) -> dict:
+    """The report for citizens, first: who took part, and per question one sentence saying what changed
+    after the deliberation, in words. Built from the figures already in the report (the deliberating
+    panel, those who answered both surveys); nothing is computed again."""
+    panel, control = report["groups"]["deliberation"], report["groups"].get("control")
+    lines = []
+    for question in report["questions"]:
+        figures = panel["questions"][question["id"]]["all"]
+        lines.append({"id": question["id"], "text": question["text"], "sentence": _change_sentence(question, figures)})
+    return {"questions": len(report["questions"]), "t1": panel["attrition"]["t1"], "t2": panel["attrition"]["t2"],
+            "control": control["attrition"]["t2"] if control else None, "lines": lines}
+
+
+def _clarity(pvalue) -> str:
+    if pvalue is None:
+        return ""
+    return (_("The change is larger than chance alone would explain.") if pvalue < CLEAR_CHANGE
+            else _("The change is small enough to be chance."))
+
+
+def _share(distribution: dict, value) -> int | None:
+    share = next((row["share"] for row in distribution["values"] if row["value"] == value), None)
+    return None if share is None else round(100 * share)
+
+
+def _change_sentence(question: dict, figures: dict) -> str:
+    """One plain sentence (two with how sure it is) on what changed between the surveys."""
+    change, kind = figures["change"], question["kind"]
+    if not figures["n_paired"]:
+        return _("Too few people answered both surveys to compare.")
+    if kind in SCALE_RANGES:
+        low, high = SCALE_RANGES[kind]
+        before, after = change["mean_t1"], change["mean_t2"]
+        values = {"a": f"{before:.1f}", "b": f"{after:.1f}", "low": low, "high": high}
+        if f"{before:.1f}" == f"{after:.1f}":
+            said = _("The average answer stayed at %(a)s (on a scale from %(low)s to %(high)s).") % values
+        elif after > before:
+            said = _("The average answer rose from %(a)s to %(b)s (on a scale from %(low)s to %(high)s).") % values
+        else:
+            said = _("The average answer fell from %(a)s to %(b)s (on a scale from %(low)s to %(high)s).") % values
+        pvalue = change["t_pvalue"]
+    elif kind == YESNO:
+        values = {"a": _share(figures["t1"], "yes"), "b": _share(figures["t2"], "yes")}
+        said = _("Those answering yes went from %(a)s%% to %(b)s%%.") % values
+        pvalue = change["pvalue"]
+    else:
+        def top(distribution):
+            row = max(distribution["values"], key=lambda r: r["count"])
+            return row["value"], _share(distribution, row["value"])
+
+        (a, pa), (b, pb) = top(figures["t1"]), top(figures["t2"])
+        if a == b:
+            said = _("“%(a)s” stayed the most chosen answer (%(pa)s%% before, %(pb)s%% after).") % {
+                "a": a, "pa": pa, "pb": pb}
+        else:
+            said = _("The most chosen answer was “%(a)s” before (%(pa)s%%) and “%(b)s” after (%(pb)s%%).") % {
+                "a": a, "pa": pa, "b": b, "pb": pb}
+        pvalue = change["pvalue"]
+    clarity = _clarity(pvalue)
+    return f"{said} {clarity}" if clarity else said
 
 
 def dpoll_panel_counts(poll) -> dict:

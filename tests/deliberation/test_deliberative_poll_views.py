@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from scipy import stats as scipy_stats
 
+from deliberation.deliberative_polls import display as dpoll_display
 from deliberation.deliberative_polls import services
 from deliberation.deliberative_polls.models import DeliberativePoll, StoredReport, SurveyAnswer, SurveyResponse
 from deliberation.deliberative_polls.states import DPollState
@@ -166,19 +167,49 @@ def test_the_report_page_shows_the_figures_computed_by_hand(client, published_po
     t_p = 2 * scipy_stats.t.sf(math.sqrt(10), 4)
     half = scipy_stats.t.ppf(0.975, 4) * math.sqrt(0.5) / math.sqrt(5)
     assert 'data-testid="unweighted-q1-deliberation-change">1.00<' in page
-    assert f'data-testid="unweighted-q1-deliberation-t-p">{t_p:.3f}<' in page
+    assert f'data-testid="unweighted-q1-deliberation-t-p">p = {t_p:.3f}<' in page
     assert f"[{1 - half:.2f}, {1 + half:.2f}]" in page
     assert "Mean of those who answered both: 2.80 at T1, 3.80 at T2;" in page
     # Control: one of five moved 3 -> 4, mean 0.2; difference-in-differences 1 - 0.2.
     assert 'data-testid="unweighted-q1-control-change">0.20<' in page
     assert 'data-testid="did-q1-value">0.80<' in page
     # Yes/no: three no -> yes and nobody the other way; exact McNemar p = 2 * 0.5**3.
-    assert 'data-testid="unweighted-q2-deliberation-p">0.250<' in page
+    assert 'data-testid="unweighted-q2-deliberation-p">p = 0.250<' in page
     # Attrition: six answered T1, five T2; the sixth stays in the T1 distribution (1 of 6 chose 1).
     assert 'data-testid="missed-deliberation">1<' in page
     assert "T1 16.7% → T2 0.0%" in page  # the value 1 of q1
     assert 'data-testid="weighted-q1-deliberation"' in page and 'data-testid="shift-q1-control"' in page
     assert 'data-testid="repr-deliberation-gender"' in page and "50.0%" in page  # 3 women, 3 men
+
+
+def test_the_report_starts_with_a_summary_in_words_for_citizens(client, published_poll):
+    poll, members, _ = published_poll
+    page = client.get(reverse("deliberative_polls:dpoll_report", args=[poll.pk])).content.decode()
+    summary = page[page.index('data-testid="summary"'):page.index('id="panel-title"')]
+    assert "6 people answered the first survey and 5 the second." in summary
+    assert "A comparison group of 5 people" in summary
+    # q1: means 2.8 -> 3.8 among those who answered both, t-test p = 0.034
+    assert ("The average answer rose from 2.8 to 3.8 (on a scale from 1 to 5). "
+            "The change is larger than chance alone would explain.") in summary
+    # q2: nobody said yes at T1, 3 of the 5 at T2; McNemar p = 0.25
+    assert "Those answering yes went from 0% to 60%. The change is small enough to be chance." in summary
+    assert page.index('data-testid="summary"') < page.index('id="chart-title"')  # before any figure
+    assert "p = 0.000" not in page and "e-0" not in page
+
+
+def _report_with_subgroups(by_subgroup: dict) -> dict:
+    figures = {"change": {}, "t1": {"values": []}, "t2": {"values": []}}
+    return {"questions": [{"id": "q1", "kind": "yesno", "text": "Q"}],
+            "groups": {"deliberation": {"questions": {"q1": {"all": figures, "by_subgroup": by_subgroup}}}}}
+
+
+def test_a_subgroup_table_whose_every_row_is_suppressed_collapses_to_one_line():
+    hidden = {"suppressed": True}
+    shown = {"n_paired": 7, "change": {}, "suppressed": False}
+    rows = dpoll_display.question_rows(_report_with_subgroups({"gender": {"female": hidden, "male": hidden}}), {})
+    assert rows[0]["groups"][0]["subgroups_hidden"] is True
+    rows = dpoll_display.question_rows(_report_with_subgroups({"gender": {"female": shown, "male": hidden}}), {})
+    assert rows[0]["groups"][0]["subgroups_hidden"] is False
 
 
 def test_a_closed_poll_s_report_is_stored_once_and_its_page_reads_it_without_recomputing(

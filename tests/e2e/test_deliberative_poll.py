@@ -79,4 +79,4 @@ def test_a_panel_member_answers_both_surveys_and_the_report_shows_the_shift(sign
     expect(reader.locator("[data-testid=unweighted-q1-deliberation-change]")).to_have_text("1.50")
     expect(reader.locator("[data-testid=unweighted-q1-control-change]")).to_have_text("0.50")
     expect(reader.locator("[data-testid=did-q1-value]")).to_have_text("1.00")
-    expect(reader.locator("svg.shift-chart [data-testid=shift-q1-deliberation]")).to_have_count(1)
+    expect(reader.locator(".shift-chart [data-testid=shift-q1-deliberation]")).to_have_count(1)
