@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.demographics import age_band
+from config.celery import queue_on_commit
 from accounts.districts import district_group
 from core.lifecycle import IllegalTransition, Lifecycle
 
@@ -298,9 +299,10 @@ DPOLL_LIFECYCLE = Lifecycle(
 
 
 def _queue_report(poll: DeliberativePoll) -> None:
+    """After the commit; with the broker away it is dropped (logged): the page then computes the report."""
     from deliberation.deliberative_polls.tasks import store_dpoll_report  # in here: the task imports services
 
-    transaction.on_commit(lambda: store_dpoll_report.delay(poll.pk))
+    queue_on_commit(store_dpoll_report, poll.pk)
 
 
 def store_dpoll_report(*, poll: DeliberativePoll) -> int:
