@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from deliberation.deliberative_polls import services
+from .conftest import screenshot
 from tests.factories import FacilitatorFactory, ResidentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -90,3 +91,4 @@ def test_a_panel_member_answers_both_surveys_and_the_report_shows_the_shift(sign
     region.focus()
     expect(region).to_be_focused()
     assert "p = 0.000" not in reader.content()
+    screenshot(reader, "dpoll-report-phone")
