@@ -16,6 +16,7 @@ from deliberation.deliberative_polls import display as dpoll_display
 from deliberation.deliberative_polls import services
 from deliberation.deliberative_polls.models import DeliberativePoll, StoredReport, SurveyAnswer, SurveyResponse
 from deliberation.deliberative_polls.states import DPollState
+from deliberation.deliberative_polls.tasks import store_missing_dpoll_reports
 from tests.factories import DPOLL_ANSWERS as ANSWERS, AdminFactory, FacilitatorFactory, ResidentFactory, make_poll
 from tests.factories import dpoll_resident as _person, move_dpoll as _move
 
@@ -240,6 +241,14 @@ def test_a_closed_poll_s_report_is_stored_once_and_its_page_reads_it_without_rec
     DeliberativePoll.objects.filter(pk=poll.pk).update(title="다른 제목")
     poll.refresh_from_db()
     assert services.store_dpoll_report(poll=poll) == 1
+
+
+def test_a_worker_stores_the_report_of_a_closed_poll_whose_task_was_lost(published_poll):
+    poll, _members, _controls = published_poll  # closed and published without the queued task running
+    assert not StoredReport.objects.filter(poll=poll).exists()
+    assert store_missing_dpoll_reports() == 1
+    assert sorted(StoredReport.objects.filter(poll=poll).values_list("language", flat=True)) == ["en", "ko"]
+    assert store_missing_dpoll_reports() == 0
 
 
 def test_the_exports_carry_the_same_figures_and_no_one_s_identity(client, published_poll):
