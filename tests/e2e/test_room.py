@@ -44,6 +44,9 @@ def test_citizen_follows_the_facilitators_clock_and_chat_live(signed_in_page):
         facilitator_page.locator(f"form[action='/rooms/{room.pk}/open/'] button").click()
     start = facilitator_page.locator("[data-frame='clock.start']")
     expect(start).to_be_enabled()  # connected
+    # no round yet: only starting one makes sense; the row says why the rest are greyed out
+    expect(facilitator_page.locator("[data-frame='clock.pause']")).to_be_disabled()
+    expect(facilitator_page.locator("#control-buttons-note .control-why")).to_have_text("진행 중인 라운드가 없습니다.")
 
     citizen_page = signed_in_page(citizen)
     citizen_page.goto(path)
@@ -77,6 +80,8 @@ def test_citizen_follows_the_facilitators_clock_and_chat_live(signed_in_page):
     expect(send).to_be_enabled()
     expect(citizen_page.locator("#raise-hand")).to_be_enabled()
     expect(citizen_page.locator("#chat-form-note")).to_have_text("")  # the reason went with the round's start
+    expect(start).to_be_disabled()  # a round runs: pause, adjust or skip it first
+    expect(facilitator_page.locator("[data-frame='clock.pause']")).to_be_enabled()
     expect(citizen_page.locator("#room-clock")).to_have_text(re.compile(r"^(10:00|9:\d\d)$"))
     first = _seconds(citizen_page)
     time.sleep(2.2)

@@ -104,7 +104,25 @@ export function whyNot(what) {
 }
 const GATED = [["chat", "#chat-form [type=submit]"], ["chat", "#table-chat-form [type=submit]"],
                ["hand", "#raise-hand"], ["move_on", "#move-on"]];
+/* The facilitator's clock: only the moves the round's state allows (the server's ClockError otherwise); the
+   row's note says why the others are greyed out. */
+function gateClock() {
+  const row = root.querySelector(".control-buttons");
+  if (!row) return;
+  const state = d.state === "live" && live.round ? live.round.state : "";
+  const running = state === "running", paused = state === "paused";
+  const pendingLeft = !!root.querySelector("#agenda li.round-pending");
+  const allowed = { "clock.start": !running && !paused && pendingLeft, "clock.pause": running, "clock.resume": paused,
+                    "clock.adjust": running || paused, "clock.skip": running || paused };
+  const buttons = row.querySelectorAll("[data-frame]");
+  for (let i = 0; i < buttons.length; i++) {
+    if (allowed[buttons[i].dataset.frame] === false) buttons[i].disabled = true;
+  }
+  const why = running || paused ? t("WhyRoundRuns") : (pendingLeft ? t("WhyNoRound") : t("WhyNoRoundLeft"));
+  setText(noteFor(row).querySelector(".control-why"), d.state === "ended" ? "" : why);
+}
 function gateControls() {
+  gateClock();
   GATED.forEach((pair) => {
     const control = root.querySelector(pair[1]);
     if (!control) return;
@@ -118,12 +136,13 @@ function gateControls() {
    Each control's note is a <p class="control-note"> after it (or after its form), tied to it with
    aria-describedby: .control-why (why it is disabled; not announced, it follows the room's state) and
    .control-refusal (what the server refused; announced politely). The template writes the notes of the
-   page's own controls; a button made later gets one when it first needs it. */
+   page's own controls (a form, a button or a row of buttons names its note with data-note); a button made
+   later gets one when it first needs it. */
 const origins = {};  // frame type -> the control that last sent one
 let using = null;    // the control being used in the event being handled now
 let notes = 0;
 export function noteFor(control) {
-  const host = control.closest("form") || control;
+  const host = control.closest("form, [data-note]") || control;
   let note = host.dataset.note ? $(host.dataset.note) : null;
   if (!note) {
     note = el("p", "control-note");
@@ -165,7 +184,7 @@ export function trackControls() {
     const control = event.target.closest && event.target.closest(event.type === "click" ? "button" : "form");
     if (!control) return;
     using = control;
-    const host = control.closest("form") || control;
+    const host = control.closest("form, [data-note]") || control;
     const note = host.dataset.note ? $(host.dataset.note) : null;
     if (note) setText(note.querySelector(".control-refusal"), "");  // used again: the old refusal goes
     setTimeout(() => { using = null; }, 0);
