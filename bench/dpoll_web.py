@@ -113,6 +113,8 @@ def main() -> None:
     parser.add_argument("--control", type=int, default=200)
     parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--profile", action="store_true",
+                        help="also print cProfile's top functions and the queries of one cold request (stored and not)")
     options = parser.parse_args()
     _setup()
     from django.core.cache import cache
@@ -129,7 +131,7 @@ def main() -> None:
     core_s, _report = _timed(lambda: build_report(
         questions, groups["deliberation"], margins=poll.margins, subgroup_attributes=selectors.DPOLL_SUBGROUPS,
         control=groups.get("control"), title=poll.title), options.reps)
-    selector_s, report = _timed(lambda: dpoll_selectors._dpoll_report(poll), options.reps)
+    selector_s, report = _timed(lambda: dpoll_selectors.compute_dpoll_report(poll), options.reps)
     client = Client(HTTP_ACCEPT_LANGUAGE="ko", HTTP_HOST="127.0.0.1")
     url = f"/deliberative-polls/{poll.pk}/report/"
 
@@ -142,6 +144,14 @@ def main() -> None:
     cold_s, size = _timed(cold, options.reps)
     client.get(url)
     warm_s, _ = _timed(lambda: client.get(url), options.reps)
+    from deliberation.deliberative_polls import services as dpoll_services
+
+    if options.profile:
+        _profile(client, url, cache)  # before the report is stored: what the first reader waited for
+    store_s, _ = _timed(lambda: dpoll_services.store_dpoll_report(poll=poll), 1)
+    stored_s, _ = _timed(cold, options.reps)  # the cache cleared, the report stored when the poll closed
+    if options.profile:
+        _profile(client, url, cache)  # after
     print(f"Poll: {options.participants} panel + {options.control} control x {options.questions} questions, "
           f"{answer_count:,} answers (setup {setup_seconds:.1f} s); weighting: "
           f"{'ok' if not report.get('weighting_error') else report['weighting_error']}")
@@ -150,8 +160,30 @@ def main() -> None:
                           ("build_report on them (the core, baseline)", core_s),
                           ("the selector, cache missed (read + report)", selector_s),
                           (f"report page, cache missed ({size / 1024:.0f} KiB of HTML)", cold_s),
-                          ("report page, from the cache", warm_s)):
+                          ("report page, from the cache", warm_s),
+                          ("storing the report when the poll closes (both languages, once)", store_s),
+                          ("report page, cache missed, report stored at the close", stored_s)):
         print(f"| {name} | {seconds:.3f} | x{seconds / core_s:.2f} |")
+
+
+def _profile(client, url, cache) -> None:
+    """One cold request under cProfile, with its queries: where the time goes."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    profiler = cProfile.Profile()
+    with CaptureQueriesContext(connection) as queries:
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    print(f"\n{len(queries.captured_queries)} queries; cProfile, cumulative:\n{out.getvalue()}")
 
 
 if __name__ == "__main__":

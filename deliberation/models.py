@@ -13,7 +13,8 @@ from deliberation.panels.models import (  # noqa: F401
     Pool, PoolAttribute, PoolMember, Draw, Invitation, new_invitation_token,
 )
 from deliberation.deliberative_polls.models import (  # noqa: F401
-    DeliberativePoll, SurveyQuestion, SurveyParticipant, SurveyResponse, SurveyAnswer, Material, default_margins,
+    DeliberativePoll, SurveyQuestion, SurveyParticipant, SurveyResponse, SurveyAnswer, Material, StoredReport,
+    default_margins,
 )
 from deliberation.juries.models import (  # noqa: F401
     Jury, Verdict, VerdictVoter, VerdictBallot, SealedVerdictBallot, Recommendation, MinorityOpinion,

@@ -7,6 +7,7 @@ Each package's own tasks live in it (``rooms/tasks.py``, ``panels/tasks.py``) un
 from celery import shared_task
 from celery.signals import worker_ready
 
+from deliberation.deliberative_polls.tasks import store_dpoll_report, store_missing_dpoll_reports  # noqa: F401
 from deliberation.panels.tasks import (  # noqa: F401 (registers them)
     compute_draw_distribution, expire_invitations, resend_lost_invitation_emails, resume_draw_jobs,
     send_invitation_emails,
@@ -34,3 +35,4 @@ def sweep_rounds() -> int:
 def _sweep_on_worker_start(sender=None, **kwargs):
     sweep_rounds.delay()
     resume_draw_jobs()
+    store_missing_dpoll_reports.delay()

@@ -399,6 +399,8 @@ class Follow(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "follow")
+        verbose_name_plural = pgettext_lazy("model name", "follows")
         constraints = [
             models.CheckConstraint(
                 condition=Q(proposal__isnull=False, vote__isnull=True) | Q(proposal__isnull=True, vote__isnull=False),
@@ -420,4 +422,6 @@ class NotificationSetting(models.Model):
     email = models.BooleanField(_("also by email"), default=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("model name", "notification setting")
+        verbose_name_plural = pgettext_lazy("model name", "notification settings")
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_setting_per_kind")]

@@ -12,7 +12,9 @@ from deliberation.deliberative_polls.survey.exports import TABLES
 from deliberation.deliberative_polls.survey.questions import SCALE_RANGES
 
 GROUPS = (("deliberation", "deliberating"), ("control", "control"))  # report key, SurveyGroup value
-SVG_WIDTH, SVG_LEFT, SVG_RIGHT, ROW_HEIGHT = 640, 12, 628, 64  # text 22 units: legible at phone width
+# Each row of the shift chart is its own small SVG (the arrow only); its label is HTML text above it, which
+# wraps and keeps the page's font size on a phone (text inside a scaled SVG shrinks with it).
+SVG_WIDTH, SVG_LEFT, SVG_RIGHT, ROW_HEIGHT = 640, 18, 622, 40
 
 
 def _percent(share) -> float | None:
@@ -71,8 +73,11 @@ def question_rows(report: dict, stored_questions: dict) -> list[dict]:
                 continue
             section = group["questions"][question["id"]]
             figures = section["all"]
+            subgroups = _subgroup_rows(section)
             groups.append({"key": key, "name": name, "figures": figures, "change": figures["change"],
-                           "bars": _distribution_rows(figures, labels), "subgroups": _subgroup_rows(section)})
+                           "bars": _distribution_rows(figures, labels), "subgroups": subgroups,
+                           # every subgroup too small to show: one line says so instead of a table of dashes
+                           "subgroups_hidden": bool(subgroups) and all(row["suppressed"] for row in subgroups)})
         rows.append({"id": question["id"], "text": question["text"], "kind": question["kind"],
                      "is_scale": question["kind"] in SCALE_RANGES, "groups": groups, "did": did.get(question["id"])})
     return rows
@@ -81,9 +86,10 @@ def question_rows(report: dict, stored_questions: dict) -> list[dict]:
 def shift_chart(report: dict) -> dict | None:
     """The scales' mean at T1 and T2 per group as arrows on each question's own range (0 to 100 %).
 
-    x in SVG units (SVG_LEFT..SVG_RIGHT), one row per question and group; None without scale questions.
+    x in SVG units (SVG_LEFT..SVG_RIGHT) of a row's own SVG (SVG_WIDTH x ROW_HEIGHT, the axis at ``y``), one
+    row per question and group, numbered as the questions are on the page; None without scale questions.
     """
-    rows, y = [], 40
+    rows, y = [], ROW_HEIGHT // 2
     for number, question in enumerate(report["questions"], start=1):
         if question["kind"] not in SCALE_RANGES:
             continue
@@ -99,14 +105,17 @@ def shift_chart(report: dict) -> dict | None:
             def x(value):
                 return round(SVG_LEFT + (value - low) / (high - low) * (SVG_RIGHT - SVG_LEFT), 1)
 
-            rows.append({"question": question["id"], "number": number, "text": question["text"], "group": key, "y": y,
-                         "label_y": y - 16, "x1": x(change["mean_t1"]), "x2": x(change["mean_t2"]),
-                         "mean_t1": change["mean_t1"], "mean_t2": change["mean_t2"],
-                         "up": change["mean_t2"] >= change["mean_t1"], "low": low, "high": high})
-            y += ROW_HEIGHT
+            x1, x2 = x(change["mean_t1"]), x(change["mean_t2"])
+            up = x2 >= x1
+            tip = 18 if up else -18  # the arrowhead: a triangle whose point is the mean at T2
+            rows.append({"question": question["id"], "number": number, "text": question["text"], "group": key,
+                         "y": y, "x1": x1, "x2": x2, "mean_t1": change["mean_t1"], "mean_t2": change["mean_t2"],
+                         "up": up, "low": low, "high": high,
+                         "head": f"{x2},{y} {x2 - tip},{y - 12} {x2 - tip},{y + 12}"})
     if not rows:
         return None
-    return {"rows": rows, "width": SVG_WIDTH, "height": y, "left": SVG_LEFT, "right": SVG_RIGHT}
+    return {"rows": rows, "width": SVG_WIDTH, "height": ROW_HEIGHT, "left": SVG_LEFT, "right": SVG_RIGHT,
+            "y": y, "has_control": any(row["group"] == "control" for row in rows)}
 
 
 def representativeness_rows(report: dict) -> list[dict]:

@@ -133,3 +133,21 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StoredReport(models.Model):
+    """A poll's report as computed once (services.store_dpoll_report, when the poll closes), per language
+    (the weighting's error is a sentence). ``key`` is what the report was computed from
+    (selectors.dpoll_report_key): the page uses the stored report only while the key still matches, so a
+    change (a title, a margin) is never hidden behind an old figure."""
+
+    poll = models.ForeignKey(DeliberativePoll, on_delete=models.CASCADE, related_name="stored_reports")
+    language = models.CharField(max_length=8)
+    key = models.CharField(max_length=200)
+    report = models.JSONField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model name", "stored report")
+        verbose_name_plural = pgettext_lazy("model name", "stored reports")
+        constraints = [models.UniqueConstraint(fields=["poll", "language"], name="one_stored_report_per_language")]

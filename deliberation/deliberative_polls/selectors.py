@@ -9,17 +9,18 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from core import search as text_search
 
 from deliberation.deliberative_polls.models import (
-    DeliberativePoll, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
+    DeliberativePoll, StoredReport, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
 )
 from deliberation.deliberative_polls.rules import may_manage_dpolls
 from deliberation.deliberative_polls.states import DPollState, SurveyGroup
 from deliberation.deliberative_polls.survey.exports import response_rows
 from deliberation.deliberative_polls.survey.panel import representativeness
-from deliberation.deliberative_polls.survey.questions import CHOICE, Participant, Question
+from deliberation.deliberative_polls.survey.questions import CHOICE, SCALE_RANGES, YESNO, Participant, Question
 from deliberation.deliberative_polls.survey.raking import RakingError
 from deliberation.deliberative_polls.survey.report import build_report
 
@@ -62,29 +63,37 @@ def dpoll_core_data(poll) -> tuple[list, dict[str, list]]:
 REPORT_CACHE_SECONDS = 600
 
 
-def dpoll_report(poll) -> dict:
-    """The poll's report, cached until anything it reads changes (about a second for 500 people and 30
-    questions, docs/benchmarks.md; the page and each download ask for it).
-
-    Answers are never edited and participants only ever added, so the key is the state, a hash of the
-    title, margins and questions, the number and the last of the responses and of the participants,
-    and the language (the weighting error is a sentence).
-    """
+def dpoll_report_key(poll) -> str:
+    """What the report is computed from, in a few small queries: a hash of the title, margins and
+    questions, the number and the last of the responses and of the participants, and the language (the
+    weighting error is a sentence). Answers are never edited and participants only ever added."""
     responses = SurveyResponse.objects.filter(participant__poll=poll).aggregate(n=Count("pk"), last=Max("pk"))
     seated = poll.participants.aggregate(n=Count("pk"), last=Max("pk"))
     questions = list(poll.questions.values_list("pk", "position", "code", "text", "kind", "options"))
     inputs = hashlib.sha256(json.dumps([poll.title, poll.margins, questions], sort_keys=True, default=str)
                             .encode()).hexdigest()[:24]
-    key = (f"dpoll-report:{poll.pk}:{poll.state}:{poll.control_enabled}:{inputs}:{responses['n']}:"
-           f"{responses['last']}:{seated['n']}:{seated['last']}:{translation.get_language()}")
+    return (f"dpoll-report:{poll.pk}:{poll.control_enabled}:{inputs}:{responses['n']}:"
+            f"{responses['last']}:{seated['n']}:{seated['last']}:{translation.get_language()}")
+
+
+def dpoll_report(poll) -> dict:
+    """The poll's report: from the cache, else as stored when the poll closed (StoredReport, same key), else
+    computed (about a second for 500 people and 30 questions, docs/benchmarks.md) and cached.
+
+    A closed poll's report is stored by services.store_dpoll_report, so its first reader does not wait
+    for the statistics (nor does anyone after the cache is cleared or the server restarted)."""
+    key = dpoll_report_key(poll)
     report = cache.get(key)
     if report is None:
-        report = _dpoll_report(poll)
-        cache.set(key, report, REPORT_CACHE_SECONDS)
+        report = (StoredReport.objects.filter(poll=poll, language=translation.get_language(), key=key)
+                  .values_list("report", flat=True).first())
+    if report is None:
+        report = compute_dpoll_report(poll)
+    cache.set(key, report, REPORT_CACHE_SECONDS)
     return report
 
 
-def _dpoll_report(poll) -> dict:
+def compute_dpoll_report(poll) -> dict:
     """build_report for the poll: weighted to its margins, by living zone, age band and gender, control beside.
 
     When the panel cannot be weighted to the margins (a group the margins do not list, e.g. a
@@ -106,6 +115,71 @@ def _dpoll_report(poll) -> dict:
                 report["groups"][name]["representativeness"] = representativeness(members, margins)
     report["panel"] = dpoll_panel_counts(poll)
     return report
+
+
+CLEAR_CHANGE = 0.05  # a change whose test's p-value is below this is called clear in the summary
+
+
+def dpoll_summary(report: dict) -> dict:
+    """The report for citizens, first: who took part, and per question one sentence saying what changed
+    after the deliberation, in words. Built from the figures already in the report (the deliberating
+    panel, those who answered both surveys); nothing is computed again."""
+    panel, control = report["groups"]["deliberation"], report["groups"].get("control")
+    lines = []
+    for question in report["questions"]:
+        figures = panel["questions"][question["id"]]["all"]
+        lines.append({"id": question["id"], "text": question["text"], "sentence": _change_sentence(question, figures)})
+    return {"questions": len(report["questions"]), "t1": panel["attrition"]["t1"], "t2": panel["attrition"]["t2"],
+            "control": control["attrition"]["t2"] if control else None, "lines": lines}
+
+
+def _clarity(pvalue) -> str:
+    if pvalue is None:
+        return ""
+    return (_("The change is larger than chance alone would explain.") if pvalue < CLEAR_CHANGE
+            else _("The change is small enough to be chance."))
+
+
+def _share(distribution: dict, value) -> int | None:
+    share = next((row["share"] for row in distribution["values"] if row["value"] == value), None)
+    return None if share is None else round(100 * share)
+
+
+def _change_sentence(question: dict, figures: dict) -> str:
+    """One plain sentence (two with how sure it is) on what changed between the surveys."""
+    change, kind = figures["change"], question["kind"]
+    if not figures["n_paired"]:
+        return _("Too few people answered both surveys to compare.")
+    if kind in SCALE_RANGES:
+        low, high = SCALE_RANGES[kind]
+        before, after = change["mean_t1"], change["mean_t2"]
+        values = {"a": f"{before:.1f}", "b": f"{after:.1f}", "low": low, "high": high}
+        if f"{before:.1f}" == f"{after:.1f}":
+            said = _("The average answer stayed at %(a)s (on a scale from %(low)s to %(high)s).") % values
+        elif after > before:
+            said = _("The average answer rose from %(a)s to %(b)s (on a scale from %(low)s to %(high)s).") % values
+        else:
+            said = _("The average answer fell from %(a)s to %(b)s (on a scale from %(low)s to %(high)s).") % values
+        pvalue = change["t_pvalue"]
+    elif kind == YESNO:
+        values = {"a": _share(figures["t1"], "yes"), "b": _share(figures["t2"], "yes")}
+        said = _("Those answering yes went from %(a)s%% to %(b)s%%.") % values
+        pvalue = change["pvalue"]
+    else:
+        def top(distribution):
+            row = max(distribution["values"], key=lambda r: r["count"])
+            return row["value"], _share(distribution, row["value"])
+
+        (a, pa), (b, pb) = top(figures["t1"]), top(figures["t2"])
+        if a == b:
+            said = _("“%(a)s” stayed the most chosen answer (%(pa)s%% before, %(pb)s%% after).") % {
+                "a": a, "pa": pa, "pb": pb}
+        else:
+            said = _("The most chosen answer was “%(a)s” before (%(pa)s%%) and “%(b)s” after (%(pb)s%%).") % {
+                "a": a, "pa": pa, "b": b, "pb": pb}
+        pvalue = change["pvalue"]
+    clarity = _clarity(pvalue)
+    return f"{said} {clarity}" if clarity else said
 
 
 def dpoll_panel_counts(poll) -> dict:

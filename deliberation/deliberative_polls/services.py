@@ -8,21 +8,24 @@ T2 only after T1, each survey once, every answer on its scale, the whole survey 
 import logging
 from collections.abc import Mapping, Sequence
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.demographics import age_band
+from config.celery import queue_on_commit
 from accounts.districts import district_group
 from core.lifecycle import IllegalTransition, Lifecycle
 
 from deliberation.deliberative_polls import rules
-from deliberation.deliberative_polls.selectors import core_question
+from deliberation.deliberative_polls.selectors import compute_dpoll_report, core_question, dpoll_report_key
 from deliberation.deliberative_polls.models import (
-    DeliberativePoll, Material, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
+    DeliberativePoll, Material, StoredReport, SurveyAnswer, SurveyParticipant, SurveyQuestion, SurveyResponse,
 )
 from deliberation.deliberative_polls.states import (
     DPOLL_TRANSITIONS, SEATING_STATES, WAVE_OPEN_STATE, DPollState, SurveyGroup, SurveyKind,
@@ -287,9 +290,40 @@ DPOLL_LIFECYCLE = Lifecycle(
     DeliberativePoll, DPOLL_TRANSITIONS, error=DPollError, code="illegal_move", guard=_refuse_move,
     labels=lambda state: DPollState(state).label if state in DPollState.values else state,
     message=gettext_noop("A poll that is “%(state)s” cannot become “%(to)s”."), changed_at="state_changed_at",
-    # entering deliberation opens the plenary room for the panel, whoever moves the poll there
-    on_enter={DPollState.DELIBERATING: lambda poll, **when: _open_plenary(poll, **when)},
+    # entering deliberation opens the plenary room for the panel, whoever moves the poll there; once T2 has
+    # closed nothing the report reads changes: it is computed once and stored (published: if it is not yet)
+    on_enter={DPollState.DELIBERATING: lambda poll, **when: _open_plenary(poll, **when),
+              DPollState.CLOSED: lambda poll, **when: _queue_report(poll),
+              DPollState.PUBLISHED: lambda poll, **when: _queue_report(poll)},
 )
+
+
+def _queue_report(poll: DeliberativePoll) -> None:
+    """After the commit; with the broker away it is dropped (logged): the page then computes the report."""
+    from deliberation.deliberative_polls.tasks import store_dpoll_report  # in here: the task imports services
+
+    queue_on_commit(store_dpoll_report, poll.pk)
+
+
+def store_dpoll_report(*, poll: DeliberativePoll) -> int:
+    """Compute the poll's report once and store it for each language (selectors.dpoll_report reads it while
+    its key matches); returns how many were (re)computed. The figures do not depend on the language, only
+    the weighting's error sentence does: one computation serves every language unless there is one.
+    Idempotent: a stored report whose key still matches is kept."""
+    computed, shared = 0, None
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            key = dpoll_report_key(poll)
+            if StoredReport.objects.filter(poll=poll, language=language, key=key).exists():
+                continue
+            report = shared
+            if report is None:
+                report = compute_dpoll_report(poll)
+                computed += 1
+                shared = report if report.get("weighting_error") is None else None
+            StoredReport.objects.update_or_create(poll=poll, language=language,
+                                                  defaults={"key": key, "report": report, "computed_at": timezone.now()})
+    return computed
 
 
 @transaction.atomic

@@ -194,7 +194,8 @@ def dpoll_report(request, pk: int):
     report = selectors.dpoll_report(poll)
     stored = {q.code: q for q in poll.questions.all()}
     return render(request, "deliberation/dpoll_report.html", {
-        "poll": poll, "report": report, "questions": dpoll_display.question_rows(report, stored),
+        "poll": poll, "report": report, "summary": selectors.dpoll_summary(report),
+        "questions": dpoll_display.question_rows(report, stored),
         "chart": dpoll_display.shift_chart(report),
         "representativeness": dpoll_display.representativeness_rows(report),
         "deliberation": report["groups"]["deliberation"], "control": report["groups"].get("control"),

@@ -10,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from config.asgi import application
 from deliberation.rooms import services
 from deliberation.rooms.realtime.events import events_after
+from deliberation.rooms.realtime.protocol import check_outbound
 from deliberation.rooms.models import ChatMessage, RoomEvent
 from tests.deliberation.sockets import communicator, enter, receive, refused_with, session_cookie, until
 from tests.factories import RoomFactory, UserFactory
@@ -178,6 +179,11 @@ def test_bad_frame_gets_an_error_code_keeps_the_connection_and_stores_nothing(ra
     error, pong, before, after = _refused_frame_scenario(room, UserFactory(), raw)
     assert (error["type"], error["code"]) == ("error", code)
     assert error["message"]
+    # "for": the frame type it answers, when the frame had a known one (the page says it at the control)
+    sent = json.loads(raw) if code != "bad_json" else None
+    known = sent.get("type") if isinstance(sent, dict) and sent.get("type") != "chat.shout" else None
+    assert error.get("for") == known
+    check_outbound(error)
     assert pong["type"] == "pong" and pong["data"]["server_time"]
     assert after == before
     assert not ChatMessage.objects.exists()

@@ -6,12 +6,17 @@ import json
 import math
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from scipy import stats as scipy_stats
 
+from deliberation.deliberative_polls import display as dpoll_display
 from deliberation.deliberative_polls import services
-from deliberation.deliberative_polls.models import DeliberativePoll, SurveyResponse
+from deliberation.deliberative_polls.models import DeliberativePoll, StoredReport, SurveyAnswer, SurveyResponse
 from deliberation.deliberative_polls.states import DPollState
+from deliberation.deliberative_polls.tasks import store_missing_dpoll_reports
 from tests.factories import DPOLL_ANSWERS as ANSWERS, AdminFactory, FacilitatorFactory, ResidentFactory, make_poll
 from tests.factories import dpoll_resident as _person, move_dpoll as _move
 
@@ -133,8 +138,8 @@ PANEL_Q1 = [("2", "3"), ("2", "4"), ("3", "4"), ("3", "3"), ("4", "5"), ("1", No
 CONTROL_Q1 = [("3", "3"), ("3", "3"), ("3", "3"), ("3", "3"), ("3", "4")]
 
 
-@pytest.fixture
-def published_poll():
+def _answered_poll():
+    """The poll of PANEL_Q1 and CONTROL_Q1 with T2 closed for answers (still T2_OPEN)."""
     poll, actor, members, controls = make_poll(control=True, panel=6, controls=5, state=DPollState.T1_OPEN)
     services.set_margins(poll=poll, actor=actor, margins={"gender": {"female": 1, "male": 1}})
     for p, (t1, _) in zip(members + controls, PANEL_Q1 + CONTROL_Q1):
@@ -145,6 +150,12 @@ def published_poll():
         if t2 is not None:
             services.submit_response(participant=p, wave=2, answers={**ANSWERS, "q1": t2,
                                                                      "q2": "yes" if i < 3 else "no"})
+    return poll, actor, members, controls
+
+
+@pytest.fixture
+def published_poll():
+    poll, actor, members, controls = _answered_poll()
     for to in (DPollState.CLOSED, DPollState.PUBLISHED):
         _move(poll, to, actor)
     return poll, members, controls
@@ -157,19 +168,87 @@ def test_the_report_page_shows_the_figures_computed_by_hand(client, published_po
     t_p = 2 * scipy_stats.t.sf(math.sqrt(10), 4)
     half = scipy_stats.t.ppf(0.975, 4) * math.sqrt(0.5) / math.sqrt(5)
     assert 'data-testid="unweighted-q1-deliberation-change">1.00<' in page
-    assert f'data-testid="unweighted-q1-deliberation-t-p">{t_p:.3f}<' in page
+    assert f'data-testid="unweighted-q1-deliberation-t-p">p = {t_p:.3f}<' in page
     assert f"[{1 - half:.2f}, {1 + half:.2f}]" in page
     assert "Mean of those who answered both: 2.80 at T1, 3.80 at T2;" in page
     # Control: one of five moved 3 -> 4, mean 0.2; difference-in-differences 1 - 0.2.
     assert 'data-testid="unweighted-q1-control-change">0.20<' in page
     assert 'data-testid="did-q1-value">0.80<' in page
     # Yes/no: three no -> yes and nobody the other way; exact McNemar p = 2 * 0.5**3.
-    assert 'data-testid="unweighted-q2-deliberation-p">0.250<' in page
+    assert 'data-testid="unweighted-q2-deliberation-p">p = 0.250<' in page
     # Attrition: six answered T1, five T2; the sixth stays in the T1 distribution (1 of 6 chose 1).
     assert 'data-testid="missed-deliberation">1<' in page
     assert "T1 16.7% → T2 0.0%" in page  # the value 1 of q1
     assert 'data-testid="weighted-q1-deliberation"' in page and 'data-testid="shift-q1-control"' in page
     assert 'data-testid="repr-deliberation-gender"' in page and "50.0%" in page  # 3 women, 3 men
+
+
+def test_the_report_starts_with_a_summary_in_words_for_citizens(client, published_poll):
+    poll, members, _ = published_poll
+    page = client.get(reverse("deliberative_polls:dpoll_report", args=[poll.pk])).content.decode()
+    summary = page[page.index('data-testid="summary"'):page.index('id="panel-title"')]
+    assert "6 people answered the first survey and 5 the second." in summary
+    assert "A comparison group of 5 people" in summary
+    # q1: means 2.8 -> 3.8 among those who answered both, t-test p = 0.034
+    assert ("The average answer rose from 2.8 to 3.8 (on a scale from 1 to 5). "
+            "The change is larger than chance alone would explain.") in summary
+    # q2: nobody said yes at T1, 3 of the 5 at T2; McNemar p = 0.25
+    assert "Those answering yes went from 0% to 60%. The change is small enough to be chance." in summary
+    assert page.index('data-testid="summary"') < page.index('id="chart-title"')  # before any figure
+    assert "p = 0.000" not in page and "e-0" not in page
+
+
+def _report_with_subgroups(by_subgroup: dict) -> dict:
+    figures = {"change": {}, "t1": {"values": []}, "t2": {"values": []}}
+    return {"questions": [{"id": "q1", "kind": "yesno", "text": "Q"}],
+            "groups": {"deliberation": {"questions": {"q1": {"all": figures, "by_subgroup": by_subgroup}}}}}
+
+
+def test_a_subgroup_table_whose_every_row_is_suppressed_collapses_to_one_line():
+    hidden = {"suppressed": True}
+    shown = {"n_paired": 7, "change": {}, "suppressed": False}
+    rows = dpoll_display.question_rows(_report_with_subgroups({"gender": {"female": hidden, "male": hidden}}), {})
+    assert rows[0]["groups"][0]["subgroups_hidden"] is True
+    rows = dpoll_display.question_rows(_report_with_subgroups({"gender": {"female": shown, "male": hidden}}), {})
+    assert rows[0]["groups"][0]["subgroups_hidden"] is False
+
+
+def test_a_closed_poll_s_report_is_stored_once_and_its_page_reads_it_without_recomputing(
+        client, django_capture_on_commit_callbacks):
+    """The statistics take seconds for a real poll (docs/benchmarks.md): computed once when T2 closes, then
+    every reader, the first one after a restart or a cleared cache included, gets the stored report."""
+    poll, actor, members, controls = _answered_poll()
+    with django_capture_on_commit_callbacks(execute=True):
+        _move(poll, DPollState.CLOSED, actor)
+    stored = StoredReport.objects.filter(poll=poll)
+    assert sorted(stored.values_list("language", flat=True)) == ["en", "ko"]
+    assert services.store_dpoll_report(poll=poll) == 0  # idempotent: the keys still match, nothing recomputed
+
+    cache.clear()  # as after a restart
+    client.force_login(actor)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("deliberative_polls:dpoll_report", args=[poll.pk])).content.decode()
+    assert 'data-testid="unweighted-q1-deliberation-change">1.00<' in page
+    answers_table = SurveyAnswer._meta.db_table
+    assert not [q["sql"] for q in queries.captured_queries if answers_table in q["sql"]], "the answers were read again"
+    assert len(queries.captured_queries) <= 15, [q["sql"] for q in queries.captured_queries]
+
+    # publishing changes nothing the report reads: the stored one is still the one served
+    with django_capture_on_commit_callbacks(execute=True):
+        _move(poll, DPollState.PUBLISHED, actor)
+    assert services.store_dpoll_report(poll=poll) == 0
+    # a change it reads (the title) is never hidden behind the stored figures: the key no longer matches
+    DeliberativePoll.objects.filter(pk=poll.pk).update(title="다른 제목")
+    poll.refresh_from_db()
+    assert services.store_dpoll_report(poll=poll) == 1
+
+
+def test_a_worker_stores_the_report_of_a_closed_poll_whose_task_was_lost(published_poll):
+    poll, _members, _controls = published_poll  # closed and published without the queued task running
+    assert not StoredReport.objects.filter(poll=poll).exists()
+    assert store_missing_dpoll_reports() == 1
+    assert sorted(StoredReport.objects.filter(poll=poll).values_list("language", flat=True)) == ["en", "ko"]
+    assert store_missing_dpoll_reports() == 0
 
 
 def test_the_exports_carry_the_same_figures_and_no_one_s_identity(client, published_poll):

@@ -299,7 +299,8 @@ def test_an_answer_reaches_the_facilitator_and_another_citizen_as_live_results(_
     frames, error, pong = async_to_sync(scenario)()
     assert frames[0] == frames[1]
     assert frames[0]["data"] == {"poll_id": poll.pk, "counts": [0, 1, 0], "total": 1}
-    assert error == {"type": "error", "code": "invalid_answer", "message": "This poll has no such option."}
+    assert error == {"type": "error", "code": "invalid_answer", "message": "This poll has no such option.",
+                     "for": "poll.answer"}  # the frame it answers: the page says it next to the control
     assert pong["type"] == "pong"
     assert LiveAnswer.objects.get().user == alice
 

@@ -19,3 +19,8 @@ def tab(page, name: str) -> None:
 def say(page, text: str) -> None:
     page.fill("#chat-body", text)
     page.locator("#chat-form [type=submit]").click()
+
+
+def connected(page) -> None:
+    """The page's socket has had its hello (the controls a round allows stay disabled until one runs)."""
+    expect(page.locator("#room")).to_have_attribute("data-connected", "1")

@@ -90,6 +90,8 @@ def test_a_resident_votes_in_a_participatory_budget_and_the_department_gets_the_
     expect(page.locator("[data-testid=result-row]:not([data-selected])")).to_contain_text("마을버스 정류장 온열의자")
     expect(page.locator("[data-testid=follow-up]")).to_have_count(3)
     screenshot(page, "budget-vote-results")
+    # a phone's page does not scroll sideways (wide tables scroll in their own region)
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
     officer_page = new_page()
     login(officer_page, officer.email, PASSWORD)

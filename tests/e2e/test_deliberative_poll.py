@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from deliberation.deliberative_polls import services
+from .conftest import screenshot
 from tests.factories import FacilitatorFactory, ResidentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -79,4 +80,15 @@ def test_a_panel_member_answers_both_surveys_and_the_report_shows_the_shift(sign
     expect(reader.locator("[data-testid=unweighted-q1-deliberation-change]")).to_have_text("1.50")
     expect(reader.locator("[data-testid=unweighted-q1-control-change]")).to_have_text("0.50")
     expect(reader.locator("[data-testid=did-q1-value]")).to_have_text("1.00")
-    expect(reader.locator("svg.shift-chart [data-testid=shift-q1-deliberation]")).to_have_count(1)
+    expect(reader.locator(".shift-chart [data-testid=shift-q1-deliberation]")).to_have_count(1)
+    # For citizens first: the summary in words, before the figures (issue 13)
+    expect(reader.locator("[data-testid=summary]")).to_be_visible()
+    expect(reader.locator("[data-testid=summary-q1]")).to_contain_text("2.5에서 4.0")
+    assert reader.locator("main").inner_text().index("한눈에 보기") < reader.locator("main").inner_text().index("T1")
+    # On a phone the page does not scroll sideways; a wide table scrolls in its own region, by keyboard too
+    assert reader.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    region = reader.locator(".table-wrap[role=region]").first
+    region.focus()
+    expect(region).to_be_focused()
+    assert "p = 0.000" not in reader.content()
+    screenshot(reader, "dpoll-report-phone")

@@ -23,6 +23,7 @@ from deliberation.juries.models import Jury
 from tests.factories import AdminFactory, CategoryFactory, ResidentFactory
 
 from .conftest import screenshot
+from .rooms import connected as _connected
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -88,7 +89,7 @@ def test_jury_from_the_invitation_to_the_published_recommendation(signed_in_page
     briefing = jury.room.rounds.order_by("position").first().title
     host.goto(f"/rooms/{jury.room_id}/")
     juror.goto(f"/rooms/{jury.room_id}/")
-    expect(juror.locator("#chat-form button")).to_be_enabled()
+    _connected(juror)
     host.locator("[data-frame='clock.start']").click()
     expect(juror.locator("#round-title")).to_have_text(briefing)
 
@@ -96,7 +97,7 @@ def test_jury_from_the_invitation_to_the_published_recommendation(signed_in_page
     host.goto(f"/juries/{jury.pk}/manage/")
     _post_action(host, "start_deliberation")
     juror.goto(f"/rooms/{jury.private_room_id}/")
-    expect(juror.locator("#chat-form button")).to_be_enabled()
+    _connected(juror)
     expect(juror.locator("#verdict-link")).to_be_hidden()
     _post_action(host, "open_verdict")
     expect(juror.locator("#verdict-link")).to_be_visible()  # verdict.opened, live
@@ -111,7 +112,7 @@ def test_jury_from_the_invitation_to_the_published_recommendation(signed_in_page
     _post_action(host, "open_verdict")
     _vote(juror, jury, "yes")
     juror.goto(f"/rooms/{jury.private_room_id}/")
-    expect(juror.locator("#chat-form button")).to_be_enabled()
+    _connected(juror)
     expect(juror.locator("#draft-link")).to_be_hidden()
     _vote(dissenter, jury, "yes")  # the last ballot closes the vote: the rule is met, the jury moves on
     assert _state(jury) == "drafting" and jury.verdicts.get(number=2).met is True

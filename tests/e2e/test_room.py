@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from tests.factories import RoomFactory, UserFactory
 
 from .conftest import screenshot
-from .rooms import open_room as _open_room, say as _say, tab as _tab
+from .rooms import connected as _connected, open_room as _open_room, say as _say, tab as _tab
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -44,14 +44,44 @@ def test_citizen_follows_the_facilitators_clock_and_chat_live(signed_in_page):
         facilitator_page.locator(f"form[action='/rooms/{room.pk}/open/'] button").click()
     start = facilitator_page.locator("[data-frame='clock.start']")
     expect(start).to_be_enabled()  # connected
+    # no round yet: only starting one makes sense; the row says why the rest are greyed out
+    expect(facilitator_page.locator("[data-frame='clock.pause']")).to_be_disabled()
+    expect(facilitator_page.locator("#control-buttons-note .control-why")).to_have_text("진행 중인 라운드가 없습니다.")
 
     citizen_page = signed_in_page(citizen)
     citizen_page.goto(path)
-    expect(citizen_page.locator("#chat-form button")).to_be_enabled()
+    _connected(citizen_page)
     assert citizen_page.locator("[data-frame]").count() == 0
+    expect(citizen_page.locator("h1")).to_have_text("그늘 있는 거리")  # the room's title is the page's heading
+
+    # No round runs yet: the controls a round allows are disabled, each with the reason next to it.
+    send = citizen_page.locator("#chat-form [type=submit]")
+    expect(send).to_be_disabled()
+    expect(citizen_page.locator("#chat-form-note .control-why")).to_have_text("채팅은 라운드가 진행 중일 때 열립니다.")
+    for control in (send, citizen_page.locator("#chat-body")):
+        expect(control).to_have_attribute("aria-describedby", re.compile(r"\bchat-form-note\b"))
+    expect(citizen_page.locator("#raise-hand")).to_be_disabled()
+    expect(citizen_page.locator("#raise-hand-note .control-why")).to_have_text(
+        "라운드가 진행 중일 때만 손을 들 수 있습니다.")
+    expect(citizen_page.locator("#raise-hand")).to_have_attribute("aria-describedby", "raise-hand-note")
+    expect(citizen_page.locator("#move-on")).to_be_disabled()
+    # Enter in the closed chat sends nothing: the reason is said at the form, the text stays
+    citizen_page.fill("#chat-body", "아직인가요?")
+    citizen_page.press("#chat-body", "Enter")
+    expect(citizen_page.locator("#chat-form-note .control-refusal")).to_have_text(
+        "채팅은 라운드가 진행 중일 때 열립니다.")
+    expect(citizen_page.locator("#chat-form-note .control-refusal")).to_have_attribute("aria-live", "polite")
+    expect(citizen_page.locator("#chat-body")).to_have_value("아직인가요?")
+    expect(citizen_page.locator("#chat-pending")).to_be_hidden()
+    citizen_page.fill("#chat-body", "")
 
     start.click()
     expect(citizen_page.locator("#round-title")).to_have_text("여는 토론")
+    expect(send).to_be_enabled()
+    expect(citizen_page.locator("#raise-hand")).to_be_enabled()
+    expect(citizen_page.locator("#chat-form-note")).to_have_text("")  # the reason went with the round's start
+    expect(start).to_be_disabled()  # a round runs: pause, adjust or skip it first
+    expect(facilitator_page.locator("[data-frame='clock.pause']")).to_be_enabled()
     expect(citizen_page.locator("#room-clock")).to_have_text(re.compile(r"^(10:00|9:\d\d)$"))
     first = _seconds(citizen_page)
     time.sleep(2.2)
@@ -75,7 +105,7 @@ def test_citizen_follows_the_facilitators_clock_and_chat_live(signed_in_page):
 def test_a_queue_turn_a_live_poll_and_questions_reach_the_other_phone(signed_in_page):
     room = RoomFactory(title="그늘 있는 거리", rounds=[
         {"kind": "discussion", "title": "여는 토론", "duration_seconds": 600, "turn_seconds": 120},
-        {"kind": "qa", "title": "질의응답", "duration_seconds": 300},
+        {"kind": "qa", "title": "질의응답", "duration_seconds": 300, "speakers": "facilitator"},
     ])
     citizen = UserFactory(display_name="김시민")
     path = f"/rooms/{room.pk}/"
@@ -85,7 +115,7 @@ def test_a_queue_turn_a_live_poll_and_questions_reach_the_other_phone(signed_in_
     expect(start).to_be_enabled()
     citizen_page = signed_in_page(citizen)
     citizen_page.goto(path)
-    expect(citizen_page.locator("#chat-form button")).to_be_enabled()
+    _connected(citizen_page)
 
     # A round: the facilitator starts it, the citizen's pinned header shows it.
     start.click()
@@ -126,6 +156,9 @@ def test_a_queue_turn_a_live_poll_and_questions_reach_the_other_phone(signed_in_
     citizen_page.locator("#poll-answer [type=submit]").click()
     counts = facilitator_page.locator("#poll-area .bar-count")
     expect(counts).to_have_text(["0", "1", "0"])
+    # bars scaled to the number of answers, with the share written out
+    expect(facilitator_page.locator("#poll-area .bar-percent")).to_have_text(["0%", "100%", "0%"])
+    assert facilitator_page.locator("#poll-area .progress-fill").nth(1).evaluate("e => e.style.width") == "100%"
     expect(facilitator_page.locator("#poll-total")).to_contain_text("1")
     time.sleep(1.1)  # results go out at most once a second; a later batch needs a Celery worker, not run here
     citizen_page.locator("#poll-answer .poll-choice").nth(2).click()
@@ -152,11 +185,24 @@ def test_a_queue_turn_a_live_poll_and_questions_reach_the_other_phone(signed_in_
         expect(citizen_page.locator("#my-notice")).to_be_visible()
     citizen_page.locator("#move-on").click()
     expect(facilitator_page.locator("#move-on-count")).to_contain_text("1")
+    # Once is enough: the server's refusal is said next to the button, not under the clock
+    status_before = citizen_page.locator("#room-status").inner_text()
+    citizen_page.locator("#move-on").click()
+    refusal = citizen_page.locator("#move-on-note .control-refusal")
+    expect(refusal).to_have_text("이미 다음 라운드로 넘어가자고 투표하셨습니다.")
+    expect(refusal).to_have_attribute("aria-live", "polite")
+    expect(citizen_page.locator("#move-on")).to_have_attribute("aria-describedby", "move-on-note")
+    assert citizen_page.locator("#room-status").inner_text() == status_before
 
     # Questions: in the Q&A round the citizen asks, the facilitator marks it answering.
     _tab(facilitator_page, "run")
     facilitator_page.locator("[data-frame='clock.skip']").click()
     expect(citizen_page.locator("#round-title")).to_have_text("질의응답")
+    expect(refusal).to_have_text("")  # a new round: the last one's refusals go
+    # Only the facilitator and the speakers take the floor here: no hand, and the page says why
+    expect(citizen_page.locator("#raise-hand")).to_be_disabled()
+    expect(citizen_page.locator("#raise-hand-note .control-why")).to_have_text(
+        "이번 라운드에서는 진행자와 초청 발언자만 발언합니다.")
     _tab(citizen_page, "questions")
     citizen_page.fill("#question-body", "나무는 누가 관리하나요?")
     citizen_page.locator("#question-form [type=submit]").click()
@@ -193,7 +239,7 @@ def test_a_table_split_seats_each_citizen_with_a_table_chat_and_a_summary_for_th
         users[name] = UserFactory(display_name=name)
         page = signed_in_page(users[name])
         page.goto(f"/rooms/{room.pk}/")
-        expect(page.locator("#chat-form button")).to_be_enabled()
+        _connected(page)
         citizens[name] = page
     start.click()
     for page in citizens.values():
@@ -299,7 +345,7 @@ def _live_room_with_a_citizen(signed_in_page, name="김시민"):
     expect(start).to_be_enabled()
     citizen_page = signed_in_page(citizen)
     citizen_page.goto(f"/rooms/{room.pk}/")
-    expect(citizen_page.locator("#chat-form button")).to_be_enabled()
+    _connected(citizen_page)
     start.click()
     expect(citizen_page.locator("#round-title")).to_have_text("여는 토론")
     return room, citizen, facilitator_page, citizen_page
@@ -346,14 +392,15 @@ def test_an_offline_phone_says_so_reconnects_by_itself_and_catches_up(signed_in_
     expect(citizen_page.locator("#room-banner")).to_be_hidden()
     expect(citizen_page.locator("#chat-form button")).to_be_enabled()
 
-    # A message the server refuses (the round is paused) is kept with the reason, to send again or discard
-    # (tests/e2e/test_room_reconnect.py).
+    # The round is paused: the chat's Send is disabled and says why (a line the server refuses anyway is
+    # kept with the reason: tests/e2e/test_room_reconnect.py).
     _tab(facilitator_page, "run")
     facilitator_page.locator("[data-frame='clock.pause']").click()
     expect(citizen_page.locator("#clock-note")).not_to_be_empty()
-    _say(citizen_page, "멈춘 동안 쓴 말")
-    expect(citizen_page.locator("#chat-pending li.is-refused")).to_contain_text("멈춘 동안 쓴 말")
-    expect(citizen_page.locator("#room-status")).not_to_be_empty()
+    expect(citizen_page.locator("#chat-form [type=submit]")).to_be_disabled()
+    expect(citizen_page.locator("#chat-form-note .control-why")).to_have_text("채팅은 라운드가 진행 중일 때 열립니다.")
+    facilitator_page.locator("[data-frame='clock.resume']").click()
+    expect(citizen_page.locator("#chat-form [type=submit]")).to_be_enabled()
 
 
 def test_a_ping_every_25_seconds_and_a_resume_when_the_pong_says_events_were_missed(signed_in_page):
@@ -385,7 +432,7 @@ def test_a_ping_every_25_seconds_and_a_resume_when_the_pong_says_events_were_mis
     citizen_page.route_web_socket(re.compile(r"/ws/rooms/"), through)
     citizen_page.clock.install()
     citizen_page.goto(f"/rooms/{room.pk}/")
-    expect(citizen_page.locator("#chat-form button")).to_be_enabled()
+    _connected(citizen_page)
     assert [f["type"] for f in sent] == ["resume"]
 
     citizen_page.clock.fast_forward(26_000)

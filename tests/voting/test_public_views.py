@@ -252,8 +252,20 @@ def test_small_groups_are_suppressed_in_the_published_breakdown(client):
     vote = _vote()
     vote = _tallied(vote, [[1]] * 3)  # three ballots: every group is under 5
     page = client.get(reverse("voting:results", args=[vote.pk])).content.decode()
-    assert "Too few ballots to publish" in page
     assert "Who voted how" in page
+    # a table whose every row would be suppressed is one line saying so, not a table of dashes
+    assert page.count('data-testid="breakdown-hidden"') == 3  # age band, gender, district
+    assert "Too few ballots to publish" not in page and 'id="breakdown-caption-' not in page
+
+
+def test_a_published_breakdown_is_a_labelled_region_that_scrolls_by_keyboard(client):
+    vote = _tallied(_vote(), [[1]] * 6)  # one group of six in each field: shown
+    page = client.get(reverse("voting:results", args=[vote.pk])).content.decode()
+    assert 'data-testid="breakdown-hidden"' not in page
+    for field in ("age_band", "gender", "district"):
+        assert (f'<div class="table-wrap" role="region" tabindex="0" aria-labelledby="breakdown-caption-{field}">'
+                in page)
+        assert f'<caption id="breakdown-caption-{field}"' in page
 
 
 def test_a_voter_finds_their_receipt_after_the_close(client):

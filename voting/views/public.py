@@ -282,9 +282,11 @@ def _breakdown_rows(result, options) -> list[dict]:
                 rows.append({"name": name, "suppressed": True})
             else:
                 n = cell["ballots"] or 1
-                rows.append({"name": name, "ballots": cell["ballots"],
+                rows.append({"name": name, "suppressed": False, "ballots": cell["ballots"],
                              "shares": [round(100 * cell["counts"].get(str(p), 0) / n) for p in options]})
-        tables.append({"field": field, "title": field_names.get(field, field), "rows": rows})
+        # every group too small to publish: the page says so in one line instead of a table of dashes
+        tables.append({"field": field, "title": field_names.get(field, field), "rows": rows,
+                       "all_suppressed": bool(rows) and all(row["suppressed"] for row in rows)})
     return tables
 
 

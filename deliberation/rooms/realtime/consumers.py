@@ -23,7 +23,7 @@ from deliberation.rooms.realtime import admission, fanout
 from deliberation.rooms.realtime.dispatch import ACTIONS, CLOSE_ERRORS, REPLIES
 from deliberation.rooms.realtime.events import events_after
 from deliberation.rooms.models import Room
-from deliberation.rooms.realtime.protocol import ProtocolError, decode, validate
+from deliberation.rooms.realtime.protocol import INBOUND, ProtocolError, decode, validate
 from deliberation.rooms.services.presence import PRESENCE_INTERVAL
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,10 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
                     log.exception("room %s: the error frame could not be sent", self.room_id)
 
     async def handle(self, content):
-        """One decoded frame: validate it, then act; a refusal is answered with its ``error`` frame."""
+        """One decoded frame: validate it, then act; a refusal is answered with its ``error`` frame, which
+        names the frame type it answers (``for``) so that the page can say it next to the control used."""
+        answering = content.get("type") if isinstance(content, dict) else None
+        answering = answering if isinstance(answering, str) and answering in INBOUND else None
         try:
             kind, data = validate(content)
             if kind == "ping":
@@ -184,11 +187,11 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
                 if kind in REPLIES and reply is not None:  # chat.ack / chat.refused, to this socket only
                     await self.send_json(reply)
         except ProtocolError as error:
-            await self.send_error(error.code, error.message)
+            await self.send_error(error.code, error.message, answering)
         except (PermissionDenied, ValidationError) as error:  # ClockError, RateLimited…: their own code
-            await self.send_error(*refusal(error))
+            await self.send_error(*refusal(error), answering)
         except Room.DoesNotExist:
-            await self.send_error("not_found", _("There is no such room."))
+            await self.send_error("not_found", _("There is no such room."), answering)
 
     async def room_event(self, message):
         """ROOM_FANOUT=group: the broadcast came to this socket's own channel; its own feed orders it."""
@@ -250,5 +253,8 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
             if len(page) < 1000:
                 return
 
-    async def send_error(self, code: str, message: str):
-        await self.send_json({"type": "error", "code": code, "message": str(message)})
+    async def send_error(self, code: str, message: str, answering: str | None = None):
+        frame = {"type": "error", "code": code, "message": str(message)}
+        if answering:
+            frame["for"] = answering
+        await self.send_json(frame)

@@ -238,7 +238,8 @@ def validate(frame) -> tuple[str, dict]:
 def check_outbound(frame: dict) -> None:
     """Assert a server frame has the envelope and the data keys of its type (used by the tests)."""
     if frame.get("type") == "error":
-        assert set(frame) == {"type", "code", "message"}, frame
+        assert {"type", "code", "message"} <= set(frame) <= {"type", "code", "message", "for"}, frame
+        assert "for" not in frame or frame["for"] in INBOUND, frame
         return
     assert set(frame) - {"seq"} == {"type", "data"}, frame
     missing = set(OUTBOUND[frame["type"]]) - set(frame["data"])

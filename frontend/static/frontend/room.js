@@ -17,7 +17,7 @@
 
 import { t } from "./i18n.js";
 import { keepSocket } from "./socket.js";
-import { root, d, me, conn, status, banner, send, enableControls } from "./room/common.js";
+import { root, d, me, conn, status, banner, send, enableControls, refuseAt, trackControls } from "./room/common.js";
 import { initTabs, setQuiet } from "./room/tabs.js";
 import * as clock from "./room/clock.js";
 import * as chat from "./room/chat.js";
@@ -68,6 +68,7 @@ function start() {
       conn.ready = conn.everConnected = true;
       chat.flushOutbox();
       enableControls(d.state !== "ended");
+      d.connected = "1";
       return;
     }
     if (frame.type === "chat.ack") { chat.chatAcked(frame.data || {}); return; }
@@ -80,7 +81,8 @@ function start() {
     }
     if (frame.type === "error") {
       conn.socket.refused(frame.message);
-      status(frame.message);
+      // said next to the control that sent the refused frame; the status line only when there is none
+      if (!refuseAt(frame.for, frame.message)) status(frame.message);
       polls.pollRefused();
       questions.questionRefused(frame.code);
       return;
@@ -100,6 +102,7 @@ function start() {
   });
 
   initTabs();
+  trackControls();
   chat.initChat();
   questions.initQuestions();
   queue.initQueue();  // the turn's clock ticks before the poll's, as they are on the page
@@ -112,7 +115,7 @@ function start() {
     onFrame: onFrame,
     onConnecting: () => { status(t("Connecting")); },
     onStatus: banner,
-    onDown: () => { conn.ready = false; enableControls(false); },
+    onDown: () => { conn.ready = false; d.connected = "0"; enableControls(false); },
     onFinal: (message) => {
       banner(message || t("Closed"));
       chat.refuseAllPending(message || t("Closed"));

@@ -7,7 +7,7 @@
    RESEND_AFTER without an answer; a refused line offers Resend and Discard. */
 
 import { t } from "../i18n.js";
-import { $, root, d, me, conn, el, clear, button, send, status } from "./common.js";
+import { $, root, d, me, conn, el, clear, button, send, sayAt, whyNot } from "./common.js";
 import { news } from "./tabs.js";
 import { countMessage } from "./queue.js";
 import { tableById, onTablesChanged } from "./tables.js";
@@ -155,7 +155,8 @@ function findEntry(clientId) {
   return null;
 }
 function sendChat(input, toTable) {
-  const body = wellFormed(input.value.trim());
+  const body = wellFormed(input.value.trim()), why = whyNot("chat");
+  if (why) { sayAt(input.form, why); return; }  // Enter in a chat that is closed now: the text stays
   if (!body || me.muted || d.state === "ended") return;
   const entry = { id: newClientId(), body: body, table: !!toTable, refused: "" };
   outbox.push(entry);
@@ -173,7 +174,7 @@ export function chatAcked(data) {
 /** chat.refused: the line stays, with the reason, Resend and Discard. */
 export function chatRefused(data) {
   const entry = findEntry(data.client_id);
-  status(data.message);
+  sayAt($(entry && entry.table && $("table-chat-form") ? "table-chat-form" : "chat-form"), data.message);
   if (!entry) return;
   entry.refused = data.message || data.code || "?";
   saveOutbox();

@@ -3,7 +3,8 @@
    a poll). The facilitator's clock buttons carry data-frame. */
 
 import { t, label } from "../i18n.js";
-import { $, d, conn, me, setText, el, status, send, enableControls } from "./common.js";
+import { $, d, conn, me, live, setText, el, status, send, enableControls, refreshControls,
+         clearRefusals } from "./common.js";
 
 export const clock = { deadline: d.deadline ? Date.parse(d.deadline) : null,
                        remaining: d.remaining ? parseFloat(d.remaining) : null,
@@ -60,9 +61,11 @@ export function setRoomState(state) {
   badge.className = "badge room-state-" + state;
   setText(badge, label("RoomStates", state));
   d.state = state;
+  refreshControls();
 }
 export function setRoundKind(kind) {
   round.kind = kind || "";
+  if (!round.kind) live.round = null;  // no round: waiting for the next one
   const qa = round.kind === "qa";
   setText($("questions-note"), qa ? "" : t("QaOnly"));
   const form = $("question-form");
@@ -75,18 +78,20 @@ export function applyRound(type, data) {
     if (r.id !== round.id) newRound();
   }
   round.id = r.id;
+  live.round = r;
   setRoundKind(r.kind);
   setRoundState(r.id, r.state);
   setClock(data);
   setText($("clock-note"), r.state === "paused" ? t("Paused") : "");
   if (type === "round.started") setRoomState("live");
-  if (r.state === "running" && $("chat-note")) $("chat-note").hidden = true;  // the chat may be open now
+  refreshControls();
 }
 /** Whether a frame about roundId is about the round shown (or no round is shown). */
 export function isThisRound(roundId) { return roundId === round.id || round.id === null; }
 function newRound() {  // what belonged to the last round goes: its votes, its questions, an invitation
   newRoundHooks.forEach((fn) => fn());
   status("");
+  clearRefusals();
 }
 
 export const handlers = {
@@ -94,7 +99,11 @@ export const handlers = {
   "round.adjusted": applyRound,
   "round.ended": (type, data) => {
     setRoundState(data.round_id, data.state);
-    if (isThisRound(data.round_id)) stopClock(true);
+    if (isThisRound(data.round_id)) {
+      stopClock(true);
+      if (live.round && live.round.id === data.round_id) live.round.state = data.state;
+      refreshControls();
+    }
   },
   "room.opened": () => { setRoomState("open"); },
   "room.waiting": () => {

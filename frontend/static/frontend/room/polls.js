@@ -85,16 +85,23 @@ function answerForm(p, mine) {
   });
   return form;
 }
+/** A count's share of the people who answered, in whole percent (a multiple-choice poll's shares add up to
+    more than 100: each is the share of people who chose that option). */
+export function share(count, total) { return total ? Math.round(100 * count / total) : 0; }
 function resultBars(p) {
   const box = el("div", "poll-results"), list = el("ol", "plain-list bars"), labels = pollLabels(p);
-  const top = Math.max.apply(null, poll.counts.concat([1]));
   labels.forEach((text, index) => {
-    const count = poll.counts[index] || 0, li = el("li", "bar-row");
-    const head = el("div", "bar-head");
+    const count = poll.counts[index] || 0, li = el("li", "bar-row"), percent = share(count, poll.total);
+    const head = el("div", "bar-head"), figures = el("span", "bar-figures");
     head.appendChild(el("span", "bar-label", text));
-    head.appendChild(el("span", "bar-count", String(count)));
+    figures.appendChild(el("span", "bar-count", String(count)));
+    figures.appendChild(document.createTextNode(" "));
+    figures.appendChild(el("span", "bar-percent", percent + "%"));
+    head.appendChild(figures);
+    // the bar's width is the share of all answers (not of the largest option): the text says the same
     const track = el("div", "progress"), fill = el("div", "progress-fill");
-    fill.style.width = (poll.total ? Math.round(100 * count / top) : 0) + "%";
+    track.setAttribute("aria-hidden", "true");
+    fill.style.width = percent + "%";
     track.appendChild(fill);
     li.appendChild(head);
     li.appendChild(track);
