@@ -18,7 +18,7 @@ PASSWORD = "pw-for-tests-123"  # the factories' password
 def test_download_my_data_is_for_the_signed_in_person_only(client):
     url = reverse("accounts:download_data")
     assert "/accounts/login/" in client.get(url)["Location"]
-    someone, other = UserFactory(), UserFactory(email="other@example.org")
+    someone, _other = UserFactory(), UserFactory(email="other@example.org")
     client.force_login(someone)
     data = json.loads(client.get(url).content)
     assert data["account"]["email"] == someone.email
