@@ -2,7 +2,7 @@
 #
 #   make run         demo on http://127.0.0.1:8000 (SQLite + in-memory channel layer)
 #   make test        import contracts, then the whole suite on throwaway PostgreSQL + Redis, then the SQLite smoke run
-#   make test-deps   what the tests need: Debian packages, the test requirements, axe-core (pinned npm tarball) in .cache/
+#   make test-deps   what the tests need: Debian packages, the test requirements, axe-core (the npm registry's tarball, pinned) in .cache/
 #   make bench       bench/run_all.py on a throwaway PostgreSQL + Redis
 #   make messages    makemessages (django + djangojs, ko + en) and compilemessages
 #   make screenshots the main pages at phone and desktop size, in Korean, on the demo -> docs/screenshots/
@@ -42,13 +42,14 @@ TEST_STAMP := $(VENV)/.installed-test-$(TEST_HASH)
 
 # Debian packages the test suite needs (redis-tools: redis-cli; postgresql-common:
 # pg_virtualenv; chromium: Playwright e2e; fonts-nanum: Korean glyphs in the
-# browser screenshots; gettext: compilemessages; npm: fetches axe-core for the accessibility test).
+# browser screenshots; gettext: compilemessages).
 APT_PACKAGES := python3-venv redis-server redis-tools postgresql postgresql-common \
-	chromium fonts-nanum gettext libpq5 npm
+	chromium fonts-nanum gettext libpq5
 
 # axe-core, the accessibility engine tests/e2e/test_accessibility.py injects into each page: a test tool,
-# not a dependency of the site (MPL-2.0). The npm package's tarball, pinned by version and sha256,
-# unpacked into .cache/ (the test reads AXE_JS, or this path).
+# not a dependency of the site (MPL-2.0). The npm package's tarball from the npm registry, pinned by
+# version and sha256, unpacked into .cache/ (the test reads AXE_JS, or this path). Fetched by Python, not
+# npm: a machine whose Node.js is not Debian's cannot install Debian's npm beside it.
 AXE_VERSION := 4.14.1
 AXE_SHA256 := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
 AXE_DIR := .cache/axe-core-$(AXE_VERSION)
@@ -115,9 +116,10 @@ apt-deps:
 	fi
 
 $(AXE_JS):
-	@echo "==> axe-core $(AXE_VERSION) (npm pack, sha256 checked) into $(AXE_DIR)"
+	@echo "==> axe-core $(AXE_VERSION) (the npm registry's tarball, sha256 checked) into $(AXE_DIR)"
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	npm pack --silent "axe-core@$(AXE_VERSION)" --pack-destination "$$tmp" >/dev/null; \
+	$(PYTHON) -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
+	  "https://registry.npmjs.org/axe-core/-/axe-core-$(AXE_VERSION).tgz" "$$tmp/axe-core-$(AXE_VERSION).tgz"; \
 	echo "$(AXE_SHA256)  $$tmp/axe-core-$(AXE_VERSION).tgz" | sha256sum --check --quiet; \
 	mkdir -p "$(AXE_DIR)"; \
 	tar -xzf "$$tmp/axe-core-$(AXE_VERSION).tgz" -C "$(AXE_DIR)" --strip-components=1 package/axe.min.js package/LICENSE
