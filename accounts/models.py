@@ -1,5 +1,7 @@
 """The user model, roles, profile fields and departments (담당부서)."""
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -171,6 +173,14 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.version}"
+
+    @property
+    def version_date(self):
+        """A version is the date the document took effect (accounts/legal.py); None for any other label."""
+        try:
+            return date.fromisoformat(self.version)
+        except ValueError:
+            return None
 
     @property
     def is_active(self) -> bool:

@@ -1,6 +1,8 @@
 """The landing page (what the platform does, where things stand, where to start), the site-wide search, the
 legal pages and the public docs."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -51,13 +53,13 @@ def _legal_context() -> dict:
 def privacy(request):
     """개인정보 처리방침: what the platform collects, why, how long, who else gets it (nobody), your rights."""
     return render(request, "frontend/legal/privacy.html",
-                  {**_legal_context(), "version": DOCUMENT_VERSIONS[ConsentKind.PRIVACY]})
+                  {**_legal_context(), "version": date.fromisoformat(DOCUMENT_VERSIONS[ConsentKind.PRIVACY])})
 
 
 def terms(request):
     """이용약관."""
     return render(request, "frontend/legal/terms.html",
-                  {**_legal_context(), "version": DOCUMENT_VERSIONS[ConsentKind.TERMS]})
+                  {**_legal_context(), "version": date.fromisoformat(DOCUMENT_VERSIONS[ConsentKind.TERMS])})
 
 
 def accessibility(request):

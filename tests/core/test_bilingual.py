@@ -40,8 +40,8 @@ def test_the_data_migrations_split_old_names_and_join_them_back():
     Department.objects.create(code="mayor", name="시장실 (Office of the Mayor)")
     department = Department.objects.create(code="plain", name="복지정책과")
     Category.objects.create(code="transport", name="교통 (Transport)", default_department=department)
-    accounts_step = importlib.import_module("accounts.migrations.0003_split_department_names")
-    proposals_step = importlib.import_module("proposals.migrations.0007_split_category_names")
+    accounts_step = importlib.import_module("accounts.migrations.0006_split_department_names")
+    proposals_step = importlib.import_module("proposals.migrations.0009_split_category_names")
     accounts_step.split_names(global_apps, None)
     proposals_step.split_names(global_apps, None)
     assert list(Department.objects.order_by("code").values_list("name", "name_en")) == [

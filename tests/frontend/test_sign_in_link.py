@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def _sign_in_href(client, url) -> str:
     page = client.get(url).content.decode()
-    return re.search(r'<a href="([^"]*)">Sign in</a>', page).group(1).replace("&amp;", "&")
+    return re.search(r'<a href="([^"]*)"[^>]*>Sign in</a>', page).group(1).replace("&amp;", "&")
 
 
 @pytest.mark.parametrize("url, expected", [
