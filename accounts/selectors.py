@@ -67,6 +67,9 @@ def personal_data_of(user: User) -> dict:
             "verified_resident": user.is_verified_resident, "verified_at": iso(user.verified_at),
         },
         "profile": {"district": user.district, "birth_year": user.birth_year, "gender": user.gender},
+        "public_profile": {"published": user.profile_public, "address": user.profile_handle,
+                           "shows_proposals": user.profile_shows_proposals,
+                           "shows_comments": user.profile_shows_comments},
         "consents": [
             {"kind": c.kind, "version": c.version, "current_version": DOCUMENT_VERSIONS.get(c.kind),
              "given_at": iso(c.given_at), "withdrawn_at": iso(c.withdrawn_at),

@@ -2,7 +2,7 @@
 
 from accounts.personal_data import iso
 
-from .models import Comment, Notification, Proposal, Support
+from .models import Comment, Follow, Notification, NotificationSetting, Proposal, Support
 from .states import State
 
 
@@ -26,6 +26,14 @@ def export(user) -> dict:
             {"kind": n.kind, "proposal": n.proposal_id, "state": n.state, "created_at": iso(n.created_at),
              "read_at": iso(n.read_at)}
             for n in Notification.objects.filter(user=user).order_by("pk")
+        ],
+        "follows": [
+            {"proposal": f.proposal_id, "vote": f.vote_id, "created_at": iso(f.created_at)}
+            for f in Follow.objects.filter(user=user).order_by("pk")
+        ],
+        "notification_settings": [
+            {"kind": s.kind, "in_site": s.in_site, "email": s.email}
+            for s in NotificationSetting.objects.filter(user=user).order_by("kind")
         ],
     }
 

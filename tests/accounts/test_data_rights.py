@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Consent, User
-from proposals.models import Comment, Notification, Proposal
+from proposals.models import Comment, Follow, Notification, NotificationSetting, Proposal
 from tests.factories import (AdminFactory, CommentFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory,
                              ProposalFactory, UserFactory)
 
@@ -32,6 +32,9 @@ def test_download_holds_account_consents_profile_proposals_comments_and_notifica
     proposal = ProposalFactory(author=user, published=True, title="Shade on Mapo-daero")
     CommentFactory(author=user, body="my comment")
     Notification.objects.create(user=user, kind="state_changed", proposal=proposal, state="published")
+    Follow.objects.create(user=user, proposal=ProposalFactory(published=True))
+    NotificationSetting.objects.create(user=user, kind="state_changed", in_site=True, email=False)
+    User.objects.filter(pk=user.pk).update(profile_public=True, profile_handle="mapo-walker")
     client.force_login(user)
     response = client.get(reverse("accounts:download_data"))
     assert response["Content-Type"].startswith("application/json")
@@ -43,6 +46,9 @@ def test_download_holds_account_consents_profile_proposals_comments_and_notifica
     assert [p["title"] for p in data["proposals"]] == ["Shade on Mapo-daero"]
     assert [c["body"] for c in data["comments"]] == ["my comment"]
     assert data["notifications"][0]["proposal"] == proposal.pk
+    assert len(data["follows"]) == 1 and data["follows"][0]["vote"] is None
+    assert data["notification_settings"] == [{"kind": "state_changed", "in_site": True, "email": False}]
+    assert data["public_profile"]["published"] is True and data["public_profile"]["address"] == "mapo-walker"
     for section in ("supports", "votes_cast", "invitations", "room_messages", "pool_memberships"):
         assert data[section] == []
 
