@@ -48,8 +48,8 @@ def _fault_tests_one_after_another(items):
             item.add_marker(pytest.mark.xdist_group("faults"))
 
 
-# Module-scoped fixtures that start a process (tests/e2e/conftest.py): a Chromium, a daphne.
-_PROCESS_PER_MODULE = {"browser", "daphne_url"}
+# Module-scoped fixtures that start a process (tests/e2e/conftest.py): a Chromium.
+_PROCESS_PER_MODULE = {"browser"}
 
 
 def _one_worker_per_session_fixture_of_a_module(items):
@@ -57,8 +57,8 @@ def _one_worker_per_session_fixture_of_a_module(items):
 
     Two kinds: a session fixture defined in the test's own module (tests/voting/test_known_answers.py
     downloads the published sources once; spread over workers it would run once per worker), and the
-    browser tests' module-scoped Chromium and daphne (spread over four workers, a module of seven room
-    tests started up to four of each). Needs ``--dist loadgroup`` (`make test`); without xdist the mark
+    browser tests' module-scoped Chromium (spread over four workers, a module of seven room tests started
+    up to four). Needs ``--dist loadgroup`` (`make test`); without xdist the mark
     does nothing.
     """
     for item in items:

@@ -72,17 +72,15 @@ def screenshot(page, name: str) -> None:
 
 # --- A real daphne (HTTP and WebSockets) on the test database: live rooms, live vote results -------
 
-@pytest.fixture(scope="module")
-def daphne_url(tmp_path_factory, django_db_setup):
-    """One daphne per test module, not per test: starting one costs seconds of CPU (tests/conftest.py keeps a
-    module's browser tests on one xdist worker). Safe to share because each test's rows are its own: the
-    transactional flush between tests empties the tables without resetting sequences, so no id is reused,
-    and the server keeps no per-row state across tests beyond caches keyed by those ids."""
+@pytest.fixture
+def daphne_url(tmp_path):
+    """A daphne per test, stopped before the test's tables are flushed. One per module was tried (issue 12): the
+    server's own writes as the closed pages' sockets went away deadlocked with the flush between tests."""
     assert os.environ.get("REDIS_URL"), "REDIS_URL is not set; run under tests/services/with-services.sh"
     assert connection.vendor == "postgresql", "DATABASE_URL must point to PostgreSQL for the daphne process"
     env = {**os.environ, "DATABASE_URL": subprocess_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings",
            "DEBUG": "1", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    with daphne_server(env, tmp_path_factory.mktemp("daphne") / "daphne.log") as origin:
+    with daphne_server(env, tmp_path / "daphne.log") as origin:
         yield origin
 
 

@@ -7,6 +7,8 @@ profile lists the consents with their versions. They ask to be verified; a moder
 another browser; the person sees the answer on the profile.
 """
 
+from datetime import date
+
 import re
 
 import pytest
@@ -66,7 +68,8 @@ def test_signup_with_consent_then_verification_request_and_answer(new_page, live
         page.locator("main form button[type=submit]").first.click()
     page.goto("/me/profile/")  # signed in by the confirmation
     consents = page.locator("#consents")
-    expect(consents).to_contain_text(DOCUMENT_VERSIONS[ConsentKind.PRIVACY])
+    in_force = date.fromisoformat(DOCUMENT_VERSIONS[ConsentKind.PRIVACY])
+    expect(consents).to_contain_text(f"{in_force.year}년 {in_force.month}월 {in_force.day}일")  # the version's date
 
     page.select_option("#verification select[name=district]", "mapo")
     page.fill("#verification textarea[name=note]", "망원동 주민센터에서 확인 가능")
