@@ -59,7 +59,7 @@ class QuotaGridForm(forms.Form):
 
     title = forms.CharField(label=gettext_lazy("What the panel is for"), max_length=200)
     size = forms.IntegerField(label=gettext_lazy("Panel size"), min_value=1, max_value=5000)
-    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, a) for a in ALGORITHMS])
+    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, ALGORITHM_LABELS.get(a, a)) for a in ALGORITHMS])
 
     def __init__(self, *args, attributes, **kwargs):
         super().__init__(*args, **kwargs)

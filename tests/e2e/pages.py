@@ -85,6 +85,15 @@ def _draw() -> str:
     return reverse("panels:draw", args=[Draw.objects.order_by("pk").first().pk])
 
 
+def _budget_project() -> str:
+    vote = Vote.objects.filter(kind="budget", state="open").order_by("pk").first()
+    return reverse("voting:project", args=[vote.pk, vote.options.order_by("position").first().position])
+
+
+def _search() -> str:
+    return reverse("search") + "?q=%EC%9E%90%EC%A0%84%EA%B1%B0"  # 자전거 (bicycle): proposals and votes match
+
+
 def _follow_up_work() -> str:
     follow_up = FollowUp.objects.filter(department__code="climate", state="open").order_by("pk").first()
     return reverse("proposals:follow_up_work", args=[follow_up.pk])
@@ -104,8 +113,9 @@ PAGES = (
     Page("vote-live", _vote(kind="single", state="open"), (ANONYMOUS, "citizen")),
     Page("vote-ranked", _vote(kind="ranked", state="open"), ("citizen",)),
     Page("vote-results", _results, (ANONYMOUS, "citizen")),
+    Page("budget-project", _budget_project, (ANONYMOUS, "citizen")),
     Page("rooms", _url("rooms:list"), (ANONYMOUS, "citizen", "staff")),
-    Page("room-record", _ended_room_record, ("staff",)),
+    Page("room-record", _ended_room_record, (ANONYMOUS, "staff")),
     Page("juries", _url("juries:jury_list"), (ANONYMOUS, "staff")),
     Page("jury", _jury(), (ANONYMOUS, "citizen", "staff")),
     Page("jury-manage", _jury("juries:jury_manage"), ("staff",)),
@@ -117,14 +127,21 @@ PAGES = (
     Page("follow-up-queue", _url("proposals:follow_up_queue"), ("officer",)),
     Page("follow-up-work", _follow_up_work, ("officer",)),
     Page("notifications", _url("proposals:notifications"), ("citizen",)),
+    Page("notification-settings", _url("proposals:notification_settings"), ("citizen",)),
     Page("profile", _url("accounts:profile"), ("citizen",)),
+    Page("delete-account", _url("accounts:delete_account"), ("citizen",)),
     Page("pool", _url("panels:pool"), ("citizen",)),
     Page("invitations", _url("panels:invitations"), ("citizen",)),
-    Page("draws", _url("panels:draws"), ("staff",)),
-    Page("draw", _draw, ("staff",)),
+    Page("draws", _url("panels:draws"), (ANONYMOUS, "staff")),
+    Page("draw", _draw, (ANONYMOUS, "staff")),
+    Page("draw-new", _url("panels:draw_new"), ("staff",)),
     Page("moderation", _url("proposals:moderation"), ("moderator",)),
     Page("verify-residents", _url("accounts:verify_residents"), ("moderator",)),
     Page("manage-votes", _url("voting:manage"), ("staff",)),
+    Page("search", _search, (ANONYMOUS, "citizen")),
+    Page("privacy", _url("privacy"), (ANONYMOUS,)),
+    Page("terms", _url("terms"), (ANONYMOUS,)),
+    Page("accessibility", _url("accessibility"), (ANONYMOUS,)),
     Page("sign-in", _url("account_login"), (ANONYMOUS,)),
     Page("sign-up", _url("account_signup"), (ANONYMOUS,)),
 )
