@@ -21,8 +21,9 @@ CHROMIUM = "/usr/bin/chromium"
 # page name (tests/e2e/pages.py) -> who is looking
 SHOTS = {
     "home": "anonymous", "proposals": "anonymous", "proposal": "citizen", "proposal-new": "citizen",
-    "votes": "anonymous", "vote-budget": "citizen", "vote-results": "anonymous", "rooms": "citizen",
-    "room-record": "staff", "jury": "anonymous", "poll-report": "anonymous", "follow-ups": "anonymous",
+    "votes": "anonymous", "vote-budget": "citizen", "vote-results": "anonymous",
+    "budget-project": "anonymous", "rooms": "anonymous", "room-record": "anonymous", "draws": "anonymous",
+    "search": "anonymous", "privacy": "anonymous", "profile": "citizen", "jury": "anonymous", "poll-report": "anonymous", "follow-ups": "anonymous",
     "notifications": "citizen", "pool": "citizen", "follow-up-queue": "officer", "moderation": "moderator",
     "manage-votes": "staff", "sign-up": "anonymous",
 }

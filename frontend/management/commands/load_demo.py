@@ -25,7 +25,7 @@ from proposals import services
 from proposals.models import Category, Proposal
 from proposals.states import Verdict
 from voting import services as votes
-from voting.models import Vote
+from voting.models import Option, Vote
 from voting.services import OptionSpec as O, VoteSpec
 
 PASSWORD = "demo-pass-2026"
@@ -58,6 +58,27 @@ STAFF = [
     ("admin", Role.ADMIN, "운영자", True, None),
 ]
 
+
+
+# The demo's budget projects as their pages describe them (Korean: the demo's data, as its proposals are).
+MAPO_PROJECTS = {
+    "망원한강공원 그늘막 설치": "망원한강공원 산책로와 자전거길 쉼터 12곳에 접이식 그늘막을 설치합니다. 여름 폭염 때 쉴 그늘이 "
+                            "없다는 주민 제안에서 나온 사업입니다.",
+    "성미산 산책로 정비": "성미산 둘레 산책로 1.2km의 패인 길을 고르고 계단 난간과 야간 조명을 새로 설치합니다.",
+    "어린이보호구역 LED 횡단보도": "초등학교 앞 어린이보호구역 6곳의 횡단보도에 바닥형 LED 신호등을 설치합니다.",
+    "골목길 비상벨 확충": "주택가 골목 20곳에 경찰과 바로 연결되는 비상벨과 안내 표지를 설치합니다.",
+    "마을버스 정류장 온열의자": "마을버스 정류장 30곳에 겨울철 온열의자를 설치합니다.",
+    "자전거 보관대 확충": "지하철역 주변 5곳에 지붕이 있는 자전거 보관대 200대분을 설치합니다.",
+    "작은도서관 주말 운영": "동네 작은도서관 4곳을 토·일요일에도 열 수 있도록 운영 인력을 지원합니다.",
+    "경로당 스마트 교실": "경로당 10곳에서 휴대폰·키오스크 사용법을 배우는 교실을 1년간 엽니다.",
+}
+CLIMATE_PROJECTS = {
+    "빗물정원 10곳 조성": "빗물이 땅으로 스며들도록 공원과 학교 10곳에 빗물정원을 만듭니다.",
+    "학교 옥상 태양광": "초·중학교 옥상 8곳에 태양광 발전 설비를 설치합니다.",
+    "가로수 그늘길 조성": "햇볕이 강한 보행로 3km에 가로수를 심어 그늘길을 만듭니다.",
+    "공공 수리센터 운영": "가전과 생활용품을 고쳐 쓰는 공공 수리센터를 자치구 2곳에서 운영합니다.",
+    "전기 마을버스 시범 운행": "마을버스 2개 노선에 전기버스를 1년간 시범 운행합니다.",
+}
 
 class Command(BaseCommand):
     help = "Load demo data (idempotent: does nothing if it is already there) and print the demo logins."
@@ -257,6 +278,10 @@ class Command(BaseCommand):
             options=[O("빗물정원 10곳 조성", 200_000_000, "녹지"), O("학교 옥상 태양광", 250_000_000, "에너지"),
                      O("가로수 그늘길 조성", 150_000_000, "녹지"), O("공공 수리센터 운영", 100_000_000, "자원순환"),
                      O("전기 마을버스 시범 운행", 300_000_000, "교통")])
+        # Each project's page shows what it is and where (voting:project): the demo writes it as a department would.
+        for vote, district, details in ((budget, "mapo", MAPO_PROJECTS), (counted, "", CLIMATE_PROJECTS)):
+            for label, description in details.items():
+                Option.objects.filter(vote=vote, label=label).update(description=description, district=district)
         # The votes open (as if their time had come) and the sweep moves them, as it does every 30 s.
         Vote.objects.filter(pk__in=[v.pk for v in (budget, poll, ranked, yes_no)]).update(
             opens_at=now - timedelta(hours=2))
