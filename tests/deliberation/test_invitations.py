@@ -393,3 +393,4 @@ def test_a_refused_send_shows_the_draws_page_again_with_what_was_typed(client):
     response = client.post(url, {"deadline_at": past})
     assert response.status_code == 400 and f'value="{past}"' in response.content.decode()
     assert not Invitation.objects.exists()
+

@@ -118,3 +118,18 @@ def test_after_many_random_departures_the_panel_meets_every_quota_whenever_a_rep
             broken = [(q.feature, q.value, n) for q, n, holds in quota_counts(people, quotas, seated) if not holds]
             assert broken == [], (seed, leaving, person, broken)
     assert found_some > 300 and open_some > 0  # both paths were really exercised
+
+
+def test_an_open_seat_names_its_quotas_in_the_pages_words_when_the_app_gives_them():
+    """What panels' invitation service passes (accounts' label registry): no "gender=f" on a Korean record."""
+    from accounts.attributes import criterion_label
+
+    def words(quota):
+        return criterion_label(f"{quota.feature}={quota.value}")
+
+    with translation.override("ko"):
+        found = find_replacement(PEOPLE, QUOTAS, SEATED, "a", ["r1", "r4"], used=SEATED, name_quota=words)
+        named = str(criterion_label("gender=f"))
+    assert found.person_id is None
+    assert "gender=" not in found.explanation and "=" not in found.explanation
+    assert named.startswith("성별") and named in found.explanation

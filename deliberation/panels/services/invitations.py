@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.attributes import criterion_label
 from config.celery import queue_on_commit
 from core.lifecycle import IllegalTransition, Lifecycle
 
@@ -172,7 +173,8 @@ def _replace(draw: Draw, leaving: Invitation, now: datetime) -> Invitation | Non
     invitations = list(draw.invitations.all())
     seated = {i.person_id for i in invitations if i.state in SEATED_INVITATION_STATES} | {leaving.person_id}
     reserve = reserve_order(draw.key, list(people.people), draw.selected)
-    found = find_replacement(people, quotas, seated, leaving.person_id, reserve, {i.person_id for i in invitations})
+    found = find_replacement(people, quotas, seated, leaving.person_id, reserve, {i.person_id for i in invitations},
+                             name_quota=lambda quota: criterion_label(f"{quota.feature}={quota.value}"))
     if found.person_id is None:
         leaving.explanation = found.explanation
         leaving.save(update_fields=["explanation"])

@@ -83,8 +83,11 @@ def _name(quota: Quota) -> str:
 
 
 def find_replacement(people, quotas: list[Quota], seated_ids: Iterable[str], leaving_id: str,
-                     reserve: list[str], used: Iterable[str]) -> Replacement:
-    """The replacement for ``leaving_id`` among ``reserve`` (in order), skipping ``used`` and anyone seated."""
+                     reserve: list[str], used: Iterable[str], *, name_quota=None) -> Replacement:
+    """The replacement for ``leaving_id`` among ``reserve`` (in order), skipping ``used`` and anyone seated.
+
+    ``name_quota`` turns a quota's ``attribute=value`` into the words a page shows (the app passes its label
+    registry; this core imports no app); without it the explanation names the quota as the file does."""
     rows, seated = _rows(people), set(seated_ids) | {leaving_id}
     skip = set(used) | seated
     candidates = [(position, person) for position, person in enumerate(reserve, start=1) if person not in skip]
@@ -104,14 +107,14 @@ def find_replacement(people, quotas: list[Quota], seated_ids: Iterable[str], lea
                 "quota within its minimum and maximum.") % {"position": position})
         for quota in against:
             broken[quota] = broken.get(quota, 0) + 1
-    return Replacement(None, None, "", _explain_none(quotas, broken, len(candidates)))
+    return Replacement(None, None, "", _explain_none(quotas, broken, len(candidates), name_quota or _name))
 
 
-def _explain_none(quotas: list[Quota], broken: dict[Quota, int], candidates: int) -> str:
+def _explain_none(quotas: list[Quota], broken: dict[Quota, int], candidates: int, name_quota) -> str:
     if not candidates:
         return _("The seat stays open: no one is left in the reserve.")
     named = [_("QUOTAS line %(line)d, %(quota)s (%(min)d to %(max)d)")
-             % {"line": quota.line, "quota": _name(quota), "min": quota.min, "max": quota.max}
+             % {"line": quota.line, "quota": name_quota(quota), "min": quota.min, "max": quota.max}
              for quota in quotas if quota in broken]
     return _("The seat stays open: each of the %(count)d people left in the reserve would take one of these "
              "quotas outside its minimum and maximum: %(quotas)s.") % {"count": candidates, "quotas": "; ".join(named)}
