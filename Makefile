@@ -70,12 +70,14 @@ $(VPY):
 	$(PYTHON) -m venv $(VENV)
 
 # uv installs the pinned requirements in a few seconds where pip takes about half a minute of a clean
-# clone's `make test` (docs/benchmarks.md "The test suite"). It installs the same pins; it leaves the
-# bytecode to be written at first import. pip stays the fallback when uv cannot be fetched or fails.
+# clone's `make test` (docs/benchmarks.md "The test suite"). It installs the same pins, and compiles the
+# bytecode as pip does: without it, every draw's interpreter (started with -B, so it writes no .pyc)
+# compiled numpy and scipy again, and a clean clone's suite took minutes longer. pip stays the fallback
+# when uv cannot be fetched or fails.
 UV_VERSION := 0.9.30
 UV := $(VENV)/bin/uv
 # $(call install_with_uv,ARGS): the same ARGS as `pip install`.
-install_with_uv = if [ -x $(UV) ] && $(UV) pip install -q --python $(VPY) $(1); then :; \
+install_with_uv = if [ -x $(UV) ] && $(UV) pip install -q --compile-bytecode --python $(VPY) $(1); then :; \
 	else $(PIP) install -q $(1); fi
 
 $(UV): | $(VPY)
