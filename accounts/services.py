@@ -2,6 +2,7 @@
 
 import re
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -219,9 +220,7 @@ def delete_account(*, user: User, password: str) -> None:
 
 
 def _forget_logins(user: User) -> None:
-    """allauth's addresses and third-party accounts go with the account."""
-    from allauth.account.models import EmailAddress
-
+    """allauth's addresses and third-party accounts go with the account (the latter only when installed)."""
     EmailAddress.objects.filter(user=user).delete()
     if "allauth.socialaccount" in settings.INSTALLED_APPS:
         from allauth.socialaccount.models import SocialAccount

@@ -3,6 +3,7 @@ legal pages and the public docs."""
 
 from datetime import date
 
+import markdown
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -75,8 +76,6 @@ PUBLIC_DOCS = {"voting": "voting.md", "juries": "juries.md"}
 def doc(request, name: str):
     if name not in PUBLIC_DOCS:
         raise Http404
-    import markdown
-
     text = (settings.BASE_DIR / "docs" / PUBLIC_DOCS[name]).read_text(encoding="utf-8")
     html = markdown.markdown(text, extensions=["fenced_code", "tables", "toc", "sane_lists"], output_format="html")
     return render(request, "frontend/doc.html", {"body": mark_safe(html), "name": name})
