@@ -4,8 +4,18 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from deliberation.panels.models import ALGORITHM_LABELS, Pool, PoolAttribute
-from deliberation.panels.sortition import ALGORITHMS
 from deliberation.panels.sortition.pool import Quota
+
+# What staff choose; maximin runs over profiles, or person by person with the household check (the draw's
+# page says which ran and why).
+ALGORITHM_CHOICES = [(algorithm, ALGORITHM_LABELS[algorithm]) for algorithm in ("maximin", "legacy")]
+
+
+def households_field() -> forms.CharField:
+    return forms.CharField(
+        label=gettext_lazy("One person per household (optional)"), max_length=200, required=False,
+        help_text=gettext_lazy("The address columns of PEOPLE.csv, separated by commas (e.g. address,postcode): "
+                               "at most one person with the same values is drawn. Empty: no household check."))
 
 
 class DrawForm(forms.Form):
@@ -18,7 +28,8 @@ class DrawForm(forms.Form):
         label=gettext_lazy("Quotas (QUOTAS.csv)"), widget=forms.Textarea(attrs={"rows": 10}),
         help_text=gettext_lazy("One line per attribute value: feature,value,min,max, after the header line "
                                "feature,value,min,max (the Sortition Foundation's layout)."))
-    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, ALGORITHM_LABELS.get(a, a)) for a in ALGORITHMS])
+    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=ALGORITHM_CHOICES)
+    households = households_field()
 
 
 class ImportForm(forms.Form):
@@ -59,7 +70,8 @@ class QuotaGridForm(forms.Form):
 
     title = forms.CharField(label=gettext_lazy("What the panel is for"), max_length=200)
     size = forms.IntegerField(label=gettext_lazy("Panel size"), min_value=1, max_value=5000)
-    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=[(a, ALGORITHM_LABELS.get(a, a)) for a in ALGORITHMS])
+    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=ALGORITHM_CHOICES)
+    households = households_field()
 
     def __init__(self, *args, attributes, **kwargs):
         super().__init__(*args, **kwargs)

@@ -89,7 +89,9 @@ class PoolMember(models.Model):
 
 
 # The sortition core's algorithm codes (sortition.ALGORITHMS) in words, for pages and the staff form.
-ALGORITHM_LABELS = {"maximin": _("Equal chances (maximin)"), "legacy": _("Simple stratified draw (legacy)")}
+ALGORITHM_LABELS = {"maximin": _("Equal chances (maximin)"),
+                    "maximin-people": _("Equal chances (maximin, person by person)"),
+                    "legacy": _("Simple stratified draw (legacy)")}
 
 
 class Draw(models.Model):
@@ -110,17 +112,25 @@ class Draw(models.Model):
     title = models.CharField(_("what the panel is for"), max_length=200)
     size = models.PositiveIntegerField(_("panel size"))
     algorithm = models.CharField(_("algorithm"), max_length=20)
+    households = models.CharField(_("one person per household: address columns"), max_length=200, blank=True,
+                                  help_text="PEOPLE.csv columns, comma-separated; empty: no household check")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARING)
 
     @property
     def algorithm_label(self) -> str:
         return str(ALGORITHM_LABELS.get(self.algorithm, self.algorithm))
+
+    @property
+    def household_columns(self) -> list[str]:
+        return [column for column in self.households.split(",") if column]
     people_csv = models.TextField(help_text="the pool snapshot drawn from, as PEOPLE.csv")
     quotas_csv = models.TextField(help_text="the quotas, as QUOTAS.csv")
     pool_hash = models.CharField(max_length=64)
     quotas_hash = models.CharField(max_length=64)
-    distribution = models.JSONField(null=True, blank=True, help_text="maximin: panels and their weights (ppb)")
-    chances = models.JSONField(null=True, blank=True, help_text="each person's selection probability")
+    distribution = models.JSONField(null=True, blank=True, help_text="maximin: panels and their weights (ppb); "
+                                    "over profiles, each panel a count per profile")
+    chances = models.JSONField(null=True, blank=True, help_text="each person's selection probability (maximin "
+                                                                "person by person; over profiles, see distribution)")
     public_values = models.TextField(blank=True)
     key = models.TextField(blank=True, help_text="the RFC 3797 key string of the public values")
     selected = models.JSONField(default=list, blank=True)

@@ -29,18 +29,25 @@ def may_perform_draw(user, draw) -> bool:
     return draw.state == draw.State.PUBLISHED and may_run_draws(user)
 
 
-# Above this many people maximin is not offered by default (docs/benchmarks.md "Drawing by lot", 24 seats:
-# 90 s at 750, 130-143 s at 1,000, 256-383 s at 1,500, over 5 minutes at 2,000). The job runs in the
-# background with its progress shown, so a few minutes are acceptable; the time grows with the square of the pool.
-MAXIMIN_POOL_LIMIT = 1500
+# Maximin over profiles (the default) grows with the number of profiles, not with the pool: 100,000 people
+# with a panel of 300 took 1.4 s here (docs/benchmarks.md, "Drawing by lot"). Maximin person by person (the
+# library's, which the one-person-per-household check needs) took 256-383 s at 1,500 people for 24 seats and
+# grows with the square of the pool: above this many people it is not offered.
+PERSON_BY_PERSON_LIMIT = 1500
 
 
 def default_algorithm(pool_size: int) -> tuple[str, str]:
-    """The algorithm a pool of this size gets, and why (shown on the page)."""
-    if pool_size <= MAXIMIN_POOL_LIMIT:
-        return "maximin", _("maximin: every person's chance is as equal as the quotas allow; for a pool of this "
-                            "size it takes from seconds to about seven minutes, computed in the background with "
-                            "its progress shown.")
-    return "legacy", _("legacy: maximin took over six minutes on a pool of 1,500 here and grows faster than the "
-                       "pool, so larger pools get the simple stratified draw, which meets the quotas but does not "
-                       "equalise chances.")
+    """The algorithm a pool of this size gets, and why (shown on the page, household check included)."""
+    why = _("maximin: every person's chance is as equal as the quotas allow. It is computed over profiles (people "
+            "with the same value of every quota attribute have the same chance), so its time depends on the "
+            "number of profiles, not on the pool: seconds, even for 100,000 people.")
+    if pool_size <= PERSON_BY_PERSON_LIMIT:
+        return "maximin", why + " " + _("With one person per household, people of a profile no longer count the "
+                                        "same, so maximin runs person by person: minutes for a pool of this size.")
+    return "maximin", why + " " + _("With one person per household, maximin would run person by person, which "
+                                    "does not finish for a pool over 1,500: choose the simple stratified draw then.")
+
+
+def may_use_algorithm(algorithm: str, pool_size: int) -> bool:
+    """Maximin person by person only where it finishes; every other algorithm on any pool."""
+    return algorithm != "maximin-people" or pool_size <= PERSON_BY_PERSON_LIMIT

@@ -4,6 +4,8 @@ invitations of a drawn panel (who confirmed, the public record of replacements).
 import hashlib
 import json
 import math
+import shlex
+import statistics
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from accounts.demographics import AGE_BANDS, age_band
 from accounts.districts import DISTRICT_GROUP_LABELS, district_group
+from accounts.attributes import attribute_label, value_label
 from accounts.models import Gender
 
 from deliberation.panels.models import Draw, Invitation, PoolAttribute
 from deliberation.panels.sortition import Pool as PeopleTable, read_people, read_quotas, write_people
+from deliberation.panels.sortition import ProfileDistribution
 from deliberation.panels.sortition.reserve import quota_counts
 from deliberation.panels.states import SEATED_INVITATION_STATES as SEATED
 from deliberation.panels.states import InvitationState
@@ -125,10 +129,79 @@ def draw_progress(draw) -> str | None:
     if event.get("phase") == "multiplicative_weights" and total:
         return _("Finding a first set of possible panels: round %(current)s of %(total)s.") % {
             "current": current, "total": total}
+    if event.get("phase") == "covering" and total:
+        return _("Finding panels that hold every profile: %(current)s of %(total)s profiles.") % {
+            "current": current, "total": total}
     if event.get("phase") == "maximin_optimization":
         return _("Making the distribution as fair as possible: iteration %(current)s (the number of "
                  "iterations is not known in advance).") % {"current": current}
     return _("Working: step %(current)s.") % {"current": current}
+
+
+@dataclass(frozen=True)
+class ProfileChance:
+    """One profile of a draw over profiles: its values in words, how many people have it, their chance."""
+
+    label: str
+    people: int
+    chance: float
+
+
+def _weighted_median(pairs: list[tuple[float, int]]) -> float:
+    """The median of values each held by ``count`` people (the middle person's, or the mean of the two)."""
+    ordered, total = sorted(pairs), sum(count for _value, count in pairs)
+    middle = [(total - 1) // 2, total // 2]
+    found, seen = [], 0
+    for value, count in ordered:
+        found += [value for position in middle if seen <= position < seen + count]
+        seen += count
+    return statistics.mean(found)
+
+
+def draw_chances(draw) -> dict | None:
+    """Everyone's chance in aggregate (lowest, median, highest, over how many people), and over profiles
+    each profile's chance, lowest first: what the record publishes before the public values."""
+    record = draw.distribution
+    if record and record.get("method") == "profiles":
+        distribution = ProfileDistribution.from_record(record)
+        chances = distribution.chances()
+        rows = sorted((ProfileChance(
+            ", ".join(f"{attribute_label(feature)}: {value_label(value, feature)}"
+                      for feature, value in zip(distribution.features, profile, strict=True)), size, chance)
+            for profile, size, chance in zip(distribution.profiles, distribution.sizes, chances, strict=True)),
+            key=lambda row: (row.chance, row.label))
+        return {"min": rows[0].chance, "max": rows[-1].chance, "people": sum(distribution.sizes),
+                "median": _weighted_median([(row.chance, row.people) for row in rows]), "profiles": rows,
+                "gap": distribution.gap}
+    if not draw.chances:
+        return None
+    values = sorted(draw.chances.values())
+    return {"min": values[0], "median": statistics.median(values), "max": values[-1], "people": len(values)}
+
+
+def draw_method(draw) -> str:
+    """Which algorithm ran, and why, in a sentence for the record."""
+    if draw.algorithm == "maximin":
+        return _("Maximin over profiles: people with the same value of every quota attribute are interchangeable "
+                 "for the quotas, so the fairest distribution gives them the same chance; it is computed over "
+                 "profiles, not people.")
+    if draw.algorithm == "maximin-people" and draw.household_columns:
+        return _("Maximin person by person (the sortition-algorithms library), because the draw takes at most one "
+                 "person per household (columns: %(columns)s): people of one profile who share an address are "
+                 "no longer interchangeable.") % {"columns": ", ".join(draw.household_columns)}
+    if draw.algorithm == "maximin-people":
+        return _("Maximin person by person (the sortition-algorithms library), as draws were computed before "
+                 "maximin over profiles.")
+    return _("The simple stratified draw, chosen by staff: it meets the quotas but does not equalise chances.")
+
+
+def draw_command(draw) -> str:
+    """The command that re-runs this draw from its published files (PEOPLE.csv and QUOTAS.csv)."""
+    parts = ["python", "manage.py", "draw", "PEOPLE.csv", "QUOTAS.csv", "--size", str(draw.size),
+             "--seed", draw.public_values or "PUBLIC VALUES", "--algorithm", draw.algorithm]
+    if draw.household_columns:
+        parts += ["--households", ",".join(draw.household_columns)]
+    return shlex.join(parts)
 
 
 # --- Invitations to a drawn panel ---------------------------------------------------------------------

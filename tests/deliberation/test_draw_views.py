@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from deliberation.panels import services
-from deliberation.panels.rules import MAXIMIN_POOL_LIMIT, default_algorithm
+from deliberation.panels.rules import PERSON_BY_PERSON_LIMIT, default_algorithm, may_use_algorithm
 from deliberation.panels.models import Draw
 from tests.imports import job_of
 from tests.factories import AdminFactory, FacilitatorFactory, ModeratorFactory, OfficerFactory, ResidentFactory
@@ -98,9 +98,14 @@ def test_bad_public_values_are_refused_and_the_draw_stays_published(client):
     assert draw.state == "published" and draw.selected == []
 
 
-def test_large_pools_get_the_legacy_algorithm_by_default_and_the_page_says_why():
-    assert default_algorithm(MAXIMIN_POOL_LIMIT)[0] == "maximin"
-    assert default_algorithm(MAXIMIN_POOL_LIMIT + 1)[0] == "legacy"
+def test_every_pool_size_gets_maximin_by_default_and_person_by_person_stops_at_its_limit():
+    # Issue 14: before, pools over 1,500 got the legacy algorithm.
+    for size in (150, PERSON_BY_PERSON_LIMIT, PERSON_BY_PERSON_LIMIT + 1, 5000, 100_000):
+        algorithm, why = default_algorithm(size)
+        assert algorithm == "maximin" and "profiles" in why
+    assert may_use_algorithm("maximin-people", PERSON_BY_PERSON_LIMIT)
+    assert not may_use_algorithm("maximin-people", PERSON_BY_PERSON_LIMIT + 1)
+    assert may_use_algorithm("maximin", 100_000) and may_use_algorithm("legacy", 100_000)
 
 
 IMPORTED = ("person,gender,zone,housing\n" + "".join(

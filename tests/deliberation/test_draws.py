@@ -2,6 +2,7 @@
 values, the panel picked once, re-checkable with `manage.py draw` on the stored files, never redrawn."""
 
 import io
+from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.utils import translation
 from deliberation.panels import services
 from deliberation.panels.models import Draw, PoolMember
 from deliberation.panels.services.draws import DrawError
+from deliberation.panels.sortition import ProfileDistribution, read_people, read_quotas
 from tests.factories import POOL_QUOTAS as QUOTAS, AdminFactory, ResidentFactory, standing_pool as _pool
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +53,14 @@ def test_a_maximin_draw_publishes_its_distribution_first_and_the_public_values_p
     draw.refresh_from_db()
     assert draw.state == "published" and draw.distribution and draw.selected == []
     assert sum(draw.distribution["weights"]) == pytest.approx(10**9, rel=1e-6)
-    assert min(draw.chances.values()) == pytest.approx(4 / 12, abs=0.01)  # everyone the same chance here
+    assert draw.algorithm == "maximin" and draw.distribution["method"] == "profiles" and draw.chances is None
+    distribution = ProfileDistribution.from_record(draw.distribution)
+    assert min(distribution.chances()) == pytest.approx(4 / 12, abs=0.01)  # everyone the same chance here
     draw = services.perform_draw(draw=draw, public_values="17/3 9 21", actor=admin)
-    assert draw.selected == draw.distribution["panels"][draw.panel_index]
+    counts = Counter(tuple(people[p][f] for f in distribution.features)
+                     for people in [read_people(draw.people_csv, read_quotas(draw.quotas_csv)).people]
+                     for p in draw.selected)
+    assert [counts[profile] for profile in distribution.profiles] == list(distribution.panels[draw.panel_index])
     assert sorted(draw.selected) == _recount(draw, "maximin", tmp_path)
 
 
@@ -114,7 +121,7 @@ def test_the_maximin_job_keeps_its_last_progress_report_and_the_page_says_it_in_
         draw = services.prepare_draw(pool=pool, title="Climate jury", size=4, quotas_text=QUOTAS, actor=admin)
     draw.refresh_from_db()
     assert draw.state == "published"
-    assert draw.progress["phase"] in ("multiplicative_weights", "maximin_optimization") and "at" in draw.progress
+    assert draw.progress["phase"] in ("covering", "maximin_optimization") and "at" in draw.progress
     assert selectors.draw_progress(draw) is None  # only while the job runs
     Draw.objects.filter(pk=draw.pk).update(state="preparing", progress={
         "phase": "maximin_optimization", "current": 7, "total": None, "at": "2026-11-26T00:00:00+00:00"})
@@ -122,3 +129,5 @@ def test_the_maximin_job_keeps_its_last_progress_report_and_the_page_says_it_in_
     assert "iteration 7" in page.content.decode()
     Draw.objects.filter(pk=draw.pk).update(progress={"phase": "multiplicative_weights", "current": 3, "total": 40})
     assert "round 3 of 40" in client.get(f"/draws/{draw.pk}/").content.decode()
+    Draw.objects.filter(pk=draw.pk).update(progress={"phase": "covering", "current": 5, "total": 12})
+    assert "5 of 12 profiles" in client.get(f"/draws/{draw.pk}/").content.decode()

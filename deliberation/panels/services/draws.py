@@ -20,11 +20,12 @@ from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.panels import rules, selectors
 from deliberation.panels.models import Draw, Pool
 from deliberation.panels.sortition import (
-    ALGORITHMS, DEFAULT_ALGORITHM, Distribution, SortitionError, compute_distribution, pick_panel, read_people,
-    read_quotas, write_quotas,
+    ALGORITHMS, DEFAULT_ALGORITHM, MAXIMIN, ProfileDistribution, SortitionError, compute_distribution,
+    distribution_from_record, method_for, pick_panel, read_people, read_quotas, selected_people, write_quotas,
 )
 from deliberation.panels.sortition import draw as draw_panel
 from deliberation.panels.sortition.feasibility import explain_infeasible
+from deliberation.panels.sortition.lottery import check_households
 from deliberation.panels.sortition.rfc3797 import PublicValuesError, key_from_text
 from deliberation.panels.states import DRAW_TRANSITIONS
 
@@ -51,14 +52,21 @@ def _inputs(draw_: Draw):
     return read_people(draw_.people_csv, quotas), quotas
 
 
+def household_columns(text: str) -> list[str]:
+    """The address columns as typed ("address, postcode"): trimmed, empty ones dropped, each once."""
+    return list(dict.fromkeys(column.strip() for column in text.split(",") if column.strip()))
+
+
 @transaction.atomic
 def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
-                 algorithm: str = DEFAULT_ALGORITHM, supersedes: Draw | None = None) -> Draw:
-    """Fix the inputs: the pool as it is now, the quotas, the size and the algorithm.
+                 algorithm: str = DEFAULT_ALGORITHM, households: str = "", supersedes: Draw | None = None) -> Draw:
+    """Fix the inputs: the pool as it is now, the quotas, the size, the algorithm and the household check.
 
     Quotas that cannot be met are refused with the reasons and nothing is stored. A legacy draw is
     published at once; a maximin draw's distribution is computed by a Celery job (``compute``) and
-    published with it, before anyone knows the public values.
+    published with it, before anyone knows the public values. Maximin runs over profiles, or person by
+    person when the draw takes at most one person per household (``method_for``): the stored algorithm
+    is the one that runs.
     """
     if not rules.may_run_draws(actor):
         raise PermissionDenied(_("Only staff can draw panels."))
@@ -69,6 +77,8 @@ def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
     try:
         quotas = read_quotas(quotas_text)
         table = read_people(people_csv, quotas)
+        columns = household_columns(households)
+        check_households(table, quotas, columns)
     except SortitionError as error:
         raise DrawError(list(error.lines), code="inputs") from None
     reasons = explain_infeasible(table, quotas, size)
@@ -76,9 +86,16 @@ def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
         raise DrawError(reasons, code="infeasible")
     quotas_csv = write_quotas(quotas)
     now = timezone.now()
-    legacy = algorithm != "maximin"
+    algorithm = method_for(algorithm, columns)
+    if not rules.may_use_algorithm(algorithm, len(table.people)):
+        raise DrawError(_("With one person per household, maximin runs person by person, which does not finish "
+                          "for a pool of %(count)d (over %(limit)d). Choose the simple stratified draw, or drop the "
+                          "household check.") % {"count": len(table.people), "limit": rules.PERSON_BY_PERSON_LIMIT},
+                        code="algorithm")
+    legacy = algorithm not in MAXIMIN
     draw_ = Draw.objects.create(
-        pool=pool, title=title.strip(), size=size, algorithm=algorithm, people_csv=people_csv, quotas_csv=quotas_csv,
+        pool=pool, title=title.strip(), size=size, algorithm=algorithm, households=",".join(columns),
+        people_csv=people_csv, quotas_csv=quotas_csv,
         pool_hash=_sha256(people_csv), quotas_hash=_sha256(quotas_csv), supersedes=supersedes, created_by=actor,
         created_at=now, state=Draw.State.PUBLISHED if legacy else Draw.State.PREPARING,
         published_at=now if legacy else None)
@@ -100,8 +117,9 @@ def compute(*, draw_id: int) -> bool:
             progress={**event, "at": timezone.now().isoformat()})
 
     try:  # outside any transaction: this may take minutes and must not hold a lock
-        distribution, seconds, _peak = compute_distribution(table, quotas, draw_.size, timeout=DISTRIBUTION_TIMEOUT,
-                                                            progress=progress)
+        distribution, seconds, _peak = compute_distribution(
+            table, quotas, draw_.size, algorithm=draw_.algorithm, households=draw_.household_columns,
+            timeout=DISTRIBUTION_TIMEOUT, progress=progress)
     except SortitionError as error:
         distribution, seconds, reasons = None, None, list(error.lines)
     with transaction.atomic():
@@ -112,9 +130,10 @@ def compute(*, draw_id: int) -> bool:
             draw_.explanation = reasons
             DRAW_LIFECYCLE.move(draw_, Draw.State.FAILED, fields=["explanation"])
         else:
-            draw_.distribution = {"panels": [list(p) for p in distribution.panels],
-                                  "weights": list(distribution.weights)}
-            draw_.chances = distribution.marginals(list(table.people))
+            draw_.distribution = distribution.record()
+            # Over profiles the chances are per profile, in the distribution; person by person, per person.
+            draw_.chances = (None if isinstance(distribution, ProfileDistribution)
+                             else distribution.marginals(list(table.people)))
             draw_.seconds = seconds
             DRAW_LIFECYCLE.move(draw_, Draw.State.PUBLISHED, fields=["distribution", "chances", "seconds"])
     return True
@@ -136,15 +155,15 @@ def perform_draw(*, draw: Draw, public_values: str, actor) -> Draw:
         key = key_from_text(public_values)
     except PublicValuesError as error:
         raise DrawError(str(error), code="public_values") from None
-    if draw_.algorithm == "maximin":
-        distribution = Distribution(tuple(tuple(p) for p in draw_.distribution["panels"]),
-                                    tuple(draw_.distribution["weights"]))
+    table, quotas = _inputs(draw_)
+    if draw_.algorithm in MAXIMIN:
+        distribution = distribution_from_record(draw_.distribution)
         draw_.panel_index = pick_panel(distribution, key)
-        draw_.selected = list(distribution.panels[draw_.panel_index])
+        draw_.selected = list(selected_people(distribution, table, draw_.panel_index, key))
     else:
-        table, quotas = _inputs(draw_)
         try:
-            result = draw_panel(table, quotas, draw_.size, public_values, draw_.algorithm)
+            result = draw_panel(table, quotas, draw_.size, public_values, draw_.algorithm,
+                                households=draw_.household_columns)
         except SortitionError as error:
             refusal = DrawError(list(error.lines), code="failed")
             refusal.detail = error.detail  # the library's own words, shown folded to staff

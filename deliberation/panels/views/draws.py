@@ -1,8 +1,6 @@
 """The draw's pages: staff prepare a draw from the standing pool and draw it with the public values;
 everyone reads its record (the hashes, the quotas, the algorithm, the chances in aggregate, the values)."""
 
-import statistics
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -43,7 +41,8 @@ def draw_list(request):
         data = form.cleaned_data
         try:
             draw = services.prepare_draw(pool=data["pool"] or pool, title=data["title"], size=data["size"],
-                                         quotas_text=data["quotas"], algorithm=data["algorithm"], actor=request.user)
+                                         quotas_text=data["quotas"], algorithm=data["algorithm"],
+                                         households=data["households"], actor=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -79,14 +78,6 @@ def pool_import(request):
     }, status=400)
 
 
-def _chances_summary(draw: Draw) -> dict | None:
-    """Each person's chance, in aggregate only: the lowest, the median, the highest."""
-    if not draw.chances:
-        return None
-    values = sorted(draw.chances.values())
-    return {"min": values[0], "median": statistics.median(values), "max": values[-1], "people": len(values)}
-
-
 def draw_detail(request, pk: int, *, send_form=None, status: int = 200):
     """The draw's record; ``send_form``: the invitations' form as refused, shown again with what was typed."""
     draw = get_object_or_404(Draw.objects.select_related("pool", "supersedes"), pk=pk)
@@ -94,7 +85,8 @@ def draw_detail(request, pk: int, *, send_form=None, status: int = 200):
     return render(request, "deliberation/draw_detail.html", {
         "draw": draw, "staff": staff, "may_draw": rules.may_perform_draw(request.user, draw),
         "error_detail": request.session.pop(f"draw_error_detail_{pk}", "") if staff else "",
-        "chances": _chances_summary(draw),
+        "chances": selectors.draw_chances(draw), "method": selectors.draw_method(draw),
+        "command": selectors.draw_command(draw),
         "panels": len(draw.distribution["panels"]) if draw.distribution else 0,
         "refresh": draw.state == Draw.State.PREPARING,
         "progress": selectors.draw_progress(draw),

@@ -28,7 +28,7 @@ def _pool(request) -> Pool:
 def _prefilled(post, attributes, form_class=QuotaGridForm) -> QuotaGridForm:
     """An unbound form showing what was typed, every min and max set from the pool's proportions for the size
     typed (no errors shown: nothing is being prepared yet)."""
-    initial = {name: post.get(name, "") for name in ("title", "size", "algorithm")}
+    initial = {name: post.get(name, "") for name in ("title", "size", "algorithm", "households")}
     initial.update({f"use_{i}": f"use_{i}" in post for i in range(len(attributes))})
     typed = post.get("size", "")
     size = int(typed) if typed.isdigit() else 0
@@ -63,6 +63,7 @@ def draw_new(request):
             try:
                 draw = services.prepare_draw(pool=pool, title=data["title"], size=data["size"],
                                              quotas_text=write_quotas(form.quotas()), algorithm=data["algorithm"],
+                                             households=data["households"],
                                              actor=request.user)
             except ValidationError as exc:
                 add_service_errors(form, exc)
