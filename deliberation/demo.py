@@ -7,6 +7,7 @@ from django.utils import timezone
 from deliberation.juries import rules as jury_rules, services as jury_services
 from deliberation.deliberative_polls import services as dpoll_services
 from deliberation.panels import services as panel_services
+from deliberation.panels.services import draws
 from deliberation.panels.models import Invitation
 
 PANEL, CONTROL, MISSED_T2 = 60, 30, 6
@@ -72,8 +73,9 @@ def load_demo_jury(*, admin, facilitator, residents: list, category) -> None:
     for person in volunteers:
         panel_services.volunteer(user=person, answers={})
     draw = panel_services.prepare_draw(pool=panel_services.standing_pool(), title="시민배심제: 심야버스 배차 간격", size=JURY_SIZE,
-                                 actor=admin, algorithm="legacy",
+                                 actor=admin,
                                  quotas_text="feature,value,min,max\ngender,female,5,5\ngender,male,5,5\n")
+    draws.compute(draw_id=draw.pk)  # maximin over profiles, a worker's job, done here (seconds) to draw at once
     draw = panel_services.perform_draw(draw=draw, public_values="2026/11/21 3 11 19 27 33 41", actor=admin)
     invitations = panel_services.send_invitations(draw=draw, actor=admin, deadline_at=timezone.now() + timedelta(days=7))
     panel_services.answer_invitation(invitation=invitations[0], user=invitations[0].user, accept=False)
