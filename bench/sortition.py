@@ -12,8 +12,9 @@ women, more of the middle-aged, more owners, unevenly by district), and quotas o
 proportions), each widened by one seat each way: the volunteers' skew makes chances unequal, which is
 what maximin is for. Each case is one ``compute_distribution`` (the maximin of ``manage.py draw``) in
 its own spawned process: the time is the wall time of the call, spawn included; the memory is the
-child's peak RSS (``ru_maxrss``). A case over ``--timeout`` seconds is stopped and reported "over the
-limit", and larger pools with the same panel are not tried for that algorithm. No database.
+child's peak RSS (``VmHWM``, ``isolation.peak_memory_kb``). A case over ``--timeout`` seconds is
+stopped and reported "over the limit", and larger pools with the same panel are not tried for that
+algorithm. No database.
 
 ``--compare``: both algorithms on each pool, with the smallest chance of each and their difference
 (issue 14's check: the same within 1e-6), whether everyone of a profile has the same chance under

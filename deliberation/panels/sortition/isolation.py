@@ -46,7 +46,7 @@ class IsolatedFailure(Exception):
 class Outcome:
     value: Any
     seconds: float
-    peak_memory_kb: int  # ru_maxrss of the child (kilobytes on Linux)
+    peak_memory_kb: int  # the child's peak resident memory (``peak_memory_kb``)
 
 
 HASH_SEED = "0"
@@ -55,6 +55,22 @@ HASH_SEED = "0"
 # importing numpy and scipy again; that server is started with HASH_SEED too.
 START_METHOD = "spawn"
 _environment = threading.Lock()
+
+
+def peak_memory_kb() -> int:
+    """This process's peak resident memory in kB: ``VmHWM`` of its own address space where Linux gives it.
+
+    Not ``ru_maxrss`` alone: a spawned child begins as a fork of its parent, and on Linux ``ru_maxrss``
+    keeps the parent's high-water mark across the exec, so a large parent made every child look large.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _child(connection, target: str, args: tuple) -> None:
@@ -67,7 +83,7 @@ def _child(connection, target: str, args: tuple) -> None:
     module_name, _dot, function_name = target.rpartition(".")
     try:
         value = getattr(importlib.import_module(module_name), function_name)(*args)
-        connection.send(("ok", value, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        connection.send(("ok", value, peak_memory_kb()))
     except BaseException as error:  # noqa: BLE001 - everything goes back to the parent as a failure
         connection.send(("error", f"{type(error).__name__}: {error}", 0))
     finally:
