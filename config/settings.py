@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "deliberation",
     "voting",
     "imports",
+    "governance",
     "frontend",
 ]
 # Kakao and Naver sign-in (docs/identity.md): a provider is installed only when its keys are configured.

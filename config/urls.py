@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("deliberation.urls")),
     path("", include("voting.urls")),
     path("", include("imports.urls")),
+    path("", include("governance.urls")),
     path("", include("frontend.urls")),
 ]

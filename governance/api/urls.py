@@ -1,0 +1,5 @@
+"""The pages of governance.api (namespace ``api``)."""
+
+app_name = "api"
+
+urlpatterns: list = []

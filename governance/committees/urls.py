@@ -1,0 +1,5 @@
+"""The pages of governance.committees (namespace ``committees``)."""
+
+app_name = "committees"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""The pages of governance.meetings (namespace ``meetings``)."""
+
+app_name = "meetings"
+
+urlpatterns: list = []
