@@ -16,41 +16,21 @@ from django.urls import reverse
 from deliberation.panels import services
 from deliberation.panels.models import Draw, Pool, PoolMember
 from deliberation.panels.services.draws import DrawError
-from deliberation.panels.sortition import (
-    ProfileDistribution, compute_distribution, draw, draw_each, read_people, read_quotas,
-)
+from deliberation.panels.sortition import ProfileDistribution, compute_distribution, draw, draw_each
 from deliberation.panels.sortition import rfc3797
+from tests.deliberation import sortition_pools as pools
+from tests.deliberation.sortition_pools import csv_of, read
 from tests.factories import POOL_QUOTAS, AdminFactory, standing_pool
-
-
-def csv_of(rows, header):
-    return ",".join(header) + "\n" + "".join(",".join(map(str, row)) + "\n" for row in rows)
-
-
-def read(people_text, quotas_text):
-    quotas = read_quotas(quotas_text)
-    return read_people(people_text, quotas), quotas
 
 
 def flanigan():
     """Flanigan et al. (Nature 2021): 1 female conservative, 99 female liberals, 100 male conservatives."""
-    kinds = [("female", "conservative")] + [("female", "liberal")] * 99 + [("male", "conservative")] * 100
-    people = csv_of([(f"p{i}", g, leaning) for i, (g, leaning) in enumerate(kinds)], ["id", "gender", "leaning"])
-    quotas = "feature,value,min,max\n" + "".join(
-        f"{feature},{value},9,20\n" for feature, value in
-        [("gender", "female"), ("gender", "male"), ("leaning", "liberal"), ("leaning", "conservative")])
-    return read(people, quotas), 20
+    return pools.flanigan(), 20
 
 
 def three_attributes():
     """test_sortition's pool of 300 with three attributes and a panel of 24."""
-    generator = random.Random(2021)
-    rows = [(f"c{i:03}", generator.choice(["female", "male"]), generator.choice(["18-39", "40-59", "60+"]),
-             generator.choice(["north", "south", "east", "west"])) for i in range(300)]
-    quotas = ("feature,value,min,max\ngender,female,11,13\ngender,male,11,13\n"
-              "age,18-39,7,9\nage,40-59,7,9\nage,60+,6,9\n"
-              "district,north,5,7\ndistrict,south,5,7\ndistrict,east,5,7\ndistrict,west,5,7\n")
-    return read(csv_of(rows, ["id", "gender", "age", "district"]), quotas), 24
+    return pools.three_attributes(), 24
 
 
 def volunteers(size: int, panel: int, seed: int = 3):

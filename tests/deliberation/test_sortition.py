@@ -5,7 +5,7 @@ import random
 import pytest
 
 from deliberation.panels.sortition import (
-    Distribution, InfeasibleQuotas, PoolError, draw, draw_each, pick_panel, read_people, read_quotas, write_people,
+    Distribution, InfeasibleQuotas, PoolError, draw, draw_each, pick_panel, write_people,
     write_quotas,
 )
 from deliberation.panels.sortition import rfc3797
@@ -14,13 +14,9 @@ QUOTAS = "feature,value,min,max,min_flex,max_flex\ngender,female,1,2,0,9\ngender
 PEOPLE = "id,gender,email\na,female,a@x\nb,male,b@x\nc,female,c@x\n"
 
 
-def csv_of(rows, header):
-    return ",".join(header) + "\n" + "".join(",".join(map(str, row)) + "\n" for row in rows)
-
-
-def read(people_text, quotas_text):
-    quotas = read_quotas(quotas_text)
-    return read_people(people_text, quotas), quotas
+from tests.deliberation.sortition_pools import csv_of, read
+from tests.deliberation.sortition_pools import flanigan as flanigan_pool
+from tests.deliberation.sortition_pools import three_attributes as three_attributes_pool
 
 
 def errors_of(people_text, quotas_text):
@@ -105,12 +101,7 @@ def test_quotas_that_clash_together_get_the_librarys_smallest_change():
 
 @pytest.fixture(scope="module")
 def flanigan():
-    kinds = [("female", "conservative")] + [("female", "liberal")] * 99 + [("male", "conservative")] * 100
-    people = csv_of([(f"p{i}", g, leaning) for i, (g, leaning) in enumerate(kinds)], ["id", "gender", "leaning"])
-    quotas = "feature,value,min,max\n" + "".join(
-        f"{feature},{value},9,20\n" for feature, value in
-        [("gender", "female"), ("gender", "male"), ("leaning", "liberal"), ("leaning", "conservative")])
-    return read(people, quotas)
+    return flanigan_pool()
 
 
 @pytest.mark.solver
@@ -160,13 +151,7 @@ def test_pick_walks_the_cumulative_weights_in_published_order():
 
 @pytest.fixture(scope="module")
 def three_attributes():
-    generator = random.Random(2021)
-    rows = [(f"c{i:03}", generator.choice(["female", "male"]), generator.choice(["18-39", "40-59", "60+"]),
-             generator.choice(["north", "south", "east", "west"])) for i in range(300)]
-    quotas = ("feature,value,min,max\ngender,female,11,13\ngender,male,11,13\n"
-              "age,18-39,7,9\nage,40-59,7,9\nage,60+,6,9\n"
-              "district,north,5,7\ndistrict,south,5,7\ndistrict,east,5,7\ndistrict,west,5,7\n")
-    return read(csv_of(rows, ["id", "gender", "age", "district"]), quotas)
+    return three_attributes_pool()
 
 
 def assert_quotas_hold(pool, quotas, panel, size):
