@@ -260,21 +260,24 @@ def seed(*, proposals: int, supports: int, users: int, bench_users: int, verifie
         # then the bench users, then one officer per department and a moderator.
         cur.execute("""
             INSERT INTO accounts_user (id, password, is_superuser, email, display_name, district, birth_year, gender,
-                role, is_verified_resident, verified_at, email_notifications, is_staff, is_active, date_joined)
+                role, is_verified_resident, verified_at, email_notifications, is_staff, is_active, date_joined,
+                profile_public, profile_shows_proposals, profile_shows_comments)
             SELECT g, '!', false, 'user' || g || '@seed.invalid',
                    (%(family)s::text[])[1 + g %% 20] || (%(given)s::text[])[1 + (g / 20) %% 20],
                    (%(districts)s::text[])[1 + (g * 7) %% 26], 1940 + (g * 37) %% 66,
                    (ARRAY['female', 'male', 'other', ''])[1 + g %% 4], 'citizen', g <= %(verified)s,
                    CASE WHEN g <= %(verified)s THEN %(now)s - (g %% 700) * interval '1 day' END,
-                   true, false, true, %(now)s - (g %% 1000) * interval '1 day'
+                   true, false, true, %(now)s - (g %% 1000) * interval '1 day', false, false, false
             FROM generate_series(1, %(users)s) g
         """, {"family": FAMILY, "given": GIVEN, "districts": districts, "verified": verified, "users": users,
               "now": now})
         cur.execute("""
             INSERT INTO accounts_user (id, password, is_superuser, email, display_name, district, birth_year, gender,
-                role, is_verified_resident, verified_at, email_notifications, is_staff, is_active, date_joined)
+                role, is_verified_resident, verified_at, email_notifications, is_staff, is_active, date_joined,
+                profile_public, profile_shows_proposals, profile_shows_comments)
             SELECT %(users)s + g, '!', false, 'bench' || g || '@bench.invalid', '벤치' || g,
-                   (%(districts)s::text[])[1 + g %% 25], 1980, '', 'citizen', true, %(now)s, false, false, true, %(now)s
+                   (%(districts)s::text[])[1 + g %% 25], 1980, '', 'citizen', true, %(now)s, false, false, true, %(now)s,
+                   false, false, false
             FROM generate_series(1, %(bench)s) g
         """, {"users": users, "bench": bench_users, "districts": districts, "now": now})
         first_officer = users + bench_users + 1
@@ -284,14 +287,14 @@ def seed(*, proposals: int, supports: int, users: int, bench_users: int, verifie
             uid = first_officer + i
             officer_of[dept_id[code]] = uid
             rows.append((uid, "!", False, f"officer-{code}@seed.invalid", f"{name} 담당자", "", "", "officer",
-                         False, True, False, True, now, dept_id[code]))
+                         False, True, False, True, now, dept_id[code], False, False, False))
         moderator_id = first_officer + len(depts)
         rows.append((moderator_id, "!", False, "moderator@seed.invalid", "운영자", "", "", "moderator",
-                     True, True, True, True, now, None))
+                     True, True, True, True, now, None, False, False, False))
         copy_rows(cur, "accounts_user",
                   ["id", "password", "is_superuser", "email", "display_name", "district", "gender", "role",
                    "is_verified_resident", "email_notifications", "is_staff", "is_active", "date_joined",
-                   "department_id"], rows)
+                   "department_id", "profile_public", "profile_shows_proposals", "profile_shows_comments"], rows)
 
     with step(f"proposals ({proposals:,})"):
         cat_weights = [c[5] for c in CATEGORIES]
@@ -377,7 +380,7 @@ def seed(*, proposals: int, supports: int, users: int, bench_users: int, verifie
             prop_rows.append((
                 pid, title, body, TextMaker.html(body), "district" if district else "citywide", district, state,
                 before_hidden, count, level, created, published or created, published, closes, closed_at,
-                deliberation_at, escalated_at, author, cats[i] + 1,
+                deliberation_at, escalated_at, author, cats[i] + 1, "citizen",
             ))
             if escalated_at is not None:
                 meta_rows.append((pid, answered_at, completed_at))
@@ -389,7 +392,7 @@ def seed(*, proposals: int, supports: int, users: int, bench_users: int, verifie
         cols = ["id", "title", "body", "body_html", "scope", "district", "state", "state_before_hidden",
                 "support_count", "escalation_level", "created_at", "updated_at", "published_at",
                 "support_closes_at", "support_closed_at", "deliberation_marked_at", "escalated_at", "author_id",
-                "category_id"]
+                "category_id", "origin"]
         copy_rows(cur, "seed_proposal", cols, prop_rows)
         copy_rows(cur, "seed_meta", ["proposal_id", "answered_at", "completed_at"], meta_rows)
         del prop_rows
