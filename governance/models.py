@@ -267,8 +267,8 @@ class CommitteeRecommendation(models.Model):
     date; the department's answer shows on the committee page (through ``follow_up``)."""
 
     class Kind(models.TextChoices):
-        DECISION = "decision", _("Decision")
-        RECOMMENDATION = "recommendation", _("Recommendation")
+        DECISION = "decision", pgettext_lazy("a committee's", "Decision")
+        RECOMMENDATION = "recommendation", pgettext_lazy("a committee's", "Recommendation")
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="recommendations")
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL,
