@@ -83,14 +83,15 @@ def _clean_rating(rating: str, note: str) -> tuple[str, str]:
 @transaction.atomic
 def rate(*, user, follow_up: FollowUp, rating: str, note: str) -> MonitorRating:
     """The assigned monitor rates the item's progress with a short note (once per rules.RATING_INTERVAL)."""
-    rating, note = _clean_rating(rating, note)
-    # The assignment's row lock makes two quick submissions of the form count as one.
-    MonitorAssignment.objects.select_for_update().filter(
-        monitor__user=user, follow_up=follow_up, ended_at__isnull=True).first()
     refusal = rules.refuse_rate(user, follow_up)
     if refusal:
         raise PermissionDenied(refusal)
-    assignment = rules.active_assignment(user, follow_up)
+    rating, note = _clean_rating(rating, note)
+    # Asked again under the assignment's row lock: two quick submissions of the form count as one.
+    assignment = MonitorAssignment.objects.select_for_update().get(pk=rules.active_assignment(user, follow_up).pk)
+    refusal = rules.refuse_rate(user, follow_up)
+    if refusal:
+        raise PermissionDenied(refusal)
     stored = MonitorRating(assignment=assignment, follow_up=follow_up, rating=rating, note=note)
     stored.full_clean()
     stored.save()
