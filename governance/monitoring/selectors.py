@@ -10,6 +10,7 @@ from accounts.models import Department
 from governance.models import Monitor, MonitorAssignment, MonitorRating
 from governance.states import Rating
 from proposals.models import FollowUp
+from proposals.states import State
 
 from . import rules
 
@@ -18,6 +19,12 @@ def ratings_of(follow_up: FollowUp) -> QuerySet[MonitorRating]:
     """Every rating of the item, newest first, with the monitor and the replying officer."""
     return (MonitorRating.objects.filter(follow_up=follow_up)
             .select_related("assignment__monitor__user", "replied_by").order_by("-created_at", "-pk"))
+
+
+def is_public(follow_up: FollowUp) -> bool:
+    """A monitored item has a public monitoring page unless moderation hid its proposal."""
+    return (follow_up.monitor_assignments.exists()
+            and not (follow_up.proposal_id and follow_up.proposal.state == State.HIDDEN))
 
 
 def summary_of(follow_up: FollowUp) -> dict:
@@ -41,8 +48,10 @@ def _latest(field: str) -> Subquery:
 
 def monitored_items(*, department: int | None = None, rating: str | None = None) -> QuerySet[FollowUp]:
     """Items that have (or had) a monitor, with ``latest_rating``, ``latest_rated_at`` and ``rating_count``;
-    filtered by department id and by latest rating ("none": not rated yet). Latest rated first."""
+    filtered by department id and by latest rating ("none": not rated yet). Latest rated first. An item whose
+    proposal moderation hid is left out, as on the public follow-up list."""
     items = (FollowUp.objects.filter(Exists(MonitorAssignment.objects.filter(follow_up=OuterRef("pk"))))
+             .exclude(proposal__state=State.HIDDEN)
              .select_related("department", "proposal", "vote")
              .annotate(latest_rating=_latest("rating"), latest_rated_at=_latest("created_at"),
                        rating_count=Subquery(MonitorRating.objects.filter(follow_up=OuterRef("pk")).order_by()
@@ -61,7 +70,7 @@ def rating_counts(*, department: int | None = None) -> dict:
     latest: dict = {}
     for value in monitored_items(department=department).values_list("latest_rating", flat=True):
         latest[value] = latest.get(value, 0) + 1
-    given = MonitorRating.objects.all()
+    given = MonitorRating.objects.exclude(follow_up__proposal__state=State.HIDDEN)
     if department:
         given = given.filter(follow_up__department_id=department)
     every = dict(given.order_by().values_list("rating").annotate(n=Count("pk")).values_list("rating", "n"))

@@ -10,7 +10,7 @@ from governance.models import Monitor, MonitorAssignment, MonitorRating
 from governance.states import Rating
 from proposals.models import FollowUp
 
-from . import rules
+from . import rules, signals
 
 NOTE_MAX = MonitorRating._meta.get_field("note").max_length
 REPLY_MAX = 2000
@@ -95,6 +95,7 @@ def rate(*, user, follow_up: FollowUp, rating: str, note: str) -> MonitorRating:
     stored = MonitorRating(assignment=assignment, follow_up=follow_up, rating=rating, note=note)
     stored.full_clean()
     stored.save()
+    transaction.on_commit(lambda: signals.rating_published.send(sender=MonitorRating, rating=stored))
     return stored
 
 
@@ -112,6 +113,7 @@ def reply(*, user, rating: MonitorRating, body: str) -> MonitorRating:
         raise ValidationError({"reply": _("Keep the reply under %(max)s characters.") % {"max": REPLY_MAX}})
     rating.reply, rating.replied_by, rating.replied_at = body, user, timezone.now()
     rating.save(update_fields=["reply", "replied_by", "replied_at"])
+    transaction.on_commit(lambda: signals.rating_replied.send(sender=MonitorRating, rating=rating))
     return rating
 
 

@@ -37,7 +37,7 @@ def overview(request):
 
 def item(request, pk: int):
     follow_up = get_object_or_404(FollowUp.objects.select_related("department", "proposal"), pk=pk)
-    if not follow_up.monitor_assignments.exists():
+    if not selectors.is_public(follow_up):
         raise Http404
     return render(request, "governance/monitoring/item.html", _item_context(request, follow_up))
 

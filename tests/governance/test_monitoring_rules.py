@@ -143,3 +143,24 @@ def test_auto_assignment_spreads_items_to_the_least_loaded_monitors_and_is_idemp
     assert services.auto_assign(actor=staff) == []
     with pytest.raises(PermissionDenied):
         services.auto_assign(actor=OfficerFactory())
+
+
+def test_a_rating_and_a_reply_are_announced_after_commit(django_capture_on_commit_callbacks):
+    from governance.monitoring import signals
+    heard = []
+
+    def listener(sender, rating, **kwargs):
+        heard.append((rating.pk, rating.reply))
+
+    signals.rating_published.connect(listener)
+    signals.rating_replied.connect(listener)
+    try:
+        w = world()
+        with django_capture_on_commit_callbacks(execute=True):
+            rating = services.rate(user=w.assigned.user, follow_up=w.item, rating=Rating.DONE, note="Opened")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.reply(user=w.officer, rating=rating, body="Thank you")
+    finally:
+        signals.rating_published.disconnect(listener)
+        signals.rating_replied.disconnect(listener)
+    assert heard == [(rating.pk, ""), (rating.pk, "Thank you")]

@@ -39,6 +39,15 @@ def test_an_unmonitored_item_has_no_monitoring_page(client):
     assert client.get(reverse("monitoring:item", args=[answered_item().pk])).status_code == 404
 
 
+def test_an_item_whose_proposal_is_hidden_leaves_the_public_pages(client, w):
+    services.rate(user=w.assigned.user, follow_up=w.item, rating=Rating.STALLED, note="Hidden note")
+    w.item.proposal.state = "hidden"
+    w.item.proposal.save(update_fields=["state"])
+    assert client.get(reverse("monitoring:item", args=[w.item.pk])).status_code == 404
+    overview = client.get(reverse("monitoring:overview")).text
+    assert w.item.title not in overview and "Hidden note" not in overview
+
+
 def test_a_pool_member_volunteers_and_steps_down_on_the_join_page(client):
     member = pool_member()
     client.force_login(member)
