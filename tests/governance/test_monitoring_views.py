@@ -152,3 +152,11 @@ def test_download_my_data_and_deletion_keep_the_ratings_public_but_anonymous(cli
     assert not w.assigned.active and w.assigned.assignments.get().ended_at is not None
     page = client.get(reverse("monitoring:item", args=[w.item.pk]), **EN).text
     assert "Nothing since June" in page and "Former member" in page and name not in page
+
+
+def test_the_pages_read_in_korean(client, w):
+    services.rate(user=w.assigned.user, follow_up=w.item, rating=Rating.ON_TRACK, note="잘 되고 있음")
+    overview = client.get(reverse("monitoring:overview"), HTTP_ACCEPT_LANGUAGE="ko").text
+    assert "시민 모니터링" in overview and "순조로움" in overview and "On track" not in overview
+    item = client.get(reverse("monitoring:item", args=[w.item.pk]), HTTP_ACCEPT_LANGUAGE="ko").text
+    assert "모든 평가" in item and "Every rating" not in item
