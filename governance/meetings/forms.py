@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department, Role, User
 from governance.models import AnnualDocument, Attendance, CommitteeRecommendation
@@ -25,8 +26,8 @@ class ScheduleForm(forms.Form):
                              help_text=_("Markdown is allowed. The agenda is public."))
     scheduled_at = forms.DateTimeField(label=_("Date and time"), widget=LocalDateTimeInput(),
                                        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M"])
-    mode = forms.ChoiceField(label=_("Held"), choices=MeetingMode.choices, widget=forms.RadioSelect,
-                             initial=MeetingMode.IN_PERSON)
+    mode = forms.ChoiceField(label=pgettext_lazy("how a meeting is held", "Held"), choices=MeetingMode.choices,
+                             widget=forms.RadioSelect, initial=MeetingMode.IN_PERSON)
     place = forms.CharField(label=_("Place"), max_length=200, required=False,
                             help_text=_("Needed for a meeting held in person."))
     facilitator = forms.ModelChoiceField(
