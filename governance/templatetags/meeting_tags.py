@@ -11,7 +11,7 @@ register = template.Library()
 @register.simple_tag
 def committee_meeting_section(committee, user) -> dict:
     """What ``governance/meetings/_committee_meetings.html`` shows for ``committee`` to ``user``."""
-    may_manage = rules.may_manage_committee(user, committee)
+    may_manage = bool(getattr(user, "is_authenticated", False)) and rules.may_manage_committee(user, committee)
     return {
         "upcoming": list(selectors.upcoming_meetings(committee)),
         "past": list(selectors.past_meetings(committee)[:50]),
