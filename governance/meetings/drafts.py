@@ -1,5 +1,7 @@
 """The Markdown draft of an annual document, written from the year's figures (the secretariat edits it)."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Gender
@@ -17,6 +19,12 @@ def _rate(value) -> str:
 
 
 def draft_text(committee: Committee, kind: str, figures: dict) -> str:
+    """The draft in the city's language (Korean): the document is the city's record, whoever generates it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _draft_text(committee, kind, figures)
+
+
+def _draft_text(committee: Committee, kind: str, figures: dict) -> str:
     meetings, attendance, minutes = figures["meetings"], figures["attendance"], figures["minutes"]
     recs, members = figures["recommendations"], figures["members"]
     year = figures["year"]

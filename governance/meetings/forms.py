@@ -78,7 +78,7 @@ class AttendanceForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), max_length=100000, widget=forms.Textarea(attrs={"rows": 16}),
+    minutes = forms.CharField(label=pgettext_lazy("record of a meeting", "Minutes"), max_length=100000, widget=forms.Textarea(attrs={"rows": 16}),
                               help_text=_("Markdown is allowed. Once published, the minutes are public and fixed."))
 
 

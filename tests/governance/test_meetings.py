@@ -250,7 +250,7 @@ def test_the_annual_report_counts_the_record_of_its_year(committee, officer):
     assert f["members"]["by_gender"] == {"female": 1, "male": 1}
     assert f["members"]["by_category"] == {"citizen": 1, "expert": 1}
     assert f["members"]["by_route"] == {"appointed": 2}
-    assert "Attendance rate: 50.0 %" in doc.body and doc.state == DocumentState.DRAFT
+    assert "출석률: 50.0 %" in doc.body and doc.state == DocumentState.DRAFT  # in the city's language
 
 
 def test_a_published_document_is_fixed(committee, officer):

@@ -168,7 +168,7 @@ def test_a_draft_document_is_not_public_and_a_published_one_prints(client, peopl
     services.publish_document(actor=officer, document=doc)
     page = client.get(url).content.decode()
     assert 'data-testid="figures"' in page and "governance/meetings/document.css" in page
-    assert "performance report for 2025" in page
+    assert "2025년 운영성과보고서" in page
 
 
 def test_the_follow_up_card_names_the_committee_and_meeting(client, people):
