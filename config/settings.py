@@ -355,6 +355,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5  # no form takes more than one file
 # Import jobs whose task a broker restart lost are queued again; those whose worker died are failed.
 CELERY_BEAT_SCHEDULE["sweep-imports"] = {"task": "imports.tasks.sweep_imports", "schedule": 60.0}
+# Committee minutes past their due date: the secretariat hears once (governance.meetings.tasks).
+CELERY_BEAT_SCHEDULE["overdue-committee-minutes"] = {
+    "task": "governance.meetings.tasks.notify_overdue_minutes", "schedule": 3600.0}
 # A task queued at a commit while the broker was away is dropped (config.celery.queue_on_commit): emails
 # are found again in the database (the notifications' by sweep-deadlines, the invitations' here).
 CELERY_BEAT_SCHEDULE["resend-lost-invitation-emails"] = {

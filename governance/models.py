@@ -218,6 +218,8 @@ class Meeting(models.Model):
     minutes_due_at = models.DateTimeField(null=True, blank=True)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
     cancelled_reason = models.CharField(max_length=300, blank=True)
+    # Set when the secretariat was told the minutes are overdue (governance.meetings.tasks): once.
+    minutes_overdue_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

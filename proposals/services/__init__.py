@@ -2,7 +2,7 @@
 
 from .comments import add_comment
 from .follow_ups import (
-    move_follow_up, notify_overdue, publish_answer, reply_to_clarification, request_clarification,
+    move_follow_up, notify_overdue, open_follow_up, publish_answer, reply_to_clarification, request_clarification,
     update_progress,
 )
 from .lifecycle import (
@@ -20,7 +20,7 @@ __all__ = [
     "TransitionError", "add_comment", "do_follow", "do_unfollow", "follow_proposal", "notify_vote_followers",
     "save_notification_settings", "unfollow_proposal", "add_support", "close_expired_windows", "close_support_window",
     "dismiss_flags", "escalate", "flag_content", "hide_proposal", "mark_all_read", "move_follow_up", "notify",
-    "notify_overdue", "parse_tags", "publish_answer", "publish_proposal", "reply_to_clarification",
+    "notify_overdue", "open_follow_up", "parse_tags", "publish_answer", "publish_proposal", "reply_to_clarification",
     "request_clarification", "restore_proposal", "save_draft", "set_comment_hidden", "transition",
     "update_progress", "update_search_vector", "windows_closing_soon", "withdraw_proposal", "withdraw_support",
 ]

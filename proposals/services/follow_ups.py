@@ -142,3 +142,13 @@ def notify_overdue(*, now=None) -> int:
                 notify(kind="overdue", proposal=follow_up.proposal, follow_up=follow_up, recipients=officers)
                 count += 1
     return count
+
+
+@transaction.atomic
+def open_follow_up(*, department, title: str, due_at, level: str = "department") -> FollowUp:
+    """A new item in ``department``'s queue from another source (a committee's recommendation): the
+    caller links it to its source; the department answers it like any other item."""
+    follow_up = FollowUp(department=department, title=title.strip()[:200], due_at=due_at, level=level)
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
