@@ -63,6 +63,9 @@ def may_apply(user, call: OpenCall) -> str | None:
         return _("You have already applied to this call.")
     if call.committee.members.filter(user=user, ended_at__isnull=True).exists():
         return _("You are already a member of this committee.")
+    if not user.gender:
+        return _("A committee's members are public by gender (its gender balance is a rule): please add your "
+                 "gender to your profile before applying.")
     return None
 
 
