@@ -76,3 +76,14 @@ def may_withdraw(user, application: Application) -> str | None:
     if application.state != ApplicationState.SUBMITTED or application.call.state != OpenCallState.OPEN:
         return _("An application can be withdrawn only while the call is open.")
     return None
+
+
+def may_start_draw(user, committee: Committee) -> str | None:
+    """Drawing by lot goes through the panel pipeline, which only city staff run (its public values, its
+    invitations): a committee's draw is started by staff who may manage the committee."""
+    refusal = may_manage_committee(user, committee)
+    if refusal:
+        return refusal
+    if not _is_city_staff(user):
+        return _("Only city staff draw members by lot (the draw's public values and invitations are theirs).")
+    return None

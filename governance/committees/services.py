@@ -331,7 +331,8 @@ def publish_selection(*, call: OpenCall, actor, decisions: dict, note: str) -> l
 def start_committee_draw(*, committee: Committee, size: int, quotas_text: str, actor) -> CommitteeDraw:
     """Prepare a draw from the standing pool for this committee through the draw pipeline; the draw itself
     (public values), the invitations and the reserve then happen on the draw's own pages (/draws/)."""
-    committee = _lock(committee, actor)
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    _require(rules.may_start_draw(actor, committee))
     _check_seat_free(committee, size)
     draw = panel_services.prepare_draw(
         pool=panel_services.standing_pool(), title=_("%(committee)s: members drawn by lot") % {
