@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.demographics import AGE_BANDS
 from accounts.districts import District
 from accounts.models import Department, Gender
+from deliberation.panels.forms import ALGORITHM_CHOICES
 from proposals.models import Proposal
 from voting.models import Vote
 
@@ -144,6 +145,7 @@ class SelectionForm(forms.Form):
 
 
 class CommitteeDrawForm(forms.Form):
+    algorithm = forms.ChoiceField(label=_("Algorithm"), choices=ALGORITHM_CHOICES)
     size = forms.IntegerField(label=_("seats to draw"), min_value=1, max_value=500)
     quotas = forms.CharField(
         label=_("quotas (CSV)"), widget=forms.Textarea(attrs={"rows": 8}),

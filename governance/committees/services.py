@@ -18,6 +18,7 @@ from accounts.demographics import age_band
 from core.lifecycle import IllegalTransition, Lifecycle
 from deliberation.panels import services as panel_services
 from deliberation.panels.models import Invitation
+from deliberation.panels.sortition import DEFAULT_ALGORITHM
 from deliberation.panels.states import InvitationState
 
 from governance.committees import rules
@@ -328,7 +329,8 @@ def publish_selection(*, call: OpenCall, actor, decisions: dict, note: str) -> l
 
 
 @transaction.atomic
-def start_committee_draw(*, committee: Committee, size: int, quotas_text: str, actor) -> CommitteeDraw:
+def start_committee_draw(*, committee: Committee, size: int, quotas_text: str, actor,
+                         algorithm: str = DEFAULT_ALGORITHM) -> CommitteeDraw:
     """Prepare a draw from the standing pool for this committee through the draw pipeline; the draw itself
     (public values), the invitations and the reserve then happen on the draw's own pages (/draws/)."""
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
@@ -336,7 +338,7 @@ def start_committee_draw(*, committee: Committee, size: int, quotas_text: str, a
     _check_seat_free(committee, size)
     draw = panel_services.prepare_draw(
         pool=panel_services.standing_pool(), title=_("%(committee)s: members drawn by lot") % {
-            "committee": committee.name}, size=size, quotas_text=quotas_text, actor=actor)
+            "committee": committee.name}, size=size, quotas_text=quotas_text, actor=actor, algorithm=algorithm)
     return CommitteeDraw.objects.create(committee=committee, draw=draw)
 
 
@@ -345,9 +347,9 @@ def seat_drawn_members(*, committee_draw: CommitteeDraw, actor) -> tuple[list[Me
     """Every confirmed invitation of the draw not yet seated becomes a member (route "lot"). Returns the new
     members and the confirmed people who could not be seated (no account, or no gender in their profile)."""
     committee = _lock(committee_draw.committee, actor)
-    waiting = (Invitation.objects.select_for_update().filter(draw_id=committee_draw.draw_id,
-                                                             state=InvitationState.CONFIRMED,
-                                                             committee_member__isnull=True)
+    # The committee's row lock (``_lock``) serializes seating; the invitations are read, not locked.
+    waiting = (Invitation.objects.filter(draw_id=committee_draw.draw_id, state=InvitationState.CONFIRMED,
+                                         committee_member__isnull=True)
                .select_related("user").order_by("seat"))
     seated, skipped = [], []
     for invitation in waiting:

@@ -315,7 +315,7 @@ def draw_new(request, slug):
         try:
             committee_draw = services.start_committee_draw(
                 committee=committee, size=form.cleaned_data["size"], quotas_text=form.cleaned_data["quotas"],
-                actor=request.user)
+                algorithm=form.cleaned_data["algorithm"], actor=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
