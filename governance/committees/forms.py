@@ -53,7 +53,9 @@ class CommitteeForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["secretary_emails"] = "\n".join(self.instance.secretaries.values_list("email", flat=True))
         if user is not None and not (user.is_staff or user.is_city_admin):
-            self.fields["department"].queryset = Department.objects.filter(pk=user.department_id)
+            # An officer chooses their own department; a secretary keeps the committee's.
+            allowed = {user.department_id if user.is_officer else None, self.instance.department_id}
+            self.fields["department"].queryset = Department.objects.filter(pk__in=allowed - {None})
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
