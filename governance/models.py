@@ -69,7 +69,9 @@ class Committee(BilingualName, models.Model):
     min_citizen_share = models.PositiveSmallIntegerField(
         _("ordinary citizens, at least (%)"), default=0, validators=[MaxValueValidator(100)])
     max_gender_share = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format (a literal percent sign, not a placeholder)
         _("one gender, at most (% of appointed members)"), default=60, validators=[MaxValueValidator(100)],
+        # xgettext:no-python-format
         help_text=_("The Framework Act on Gender Equality: no gender above 60 % of appointed members."))
     minutes_deadline_days = models.PositiveSmallIntegerField(_("minutes published within (days)"), default=14)
     recommendation_due_days = models.PositiveSmallIntegerField(_("department answers recommendations within (days)"),

@@ -1,5 +1,17 @@
-"""What governance hears from the other apps: each package adds its receivers here (connected in ready())."""
+"""What governance plugs into the other apps at start-up (imported by ``GovernanceConfig.ready()``).
 
-from governance.monitoring import setup as monitoring_setup
+The panels it adds to every follow-up card (``proposals.extensions``): where a committee's recommendation
+came from (meetings) and what the citizen monitors say (monitoring); its parts of "download my data" and
+account deletion (``accounts.personal_data``); and the receivers that keep the dashboard's tallies.
+"""
 
-monitoring_setup.connect()  # the monitoring panel on follow-up cards; monitors' data in "download my data"
+from accounts import personal_data
+from proposals.extensions import register_follow_up_panel
+
+from governance.committees import personal_data as committees_data
+from governance.monitoring import personal_data as monitoring_data
+
+register_follow_up_panel("governance/meetings/_follow_up_source.html")
+register_follow_up_panel("governance/monitoring/_follow_up_ratings.html")
+personal_data.register("governance_committees", export=committees_data.export, erase=committees_data.erase)
+personal_data.register("governance_monitoring", export=monitoring_data.export, erase=monitoring_data.erase)
