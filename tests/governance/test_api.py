@@ -108,6 +108,13 @@ def test_unknown_records_and_addresses_are_json_404s(client, world):
         assert response.status_code == 404 and response["Content-Type"].startswith("application/json"), path
 
 
+def test_head_gets_the_headers_of_get_without_the_body(client, many):
+    got = get(client, "proposals")
+    head = client.head(reverse("api:proposals"), HTTP_ACCEPT_LANGUAGE="en")
+    assert head.status_code == 200 and head.content == b"" and head["ETag"] == got["ETag"]
+    assert client.head(reverse("api:openapi-json")).status_code == 200
+
+
 def test_writes_are_refused(client, world):
     assert client.post(reverse("api:proposals"), {}).status_code == 405
     assert client.delete(reverse("api:proposal", args=[world.public["proposals"]])).status_code == 405
