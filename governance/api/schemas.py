@@ -4,7 +4,7 @@ district or kind is its stable code (docs/api.md lists them); names staff enter 
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Schema
+from pydantic import BaseModel as Schema  # plain pydantic: ninja.Schema wraps each row in a Python getter
 
 
 class Error(Schema):
