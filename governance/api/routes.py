@@ -244,6 +244,37 @@ def get_minutes(request, pk: int):
     return _found(selectors.minutes_of(pk))
 
 
+class RecommendationQuery(DatedQuery):
+    department: str | None = None
+    committee: int | None = None
+
+
+RECOMMENDATIONS = Spec(date_field="created_at", department_field="department__code", extra={"committee": "committee_id"})
+
+
+@committees_router.get("/recommendations", response={200: schemas.RecommendationPage, **ERRORS},
+                       url_name="recommendations",
+                       summary="Committees' decisions and recommendations, with their follow-up item")
+def list_recommendations(request, query: Query[RecommendationQuery]):
+    return page(request, apply_filters(request, selectors.recommendations(), query, RECOMMENDATIONS), query)
+
+
+class AnnualDocumentQuery(PageQuery):
+    committee: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+    kind: str | None = Field(None, max_length=10, description="plan or report")
+
+
+ANNUAL_DOCUMENTS = Spec(extra={"committee": "committee_id", "year": "year", "kind": "kind"})
+
+
+@committees_router.get("/annual-documents", response={200: schemas.AnnualDocumentPage, **ERRORS},
+                       url_name="annual_documents",
+                       summary="Published annual operating plans and performance reports")
+def list_annual_documents(request, query: Query[AnnualDocumentQuery]):
+    return page(request, apply_filters(request, selectors.annual_documents(), query, ANNUAL_DOCUMENTS), query)
+
+
 class RatingQuery(DatedQuery):
     state: str | None = Field(None, description="the rating: on_track, delayed, stalled, done")
     department: str | None = None

@@ -284,6 +284,36 @@ class MinutesPage(Page):
     results: list[MinutesRow]
 
 
+class RecommendationRow(Schema):
+    id: int
+    committee_id: int
+    meeting_id: int | None
+    department_code: str
+    kind: str
+    title: str
+    body: str
+    follow_up_id: int | None
+    created_at: datetime
+
+
+class RecommendationPage(Page):
+    results: list[RecommendationRow]
+
+
+class AnnualDocumentRow(Schema):
+    id: int
+    committee_id: int
+    year: int
+    kind: str
+    body: str
+    figures: dict[str, Any]
+    published_at: datetime | None
+
+
+class AnnualDocumentPage(Page):
+    results: list[AnnualDocumentRow]
+
+
 class RatingRow(Schema):
     id: int
     follow_up_id: int

@@ -17,8 +17,8 @@ from deliberation.juries.models import Jury
 from deliberation.rooms import selectors as room_selectors
 from deliberation.rooms.models import Room
 from deliberation.rooms.states import Access, RoomState
-from governance.models import Committee, Meeting, Member, MonitorRating, Tally
-from governance.states import MeetingState
+from governance.models import AnnualDocument, Committee, CommitteeRecommendation, Meeting, Member, MonitorRating, Tally
+from governance.states import DocumentState, MeetingState
 from proposals.models import FollowUp, FollowUpUpdate, Proposal, TimelineEntry
 from proposals.states import AWAITING_ANSWER, PUBLIC_STATES as PROPOSAL_PUBLIC_STATES
 from voting.models import Option, Vote
@@ -227,6 +227,19 @@ def with_on_time(row: dict) -> dict:
 def minutes_of(pk: int) -> dict | None:
     row = minutes(extra=("minutes",)).filter(pk=pk).first()
     return with_on_time(row) if row else None
+
+
+def recommendations() -> QuerySet:
+    """Committees' decisions and recommendations, with the follow-up item each became (its answer is there)."""
+    return (CommitteeRecommendation.objects.order_by("-created_at", "-pk")
+            .values("id", "committee_id", "meeting_id", "kind", "title", "body", "follow_up_id", "created_at",
+                    department_code=F("department__code")))
+
+
+def annual_documents() -> QuerySet:
+    """Published annual plans and performance reports (a draft is the secretariat's until published)."""
+    return (AnnualDocument.objects.filter(state=DocumentState.PUBLISHED).order_by("-year", "kind", "pk")
+            .values("id", "committee_id", "year", "kind", "body", "figures", "published_at"))
 
 
 def ratings() -> QuerySet:

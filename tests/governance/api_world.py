@@ -11,7 +11,7 @@ from deliberation.deliberative_polls.states import DPollState
 from deliberation.juries.models import MinorityOpinion, Recommendation
 from deliberation.rooms import services as room_services
 from governance.models import (
-    AnnualDocument, Application, Committee, Meeting, Member, Monitor, MonitorAssignment, MonitorRating, OpenCall,
+    AnnualDocument, Application, Committee, CommitteeRecommendation, Meeting, Member, Monitor, MonitorAssignment, MonitorRating, OpenCall,
     Tally,
 )
 from proposals.models import Comment, FollowUpUpdate, TimelineEntry
@@ -159,6 +159,11 @@ def build_world() -> World:
     upcoming = Meeting.objects.create(committee=committee, number=3, title="UPCOMING-MEETING", agenda="Next",
                                       scheduled_at=now + timedelta(days=5), place="City Hall")
     AnnualDocument.objects.create(committee=committee, year=2026, kind="report", body=secret("DRAFT-REPORT"))
+    AnnualDocument.objects.create(committee=committee, year=2026, kind="plan", body="PUBLIC-PLAN", state="published",
+                                  published_at=now)
+    CommitteeRecommendation.objects.create(committee=committee, meeting=held, title="PUBLIC-RECOMMENDATION-TITLE",
+                                           body="Run buses later", department=department, follow_up=item,
+                                           created_by=person("SECRETARY"))
     monitor = Monitor.objects.create(user=person("MONITOR"))
     assignment = MonitorAssignment.objects.create(monitor=monitor, follow_up=item)
     MonitorRating.objects.create(assignment=assignment, follow_up=item, rating="delayed", note="PUBLIC-RATING-NOTE")
@@ -167,7 +172,8 @@ def build_world() -> World:
     world.public.update({"committees": committee.pk, "members": member.pk, "meetings": upcoming.pk,
                          "minutes": held.pk})
     world.private["minutes"] = unpublished.pk
-    world.marks += ["PUBLIC-COMMITTEE", "PUBLIC-MEMBER", "PUBLIC-MINUTES", "PUBLIC-RATING-NOTE", "UPCOMING-MEETING"]
+    world.marks += ["PUBLIC-COMMITTEE", "PUBLIC-MEMBER", "PUBLIC-MINUTES", "PUBLIC-RATING-NOTE", "UPCOMING-MEETING",
+                   "PUBLIC-PLAN", "PUBLIC-RECOMMENDATION-TITLE"]
     return world
 
 

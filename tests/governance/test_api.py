@@ -93,7 +93,7 @@ def test_the_message_is_korean_by_default_and_english_when_asked(client, many):
 
 def test_every_list_refuses_an_unknown_parameter(client, world):
     for name in ("proposals", "follow_ups", "votes", "rooms", "juries", "deliberative_polls", "committees",
-                 "members", "meetings", "minutes", "ratings", "indicators"):
+                 "members", "meetings", "minutes", "recommendations", "annual_documents", "ratings", "indicators"):
         response = get(client, name, nonsense="1")
         assert response.status_code == 400, name
         assert response.json()["error"]["code"] == "unknown_parameter"
@@ -168,7 +168,7 @@ def test_the_openapi_schema_loads_and_lists_every_path(client, world):
                  "/api/v1/juries/{pk}", "/api/v1/deliberative-polls", "/api/v1/deliberative-polls/{pk}",
                  "/api/v1/committees", "/api/v1/committees/{pk}", "/api/v1/members", "/api/v1/meetings",
                  "/api/v1/meetings/{pk}", "/api/v1/minutes", "/api/v1/minutes/{pk}", "/api/v1/ratings",
-                 "/api/v1/indicators"):
+                 "/api/v1/indicators", "/api/v1/recommendations", "/api/v1/annual-documents"):
         assert path in paths, path
     assert all(set(methods) == {"get"} for methods in schema["paths"].values())
     docs = client.get(reverse("api:docs"), HTTP_ACCEPT_LANGUAGE="en")
@@ -191,7 +191,7 @@ def test_lists_cost_two_queries_whatever_their_length(client, many, settings):
 
 def test_every_list_and_detail_has_a_fixed_number_of_queries(client, world):
     for name in ("follow_ups", "votes", "rooms", "juries", "committees", "members", "meetings", "minutes",
-                 "ratings", "indicators"):
+                 "recommendations", "annual_documents", "ratings", "indicators"):
         with CaptureQueriesContext(connection) as queries:
             assert get(client, name).status_code == 200
         mine = [q for q in queries.captured_queries if "django_session" not in q["sql"]]

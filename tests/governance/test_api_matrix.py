@@ -9,7 +9,7 @@ from tests.governance.api_world import SENTINELS, build_world
 pytestmark = pytest.mark.django_db
 
 LISTS = ("proposals", "follow_ups", "votes", "rooms", "juries", "deliberative_polls", "committees", "members",
-         "meetings", "minutes", "ratings", "indicators")
+         "meetings", "minutes", "recommendations", "annual_documents", "ratings", "indicators")
 DETAILS = {"proposals": "proposal", "follow-ups": "follow_up", "votes": "vote", "rooms": "room", "juries": "jury",
            "deliberative-polls": "deliberative_poll", "committees": "committee", "meetings": "meeting",
            "minutes": "minutes_of"}
