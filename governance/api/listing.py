@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Schema
 from pydantic import Field
 
@@ -28,13 +29,13 @@ MAX_OFFSET = 1_000_000
 
 
 class PageQuery(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page, at most 100")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="rows to skip")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=gettext_noop("rows per page, at most 100"))
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=gettext_noop("rows to skip"))
 
 
 class DatedQuery(PageQuery):
-    since: date | None = Field(None, description="from this day (YYYY-MM-DD, Seoul time), inclusive")
-    until: date | None = Field(None, description="to this day (YYYY-MM-DD, Seoul time), inclusive")
+    since: date | None = Field(None, description=gettext_noop("from this day (YYYY-MM-DD, Seoul time), inclusive"))
+    until: date | None = Field(None, description=gettext_noop("to this day (YYYY-MM-DD, Seoul time), inclusive"))
 
 
 @dataclass(frozen=True)

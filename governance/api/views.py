@@ -16,15 +16,20 @@ from governance.api.api import api
 from governance.api.listing import MAX_LIMIT
 
 
+def _tr(text: str) -> str:
+    return _(text) if text else ""
+
+
 def _operations(schema: dict) -> list[dict]:
     rows = []
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             rows.append({
-                "method": method.upper(), "path": path, "summary": operation.get("summary", ""),
+                # summaries and descriptions are English in the schema, marked for translation (gettext_noop)
+                "method": method.upper(), "path": path, "summary": _tr(operation.get("summary", "")),
                 "tag": (operation.get("tags") or [""])[0],
                 "parameters": [{"name": p["name"], "where": p["in"], "required": p.get("required", False),
-                                "description": p.get("description") or p.get("schema", {}).get("description", ""),
+                                "description": _tr(p.get("description") or p.get("schema", {}).get("description", "")),
                                 "type": p.get("schema", {}).get("type") or "/".join(
                                     s.get("type", "") for s in p.get("schema", {}).get("anyOf", []) if s.get("type") != "null")}
                                for p in operation.get("parameters", [])],

@@ -177,6 +177,9 @@ def test_the_openapi_schema_loads_and_lists_every_path(client, world):
     assert "/api/v1/deliberative-polls" in html and reverse("api:feed_votes") in html
     assert "swagger" not in html.lower() and "cdn" not in html.lower()  # nothing loaded from elsewhere
     assert "unsafe-eval" not in docs["Content-Security-Policy"]  # the site's own policy, unchanged
+    korean = client.get(reverse("api:docs"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "공공데이터 API" in korean and "공개된 제안(초안과 숨긴 제안 제외), 최신순" in korean
+    assert "한 페이지의 행 수, 최대 100" in korean  # parameters' descriptions too
 
 
 def test_lists_cost_two_queries_whatever_their_length(client, many, settings):
