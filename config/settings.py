@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "imports",
     "governance",
     "frontend",
+    "corsheaders",
 ]
 # Kakao and Naver sign-in (docs/identity.md): a provider is installed only when its keys are configured.
 SOCIAL_PROVIDER_KEYS = {
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -324,6 +326,18 @@ if ROOM_FANOUT not in ("local", "group"):
 # The rooms whose shared hello part (deliberation/rooms/services/rooms.py) a process keeps, the ones used last;
 # a part is reused for at most a second, so this only needs to cover the rooms connecting at one moment.
 ROOM_HELLO_CACHE_MAX = int(os.environ.get("ROOM_HELLO_CACHE_MAX", "256"))
+
+# --- The open-data API (docs/api.md) ----------------------------------------------------------------
+# Reads from any site (CORS) for /api/ and /feeds/ only, and only GET/HEAD/OPTIONS: nothing else is allowed
+# cross-site, and no credentials (cookies) go with a cross-site request.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api|feeds)/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After")
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/m")  # per client address
+NINJA_NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0")) or None  # X-Forwarded-For hops trusted (ninja get_ident)
+BENCH_BASELINE = env_bool("BENCH_BASELINE", False)  # mounts /api/baseline/proposals/ (governance/api/baseline.py)
 
 # Per-user rate limits: action -> (max events, window seconds). Overridable in tests.
 RATE_LIMITS = {
