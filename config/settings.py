@@ -359,6 +359,8 @@ CELERY_BEAT_SCHEDULE["sweep-imports"] = {"task": "imports.tasks.sweep_imports", 
 # are found again in the database (the notifications' by sweep-deadlines, the invitations' here).
 CELERY_BEAT_SCHEDULE["resend-lost-invitation-emails"] = {
     "task": "deliberation.tasks.resend_lost_invitation_emails", "schedule": 60.0}
+# The dashboard's tallies are kept by receivers; this heals a missed one and takes the overdue snapshot.
+CELERY_BEAT_SCHEDULE["reconcile-tallies"] = {"task": "governance.dashboard.tasks.reconcile_tallies", "schedule": 600.0}
 
 LOGGING = {
     "version": 1,
