@@ -41,7 +41,7 @@ def frames(period, district, codes=None, kind="indicator.updated") -> list[dict]
 def filters_of(query_string: bytes):
     form = PeriodForm(QueryDict(query_string.decode("latin-1")))
     if parse_qs(query_string.decode("latin-1")) and form.is_valid():
-        return form.period(), form.district()
+        return form.period(), form.chosen_district()
     return default_period(), ""
 
 

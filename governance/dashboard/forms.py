@@ -39,7 +39,7 @@ class PeriodForm(forms.Form):
             return Period(data["start"], data["end"])
         return Period.of_year(data.get("year") or timezone.localdate().year)
 
-    def district(self) -> str:
+    def chosen_district(self) -> str:
         return self.cleaned_data.get("district") or ""
 
 

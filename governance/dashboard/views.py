@@ -18,7 +18,7 @@ def _filters(request):
         return form, default_period(), "", 400
     if not form.is_bound:
         return form, default_period(), "", 200
-    return form, form.period(), form.district(), 200
+    return form, form.period(), form.chosen_district(), 200
 
 
 def _cards(figures_list):
