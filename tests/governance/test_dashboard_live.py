@@ -35,7 +35,7 @@ def communicator(query: str = "") -> WebsocketCommunicator:
 
 
 async def snapshot(ws) -> dict:
-    frames = [await ws.receive_json_from(timeout=5) for _ in INDICATORS]
+    frames = [await ws.receive_json_from(timeout=15) for _ in INDICATORS]
     assert all(f["type"] == "indicator.snapshot" and set(f["data"]) == FRAME_DATA for f in frames)
     return {f["data"]["code"]: f["data"] for f in frames}
 
@@ -43,7 +43,7 @@ async def snapshot(ws) -> dict:
 async def next_not_update(ws) -> dict:
     """The next frame that is not a live update (another test's change may still be announced)."""
     while True:
-        frame = await ws.receive_json_from(timeout=3)
+        frame = await ws.receive_json_from(timeout=10)
         if frame["type"] != "indicator.updated":
             return frame
 
@@ -79,12 +79,12 @@ def test_two_changes_within_the_window_give_one_update_with_both():
         await snapshot(ws)
         await database_sync_to_async(published_today)()
         await database_sync_to_async(published_today)()
-        frame = await ws.receive_json_from(timeout=3)
+        frame = await ws.receive_json_from(timeout=10)
         assert frame["type"] == "indicator.updated" and frame["data"]["code"] == "proposals-received"
         assert frame["data"]["value"] == 2 and frame["data"]["shown"] == "2"
         assert await ws.receive_nothing(timeout=events.COALESCE_SECONDS + 0.5)  # no second one
         await database_sync_to_async(published_today)()  # a change after the update gets its own
-        assert (await ws.receive_json_from(timeout=3))["data"]["value"] == 3
+        assert (await ws.receive_json_from(timeout=10))["data"]["value"] == 3
         await ws.disconnect()
 
     async_to_sync(scenario)()
