@@ -13,6 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Gender
+from deliberation.deliberative_polls.models import DeliberativePoll
+from deliberation.deliberative_polls.states import DPollState
+from deliberation.juries.models import Jury
+from deliberation.juries.states import JuryState
 from deliberation.rooms.models import Room, RoomMember
 from deliberation.rooms.states import RoomState
 from governance.dashboard import selectors, services
@@ -24,8 +28,8 @@ from governance.states import MeetingState, MemberCategory, MemberRoute, Rating
 from proposals.models import FollowUp, FollowUpUpdate, Proposal
 from proposals.services import follow_ups as follow_up_services
 from proposals.services import lifecycle, support
-from proposals.states import AWAITING_ANSWER, EscalationLevel, Scope, Verdict
-from tests.factories import CategoryFactory, DepartmentFactory, OfficerFactory, RoomFactory, UserFactory
+from proposals.states import AWAITING_ANSWER, EscalationLevel, Origin, Scope, Verdict
+from tests.factories import CategoryFactory, DepartmentFactory, OfficerFactory, RoomFactory, UserFactory, make_poll
 from voting.models import Option, Vote
 from voting.states import VoteKind, VoteState
 
@@ -105,6 +109,22 @@ def world():
     vote.result = {"ballots": 10, "eligible": 40, "selected": [0, 1]}
     vote.save()
 
+    # A budget project carried out (its item made as the count makes them), and a jury's proposal adopted.
+    project = FollowUp.objects.create(department=dept_a, vote=vote, option_position=0, title="Budget: Park",
+                                      due_at=now + timedelta(days=60))
+    follow_up_services.publish_answer(officer=officer, follow_up=project, verdict=Verdict.ACCEPTED, body="Yes.")
+    follow_up_services.update_progress(officer=officer, follow_up=FollowUp.objects.get(pk=project.pk),
+                                       body="Opened.", percent=100)
+    jury_draft = lifecycle.save_draft(author=UserFactory(), title="Night buses", body="Every 15 minutes.",
+                                      category=cat_a, origin=Origin.JURY)
+    jury_item = _escalate(lifecycle.publish_proposal(proposal=jury_draft, actor=jury_draft.author))
+    follow_up_services.publish_answer(officer=officer, follow_up=jury_item, verdict=Verdict.PARTIAL, body="In part.")
+    Jury.objects.create(title="Night buses", question="Every 15 minutes?", size=3, facilitator=UserFactory(),
+                        room=RoomFactory(), private_room=RoomFactory(), state=JuryState.PUBLISHED)
+    poll = make_poll()[0]
+    poll.state, poll.state_changed_at = DPollState.PUBLISHED, now
+    poll.save()
+
     room = RoomFactory()
     for _ in range(3):
         RoomMember.objects.create(room=room, user=UserFactory())
@@ -141,7 +161,10 @@ def _direct(district=""):
     if district:
         selected = selected.filter(district=district)
     decided = sum(o.cost for o in selected)
-    executed = 0  # no budget project reported completed in this record
+    completed_projects = FollowUp.objects.filter(vote=vote, updates__kind=FollowUpUpdate.Kind.COMPLETION)
+    executed = sum(Option.objects.get(vote=vote, position=item.option_position).cost
+                   for item in completed_projects
+                   if not district or Option.objects.get(vote=vote, position=item.option_position).district == district)
     attendance = Attendance.objects.all()
     published_minutes = Meeting.objects.filter(minutes_published_at__isnull=False)
     return {
@@ -172,7 +195,10 @@ def _direct(district=""):
         "committee-citizen-share": round(100 * Member.objects.filter(category=MemberCategory.CITIZEN).count()
                                          / Member.objects.count(), 1),
         "committee-gender-balance": 0.0,  # 2 of 3 appointed members are women: above 60 %
-        "juries-held": 0, "deliberative-polls-held": 0, "jury-recommendations-adopted": 0,
+        "juries-held": Jury.objects.filter(state=JuryState.PUBLISHED).count(),
+        "deliberative-polls-held": DeliberativePoll.objects.filter(state=DPollState.PUBLISHED).count(),
+        "jury-recommendations-adopted": answers.filter(follow_up__proposal__origin=Origin.JURY,
+                                                       verdict__in=[Verdict.ACCEPTED, Verdict.PARTIAL]).count(),
     }
 
 
@@ -181,8 +207,10 @@ def test_every_indicator_kept_by_the_receivers_equals_the_source_tables(world):
     assert set(values) == set(direct)
     assert values == direct
     # The record is not empty: the comparison could fail.
-    assert values["proposals-received"] == 4 and values["proposals-overdue"] == 1
+    assert values["proposals-received"] == 5 and values["proposals-overdue"] == 1
     assert values["budget-decided"] == 900 and values["room-participants"] == 3
+    assert values["budget-executed"] == round(100 * 600 / 900, 1) and values["jury-recommendations-adopted"] == 1
+    assert values["juries-held"] == 1 and values["deliberative-polls-held"] == 1
 
 
 def test_district_figures_equal_the_source_tables_of_that_district(world):
@@ -249,7 +277,7 @@ def test_year_filter_counts_only_that_year(world, client):
     assert cards["proposals-received"].value == 0
     response = client.get(reverse("dashboard:index"), {"year": year})
     cards = {c["f"].indicator.code: c["f"] for c in response.context["cards"]}
-    assert cards["proposals-received"].value == 4  # published today
+    assert cards["proposals-received"].value == 5  # published today
 
 
 @pytest.mark.parametrize("query, message", [
