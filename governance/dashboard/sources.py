@@ -29,7 +29,7 @@ from deliberation.juries.states import JuryState
 from deliberation.rooms.states import RoomState
 from governance.models import Meeting, MonitorRating
 from governance.states import MeetingState, Rating
-from proposals.models import FollowUp, FollowUpUpdate, Proposal, TimelineEntry
+from proposals.models import FollowUp, FollowUpUpdate, Proposal
 from proposals.states import AWAITING_ANSWER, Origin, State, Verdict
 from voting.models import Vote
 from voting.states import VoteKind, VoteState
