@@ -15,7 +15,8 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 KO_PO = ROOT / "frontend" / "locale" / "ko" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ("config", "accounts", "core", "proposals", "deliberation", "voting", "imports", "realtime", "frontend")
+SOURCE_DIRS = ("config", "accounts", "core", "proposals", "deliberation", "voting", "imports", "realtime", "frontend",
+               "governance")
 
 
 def _statistics(po: Path) -> str:
