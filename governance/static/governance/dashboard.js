@@ -5,28 +5,28 @@ const root = document.getElementById("dashboard");
 function redraw(card, data, flash) {
   const value = card.querySelector("[data-value]");
   if (value) value.textContent = data.applies ? data.shown : "–";
-  const body = card.querySelector("[data-rows]");
-  if (body) {
-    body.replaceChildren(...data.rows.map(([label, , shown]) => {
-      const tr = document.createElement("tr");
-      const th = document.createElement("th");
-      th.scope = "row";
-      th.textContent = label;
-      const td = document.createElement("td");
-      td.textContent = shown;
-      tr.append(th, td);
-      return tr;
-    }));
+  // The table is one column per month or category: a header row of labels, a row of values.
+  const values = card.querySelector("[data-rows]");
+  const labels = values && values.closest("table").querySelector("thead tr");
+  if (values && labels) {
+    const cell = (tag, text, scope) => {
+      const el = document.createElement(tag);
+      if (scope) el.scope = scope;
+      el.textContent = text;
+      return el;
+    };
+    labels.replaceChildren(labels.firstElementChild, ...data.rows.map(([label]) => cell("th", label, "col")));
+    values.replaceChildren(values.firstElementChild, ...data.rows.map(([, , shown]) => cell("td", shown)));
   }
   const svg = card.querySelector("[data-chart]");
   if (svg) {
     const rects = svg.querySelectorAll("rect");
-    const values = data.rows.map(([, v]) => (v === null ? 0 : Number(v)));
-    const top = Math.max(1, ...values);
+    const amounts = data.rows.map(([, v]) => (v === null ? 0 : Number(v)));
+    const top = Math.max(1, ...amounts);
     const height = svg.viewBox.baseVal.height;
-    if (rects.length === values.length) {
+    if (rects.length === amounts.length) {
       rects.forEach((rect, i) => {
-        const h = values[i] ? Math.max(1, (height * values[i]) / top) : 0;
+        const h = amounts[i] ? Math.max(1, (height * amounts[i]) / top) : 0;
         rect.setAttribute("y", String(height - h));
         rect.setAttribute("height", String(h));
       });
