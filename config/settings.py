@@ -309,7 +309,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The embedded default has no beat: `manage.py runembedded` runs these sweeps in a thread, every
 # EMBEDDED_SWEEP_SECONDS (1 s, so a round ends within a second of its deadline there too).
-EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds", "voting.tasks.sweep_votes"]
+EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds", "voting.tasks.sweep_votes",
+                   "governance.dashboard.tasks.sweep_tallies"]
 EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "1"))
 
 # How room events reach sockets (deliberation/rooms/realtime/fanout.py, docs/architecture.md "Fan-out"): "local", one

@@ -36,6 +36,12 @@ def tallies_changed(metrics: Iterable[str]) -> None:
     transaction.on_commit(lambda: indicators_changed(_indicators_fed_by(metrics)), robust=True)
 
 
+def announce_on_commit(codes: Iterable[str]) -> None:
+    """Indicators read from small tables (the committees' composition): announced as the tallies' are."""
+    codes = list(codes)
+    transaction.on_commit(lambda: indicators_changed(codes), robust=True)
+
+
 def _indicators_fed_by(metrics: list[str]) -> list[str]:
     from .indicators import fed_by  # the registry reads selectors; events stay importable from services
     return fed_by(metrics)

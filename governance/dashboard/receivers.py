@@ -13,12 +13,13 @@ from django.dispatch import receiver
 from deliberation.deliberative_polls.models import DeliberativePoll
 from deliberation.juries.models import Jury
 from deliberation.rooms.models import Room
-from governance.models import Attendance, Meeting, MonitorRating
+from governance.models import Attendance, Committee, Meeting, Member, MonitorRating
 from proposals.models import FollowUp, FollowUpUpdate, TimelineEntry
 from proposals.states import State
 from voting.models import Vote
 
-from . import services
+from . import events, services
+from .indicators import INDICATORS
 from .sources import ANSWER_METRICS, COMPLETION_METRICS, FEEDS, TIMELINE_METRICS
 
 
@@ -75,4 +76,14 @@ def vote_saved(sender, instance: Vote, raw: bool = False, **kwargs):
 def attendance_saved(sender, instance: Attendance, raw: bool = False, **kwargs):
     if not raw:
         services.refresh(["meeting.attendance"], instance.meeting)
+
+
+@receiver(post_save, sender=Committee, dispatch_uid="dashboard.committee")
+@receiver(post_save, sender=Member, dispatch_uid="dashboard.member")
+def composition_saved(sender, raw: bool = False, **kwargs):
+    """The committees' composition is read from their tables on each view: only the pages need telling."""
+    if not raw:
+        events.announce_on_commit([i.code for i in INDICATORS if i.current])
+
+
 from . import tasks  # noqa: E402,F401 - registers reconcile_tallies with Celery (autodiscovery reads governance.tasks only)

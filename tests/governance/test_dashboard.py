@@ -347,3 +347,15 @@ def test_no_page_view_reads_the_big_tables(world, client):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("dashboard:csv", args=["proposals-overdue"]))
     assert all("proposals_" not in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_embedded_sweeper_reconciles_everything_once_then_recent_days_every_ten_minutes(world):
+    from governance.dashboard import tasks
+    tasks._whole_history_done = False
+    old = Tally.objects.get(metric="proposal.escalated", day=timezone.localdate() - timedelta(days=40))
+    old.count = 9
+    old.save()
+    assert tasks.sweep_tallies() == {"proposal.escalated": 1}  # the first: every day
+    assert tasks.sweep_tallies() == {}  # within ten minutes: nothing
+    old.refresh_from_db()
+    assert old.count == 1
