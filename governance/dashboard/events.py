@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Iterable
 
 from asgiref.sync import async_to_sync
@@ -33,7 +34,20 @@ def _flag(code: str) -> str:
 def tallies_changed(metrics: Iterable[str]) -> None:
     """Called in the writing transaction: the pages hear of it after the commit (never of a rollback)."""
     metrics = list(metrics)
-    transaction.on_commit(lambda: indicators_changed(_indicators_fed_by(metrics)), robust=True)
+
+    def committed():
+        new_version()
+        indicators_changed(_indicators_fed_by(metrics))
+    transaction.on_commit(committed, robust=True)
+
+
+def new_version() -> None:
+    """The cached sums of the tallies (selectors.read_tallies) are stale from now on."""
+    from .selectors import VERSION_KEY
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or the cache lost it): a clock value matches no older entry
+        cache.add(VERSION_KEY, time.time_ns() // 1000, None)
 
 
 def announce_on_commit(codes: Iterable[str]) -> None:

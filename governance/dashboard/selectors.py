@@ -3,10 +3,13 @@ each indicator's figures for a page, a CSV or a live frame. Nothing here reads t
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -17,7 +20,9 @@ from governance.models import Committee, Member, Tally
 from governance.states import MemberCategory
 
 from .indicators import BY_CODE, INDICATORS, Indicator, Slice, share
+from .sources import METRICS
 
+METRIC_CODES = sorted(METRICS)
 DISTRICTS = [(value, label) for value, label in District.choices if value != District.OUTSIDE]
 
 
@@ -53,9 +58,39 @@ class Figures:
                 "applies": self.applies, "rows": [[str(label), value] for label, value in self.rows]}
 
 
+VERSION_KEY = "dashboard:version"
+
+
+def tallies_version() -> int:
+    """Bumped after every commit that changed tallies (events.py): cached sums of an older version are
+    never read again."""
+    version = cache.get(VERSION_KEY)
+    if version is None:  # a fresh start (or a lost key): a clock value, so no older entry can match it
+        cache.add(VERSION_KEY, time.time_ns() // 1000, None)
+        version = cache.get(VERSION_KEY) or 0
+    return version
+
+
 def read_tallies(period: Period, district: str = "") -> tuple[Slice, dict[date, Slice], dict[date, Slice]]:
+    """``sum_tallies``, kept in the cache for DASHBOARD_CACHE_SECONDS under the tallies' version: a crowd
+    of pages, or a wall, reads the sums once per change (docs/governance-dashboard.md "Speed")."""
+    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 60)
+    if not seconds:
+        return sum_tallies(period, district)
+    key = f"dashboard:tallies:{tallies_version()}:{period.start}:{period.end}:{district}"
+    cached = cache.get(key)
+    if cached is None:
+        whole, monthly, stocks = sum_tallies(period, district)
+        cached = (whole.sums, {m: s.sums for m, s in monthly.items()}, {m: s.sums for m, s in stocks.items()})
+        cache.set(key, cached, seconds)
+    whole, monthly, stocks = cached
+    return Slice(whole), {m: Slice(s) for m, s in monthly.items()}, {m: Slice(s) for m, s in stocks.items()}
+
+
+def sum_tallies(period: Period, district: str = "") -> tuple[Slice, dict[date, Slice], dict[date, Slice]]:
     """The period's tallies: summed over it, per month, and (for stocks) the last day seen per month."""
-    rows = Tally.objects.filter(day__gte=period.start, day__lte=period.end)
+    # metric IN (...): the (metric, day) index serves each metric's range instead of a scan of all days.
+    rows = Tally.objects.filter(metric__in=METRIC_CODES, day__gte=period.start, day__lte=period.end)
     if district:
         rows = rows.filter(district=district)
     flows = (rows.exclude(metric="followup.overdue").annotate(month=TruncMonth("day"))

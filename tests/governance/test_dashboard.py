@@ -35,6 +35,13 @@ from voting.states import VoteKind, VoteState
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def no_cached_sums(settings):
+    """These tests change tallies without a commit (no new version): read the sums each time. The cache
+    has its own test below."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
 # Tables a dashboard page may read: the tallies, the committee tables (a few hundred rows), the
 # departments' names, and what any page reads (sessions, the signed-in user, site settings).
 SMALL_TABLES = {"governance_tally", "governance_committee", "governance_member", "accounts_department",
@@ -359,3 +366,21 @@ def test_the_embedded_sweeper_reconciles_everything_once_then_recent_days_every_
     assert tasks.sweep_tallies() == {}  # within ten minutes: nothing
     old.refresh_from_db()
     assert old.count == 1
+
+
+def test_a_crowd_reads_the_sums_once_per_change(world, client, settings, django_capture_on_commit_callbacks):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+
+    def tally_reads():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("dashboard:index"))
+        cards = {c["f"].indicator.code: c["f"].value for c in response.context["cards"]}
+        return sum('"governance_tally"' in q["sql"] for q in queries.captured_queries), cards
+
+    assert tally_reads()[0] == 2  # the flows and the stock
+    reads, cards = tally_reads()
+    assert reads == 0 and cards["proposals-received"] == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(CategoryFactory())
+    reads, cards = tally_reads()
+    assert reads == 2 and cards["proposals-received"] == 6
