@@ -311,7 +311,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The embedded default has no beat: `manage.py runembedded` runs these sweeps in a thread, every
 # EMBEDDED_SWEEP_SECONDS (1 s, so a round ends within a second of its deadline there too).
-EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds", "voting.tasks.sweep_votes"]
+EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds", "voting.tasks.sweep_votes",
+                   "governance.dashboard.tasks.sweep_tallies"]
 EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "1"))
 
 # How room events reach sockets (deliberation/rooms/realtime/fanout.py, docs/architecture.md "Fan-out"): "local", one
@@ -376,6 +377,8 @@ CELERY_BEAT_SCHEDULE["overdue-committee-minutes"] = {
 # are found again in the database (the notifications' by sweep-deadlines, the invitations' here).
 CELERY_BEAT_SCHEDULE["resend-lost-invitation-emails"] = {
     "task": "deliberation.tasks.resend_lost_invitation_emails", "schedule": 60.0}
+# The dashboard's tallies are kept by receivers; this heals a missed one and takes the overdue snapshot.
+CELERY_BEAT_SCHEDULE["reconcile-tallies"] = {"task": "governance.dashboard.tasks.reconcile_tallies", "schedule": 600.0}
 
 LOGGING = {
     "version": 1,

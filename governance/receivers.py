@@ -9,6 +9,7 @@ from accounts import personal_data
 from proposals.extensions import register_follow_up_panel
 
 from governance.committees import personal_data as committees_data
+from governance.dashboard import receivers as dashboard_receivers  # noqa: F401 - connects the tallies' receivers
 from governance.monitoring import personal_data as monitoring_data
 
 register_follow_up_panel("governance/meetings/_follow_up_source.html")

@@ -170,6 +170,7 @@ def main_pages(role) -> list[str]:
              reverse("juries:jury_list"), reverse("deliberative_polls:dpolls"),
              reverse("panels:pool"), reverse("rooms:list"), reverse("panels:draws"), reverse("privacy"),
              reverse("terms"), reverse("accessibility"), reverse("search") + "?q=%EC%9E%90%EC%A0%84%EA%B1%B0"]
+    pages += [reverse("dashboard:index"), reverse("dashboard:wall")]
     if role is None:
         pages.append(reverse("account_signup"))
     pages += [reverse("proposals:detail", args=[pk]) for pk in
