@@ -43,7 +43,7 @@ ROLES = ["anonymous", "citizen", "member", "other_officer", "officer", "secretar
 def _urls(committee):
     scheduled, to_cancel = make_meeting(committee), make_meeting(committee)
     held = make_meeting(committee, held_days_ago=1)
-    doc = AnnualDocument.objects.create(committee=committee, year=2025, kind="report", body="draft")
+    AnnualDocument.objects.create(committee=committee, year=2025, kind="report", body="draft")
     return {
         "schedule": reverse("meetings:schedule", args=[committee.slug]),
         "hold": reverse("meetings:hold", args=[scheduled.pk]),
