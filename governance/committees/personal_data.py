@@ -1,6 +1,6 @@
 """What the committees hold about a person: their applications to open calls and their memberships.
 
-On account deletion (docs/governance-committees.md): applications that did not lead to a membership are
+On account deletion (docs/governance.md "Committees"): applications that did not lead to a membership are
 deleted (a statement is personal and unpublished); one that did keeps its row (the membership's record)
 with the statement emptied. Current memberships end, with "account deleted" as the reason; every
 membership is unlinked from the account. The member's name stays on the committee's public record, as

@@ -1,7 +1,7 @@
 """Every read of the committees: the public list and page, the composition against the committee's rules,
 the open calls, a citizen's own applications, and the plain figures the governance dashboard shows.
 
-Composition (docs/governance-committees.md): counted over the *current* members (not ended). "Ordinary
+Composition (docs/governance.md "Committees"): counted over the *current* members (not ended). "Ordinary
 citizens" are members of category ``citizen``. "Appointed members", for the gender rule, are every current
 member except the ex officio ones (category ``official``): whoever the city chooses to seat, however they
 came in. A rule is judged only once the committee has members (an empty committee is being formed).
@@ -151,7 +151,7 @@ def is_call_public(call: OpenCall) -> bool:
 
 def published_selection(call: OpenCall) -> list[Application]:
     """The selected applicants with the published reasons; the statements of those not selected are not
-    shown (docs/governance-committees.md), nor who they are: only their number."""
+    shown (docs/governance.md "Committees"), nor who they are: only their number."""
     if call.state != OpenCallState.SELECTED:
         return []
     return list(call.applications.filter(state="selected").select_related("applicant", "member"))

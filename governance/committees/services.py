@@ -132,7 +132,7 @@ def _term_start(committee: Committee) -> date:
 
 
 def _profile(user) -> dict:
-    """What a member's public row takes from the person's profile (docs/governance-committees.md)."""
+    """What a member's public row takes from the person's profile (docs/governance.md "Committees")."""
     return {"name": user.display_name or str(user.public_name), "gender": user.gender,
             "age_band": age_band(user.birth_year), "district": user.district}
 

@@ -2,7 +2,7 @@
 
 An indicator reads a ``Slice``: the sums of the tallies of some metrics over a period (and a district),
 never the source tables; the committees' current composition is read from the committee tables
-(small: a few hundred committees; see docs/governance-dashboard.md). Each indicator gives a value and,
+(small: a few hundred committees; see docs/governance.md "The governance dashboard"). Each indicator gives a value and,
 per month of the period, a series; a *breakdown* indicator gives bars by category instead.
 """
 

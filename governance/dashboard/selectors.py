@@ -73,7 +73,7 @@ def tallies_version() -> int:
 
 def read_tallies(period: Period, district: str = "") -> tuple[Slice, dict[date, Slice], dict[date, Slice]]:
     """``sum_tallies``, kept in the cache for DASHBOARD_CACHE_SECONDS under the tallies' version: a crowd
-    of pages, or a wall, reads the sums once per change (docs/governance-dashboard.md "Speed")."""
+    of pages, or a wall, reads the sums once per change (docs/governance.md "The governance dashboard" "Speed")."""
     seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 60)
     if not seconds:
         return sum_tallies(period, district)

@@ -4,7 +4,7 @@ Every write to ``Tally`` happens in the transaction of the write it counts (the 
 the service's transaction), so a rolled-back write leaves no count behind and a committed one always
 has its count; only the live notice waits for the commit (``events.tallies_changed``).
 
-Concurrency (docs/governance-dashboard.md "Keeping the tallies current"): adding takes a *shared*
+Concurrency (docs/governance.md "The governance dashboard" "Keeping the tallies current"): adding takes a *shared*
 advisory lock on the metric and upserts (``count = count + n``: concurrent adders never lose a
 count); recomputing a metric's days takes the *exclusive* lock, so it sees either all of a
 concurrent transaction's facts in the source tables and in the tallies, or none of them.

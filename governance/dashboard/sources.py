@@ -4,7 +4,7 @@ A fact is a key (day, district, department, bucket) and an amount (count, total)
 serves the receivers (one record, as the service writes it) and the reconciler (every record of some
 days, read back from the source tables), so the two cannot disagree on what a fact is.
 
-Two kinds of metric (docs/governance-dashboard.md "How each figure is kept"):
+Two kinds of metric (docs/governance.md "The governance dashboard" "How each figure is kept"):
 - ``EVENT`` metrics come from rows that are written once and never change (a timeline entry, a
   follow-up update, a rating, a new follow-up item): the receiver adds the fact (count + 1).
 - ``STATE`` metrics come from a record reaching a state in a small table (a meeting held, a room ended,

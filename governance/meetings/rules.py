@@ -1,34 +1,22 @@
-"""Who may run a committee's meetings, minutes, recommendations and annual documents: one place.
-
-``may_manage_committee`` mirrors governance.committees.rules (written by that package at the same time):
-city admins and staff, the committee's secretariat, and the officers of the committee's department.
-Once governance.committees.rules lands, this module imports it instead (docs/governance-meetings.md).
-"""
+"""Who may run a committee's meetings, minutes, recommendations and annual documents: those who manage the
+committee (``governance.committees.rules.may_manage_committee``: city admins and staff, its secretariat, the
+officers of its department), each action with the state it needs."""
 
 from django.utils.translation import gettext as _
 
+from governance.committees import rules as committee_rules
 from governance.models import Committee, Meeting
 from governance.states import DocumentState, MeetingState
 
 
 def may_manage_committee(user, committee: Committee) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_city_admin or user.is_staff:
-        return True
-    if user.is_officer and user.department_id == committee.department_id:
-        return True
-    return committee.secretaries.filter(pk=user.pk).exists()
+    """Whether ``user`` manages this committee (for pages that show or hide the manage links)."""
+    return committee_rules.may_manage_committee(user, committee) is None
 
 
 def refuse_manage(user, committee: Committee) -> str | None:
     """None when ``user`` may run this committee's meetings, else the reason they read."""
-    if not user.is_authenticated:
-        return _("Please sign in first.")
-    if not may_manage_committee(user, committee):
-        return _("Only the committee's secretariat, its department's officers and city administrators "
-                 "can do this.")
-    return None
+    return committee_rules.may_manage_committee(user, committee)
 
 
 def refuse_attendance(user, meeting: Meeting) -> str | None:

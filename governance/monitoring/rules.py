@@ -2,7 +2,7 @@
 
 Each rule returns ``None`` when allowed, or the translated reason when refused; views, services and the
 follow-up panel ask the same questions. The choices where the issue is silent are in
-docs/governance-monitoring.md.
+docs/governance.md "Citizen monitoring".
 """
 
 from datetime import timedelta
