@@ -1,11 +1,18 @@
 """The dashboard's live socket (read-only): the current figures on connect and on ``resume``, then one
-``indicator.updated`` per changed indicator (events.py coalesces to one per COALESCE_SECONDS).
+``indicator.updated`` per changed indicator, at most about one per COALESCE_SECONDS: the writers send one
+broadcast per window (events.py) and the socket reads its indicators again when the window closes, sending
+only what changed, so the writes of the window arrive then.
+
+A failing channel layer does not close the socket (realtime.resilience.LayerGuard); every REFRESH_SECONDS
+the socket joins the group again (Redis may have restarted and lost it), and after a failure it sends the
+figures as they are, so nothing missed meanwhile stays missing.
 
 Each socket reads the figures for its own filters (the page's query string: year or dates, district),
 from the tallies only. The client may send ``ping`` and ``resume``; anything else gets an ``error`` frame
 and the connection stays up. See docs/realtime-protocol.md "Governance dashboard".
 """
 
+import asyncio
 import json
 import logging
 from urllib.parse import parse_qs
@@ -17,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from realtime.connection import CLOSE_TRY_LATER, scope_language
+from realtime.resilience import REFRESH_SECONDS, LayerGuard
 
 from . import charts, events, selectors
 from .forms import PeriodForm, default_period
@@ -45,12 +53,16 @@ def filters_of(query_string: bytes):
     return default_period(), ""
 
 
-class DashboardConsumer(AsyncJsonWebsocketConsumer):
+class DashboardConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
     joined = False
+    renewer: asyncio.Task | None = None
+    trailer: asyncio.Task | None = None
 
     async def connect(self):
         self.language = scope_language(self.scope)
         self.period, self.district = filters_of(self.scope.get("query_string", b""))
+        self.sent: dict[str, dict] = {}  # what this socket last sent, by indicator
+        self.trailing: set[str] = set()  # indicators to read again when the current window closes
         try:  # join before reading: whatever changes from here on reaches this socket
             await self.channel_layer.group_add(events.GROUP, self.channel_name)
             self.joined = True
@@ -60,21 +72,57 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
             return await self.close(code=CLOSE_TRY_LATER)
         await self.accept()
         await self.send_current()
+        self.renewer = asyncio.create_task(self._renew())
 
-    async def disconnect(self, code):
+    async def after_close(self) -> None:
+        for task in (self.renewer, self.trailer):
+            if task is not None:
+                task.cancel()
         if self.joined:
             self.joined = False
-            await self.channel_layer.group_discard(events.GROUP, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(events.GROUP, self.channel_name)
+            except Exception:  # the layer is away; the group's expiry drops this channel
+                log.debug("dashboard: leaving the group failed", exc_info=True)
 
-    async def send_current(self, codes=None, kind="indicator.snapshot"):
+    async def _renew(self) -> None:
+        failed = False
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                await self.channel_layer.group_add(events.GROUP, self.channel_name)
+            except Exception:
+                failed = True
+                continue
+            if failed:  # back after the layer was away: the figures as they are now
+                failed = False
+                await self.send_current(kind="indicator.updated", only_changed=True)
+
+    async def send_current(self, codes=None, kind="indicator.snapshot", only_changed=False):
         with translation.override(self.language):
             out = await database_sync_to_async(frames)(self.period, self.district, codes, kind)
             for frame in out:
+                code = frame["data"]["code"]
+                if only_changed and self.sent.get(code) == frame["data"]:
+                    continue
+                self.sent[code] = frame["data"]
                 await self.send(text_data=json.dumps(frame, ensure_ascii=False, default=str))
 
     async def dashboard_changed(self, message):
-        """From events.broadcast: these indicators' tallies changed (at most once per few seconds each)."""
-        await self.send_current(list(message.get("codes", [])), kind="indicator.updated")
+        """From events.broadcast: these indicators' tallies changed. Send them now, unless already waiting
+        for the window to close; read them again when it closes (the writes of the window arrive then)."""
+        codes = [code for code in message.get("codes", []) if code not in self.trailing]
+        if not codes:
+            return
+        self.trailing.update(codes)
+        await self.send_current(codes, kind="indicator.updated", only_changed=True)
+        if self.trailer is None or self.trailer.done():
+            self.trailer = asyncio.create_task(self._trail())
+
+    async def _trail(self) -> None:
+        await asyncio.sleep(events.COALESCE_SECONDS)
+        codes, self.trailing = sorted(self.trailing), set()
+        await self.send_current(codes, kind="indicator.updated", only_changed=True)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         with translation.override(self.language):

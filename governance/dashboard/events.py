@@ -1,17 +1,19 @@
 """How a tally's change becomes an "indicators changed" broadcast to the open dashboards, coalesced.
 
-After the commit of a write that changed tallies, each indicator fed by them sets a short cache flag;
-the one who sets it broadcasts ``dashboard.changed`` for that indicator COALESCE_SECONDS later, and
-the changes committed meanwhile find the flag set and send nothing (they are in what the pages read
-then). The flag is dropped before the broadcast, so a change after it schedules its own. At most one
-broadcast per indicator per COALESCE_SECONDS, whatever the number of writes (as voting.live does for
-a vote's counts; docs/realtime-protocol.md "Governance dashboard").
+After the commit of a write that changed tallies, each indicator fed by them tries to set a short cache
+flag (COALESCE_SECONDS); the writer who sets it broadcasts ``dashboard.changed`` for that indicator at
+once, and the writes committed while the flag stands send nothing. Each open dashboard (consumers.py)
+sends the figures when the broadcast arrives and reads them again when the window closes, so what was
+written meanwhile arrives then: at most about one update per indicator per COALESCE_SECONDS, whatever
+the number of writes, and none lost (docs/realtime-protocol.md "Governance dashboard").
+
+The broadcast leaves from the writer at its commit, never later from a timer: a writer may be a
+short-lived process (a management command, a worker's task) that exits before a timer would fire.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Iterable
 
@@ -24,7 +26,6 @@ log = logging.getLogger(__name__)
 
 GROUP = "dashboard"
 COALESCE_SECONDS = 3.0
-FLAG_TIMEOUT = 30  # the longest a lost flag (its process died) can hold updates back
 
 
 def _flag(code: str) -> str:
@@ -34,11 +35,13 @@ def _flag(code: str) -> str:
 def tallies_changed(metrics: Iterable[str]) -> None:
     """Called in the writing transaction: the pages hear of it after the commit (never of a rollback)."""
     metrics = list(metrics)
+    transaction.on_commit(lambda: announce(metrics), robust=True)
 
-    def committed():
-        new_version()
-        indicators_changed(_indicators_fed_by(metrics))
-    transaction.on_commit(committed, robust=True)
+
+def announce(metrics: Iterable[str]) -> None:
+    """What a commit that changed these metrics' tallies does: stale cached sums, and the pages told."""
+    new_version()
+    indicators_changed(_indicators_fed_by(list(metrics)))
 
 
 def new_version() -> None:
@@ -62,28 +65,14 @@ def _indicators_fed_by(metrics: list[str]) -> list[str]:
 
 
 def indicators_changed(codes: Iterable[str]) -> None:
-    """Schedule one broadcast per indicator not already scheduled."""
-    fresh = [code for code in codes if cache.add(_flag(code), 1, FLAG_TIMEOUT)]
+    """Broadcast the indicators not announced in the last COALESCE_SECONDS (the pages catch the rest)."""
+    fresh = [code for code in codes if cache.add(_flag(code), 1, COALESCE_SECONDS)]
     if fresh:
-        _send_later(fresh)
-
-
-def pending(codes: list[str]) -> list[str]:
-    for code in codes:
-        cache.delete(_flag(code))
-    return codes
+        try:
+            broadcast(fresh)
+        except Exception:  # the layer is away: a page's next window, or its reconnect, brings the figures
+            log.exception("dashboard: live notice failed for %s", fresh)
 
 
 def broadcast(codes: list[str]) -> None:
     async_to_sync(get_channel_layer().group_send)(GROUP, {"type": "dashboard.changed", "codes": codes})
-
-
-def _send_later(codes: list[str]) -> None:
-    def on_timer():
-        try:
-            broadcast(pending(codes))
-        except Exception:  # the next change, or a reconnect's snapshot, brings the figures
-            log.exception("dashboard: live notice failed for %s", codes)
-    timer = threading.Timer(COALESCE_SECONDS, on_timer)
-    timer.daemon = True
-    timer.start()
