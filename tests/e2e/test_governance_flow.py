@@ -141,6 +141,12 @@ def test_from_an_open_call_to_a_monitors_rating_with_the_dashboard_live(browser,
     tab(host, "chat")
     say(host, "다음 안건으로 넘어가겠습니다")
     expect(applicant.locator("#chat-list")).to_contain_text("다음 안건으로")
+    expect(figure("room-sessions")).to_have_text("0")
+    host.once("dialog", lambda dialog: dialog.accept())  # "end the room?"
+    tab(host, "run")
+    host.locator("[data-frame='room.end']").click()
+    expect(figure("room-sessions")).to_have_text("1", timeout=LIVE)
+    expect(figure("room-participants")).to_have_text("2")  # the secretary and the new member
 
     # -- 4. held, attendance, minutes; a visitor reads them ------------------------------------------
     host.goto(f"/committees/meetings/{meeting.pk}/hold/")
