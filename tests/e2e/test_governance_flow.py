@@ -77,7 +77,7 @@ def test_from_an_open_call_to_a_monitors_rating_with_the_dashboard_live(browser,
     expect(figure("follow-ups-on-time")).to_have_text("–")
     expect(figure("monitor-ratings")).to_have_text("0")
 
-    # -- 1. a citizen applies (an empty statement first: the form comes back with what was typed) -----
+    # -- 1. a citizen applies (a too-short statement first: the form comes back with what was typed) -
     applicant = signed_in_page(citizen)
     applicant.goto("/committees/night-culture/")
     with applicant.expect_navigation():
