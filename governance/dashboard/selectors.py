@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.districts import District
-from accounts.models import Department, Gender
+from accounts.models import Department
 from governance.models import Committee, Member, Tally
 from governance.states import MemberCategory
 
@@ -140,18 +140,20 @@ def citizen_share() -> float | None:
 
 
 def gender_balance() -> float | None:
-    """Committees within their gender rule, over committees in office with appointed members."""
-    from governance.states import MemberRoute
+    """Committees within their gender rule, over committees in office with appointed members.
+
+    "Appointed" as the committee page counts them (governance.committees.selectors.composition): every
+    current member but those who sit ex officio (category official), whatever their route in (the city
+    appoints open-call and drawn members too); each gender, "other" included, against the rule."""
     rule = dict(_committees_in_office().values_list("pk", "max_gender_share"))
     genders: dict[int, Counter] = {}
-    appointed = _current_members().filter(route=MemberRoute.APPOINTED).values_list("committee_id", "gender")
+    appointed = _current_members().exclude(category=MemberCategory.OFFICIAL).values_list("committee_id", "gender")
     for committee_id, gender in appointed:
         genders.setdefault(committee_id, Counter())[gender] += 1
     if not genders:
         return None
     within = sum(1 for pk, counts in genders.items()
-                 if max(counts.get(Gender.FEMALE, 0), counts.get(Gender.MALE, 0)) * 100
-                 <= rule.get(pk, 60) * sum(counts.values()))
+                 if max(counts.values()) * 100 <= rule.get(pk, 60) * sum(counts.values()))
     return share(within, len(genders))
 
 

@@ -384,3 +384,39 @@ def test_a_crowd_reads_the_sums_once_per_change(world, client, settings, django_
         _publish(CategoryFactory())
     reads, cards = tally_reads()
     assert reads == 2 and cards["proposals-received"] == 6
+
+
+def test_gender_balance_counts_appointed_members_as_the_committee_page_does():
+    """Found by the issue's browser journey: an open-call member was left out (only route "appointed" was
+    counted), so a committee the page shows within its rule stayed outside it on the dashboard. Appointed
+    = every current member but those sitting ex officio; "other" is a gender of its own."""
+    from governance.committees.selectors import composition
+    from governance.models import Application, OpenCall
+    from governance.states import ApplicationState, OpenCallState
+
+    today = timezone.localdate()
+    committee = Committee.objects.create(name="야간문화위원회", slug="night-culture", legal_status="statutory",
+                                         function="advisory", department=DepartmentFactory(), mandate="-",
+                                         term_start=today, size=10)
+
+    def seat(gender, route=MemberRoute.APPOINTED, category=MemberCategory.EXPERT, **record):
+        Member.objects.create(committee=committee, name=f"{gender}-{route}", category=category, gender=gender,
+                              term_start=today, route=route, **record)
+    seat(Gender.MALE)
+    assert selectors.gender_balance() == 0.0
+    call = OpenCall.objects.create(committee=committee, title="Citizens wanted", description="-", seats=1,
+                                   opens_at=timezone.now() - timedelta(days=2),
+                                   closes_at=timezone.now() - timedelta(days=1), state=OpenCallState.SELECTED)
+    application = Application.objects.create(call=call, applicant=UserFactory(), statement="-" * 20,
+                                             state=ApplicationState.SELECTED, reason="-")
+    seat(Gender.FEMALE, route=MemberRoute.OPEN_CALL, category=MemberCategory.CITIZEN, application=application)
+    assert not composition(committee).is_outside_rules
+    assert selectors.gender_balance() == 100.0
+    seat(Gender.MALE, category=MemberCategory.OFFICIAL)  # ex officio: not counted by the rule
+    assert selectors.gender_balance() == 100.0
+    seat(Gender.OTHER)
+    seat(Gender.OTHER)
+    seat(Gender.OTHER)
+    seat(Gender.OTHER)  # other: 4 of 6 appointed, above 60 %
+    assert composition(committee).is_outside_rules
+    assert selectors.gender_balance() == 0.0
