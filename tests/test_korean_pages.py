@@ -140,10 +140,25 @@ def user_content() -> str:
                           (Room, ("title", "description")), (Vote, ("title", "description")),
                           (Option, ("label", "category")), (Jury, ("title", "question")),
                           (DeliberativePoll, ("title", "topic")), (SurveyQuestion, ("text", "low_label", "high_label")),
-                          (Material, ("title", "body")), (Recommendation, ("text",)), (MinorityOpinion, ("text",))):
+                          (Material, ("title", "body")), (Recommendation, ("text",)), (MinorityOpinion, ("text",)),
+                          *governance_content()):
         for row in model.objects.values_list(*fields):
             texts.extend(" ".join(str(v).split()) for v in row if v)
     return "\n".join(texts)
+
+
+def governance_content() -> list:
+    """What the demo's committees wrote (governance/demo.py): names, mandates, agendas, minutes, notes."""
+    from governance.models import (
+        AnnualDocument, Application, Committee, CommitteeRecommendation, Meeting, Member, MonitorRating, OpenCall,
+    )
+    from proposals.models import FollowUp, FollowUpUpdate
+
+    return [(Committee, ("name", "mandate", "legal_basis")), (Member, ("name", "route_note")),
+            (OpenCall, ("title", "description", "selection_note")), (Application, ("statement", "reason")),
+            (Meeting, ("title", "agenda", "place", "minutes", "cancelled_reason")),
+            (CommitteeRecommendation, ("title", "body")), (AnnualDocument, ("body",)),
+            (MonitorRating, ("note", "reply")), (FollowUp, ("title",)), (FollowUpUpdate, ("body",))]
 
 
 def leaks(html: str, english: re.Pattern, codes: re.Pattern, written: str) -> list[str]:
@@ -171,6 +186,21 @@ def main_pages(role) -> list[str]:
              reverse("panels:pool"), reverse("rooms:list"), reverse("panels:draws"), reverse("privacy"),
              reverse("terms"), reverse("accessibility"), reverse("search") + "?q=%EC%9E%90%EC%A0%84%EA%B1%B0"]
     pages += [reverse("dashboard:index"), reverse("dashboard:wall")]
+    from governance.models import AnnualDocument, Committee, Meeting, MonitorRating, OpenCall
+
+    # (not api:docs: the API's reference lists its filter values, which are the stored codes by design)
+    pages += [reverse("committees:list"), reverse("monitoring:overview")]
+    pages += [reverse("committees:detail", args=[slug]) for slug in Committee.objects.values_list("slug", flat=True)]
+    pages += [reverse("committees:call", args=[pk]) for pk in OpenCall.objects.values_list("pk", flat=True)]
+    pages += [reverse("meetings:meeting", args=[pk]) for pk in
+              Meeting.objects.order_by("state", "mode", "pk").distinct("state", "mode").values_list("pk", flat=True)]
+    pages += [reverse("meetings:document", args=[d.committee.slug, d.year, d.kind])
+              for d in AnnualDocument.objects.select_related("committee")
+              if role == "admin" or d.state == "published"]  # a draft is the secretariat's
+    pages += [reverse("monitoring:item", args=[pk]) for pk in
+              MonitorRating.objects.values_list("follow_up_id", flat=True).distinct()[:3]]
+    if role is not None:
+        pages += [reverse("committees:my_applications"), reverse("monitoring:mine")]
     if role is None:
         pages.append(reverse("account_signup"))
     pages += [reverse("proposals:detail", args=[pk]) for pk in

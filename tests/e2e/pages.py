@@ -15,6 +15,7 @@ from deliberation.deliberative_polls.models import DeliberativePoll
 from deliberation.juries.models import Jury
 from deliberation.panels.models import Draw
 from deliberation.rooms.models import Room
+from governance.models import AnnualDocument, Meeting, MonitorRating, OpenCall
 from proposals.models import FollowUp, Proposal
 from voting.models import Vote
 
@@ -99,6 +100,26 @@ def _follow_up_work() -> str:
     return reverse("proposals:follow_up_work", args=[follow_up.pk])
 
 
+def _meeting(**filters) -> Callable[[], str]:
+    def path() -> str:
+        return reverse("meetings:meeting", args=[Meeting.objects.filter(**filters).order_by("pk").first().pk])
+
+    return path
+
+
+def _open_call() -> str:
+    return reverse("committees:call", args=[OpenCall.objects.filter(state="open").order_by("pk").first().pk])
+
+
+def _monitored_item() -> str:
+    return reverse("monitoring:item", args=[MonitorRating.objects.exclude(reply="").order_by("pk").first().follow_up_id])
+
+
+def _report() -> str:
+    doc = AnnualDocument.objects.filter(kind="report", state="published").select_related("committee").first()
+    return reverse("meetings:document", args=[doc.committee.slug, doc.year, doc.kind])
+
+
 EVERYONE = ROLES
 SIGNED_IN = tuple(PEOPLE)
 
@@ -139,6 +160,20 @@ PAGES = (
     Page("verify-residents", _url("accounts:verify_residents"), ("moderator",)),
     Page("manage-votes", _url("voting:manage"), ("staff",)),
     Page("search", _search, (ANONYMOUS, "citizen")),
+    Page("committees", _url("committees:list"), (ANONYMOUS, "citizen")),
+    Page("committee", _url("committees:detail", "participatory-budget"), (ANONYMOUS, "staff")),
+    Page("committee-flagged", _url("committees:detail", "urban-planning"), (ANONYMOUS,)),
+    Page("open-call", _open_call, (ANONYMOUS, "citizen")),
+    Page("my-applications", _url("committees:my_applications"), ("citizen",)),
+    Page("meeting", _meeting(state="held", minutes_published_at__isnull=False), (ANONYMOUS,)),
+    Page("meeting-online", _meeting(state="scheduled", mode="online"), (ANONYMOUS, "staff")),
+    Page("annual-report", _report, (ANONYMOUS,)),
+    Page("dashboard", _url("dashboard:index"), (ANONYMOUS,)),
+    Page("dashboard-wall", _url("dashboard:wall"), (ANONYMOUS,)),
+    Page("monitoring", _url("monitoring:overview"), (ANONYMOUS, "citizen")),
+    Page("monitoring-mine", _url("monitoring:mine"), ("citizen",)),
+    Page("monitored-item", _monitored_item, (ANONYMOUS, "officer")),
+    Page("api-docs", _url("api:docs"), (ANONYMOUS,)),
     Page("privacy", _url("privacy"), (ANONYMOUS,)),
     Page("terms", _url("terms"), (ANONYMOUS,)),
     Page("accessibility", _url("accessibility"), (ANONYMOUS,)),

@@ -21,6 +21,7 @@ from accounts.models import Department, Role, User
 from accounts.ratelimit import rate_limits_bypassed
 from deliberation.rooms import services as room_services
 from deliberation.demo import load_demo_jury, load_demo_poll
+from governance.demo import load_demo_governance
 from proposals import services
 from proposals.models import Category, Proposal
 from proposals.states import Verdict
@@ -56,6 +57,8 @@ STAFF = [
     ("officer-climate", Role.OFFICER, "정담당 (기후환경정책과)", False, "climate"),
     ("moderator", Role.MODERATOR, "한관리", True, None),
     ("admin", Role.ADMIN, "운영자", True, None),
+    # a committee secretariat (governance/demo.py): runs the citizen committees' meetings and documents
+    ("secretary", Role.CITIZEN, "윤간사 (위원회 사무국)", True, None),
 ]
 
 
@@ -124,6 +127,7 @@ class Command(BaseCommand):
         load_demo_poll(facilitator=people["facilitator"], residents=residents)
         load_demo_jury(admin=people["admin"], facilitator=people["facilitator"], residents=residents,
                        category=categories["transport"])
+        load_demo_governance(departments=departments, people=people, residents=residents)
 
     def _user(self, key, role, name, verified, department) -> User:
         email = f"{key}@{DOMAIN}"
