@@ -111,6 +111,47 @@ def targets(f: dict) -> dict:
     return out
 
 
+def levers() -> dict:
+    """name -> (switch it off, switch it back on): each lever kept in the code, undone for the requests of
+    the ``lever off`` targets, so that before and after are measured in the same rounds."""
+    from ninja.renderers import JSONRenderer
+
+    from django.core.cache import cache
+
+    from governance.api import api as api_module
+    from governance.api import selectors
+    from governance.api.api import api
+
+    kept = {"renderer": api.renderer, "proposals": selectors.proposals, "count": api_module.count_in_window}
+
+    def two_trips(key, timeout):  # the throttle before: Django's incr (EXISTS, INCR), add on a new window
+        try:
+            return cache.incr(key)
+        except ValueError:
+            return 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
+
+    def throttle_off():
+        api_module.count_in_window = two_trips
+
+    def throttle_on():
+        api_module.count_in_window = kept["count"]
+
+    def renderer_off():
+        api.renderer = JSONRenderer()
+
+    def renderer_on():
+        api.renderer = kept["renderer"]
+
+    def subqueries_off():
+        selectors.proposals = selectors.proposals_joined
+
+    def subqueries_on():
+        selectors.proposals = kept["proposals"]
+
+    return {"renderer": (renderer_off, renderer_on), "code-subqueries": (subqueries_off, subqueries_on),
+            "throttle-one-trip": (throttle_off, throttle_on)}
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -120,6 +161,7 @@ def main(argv=None) -> dict:
                              "needs the most samples)")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--label", default=None)
+    parser.add_argument("--levers", default="all", help="comma-separated levers to measure off too, or none")
     parser.add_argument("--only", default="", help="comma-separated substrings: measure only matching targets")
     args = parser.parse_args(argv)
 
@@ -142,6 +184,12 @@ def main(argv=None) -> dict:
     f = facts()
     log(f"governance: {f}")
     chosen = targets(f)
+    switches = levers()
+    if args.levers != "all":
+        switches = {k: v for k, v in switches.items() if k in args.levers.split(",")}
+    for lever in switches:
+        for n in (20, 100):
+            chosen[f"ratio api {n} without {lever}"] = (f"ratio-off:{lever}", f"/api/v1/proposals?limit={n}")
     if args.only:
         keys = [k.strip() for k in args.only.split(",")]
         chosen = {n: t for n, t in chosen.items() if any(k in n for k in keys)}
@@ -150,10 +198,15 @@ def main(argv=None) -> dict:
     def call(kind, path):
         if kind == "dashboard-cold":
             cache.clear()
+        off = switches[kind.split(":", 1)[1]] if kind.startswith("ratio-off:") else None
+        if off:
+            off[0]()
         gc.collect(0)
         c0, t0 = time.process_time(), time.perf_counter()
         response = client.get(path)
         wall, cpu = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
+        if off:
+            off[1]()
         if response.status_code != 200:
             raise RuntimeError(f"GET {path} -> {response.status_code}: {response.content[:300]!r}")
         return wall, cpu, len(response.content)
@@ -178,7 +231,7 @@ def main(argv=None) -> dict:
     for r in range(args.rounds):
         per_wall = {n: [] for n in chosen}
         per_cpu = {n: [] for n in chosen}
-        ratio_names = [n for n, (k, _p) in chosen.items() if k == "ratio"]
+        ratio_names = [n for n, (k, _p) in chosen.items() if k.startswith("ratio")]
         other = [n for n in chosen if n not in ratio_names]
         for _ in range(args.requests):
             for name in other:
@@ -211,12 +264,14 @@ def main(argv=None) -> dict:
         }
 
     ratios = {}
-    for n in (20, 100):
-        a, b = results.get(f"ratio api {n}"), results.get(f"ratio baseline {n}")
+    pairs = [(str(n), f"ratio api {n}", n) for n in (20, 100)]
+    pairs += [(f"{n} without {lever}", f"ratio api {n} without {lever}", n) for lever in switches for n in (20, 100)]
+    for key, api_name, n in pairs:
+        a, b = results.get(api_name), results.get(f"ratio baseline {n}")
         if a and b:
             per_round = [x["p50"] / y["p50"] for x, y in zip(a["rounds"], b["rounds"])]
             cpu_round = [x["cpu_p50"] / y["cpu_p50"] for x, y in zip(a["rounds"], b["rounds"])]
-            ratios[n] = {"wall": round(median(per_round), 3), "cpu": round(median(cpu_round), 3),
+            ratios[key] = {"wall": round(median(per_round), 3), "cpu": round(median(cpu_round), 3),
                          "wall_rounds": [round(x, 3) for x in per_round],
                          "cpu_rounds": [round(x, 3) for x in cpu_round],
                          "api_ms": a["p50_ms"], "baseline_ms": b["p50_ms"],
@@ -227,7 +282,7 @@ def main(argv=None) -> dict:
     except OSError:
         load = None
     out = {"label": label, "facts": f, "rounds": args.rounds, "requests": args.requests,
-           "ratio_requests": args.ratio_requests, "loadavg_end": load, "cpus": os.cpu_count(),
+           "ratio_requests": args.ratio_requests, "levers": list(switches), "loadavg_end": load, "cpus": os.cpu_count(),
            "results": results, "ratios": ratios, "queries": queries}
     write_json(f"governance-{label}.json", out)
 
