@@ -71,6 +71,13 @@ def facts() -> dict:
     }
 
 
+def past_year(f: dict) -> int:
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    return max(f["first_year"] or year - 2, year - 2)
+
+
 def targets(f: dict) -> dict:
     """name -> (kind, path). kind: dashboard-cold, dashboard-warm, api, baseline."""
     from datetime import date
@@ -79,7 +86,7 @@ def targets(f: dict) -> dict:
 
     today = timezone.localdate()
     year = today.year
-    past = max(f["first_year"] or year - 2, year - 2)
+    past = past_year(f)
     since = date(year - 1, 1, 1).isoformat()
     out = {}
     for label, query in (("citywide", ""), ("district", f"?district={f['district']}"),
@@ -148,8 +155,61 @@ def levers() -> dict:
     def subqueries_on():
         selectors.proposals = kept["proposals"]
 
+    from collections import Counter
+
+    from django.template import engines
+
+    from governance.dashboard import charts
+    from governance.dashboard import selectors as dash
+    from governance.states import MemberCategory, MemberRoute
+
+    old_chart = engines["django"].from_string(OLD_CHART)
+    kept["svg"] = charts.svg
+    kept["current"] = dict(dash.CURRENT)
+
+    def chart_off():  # the template loop the page had before
+        charts.svg = lambda chart: old_chart.render({"c": {"chart": chart}})
+
+    def chart_on():
+        charts.svg = kept["svg"]
+
+    def citizen_share_python():  # before: every member in office counted in Python
+        categories = Counter(dash._current_members().values_list("category", flat=True))
+        return dash.share(categories.get(MemberCategory.CITIZEN, 0), sum(categories.values()))
+
+    def gender_balance_python():
+        from accounts.models import Gender
+        rule = dict(dash._committees_in_office().values_list("pk", "max_gender_share"))
+        genders = {}
+        for committee_id, gender in (dash._current_members().filter(route=MemberRoute.APPOINTED)
+                                     .values_list("committee_id", "gender")):
+            genders.setdefault(committee_id, Counter())[gender] += 1
+        if not genders:
+            return None
+        within = sum(1 for pk, counts in genders.items()
+                     if max(counts.get(Gender.FEMALE, 0), counts.get(Gender.MALE, 0)) * 100
+                     <= rule.get(pk, 60) * sum(counts.values()))
+        return dash.share(within, len(genders))
+
+    def counts_off():
+        dash.CURRENT.update(citizen_share=citizen_share_python, gender_balance=gender_balance_python)
+
+    def counts_on():
+        dash.CURRENT.update(kept["current"])
+
     return {"renderer": (renderer_off, renderer_on), "code-subqueries": (subqueries_off, subqueries_on),
-            "throttle-one-trip": (throttle_off, throttle_on)}
+            "throttle-one-trip": (throttle_off, throttle_on),
+            "dashboard:chart-svg": (chart_off, chart_on), "dashboard:member-counts-sql": (counts_off, counts_on)}
+
+
+# governance/templates/governance/dashboard/_chart.html before the chart-svg lever (charts.svg)
+OLD_CHART = """{% load i18n %}<svg class="dash-chart" viewBox="0 0 {{ c.chart.width }} {{ c.chart.height }}" \
+width="100%" preserveAspectRatio="none" aria-hidden="true" focusable="false" data-chart>
+  <line x1="0" y1="{{ c.chart.height }}" x2="{{ c.chart.width }}" y2="{{ c.chart.height }}" class="dash-axis"/>
+  {% for b in c.chart.bars %}<rect x="{{ b.x }}" y="{{ b.y }}" width="{{ b.width }}" height="{{ b.height }}" \
+class="dash-bar"><title>{{ b.label }}: {{ b.value|default_if_none:"–" }}</title></rect>{% endfor %}
+</svg>
+"""
 
 
 def main(argv=None) -> dict:
@@ -188,6 +248,11 @@ def main(argv=None) -> dict:
     if args.levers != "all":
         switches = {k: v for k, v in switches.items() if k in args.levers.split(",")}
     for lever in switches:
+        if lever.startswith("dashboard:"):
+            for label, query in (("citywide", ""), ("past year", f"?year={past_year(f)}")):
+                chosen[f"dashboard {label} warm without {lever[10:]}"] = (f"dashboard-warm-off:{lever}",
+                                                                         f"/dashboard/{query}")
+            continue
         for n in (20, 100):
             chosen[f"ratio api {n} without {lever}"] = (f"ratio-off:{lever}", f"/api/v1/proposals?limit={n}")
     if args.only:
@@ -198,7 +263,7 @@ def main(argv=None) -> dict:
     def call(kind, path):
         if kind == "dashboard-cold":
             cache.clear()
-        off = switches[kind.split(":", 1)[1]] if kind.startswith("ratio-off:") else None
+        off = switches[kind.split(":", 1)[1]] if "-off:" in kind else None
         if off:
             off[0]()
         gc.collect(0)
@@ -265,7 +330,8 @@ def main(argv=None) -> dict:
 
     ratios = {}
     pairs = [(str(n), f"ratio api {n}", n) for n in (20, 100)]
-    pairs += [(f"{n} without {lever}", f"ratio api {n} without {lever}", n) for lever in switches for n in (20, 100)]
+    pairs += [(f"{n} without {lever}", f"ratio api {n} without {lever}", n) for lever in switches
+              if not lever.startswith("dashboard:") for n in (20, 100)]
     for key, api_name, n in pairs:
         a, b = results.get(api_name), results.get(f"ratio baseline {n}")
         if a and b:
