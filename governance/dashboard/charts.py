@@ -26,11 +26,13 @@ def bars(rows: list[tuple[str, float | int | None]]) -> dict:
 def svg(chart: dict) -> SafeString:
     """The chart's markup, written here rather than by a template loop: a page draws some twenty charts of
     twelve bars, and the loop was a quarter of the dashboard's time (docs/benchmarks-governance.md).
-    Numbers are localised as the template's {{ }} did."""
-    width, height = localize(chart["width"]), localize(chart["height"])
+    Coordinates are written as Python writes numbers (an SVG attribute must not follow a locale's decimal
+    mark, and localising them was half of the remaining time); the value in a bar's title is localised as
+    the template's {{ }} did."""
+    width, height = chart["width"], chart["height"]
     bars_markup = format_html_join(
         "", '<rect x="{}" y="{}" width="{}" height="{}" class="dash-bar"><title>{}: {}</title></rect>',
-        ((localize(b["x"]), localize(b["y"]), localize(b["width"]), localize(b["height"]), b["label"],
+        ((str(b["x"]), str(b["y"]), str(b["width"]), str(b["height"]), b["label"],
           "–" if b["value"] is None else localize(b["value"])) for b in chart["bars"]))
     return format_html(
         '<svg class="dash-chart" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="none" aria-hidden="true" '
