@@ -249,8 +249,8 @@ def main(argv=None) -> dict:
         switches = {k: v for k, v in switches.items() if k in args.levers.split(",")}
     for lever in switches:
         if lever.startswith("dashboard:"):
-            for label, query in (("citywide", ""), ("past year", f"?year={past_year(f)}")):
-                chosen[f"dashboard {label} warm without {lever[10:]}"] = (f"dashboard-warm-off:{lever}",
+            for page, query in (("citywide", ""), ("past year", f"?year={past_year(f)}")):
+                chosen[f"dashboard {page} warm without {lever[10:]}"] = (f"dashboard-warm-off:{lever}",
                                                                          f"/dashboard/{query}")
             continue
         for n in (20, 100):
