@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT, GAP = 320, 120, 2
 
@@ -23,6 +23,10 @@ def bars(rows: list[tuple[str, float | int | None]]) -> dict:
     return {"width": WIDTH, "height": HEIGHT, "bars": out}
 
 
+def _shown(value) -> str:
+    return "–" if value is None else conditional_escape(localize(value))
+
+
 def svg(chart: dict) -> SafeString:
     """The chart's markup, written here rather than by a template loop: a page draws some twenty charts of
     twelve bars, and the loop was a quarter of the dashboard's time (docs/benchmarks-governance.md).
@@ -30,14 +34,14 @@ def svg(chart: dict) -> SafeString:
     mark, and localising them was half of the remaining time); the value in a bar's title is localised as
     the template's {{ }} did."""
     width, height = chart["width"], chart["height"]
-    bars_markup = format_html_join(
-        "", '<rect x="{}" y="{}" width="{}" height="{}" class="dash-bar"><title>{}: {}</title></rect>',
-        ((str(b["x"]), str(b["y"]), str(b["width"]), str(b["height"]), b["label"],
-          "–" if b["value"] is None else localize(b["value"])) for b in chart["bars"]))
-    return format_html(
-        '<svg class="dash-chart" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="none" aria-hidden="true" '
-        'focusable="false" data-chart>\n  <line x1="0" y1="{}" x2="{}" y2="{}" class="dash-axis"/>\n  {}\n</svg>',
-        width, height, height, width, height, bars_markup)
+    # Numbers need no escaping; the label and the shown value are escaped as {{ }} did.
+    bars_markup = "".join(
+        f'<rect x="{b["x"]}" y="{b["y"]}" width="{b["width"]}" height="{b["height"]}" class="dash-bar"><title>'
+        f'{conditional_escape(b["label"])}: {_shown(b["value"])}</title></rect>' for b in chart["bars"])
+    return mark_safe(
+        f'<svg class="dash-chart" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="none" '
+        f'aria-hidden="true" focusable="false" data-chart>\n  <line x1="0" y1="{height}" x2="{width}" '
+        f'y2="{height}" class="dash-axis"/>\n  {bars_markup}\n</svg>')
 
 
 def display(value, unit: str) -> str:
