@@ -36,7 +36,25 @@ _state_lock = threading.Lock()
 _down_until: dict[str, float] = {}  # per LOCATION, shared by the process's threads
 
 
-class DegradingRedisCache(RedisCache):
+class _WindowedRedisCache(RedisCache):
+    def incr_window(self, key, timeout: int, version=None) -> int:
+        """Add one to a counter that lives ``timeout`` seconds from its first count, and return it: one
+        round trip (SET NX EX and INCR in a pipeline), where ``add`` then ``incr`` cost two or three
+        (Django's incr asks EXISTS first). For fixed-window rate limits (governance/api/api.py)."""
+        key = self.make_and_validate_key(key, version=version)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.set(key, 0, ex=max(1, int(timeout)), nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]
+
+
+class _WindowedLocMemCache(LocMemCache):
+    def incr_window(self, key, timeout: int, version=None) -> int:
+        self.add(key, 0, timeout, version=version)
+        return self.incr(key, version=version)
+
+
+class DegradingRedisCache(_WindowedRedisCache):
     """Django's RedisCache whose calls fall back to a local cache when Redis cannot be reached."""
 
     def __init__(self, server, params):
@@ -45,7 +63,7 @@ class DegradingRedisCache(RedisCache):
         super().__init__(server, params)
         self._location = server if isinstance(server, str) else ",".join(server)
         # LocMemCache keeps its data per name at module level: one stand-in per process, all threads.
-        self._fallback = LocMemCache(f"degraded:{self._location}", {
+        self._fallback = _WindowedLocMemCache(f"degraded:{self._location}", {
             "TIMEOUT": params.get("TIMEOUT", 300), "KEY_PREFIX": params.get("KEY_PREFIX", ""),
             "VERSION": params.get("VERSION", 1), "OPTIONS": {"MAX_ENTRIES": 10_000}})
 
@@ -100,6 +118,9 @@ class DegradingRedisCache(RedisCache):
 
     def set_many(self, *args, **kwargs):
         return self._call("set_many", *args, **kwargs)
+
+    def incr_window(self, *args, **kwargs):
+        return self._call("incr_window", *args, **kwargs)
 
     def delete_many(self, *args, **kwargs):
         return self._call("delete_many", *args, **kwargs)

@@ -22,10 +22,13 @@ def _filters(request):
 
 
 def _cards(figures_list):
-    return [{"f": f, "unit": UNITS[f.indicator.unit], "shown": charts.display(f.value, f.indicator.unit),
-             "chart": charts.bars(f.rows),
-             "rows": [(label, charts.display(v, f.indicator.unit)) for label, v in f.rows]}
-            for f in figures_list]
+    out = []
+    for f in figures_list:
+        chart = charts.bars(f.rows)
+        out.append({"f": f, "unit": UNITS[f.indicator.unit], "shown": charts.display(f.value, f.indicator.unit),
+                    "chart": chart, "svg": charts.svg(chart) if f.rows else "",
+                    "rows": [(label, charts.display(v, f.indicator.unit)) for label, v in f.rows]})
+    return out
 
 
 def index(request):
