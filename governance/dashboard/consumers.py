@@ -63,6 +63,7 @@ class DashboardConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
         self.period, self.district = filters_of(self.scope.get("query_string", b""))
         self.sent: dict[str, dict] = {}  # what this socket last sent, by indicator
         self.trailing: set[str] = set()  # indicators to read again when the current window closes
+        self.trailing_all = False  # every indicator (after connecting or resuming)
         try:  # join before reading: whatever changes from here on reaches this socket
             await self.channel_layer.group_add(events.GROUP, self.channel_name)
             self.joined = True
@@ -72,6 +73,7 @@ class DashboardConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
             return await self.close(code=CLOSE_TRY_LATER)
         await self.accept()
         await self.send_current()
+        self._read_again_when_the_window_closes(None)
         self.renewer = asyncio.create_task(self._renew())
 
     async def after_close(self) -> None:
@@ -112,16 +114,26 @@ class DashboardConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
         """From events.broadcast: these indicators' tallies changed. Send them now, unless already waiting
         for the window to close; read them again when it closes (the writes of the window arrive then)."""
         codes = [code for code in message.get("codes", []) if code not in self.trailing]
-        if not codes:
+        if not codes or self.trailing_all:
             return
-        self.trailing.update(codes)
         await self.send_current(codes, kind="indicator.updated", only_changed=True)
+        self._read_again_when_the_window_closes(codes)
+
+    def _read_again_when_the_window_closes(self, codes) -> None:
+        """Read ``codes`` (None: every indicator) again COALESCE_SECONDS from now. After a broadcast: the
+        writes its window held back. After connecting or resuming: the writes held back by a window that
+        was already open then, whose broadcast this socket did not hear."""
+        if codes is None:
+            self.trailing_all = True
+        else:
+            self.trailing.update(codes)
         if self.trailer is None or self.trailer.done():
             self.trailer = asyncio.create_task(self._trail())
 
     async def _trail(self) -> None:
         await asyncio.sleep(events.COALESCE_SECONDS)
-        codes, self.trailing = sorted(self.trailing), set()
+        codes = None if self.trailing_all else sorted(self.trailing)
+        self.trailing, self.trailing_all = set(), False
         await self.send_current(codes, kind="indicator.updated", only_changed=True)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
@@ -139,6 +151,7 @@ class DashboardConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
         if content["type"] == "ping":
             return await self.send_json({"type": "pong", "data": {"server_time": timezone.now().isoformat()}})
         await self.send_current()  # resume: the figures now (they are state; nothing to replay)
+        self._read_again_when_the_window_closes(None)
 
     async def send_error(self, code: str, message: str):
         await self.send_json({"type": "error", "code": code, "message": str(message)})

@@ -171,3 +171,23 @@ def test_a_rolled_back_change_is_not_announced():
         await ws.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_page_that_opens_during_a_window_still_gets_the_writes_it_held_back(monkeypatch):
+    """The wall opened just after a broadcast: a write within that window sends no broadcast of its own,
+    and the new page must still show it once the window closes (seen in Chromium, tests/e2e)."""
+    monkeypatch.setattr(events, "COALESCE_SECONDS", 1.0)  # the cache's flags count whole seconds
+
+    async def scenario():
+        await database_sync_to_async(published_today)()  # opens a window: its broadcast goes out now
+        ws = communicator()
+        await ws.connect()
+        before = (await snapshot(ws))["proposals-received"]["value"]
+        await database_sync_to_async(published_today)()  # within the window: held back at the writer
+        frame = await ws.receive_json_from(timeout=5)
+        while frame["data"]["code"] != "proposals-received":
+            frame = await ws.receive_json_from(timeout=5)
+        assert frame["data"]["value"] == before + 1
+        await ws.disconnect()
+
+    async_to_sync(scenario)()
