@@ -4,7 +4,12 @@ tests/conftest.py makes draws fork from a preloaded forkserver to spare each one
 and scipy; production spawns a new interpreter per draw. These tests draw both ways.
 """
 
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -42,3 +47,49 @@ def test_production_spawn_and_the_suites_forkserver_draw_the_same_panel(pool_and
     assert spawned.peak_memory_kb > 0
     if algorithm == "maximin":
         assert spawned.distribution == forked.distribution
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Exists and is not a zombie (a killed orphan waits, dead, for its new parent to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_draws_child_dies_with_the_process_that_started_it():
+    """A worker killed during a long draw (or a benchmark stopped by a signal) left the solver's process
+    running, orphaned, until it finished: here a child that would sleep two minutes."""
+    starter = subprocess.Popen([sys.executable, "-c", (
+        "import django; django.setup(); from deliberation.panels.sortition.isolation import run_isolated; "
+        "run_isolated('time.sleep', 120)")], env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"})
+    try:
+        deadline = time.monotonic() + 60
+        while not (children := _children_of(starter.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert children, "the draw's process did not start"
+        time.sleep(1)  # the child has reached its own code (where it asks to die with its parent)
+    finally:
+        starter.kill()
+        starter.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(child) for child in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    alive = [child for child in children if _running(child)]
+    for child in alive:  # do not leave it behind when the test fails
+        os.kill(child, signal.SIGKILL)
+    assert not alive

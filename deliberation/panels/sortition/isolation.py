@@ -5,10 +5,12 @@ the same panel whatever ran before it in the same process: a new interpreter per
 both. ``spawn`` (not ``fork``) so nothing of the parent's state, threads or connections is copied.
 """
 
+import ctypes
 import importlib
 import multiprocessing
 import os
 import resource
+import signal
 import sys
 import threading
 import time
@@ -73,8 +75,26 @@ def peak_memory_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when the process that started it dies (the caller, or the tests'
+    forkserver): a worker killed during a long maximin, or a benchmark stopped by a signal, otherwise left
+    the solver running, orphaned, until it finished (an hour and more, found on this machine)."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's own timeout still stops the child
+        return
+    if os.getppid() != parent:  # the parent died while the request was being made
+        os._exit(1)
+
+
 def _child(connection, target: str, args: tuple) -> None:
     global _progress_connection
+    _die_with_parent()
     _progress_connection = connection
     # The solver (HiGHS) prints a banner from C: keep the caller's standard output for the result.
     devnull = os.open(os.devnull, os.O_WRONLY)
