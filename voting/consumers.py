@@ -5,7 +5,6 @@ client sends is ``ping``; anything else gets an ``error`` frame and the connecti
 docs/realtime-protocol.md "Live vote results".
 """
 
-import json
 import logging
 
 from channels.db import database_sync_to_async
@@ -13,7 +12,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from realtime.connection import CLOSE_NOT_FOUND, CLOSE_TRY_LATER, scope_language
+from realtime.connection import CLOSE_NOT_FOUND, CLOSE_TRY_LATER, BadFrame, read_json_frame, scope_language
 from realtime.resilience import LayerGuard
 
 from . import live
@@ -87,12 +86,9 @@ class VoteLiveConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         with translation.override(self.language):
             try:
-                if text_data is None or len(text_data) > MAX_FRAME_CHARS:
-                    raise ValueError
-                content = json.loads(text_data)
-            except (ValueError, RecursionError):
-                return await self.send_error("bad_json", _("A frame is one JSON text of at most %(n)d characters.")
-                                             % {"n": MAX_FRAME_CHARS})
+                content = read_json_frame(text_data, MAX_FRAME_CHARS)
+            except BadFrame as error:
+                return await self.send_error("bad_json", str(error))
             if isinstance(content, dict) and content.get("type") == "ping":
                 return await self.send_json({"type": "pong", "data": {"server_time": timezone.now().isoformat()}})
             await self.send_error("read_only", _("This connection only sends results; the only frame it accepts "

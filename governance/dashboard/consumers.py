@@ -23,7 +23,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from realtime.connection import CLOSE_TRY_LATER, scope_language
+from realtime.connection import CLOSE_TRY_LATER, BadFrame, read_json_frame, scope_language
 from realtime.resilience import REFRESH_SECONDS, LayerGuard
 
 from . import charts, events, selectors
@@ -139,12 +139,9 @@ class DashboardConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         with translation.override(self.language):
             try:
-                if text_data is None or len(text_data) > MAX_FRAME_CHARS:
-                    raise ValueError
-                content = json.loads(text_data)
-            except (ValueError, RecursionError):
-                return await self.send_error("bad_json", _("A frame is one JSON text of at most %(n)d characters.")
-                                             % {"n": MAX_FRAME_CHARS})
+                content = read_json_frame(text_data, MAX_FRAME_CHARS)
+            except BadFrame as error:
+                return await self.send_error("bad_json", str(error))
             if not (isinstance(content, dict) and set(content) == {"type"} and content["type"] in INBOUND):
                 return await self.send_error("read_only", _("This connection only sends figures; it accepts "
                                                              "a ping or a resume."))
