@@ -250,6 +250,22 @@ def close_call(*, call: OpenCall, actor) -> OpenCall:
     return OPEN_CALL_LIFECYCLE.move(call, OpenCallState.CLOSED, actor=actor)
 
 
+def close_due_calls(*, now=None) -> int:
+    """Close every open call whose ``closes_at`` has passed (the deadline lives in the database; a beat task
+    and the embedded sweeper run this). Idempotent and safe late: a call already closed, or being moved
+    by someone else right now, is left alone. Returns how many it closed."""
+    now = now or timezone.now()
+    closed = 0
+    for pk in OpenCall.objects.filter(state=OpenCallState.OPEN, closes_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            call = (OpenCall.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, state=OpenCallState.OPEN, closes_at__lte=now).first())
+            if call is not None:
+                OPEN_CALL_LIFECYCLE.move(call, OpenCallState.CLOSED, now=now)
+                closed += 1
+    return closed
+
+
 @transaction.atomic
 def cancel_call(*, call: OpenCall, actor) -> OpenCall:
     call = _lock_call(call, actor)

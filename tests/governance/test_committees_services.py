@@ -223,3 +223,19 @@ def test_download_my_data_and_account_deletion():
     assert kept.statement == ""
     member = kept.member
     assert member.user is None and member.ended_at is not None
+
+
+def test_a_call_past_its_closing_time_is_closed_by_the_beat_task_once():
+    """The deadline lives in the database: the task closes what is due, twice or late changes nothing."""
+    from governance.committees.tasks import close_due_calls
+    from governance.states import OpenCallState
+    from tests.governance.factories import OpenCallFactory
+
+    due = OpenCallFactory(opens_at=timezone.now() - timedelta(days=9), closes_at=timezone.now() - timedelta(minutes=1))
+    running = OpenCallFactory()
+    draft = OpenCallFactory(state=OpenCallState.DRAFT, opens_at=timezone.now() - timedelta(days=9),
+                            closes_at=timezone.now() - timedelta(days=1))
+    assert close_due_calls() == 1
+    assert close_due_calls() == 0
+    due.refresh_from_db(), running.refresh_from_db(), draft.refresh_from_db()
+    assert (due.state, running.state, draft.state) == (OpenCallState.CLOSED, OpenCallState.OPEN, OpenCallState.DRAFT)
