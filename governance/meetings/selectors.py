@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from governance.models import AnnualDocument, Attendance, Committee, CommitteeRecommendation, Meeting, Member
 from governance.states import DocumentState, MeetingState
 
@@ -55,6 +56,16 @@ def overdue_minutes(*, now=None) -> QuerySet[Meeting]:
     now = now or timezone.now()
     return Meeting.objects.filter(state=MeetingState.HELD, minutes_published_at__isnull=True,
                                   minutes_due_at__lt=now)
+
+
+def minutes_recipients(meeting: Meeting) -> list[str]:
+    """Who is told of overdue minutes: the secretariat, or without one the department's officers (who then
+    keep the minutes); only people who want email."""
+    committee = meeting.committee
+    people = committee.secretaries.filter(is_active=True)
+    if not people.exists():
+        people = User.objects.filter(is_active=True, role="officer", department_id=committee.department_id)
+    return sorted({u.email for u in people.filter(email_notifications=True, deleted_at__isnull=True) if u.email})
 
 
 def recommendations_of(committee: Committee) -> QuerySet[CommitteeRecommendation]:
