@@ -7,13 +7,15 @@ sends the figures when the broadcast arrives and reads them again when the windo
 written meanwhile arrives then: at most about one update per indicator per COALESCE_SECONDS, whatever
 the number of writes, and none lost (docs/realtime-protocol.md "Governance dashboard").
 
-The broadcast leaves from the writer at its commit, never later from a timer: a writer may be a
-short-lived process (a management command, a worker's task) that exits before a timer would fire.
+The broadcast leaves from the writer at its commit (waited for, up to BROADCAST_WAIT), never later from a
+timer: a writer may be a short-lived process (a management command, a worker's task) that exits before a
+timer would fire.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Iterable
 
@@ -74,5 +76,23 @@ def indicators_changed(codes: Iterable[str]) -> None:
             log.exception("dashboard: live notice failed for %s", fresh)
 
 
+BROADCAST_WAIT = 5.0  # seconds the writer waits for its notice to leave (Redis slow or away: it goes on)
+
+
 def broadcast(codes: list[str]) -> None:
-    async_to_sync(get_channel_layer().group_send)(GROUP, {"type": "dashboard.changed", "codes": codes})
+    """Send from a thread of its own with its own event loop, and wait for it: the writer may be a thread
+    that sync_to_async runs for an event loop (a room's socket saving a room), where async_to_sync would
+    hand the send to that loop, which deadlocked when the loop was closing (a room test hung at its end)."""
+    failed: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            async_to_sync(get_channel_layer().group_send)(GROUP, {"type": "dashboard.changed", "codes": codes})
+        except BaseException as error:  # noqa: BLE001 - reported in the writer below
+            failed.append(error)
+
+    sender = threading.Thread(target=send, name="dashboard-notice", daemon=True)
+    sender.start()
+    sender.join(BROADCAST_WAIT)
+    if failed:
+        raise failed[0]
