@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "voting",
     "imports",
     "governance",
+    "budget",
     "frontend",
     "corsheaders",
 ]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("voting.urls")),
     path("", include("imports.urls")),
     path("", include("governance.urls")),
+    path("", include("budget.urls")),
     path("", include("frontend.urls")),
 ]

@@ -1,0 +1,2 @@
+"""What budget/ hears from the apps below it and what it adds to their pages (connected in
+``BudgetConfig.ready()``). Each package adds its own import here."""
