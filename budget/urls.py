@@ -1,6 +1,12 @@
-"""The participatory budget's pages: one URL namespace per package."""
+"""The participatory budget's pages: one URL namespace, ``budget:``, gathered from each package's urls.
+
+The packages' paths are listed before execution's ``budget/<slug>/`` (the cycle's public page) so that
+literal paths (``budget/review/``, ``budget/new/``) win over a cycle's address.
+"""
 
 from django.urls import include, path
+
+app_name = "budget"
 
 urlpatterns = [
     path("", include("budget.cycles.urls")),

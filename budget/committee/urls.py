@@ -1,7 +1,5 @@
-"""budget.committee: its pages (namespace "budget_committee")."""
+"""budget.committee: its pages, in the ``budget:`` namespace (budget/urls.py)."""
 
 from django.urls import path  # noqa: F401
-
-app_name = "budget_committee"
 
 urlpatterns: list = []

@@ -1,7 +1,5 @@
-"""budget.cycles: its pages (namespace "budget")."""
+"""budget.cycles: its pages, in the ``budget:`` namespace (budget/urls.py)."""
 
 from django.urls import path  # noqa: F401
-
-app_name = "budget"
 
 urlpatterns: list = []

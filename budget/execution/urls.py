@@ -1,7 +1,5 @@
-"""budget.execution: its pages (namespace "budget_execution")."""
+"""budget.execution: its pages, in the ``budget:`` namespace (budget/urls.py)."""
 
 from django.urls import path  # noqa: F401
-
-app_name = "budget_execution"
 
 urlpatterns: list = []

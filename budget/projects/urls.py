@@ -1,7 +1,5 @@
-"""budget.projects: its pages (namespace "budget_projects")."""
+"""budget.projects: its pages, in the ``budget:`` namespace (budget/urls.py)."""
 
 from django.urls import path  # noqa: F401
-
-app_name = "budget_projects"
 
 urlpatterns: list = []

@@ -1,7 +1,5 @@
-"""budget.review: its pages (namespace "budget_review")."""
+"""budget.review: its pages, in the ``budget:`` namespace (budget/urls.py)."""
 
 from django.urls import path  # noqa: F401
-
-app_name = "budget_review"
 
 urlpatterns: list = []
