@@ -32,6 +32,7 @@ class CycleForm(forms.Form):
         self.fields["slug"].required = False
         self.fields["slug"].help_text = _("Leave empty for “<year>-seoul” or “<year>-<district>”.")
         self.fields["committee"].required = False
+        self.fields["district"].choices = [("", _("City-wide")), *self.fields["district"].choices[1:]]
         if cycle is not None and cycle.stage != "draft":
             for name in IDENTITY:
                 self.fields[name].disabled = True
