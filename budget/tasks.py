@@ -1,0 +1,4 @@
+"""Celery tasks of budget/; each package's own tasks live in it, and importing them here is what registers
+them (Celery autodiscovers this module)."""
+
+from budget.cycles.tasks import advance_due_cycles  # noqa: F401 (registers it)
