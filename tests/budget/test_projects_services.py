@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from budget.models import BudgetProject, CoProposer, ProjectEvent, ReviewAnswer
 from budget.projects import rules, selectors, services
@@ -16,6 +16,12 @@ from tests.budget.factories import BudgetFieldFactory, make_cycle, make_project
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
