@@ -49,8 +49,9 @@ def call_refusal(cycle: BudgetCycle, now: datetime | None = None) -> str | None:
 
 
 def may_view(user, project: BudgetProject) -> bool:
-    """A draft is its author's only (staff and officers included); every other state is public."""
-    if project.state != ProjectState.DRAFT:
+    """A draft is its author's only (staff and officers included), and so is a draft withdrawn before it was
+    ever submitted (it has no number); every other project is public."""
+    if project.state != ProjectState.DRAFT and project.number is not None:
         return True
     return _signed_in(user) and project.author_id == user.pk
 

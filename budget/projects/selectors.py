@@ -1,7 +1,7 @@
 """Reads of budget projects: a cycle's list, a person's own projects, titles like the one being typed."""
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from budget.models import BudgetCycle, BudgetProject, ProjectEvent
 from budget.states import PUBLIC_PROJECT_STATES, ProjectState
@@ -15,7 +15,7 @@ TITLES_MAX = 3000
 
 def cycle_projects(cycle: BudgetCycle, *, field: str = "", district: str = "", state: str = "") -> QuerySet:
     """The cycle's public projects by number, filtered by a field's slug, a district and a state."""
-    projects = (cycle.projects.filter(state__in=PUBLIC_PROJECT_STATES)
+    projects = (cycle.projects.filter(state__in=PUBLIC_PROJECT_STATES, number__isnull=False)
                 .select_related("field").order_by("number", "pk"))
     if field:
         projects = projects.filter(field__slug=field)
@@ -67,9 +67,3 @@ def project_record(project: BudgetProject) -> list[ProjectEvent]:
 def co_proposer_count(project: BudgetProject) -> int:
     return project.co_proposers.count()
 
-
-def field_counts(cycle: BudgetCycle) -> dict[int, int]:
-    """How many public projects each field of the cycle has (the list's filter shows them)."""
-    rows = (cycle.projects.filter(state__in=PUBLIC_PROJECT_STATES).values("field")
-            .annotate(n=Count("pk")).values_list("field", "n"))
-    return dict(rows)

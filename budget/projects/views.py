@@ -196,7 +196,7 @@ def _record(project: BudgetProject) -> list:
 def project_detail(request, pk: int):
     project = _project(request, pk)
     user = request.user
-    review = getattr(project, "review", None) if hasattr(project, "review") else None
+    review = project.review if hasattr(project, "review") else None
     answer = project.answer if hasattr(project, "answer") else None
     funded = project.state in (ProjectState.FUNDED, ProjectState.COMPLETED)
     return render(request, "budget/projects/project_detail.html", {

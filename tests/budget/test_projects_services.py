@@ -167,6 +167,15 @@ def test_withdraw_goes_through_the_lifecycle_with_the_reason(cycle, author):
     assert project.events.last().note == "구청이 이미 설치함"
 
 
+def test_a_draft_withdrawn_before_submission_stays_private(cycle, author):
+    project = _draft(cycle, author)
+    services.withdraw_project(actor=author, project=project)
+    project.refresh_from_db()
+    assert project.state == ProjectState.WITHDRAWN
+    assert rules.may_view(author, project) and not rules.may_view(UserFactory(), project)
+    assert not selectors.cycle_projects(cycle).exists()
+
+
 @pytest.mark.parametrize("state", [ProjectState.SHORTLISTED, ProjectState.WITHDRAWN, ProjectState.FUNDED])
 def test_withdraw_is_refused_after_the_shortlist(author, state):
     project = make_project(cycle=make_cycle(stage=CycleStage.DELIBERATION), state=state, author=author)
