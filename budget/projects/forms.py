@@ -31,11 +31,11 @@ class ProjectForm(forms.Form):
     location = forms.CharField(label=_("Place"), max_length=200, required=False,
                                help_text=_("Where the project would be, e.g. the name of a park or a street."))
     latitude = forms.DecimalField(label=_("Latitude"), required=False,
-                                  widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
-    longitude = forms.DecimalField(label=_("Longitude"), required=False,
-                                   widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-                                   help_text=_("Optional: both or neither, in decimal degrees (Seoul City Hall "
+                                  widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+                                  help_text=_("Optional: both or neither, in decimal degrees (Seoul City Hall "
                                                "is 37.5663, 126.9779). A map app shows them for a place."))
+    longitude = forms.DecimalField(label=_("Longitude"), required=False,
+                                   widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     estimated_cost = forms.IntegerField(label=_("Estimated cost (won)"), required=False,
                                         widget=forms.NumberInput(attrs={"step": "1", "inputmode": "numeric"}))
     beneficiaries = forms.CharField(label=_("Who benefits"), max_length=300, required=False,
