@@ -3,6 +3,7 @@ its members, a score, a shortlist. They parse; the services decide."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role, User
 from budget.models import SchoolSession
@@ -18,7 +19,7 @@ class SessionForm(forms.ModelForm):
 class AttendanceForm(forms.Form):
     """Who attended one session: people chosen from a search of the pool, or a pasted list of emails."""
 
-    session = forms.ModelChoiceField(label=_("Session"), queryset=SchoolSession.objects.none())
+    session = forms.ModelChoiceField(label=pgettext_lazy("budget school session", "Session"), queryset=SchoolSession.objects.none())
     users = forms.ModelMultipleChoiceField(
         label=_("People found"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=User.objects.filter(pool_memberships__pool__standing=True, pool_memberships__active=True))
@@ -44,7 +45,7 @@ class CommitteeDrawForm(forms.Form):
 
 
 class SubCommitteeForm(forms.Form):
-    field = forms.ModelChoiceField(label=_("Field"), queryset=None)
+    field = forms.ModelChoiceField(label=pgettext_lazy("budget field", "Field"), queryset=None)
     facilitator = forms.ModelChoiceField(
         label=_("Facilitator of its live room"), required=False,
         queryset=User.objects.filter(role__in=[Role.FACILITATOR, Role.ADMIN], is_active=True).order_by("display_name"),
@@ -64,11 +65,6 @@ class MembersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = candidates
         self.fields["members"].label_from_instance = lambda m: m.name
-
-
-class ScoreForm(forms.Form):
-    score = forms.IntegerField(label=_("Score"))
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class ShortlistForm(forms.Form):
