@@ -254,3 +254,18 @@ def test_the_vote_is_a_scheduled_budget_vote_with_one_option_per_shortlisted_pro
     assert w.p1.option == one
     with pytest.raises(PermissionDenied):  # the shortlists stay as published
         services.publish_shortlist(sub_committee=w.sc1, actor=w.staff, chosen=[w.p1.pk], reasons="x")
+
+
+def test_a_vote_whose_opening_has_passed_is_refused_and_nothing_is_stored(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    publish_both(w)
+    w.cycle.vote_opens_at = timezone.now() - timedelta(hours=1)
+    w.cycle.save(update_fields=["vote_opens_at"])
+    with pytest.raises(ValidationError):
+        services.create_budget_vote(cycle=w.cycle, actor=w.staff)
+    assert not Vote.objects.exists()
+    w.cycle.refresh_from_db()
+    assert w.cycle.stage == CycleStage.DELIBERATION

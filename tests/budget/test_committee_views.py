@@ -117,7 +117,7 @@ def test_a_refused_score_says_why_and_stores_nothing(setup):
                            HTTP_ACCEPT_LANGUAGE="ko")
     assert response.status_code == 200
     assert not ProjectScore.objects.exists()
-    assert "10" in response.content.decode()
+    assert "점수는 1부터 10까지의 정수여야 합니다." in response.content.decode()
 
 
 def test_a_refused_shortlist_keeps_what_was_typed(setup):
@@ -166,6 +166,18 @@ def test_the_sub_committee_room_shows_the_projects_and_the_scoring_form_to_membe
     body = facilitator.get(reverse("rooms:room", args=[room.pk])).content.decode()
     assert 'data-testid="budget-room-panel"' in body
     assert reverse("budget:score", args=[w.p1.pk]) not in body
+
+
+def test_a_refused_vote_names_the_unpublished_field_in_korean(setup):
+    w, _people = setup
+    client = Client()
+    client.force_login(w.staff)
+    response = client.post(reverse("budget:create_vote", args=[w.cycle.slug]), follow=True,
+                           HTTP_ACCEPT_LANGUAGE="ko")
+    body = response.content.decode()
+    assert "다음 분야는 아직 선정 목록을 공개하지 않았습니다" in body and w.field1.name in body
+    w.cycle.refresh_from_db()
+    assert w.cycle.vote_id is None and w.cycle.stage == CycleStage.DELIBERATION
 
 
 def test_a_cycle_being_prepared_is_hidden_from_the_public(db):
