@@ -184,3 +184,17 @@ def test_a_cycle_being_prepared_is_hidden_from_the_public(db):
     w = world(stage=CycleStage.DRAFT)
     response = Client().get(reverse("budget:sub_committees", args=[w.cycle.slug]))
     assert response.status_code == 404
+
+
+def test_the_published_shortlist_and_its_reasons_are_public(setup):
+    w, _people = setup
+    services.score_project(project=w.p1, sub_committee=w.sc1, user=w.member1.user, score=9)
+    services.publish_shortlist(sub_committee=w.sc1, actor=w.chair.user, chosen=[w.p1.pk], reasons="가장 시급한 사업",
+                               project_reasons={w.p1.pk: "통학로 안전"})
+    response = Client().get(reverse("budget:sub_committee", args=[w.cycle.slug, w.field1.slug]),
+                            HTTP_ACCEPT_LANGUAGE="ko")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="published-shortlist"' in body and "가장 시급한 사업" in body and "통학로 안전" in body
+    assert "9.00" in body and "40,000,000" in body
+    assert 'data-testid="shortlist-form"' not in body and 'data-testid="score-form"' not in body
