@@ -124,6 +124,8 @@ class Draw(models.Model):
     def household_columns(self) -> list[str]:
         return [column for column in self.households.split(",") if column]
     people_csv = models.TextField(help_text="the pool snapshot drawn from, as PEOPLE.csv")
+    # Who of the pool could be drawn, in words, when the draw took only part of it (prepare_draw's only_users).
+    eligibility = models.CharField(_("who could be drawn"), max_length=300, blank=True)
     quotas_csv = models.TextField(help_text="the quotas, as QUOTAS.csv")
     pool_hash = models.CharField(max_length=64)
     quotas_hash = models.CharField(max_length=64)

@@ -31,15 +31,19 @@ from deliberation.panels.states import InvitationState
 PROFILE_FEATURES = ("district_group", "age_band", "gender")
 
 
-def pool_snapshot(pool, *, today=None) -> tuple[list[str], list[dict]]:
+def pool_snapshot(pool, *, today=None, only_users=None) -> tuple[list[str], list[dict]]:
     """The pool as a draw reads it: (the feature names, one row per active member: id then features).
 
     Volunteers' living zone, age band and gender are read from their profile now; imported people's
-    from their row. Rows are in person_id order, so the same pool gives the same table.
+    from their row. Rows are in person_id order, so the same pool gives the same table. ``only_users``
+    (user ids, or a queryset of users or of their ids) keeps only the members with one of those accounts:
+    a draw's eligibility filter (e.g. the budget school's graduates).
     """
     extra = list(PoolAttribute.objects.values_list("code", flat=True))
     rows = []
     members = pool.members.filter(active=True).select_related("user").order_by("person_id")
+    if only_users is not None:
+        members = members.filter(user__in=only_users)
     for member in members:
         row = {"id": member.person_id, **member.attributes}
         if member.user_id is not None:
@@ -114,9 +118,10 @@ def pool_snapshot_hash(features: list[str], rows: list[dict]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def pool_people_csv(pool) -> str:
-    """The pool now, as the PEOPLE.csv a draw stores and `manage.py draw` reads (the id first)."""
-    features, rows = pool_snapshot(pool)
+def pool_people_csv(pool, *, only_users=None) -> str:
+    """The pool now, as the PEOPLE.csv a draw stores and `manage.py draw` reads (the id first); with
+    ``only_users``, only the eligible members (``pool_snapshot``)."""
+    features, rows = pool_snapshot(pool, only_users=only_users)
     return write_people(PeopleTable(columns=["id", *features], people={row["id"]: row for row in rows}))
 
 

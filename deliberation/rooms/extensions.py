@@ -3,7 +3,8 @@
 ``rooms`` is the base layer and imports none of its siblings (the contract in ``.importlinter``). A
 package whose rooms show more (a jury's hearing and private room show its question, its open vote and
 the live draft) registers a provider in ``DeliberationConfig.ready()``; the room page merges what each
-returns into its template context.
+returns into its template context. A provider that lists templates under ``room_page_includes`` has
+them included at the foot of the room's page (the lists of every provider are joined, not replaced).
 """
 
 from collections.abc import Callable
@@ -24,6 +25,10 @@ def register_room_page_context(provider: RoomPageContext) -> None:
 def room_page_context(room: Room) -> dict:
     """What the registered packages add to this room's page, merged in registration order."""
     context: dict = {}
+    includes: list[str] = []
     for provider in _room_page_context:
-        context.update(provider(room))
+        added = dict(provider(room))
+        includes.extend(added.pop("room_page_includes", ()))
+        context.update(added)
+    context["room_page_includes"] = includes
     return context

@@ -346,15 +346,19 @@ def publish_selection(*, call: OpenCall, actor, decisions: dict, note: str) -> l
 
 @transaction.atomic
 def start_committee_draw(*, committee: Committee, size: int, quotas_text: str, actor,
-                         algorithm: str = DEFAULT_ALGORITHM) -> CommitteeDraw:
+                         algorithm: str = DEFAULT_ALGORITHM, only_users=None, eligibility: str = "",
+                         title: str = "") -> CommitteeDraw:
     """Prepare a draw from the standing pool for this committee through the draw pipeline; the draw itself
-    (public values), the invitations and the reserve then happen on the draw's own pages (/draws/)."""
+    (public values), the invitations and the reserve then happen on the draw's own pages (/draws/).
+    ``only_users`` and ``eligibility`` restrict who may be drawn (panels' ``prepare_draw``), e.g. the
+    budget committee drawn from the budget school's graduates."""
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     _require(rules.may_start_draw(actor, committee))
     _check_seat_free(committee, size)
     draw = panel_services.prepare_draw(
-        pool=panel_services.standing_pool(), title=_("%(committee)s: members drawn by lot") % {
-            "committee": committee.name}, size=size, quotas_text=quotas_text, actor=actor, algorithm=algorithm)
+        pool=panel_services.standing_pool(), title=title or _("%(committee)s: members drawn by lot") % {
+            "committee": committee.name}, size=size, quotas_text=quotas_text, actor=actor, algorithm=algorithm,
+        only_users=only_users, eligibility=eligibility)
     return CommitteeDraw.objects.create(committee=committee, draw=draw)
 
 

@@ -59,7 +59,8 @@ def household_columns(text: str) -> list[str]:
 
 @transaction.atomic
 def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
-                 algorithm: str = DEFAULT_ALGORITHM, households: str = "", supersedes: Draw | None = None) -> Draw:
+                 algorithm: str = DEFAULT_ALGORITHM, households: str = "", supersedes: Draw | None = None,
+                 only_users=None, eligibility: str = "") -> Draw:
     """Fix the inputs: the pool as it is now, the quotas, the size, the algorithm and the household check.
 
     Quotas that cannot be met are refused with the reasons and nothing is stored. A legacy draw is
@@ -67,13 +68,21 @@ def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
     published with it, before anyone knows the public values. Maximin runs over profiles, or person by
     person when the draw takes at most one person per household (``method_for``): the stored algorithm
     is the one that runs.
+
+    ``only_users`` (user ids or a queryset) draws only from the pool members with one of those accounts;
+    ``eligibility`` says in words who that is, stored on the draw and shown on its page (required with a
+    filter: a draw from part of the pool says which part).
     """
     if not rules.may_run_draws(actor):
         raise PermissionDenied(_("Only staff can draw panels."))
     if algorithm not in ALGORITHMS:
         raise DrawError(_("Unknown algorithm “%(name)s”; choose one of: %(names)s.")
                         % {"name": algorithm, "names": ", ".join(ALGORITHMS)}, code="algorithm")
-    people_csv = selectors.pool_people_csv(pool)
+    eligibility = eligibility.strip()
+    if only_users is not None and not eligibility:
+        raise DrawError(_("Say who may be drawn: a draw from part of the pool publishes which part."),
+                        code="eligibility")
+    people_csv = selectors.pool_people_csv(pool, only_users=only_users)
     try:
         quotas = read_quotas(quotas_text)
         table = read_people(people_csv, quotas)
@@ -95,7 +104,7 @@ def prepare_draw(*, pool: Pool, title: str, size: int, quotas_text: str, actor,
     legacy = algorithm not in MAXIMIN
     draw_ = Draw.objects.create(
         pool=pool, title=title.strip(), size=size, algorithm=algorithm, households=",".join(columns),
-        people_csv=people_csv, quotas_csv=quotas_csv,
+        people_csv=people_csv, quotas_csv=quotas_csv, eligibility=eligibility,
         pool_hash=_sha256(people_csv), quotas_hash=_sha256(quotas_csv), supersedes=supersedes, created_by=actor,
         created_at=now, state=Draw.State.PUBLISHED if legacy else Draw.State.PREPARING,
         published_at=now if legacy else None)
