@@ -249,9 +249,18 @@ def publish_shortlist(*, sub_committee: SubCommittee, actor, chosen, reasons: st
 
 # --- The vote ----------------------------------------------------------------------------------------
 
+def _option_label(project: BudgetProject, projects: list[BudgetProject]) -> str:
+    """The ballot's label: the title, with the project's number when another shortlisted project has the same
+    title (a vote refuses two options with one label)."""
+    title = project.title.strip()
+    if sum(1 for p in projects if p.title.strip() == title) > 1:
+        return _("%(title)s (no. %(number)s)") % {"title": title, "number": project.number}
+    return title
+
+
 def _vote_spec(cycle: BudgetCycle, projects: list[BudgetProject]) -> vote_authoring.VoteSpec:
-    options = [vote_authoring.OptionSpec(label=p.title, cost=p.reviewed_cost, category=p.field.name,
-                                         description=p.description[:5000]) for p in projects]
+    options = [vote_authoring.OptionSpec(label=_option_label(p, projects), cost=p.reviewed_cost,
+                                         category=p.field.name, description=p.description[:5000]) for p in projects]
     return vote_authoring.VoteSpec(
         title=cycle.title[:200], question=_("Which projects should the participatory budget fund?"),
         description=cycle.description, kind=VoteKind.BUDGET, opens_at=cycle.vote_opens_at,
@@ -279,9 +288,9 @@ def create_budget_vote(*, cycle: BudgetCycle, actor):
         vote = vote_authoring.create_vote(actor=actor, spec=_vote_spec(cycle, projects))
     except ValidationError as error:
         raise BudgetError(error.messages, code="vote_invalid") from None
-    options = {option.label: option for option in vote.options.all()}
-    for project in projects:
-        option = vote_authoring.update_project(option=options[project.title.strip()], actor=actor,
+    # The options are the projects in order (two projects may share a title: match by position, not label).
+    for project, option in zip(projects, vote.options.order_by("position"), strict=True):
+        option = vote_authoring.update_project(option=option, actor=actor,
                                                description=project.description[:5000],
                                                district=project.district, department=project.department)
         project.option = option

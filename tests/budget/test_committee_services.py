@@ -269,3 +269,18 @@ def test_a_vote_whose_opening_has_passed_is_refused_and_nothing_is_stored(w):
     assert not Vote.objects.exists()
     w.cycle.refresh_from_db()
     assert w.cycle.stage == CycleStage.DELIBERATION
+
+
+def test_two_shortlisted_projects_with_the_same_title_each_get_their_own_option(w):
+    """Options are matched to projects by position: a label lookup gave both projects one option (or
+    failed) when two fields' proposers chose the same title."""
+    BudgetProject.objects.filter(pk=w.p3.pk).update(title=w.p1.title)
+    publish_both(w)
+    vote = services.create_budget_vote(cycle=w.cycle, actor=w.staff)
+    linked = dict(BudgetProject.objects.filter(cycle=w.cycle).exclude(option=None).values_list("pk", "option_id"))
+    assert len(linked) == vote.options.count() == 3
+    assert len(set(linked.values())) == 3
+    for project in BudgetProject.objects.filter(pk__in=linked).select_related("option"):
+        assert project.option.cost == project.reviewed_cost
+        twin = project.pk in (w.p1.pk, w.p3.pk)  # told apart on the ballot by their numbers
+        assert project.option.label == (f"{project.title} (no. {project.number})" if twin else project.title)
