@@ -1,2 +1,3 @@
 """What budget/ hears from the apps below it and what it adds to their pages (connected in
 ``BudgetConfig.ready()``). Each package adds its own import here."""
+from budget.execution import receivers as execution_receivers  # noqa: F401,E402

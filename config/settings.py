@@ -313,7 +313,8 @@ CELERY_BEAT_SCHEDULE = {
 # The embedded default has no beat: `manage.py runembedded` runs these sweeps in a thread, every
 # EMBEDDED_SWEEP_SECONDS (1 s, so a round ends within a second of its deadline there too).
 EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds", "voting.tasks.sweep_votes",
-                   "governance.dashboard.tasks.sweep_tallies", "governance.committees.tasks.close_due_calls"]
+                   "governance.dashboard.tasks.sweep_tallies", "governance.committees.tasks.close_due_calls",
+                   "budget.execution.tasks.sync_tallied_cycles"]
 EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "1"))
 
 # How room events reach sockets (deliberation/rooms/realtime/fanout.py, docs/architecture.md "Fan-out"): "local", one
@@ -375,6 +376,9 @@ CELERY_BEAT_SCHEDULE["sweep-imports"] = {"task": "imports.tasks.sweep_imports", 
 CELERY_BEAT_SCHEDULE["overdue-committee-minutes"] = {
     "task": "governance.meetings.tasks.notify_overdue_minutes", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["close-due-open-calls"] = {"task": "governance.committees.tasks.close_due_calls", "schedule": 60.0}
+# A budget cycle whose vote is tallied funds its projects and moves to execution (budget.execution.tasks).
+CELERY_BEAT_SCHEDULE["sync-tallied-budget-cycles"] = {"task": "budget.execution.tasks.sync_tallied_cycles",
+                                                      "schedule": 60.0}
 # A task queued at a commit while the broker was away is dropped (config.celery.queue_on_commit): emails
 # are found again in the database (the notifications' by sweep-deadlines, the invitations' here).
 CELERY_BEAT_SCHEDULE["resend-lost-invitation-emails"] = {
