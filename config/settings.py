@@ -376,6 +376,11 @@ CELERY_BEAT_SCHEDULE["sweep-imports"] = {"task": "imports.tasks.sweep_imports", 
 CELERY_BEAT_SCHEDULE["overdue-committee-minutes"] = {
     "task": "governance.meetings.tasks.notify_overdue_minutes", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["close-due-open-calls"] = {"task": "governance.committees.tasks.close_due_calls", "schedule": 60.0}
+# The budget cycle page's map (budget/execution): a tile server's URL template ("https://{s}.tile.example.org/{z}/{x}/
+# {y}.png") and the attribution its licence asks for. Empty (the default): no map, the page lists the funded
+# projects' places. Its host is added to the CSP's img-src (config/security.py).
+BUDGET_MAP_TILE_URL = os.environ.get("BUDGET_MAP_TILE_URL", "")
+BUDGET_MAP_ATTRIBUTION = os.environ.get("BUDGET_MAP_ATTRIBUTION", "")
 # A budget cycle whose vote is tallied funds its projects and moves to execution (budget.execution.tasks).
 CELERY_BEAT_SCHEDULE["sync-tallied-budget-cycles"] = {"task": "budget.execution.tasks.sync_tallied_cycles",
                                                       "schedule": 60.0}
