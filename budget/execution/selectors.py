@@ -33,7 +33,7 @@ def public_cycles(user=None):
 
 
 def cycle_for_page(slug: str, user):
-    return public_cycles(user).select_related("vote").filter(slug=slug).first()
+    return public_cycles(user).filter(slug=slug).first()
 
 
 def counts(cycle: BudgetCycle) -> dict:
@@ -68,8 +68,8 @@ EXECUTION_COLUMNS = ("pk", "number", "title", "state", "district", "location", "
 def funded_projects(cycle: BudgetCycle, today: date | None = None) -> list[dict]:
     """The funded (and completed) projects as rows (one query), with what the pages show."""
     today = today or timezone.localdate()
-    stages = dict(ExecutionStage.choices)
-    districts = dict(District.choices)
+    stages = {code: str(label) for code, label in ExecutionStage.choices}  # translated once, not once a row
+    districts = {code: str(label) for code, label in District.choices}
     rows = list(BudgetProject.objects.filter(cycle=cycle, state__in=FUNDED_STATES)
                 .order_by("number", "pk").values(*EXECUTION_COLUMNS))
     for r in rows:
@@ -80,6 +80,8 @@ def funded_projects(cycle: BudgetCycle, today: date | None = None) -> list[dict]
         r["overdue"] = is_overdue(cycle, r["state"], today)
         r["over_cost"] = r["spent"] > r["decided"]
         r["percent_spent"] = round(100 * r["spent"] / r["decided"]) if r["decided"] else 0
+        # Written here, not by |intcomma in the loop: a few hundred rows made the filter most of the page's time.
+        r["decided_shown"], r["spent_shown"] = f"{r['decided']:,}", f"{r['spent']:,}"
     return rows
 
 
@@ -90,7 +92,10 @@ def money_by(rows: list[dict], key: str, label: str) -> list[dict]:
         group = groups.setdefault(r[key] or "", {"label": r[label] or "", "decided": 0, "spent": 0})
         group["decided"] += r["decided"]
         group["spent"] += r["spent"]
-    return sorted(groups.values(), key=lambda g: (-g["decided"], g["label"]))
+    out = sorted(groups.values(), key=lambda g: (-g["decided"], g["label"]))
+    for g in out:
+        g["decided_shown"], g["spent_shown"] = f"{g['decided']:,}", f"{g['spent']:,}"
+    return out
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from budget.lifecycles import CYCLE_LIFECYCLE, PROJECT_LIFECYCLE
@@ -130,10 +131,10 @@ def check_report(*, project: BudgetProject, reported_on: date, amount: int, stag
         add("reported_on", _("The date of a report cannot be in the future."))
     elif reported_on < earliest_report_date(project):
         add("reported_on", _("A report cannot be dated before the vote closed (%(day)s).")
-            % {"day": earliest_report_date(project).isoformat()})
+            % {"day": date_format(earliest_report_date(project), "DATE_FORMAT")})
     elif project.last_report_on and reported_on < project.last_report_on:
         add("reported_on", _("The last report is dated %(day)s: reports follow each other in time.")
-            % {"day": project.last_report_on.isoformat()})
+            % {"day": date_format(project.last_report_on, "DATE_FORMAT")})
     if amount is None or amount < 0:
         add("amount", _("The money spent is a whole number of won, 0 or more."))
     else:
@@ -147,7 +148,7 @@ def check_report(*, project: BudgetProject, reported_on: date, amount: int, stag
     if progress_percent is None or not 0 <= progress_percent <= 100:
         add("progress_percent", _("Progress is a percentage from 0 to 100."))
     elif progress_percent == 100 and stage != ExecutionStage.COMPLETED:
-        add("progress_percent", _("100% means completed: choose the stage “Completed”."))
+        add("progress_percent", _("A progress of 100 percent means completed: choose the stage “Completed”."))
     if not (note or "").strip():
         add("note", _("Please write what was done; the note is published."))
     return errors

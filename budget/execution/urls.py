@@ -6,8 +6,8 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("projects/<int:pk>/reports/new/", views.report_new, name="report_new"),
-    path("<slug:slug>/execution.csv", views.execution_csv, name="execution_csv"),
-    path("<slug:slug>/projects.pb", views.pb_file, name="pb_file"),
-    path("<slug:slug>/", views.cycle, name="cycle"),
+    path("budget/projects/<int:pk>/reports/new/", views.report_new, name="report_new"),
+    path("budget/<slug:slug>/execution.csv", views.execution_csv, name="execution_csv"),
+    path("budget/<slug:slug>/projects.pb", views.pb_file, name="pb_file"),
+    path("budget/<slug:slug>/", views.cycle, name="cycle"),
 ]

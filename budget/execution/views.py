@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from budget.models import BudgetProject
 from frontend.spreadsheet import csv_response
 
-from . import charts, exports, rules, selectors, services
+from . import charts, exports, rules, selectors, services, tables
 from .forms import ReportForm
 
 
@@ -33,17 +33,29 @@ def project_url(project) -> str:
         return reverse("budget:cycle", args=[project.cycle.slug]) + f"#project-{project.pk}"
 
 
+def project_links(rows: list[dict]) -> None:
+    """Each row's link to its project's page (budget:project), reversed once for all rows; none before the
+    projects package is there."""
+    try:
+        prefix, suffix = reverse("budget:project", args=[987654321]).split("987654321")
+    except NoReverseMatch:
+        prefix = suffix = None
+    for r in rows:
+        r["url"] = f"{prefix}{r['pk']}{suffix}" if prefix is not None else ""
+
+
 def cycle(request, slug: str):
     cycle = _cycle_or_404(request, slug)
     today = timezone.localdate()
     rows = selectors.funded_projects(cycle, today)
+    project_links(rows)
     by_field = selectors.money_by(rows, "field__slug", "field")
     by_district = selectors.money_by(rows, "district", "district_label")
     decided_label, spent_label = _("decided"), _("spent")
     tile_url = getattr(settings, "BUDGET_MAP_TILE_URL", "")
     return render(request, "budget/execution/cycle.html", {
         "cycle": cycle, "counts": selectors.counts(cycle), "windows": selectors.calendar(cycle),
-        "rows": rows, "by_field": by_field, "by_district": by_district,
+        "rows": rows, "funded_table": tables.funded_rows(rows), "by_field": by_field, "by_district": by_district,
         "field_chart": charts.decided_and_spent(by_field, decided_label=decided_label, spent_label=spent_label),
         "district_chart": charts.decided_and_spent(by_district, decided_label=decided_label, spent_label=spent_label),
         "markers": selectors.markers(rows), "tile_url": tile_url,

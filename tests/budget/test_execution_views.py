@@ -200,3 +200,14 @@ def test_the_execution_csv_lists_the_funded_projects(client):
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert [r["title"] for r in rows] == [projects[0].title, projects[1].title]
     assert rows[0]["decided_won"] == "200000000" and rows[0]["spent_won"] == "1000" and rows[0]["overdue"] == "0"
+
+
+def test_the_addresses_are_under_budget_and_a_title_is_escaped_in_the_table(client):
+    cycle, projects, _vote = funded_cycle()
+    assert reverse("budget:cycle", args=[cycle.slug]) == f"/budget/{cycle.slug}/"
+    assert reverse("budget:pb_file", args=[cycle.slug]) == f"/budget/{cycle.slug}/projects.pb"
+    assert reverse("budget:report_new", args=[projects[0].pk]) == f"/budget/projects/{projects[0].pk}/reports/new/"
+    projects[0].title = "<b>벤치</b>"
+    projects[0].save()
+    html = client.get(reverse("budget:cycle", args=[cycle.slug])).content.decode()
+    assert "&lt;b&gt;벤치&lt;/b&gt;" in html and "<b>벤치</b>" not in html
