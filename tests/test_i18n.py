@@ -16,7 +16,7 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parent.parent
 KO_PO = ROOT / "frontend" / "locale" / "ko" / "LC_MESSAGES" / "django.po"
 SOURCE_DIRS = ("config", "accounts", "core", "proposals", "deliberation", "voting", "imports", "realtime", "governance",
-               "frontend")
+               "budget", "frontend")
 
 
 def _statistics(po: Path) -> str:
