@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from budget.models import ExecutionReport
+from budget.models import ExecutionReport, SubCommittee
 from budget.states import CycleStage, ExecutionStage, ProjectState
 from tests.budget.execution_helpers import funded_cycle
 from tests.budget.factories import make_cycle, make_project
-from tests.factories import AdminFactory, OfficerFactory, ResidentFactory
+from tests.factories import AdminFactory, ModeratorFactory, OfficerFactory, ResidentFactory
+from tests.governance.factories import MemberFactory
 from voting.tally import pabulib
 
 pytestmark = pytest.mark.django_db
@@ -99,12 +100,25 @@ def test_the_cycle_page_reads_a_fixed_number_of_queries(client, django_assert_ma
 
 # --- report_new: who may report (role x action) ---------------------------------------------------------
 
-ROLES = ["anonymous", "citizen", "author", "officer-own", "officer-other", "staff"]
-EXPECTED = {"anonymous": 302, "citizen": 403, "author": 403, "officer-own": 302, "officer-other": 403, "staff": 302}
+ROLES = ["anonymous", "citizen", "author", "another-citizen", "moderator", "member-own-field",
+         "member-other-field", "officer-own", "officer-other", "staff"]
+EXPECTED = {role: 403 for role in ROLES} | {"anonymous": 302, "officer-own": 302, "staff": 302}
+
+
+def seat(cycle, field):
+    """A sub-committee member of ``field`` in ``cycle`` (a seat on the budget committee)."""
+    sub_committee, _created = SubCommittee.objects.get_or_create(cycle=cycle, field=field)
+    member = MemberFactory(user=ResidentFactory())
+    sub_committee.members.add(member)
+    return member.user
 
 
 def actor(role, project):
+    other_field = project.cycle.fields.exclude(pk=project.field_id).first()
     return {"anonymous": None, "citizen": ResidentFactory(), "author": project.author,
+            "another-citizen": project.cycle.projects.exclude(pk=project.pk).first().author,
+            "moderator": ModeratorFactory(), "member-own-field": seat(project.cycle, project.field),
+            "member-other-field": seat(project.cycle, other_field),
             "officer-own": OfficerFactory(department=project.department), "officer-other": OfficerFactory(),
             "staff": AdminFactory()}[role]
 
