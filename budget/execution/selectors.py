@@ -62,7 +62,7 @@ def is_overdue(cycle: BudgetCycle, state: str, today: date | None = None) -> boo
 
 EXECUTION_COLUMNS = ("pk", "number", "title", "state", "district", "location", "latitude", "longitude",
                      "reviewed_cost", "estimated_cost", "spent", "execution_stage", "last_report_on", "completed_on",
-                     "field__slug", "field__name", "field__name_en", "department__name")
+                     "field__slug", "field__name", "field__name_en", "department_id")
 
 
 def funded_projects(cycle: BudgetCycle, today: date | None = None) -> list[dict]:

@@ -13,6 +13,7 @@ def funded_rows(rows: list[dict]) -> SafeString:
     whole_city = esc(_("Whole city"))
     over_cost = esc(_("over the decided cost"))
     overdue = esc(pgettext("budget project", "overdue"))
+    report = esc(pgettext("link to write an execution report", "Report"))
     stages: dict[str, str] = {}
     out = []
     for r in rows:
@@ -31,6 +32,8 @@ def funded_rows(rows: list[dict]) -> SafeString:
             stage_cell = f'{stage} <span class="badge overdue" data-testid="overdue">{overdue}</span>'
         else:
             stage_cell = stage
+        if r.get("report_url"):
+            stage_cell += f' <a class="button small" href="{esc(r["report_url"])}" data-testid="report-link">{report}</a>'
         out.append(f'<tr id="project-{r["pk"]}" data-project="{r["pk"]}"><th scope="row">{name}</th>'
                    f'<td>{esc(r["field"])}</td><td>{place}</td><td>{r["decided_shown"]}</td><td>{spent}</td>'
                    f'<td>{stage_cell}</td></tr>')

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from budget.models import BudgetProject
+from budget.rules import is_budget_staff
+from budget.states import ProjectState
 from frontend.spreadsheet import csv_response
 
 from . import charts, exports, rules, selectors, services, tables
@@ -44,11 +46,23 @@ def project_links(rows: list[dict]) -> None:
         r["url"] = f"{prefix}{r['pk']}{suffix}" if prefix is not None else ""
 
 
+def report_links(rows: list[dict], user) -> None:
+    """A link to budget:report_new on the rows this person may report on (rules.may_report, asked of the row's
+    own values: staff on every funded project, an officer on their department's)."""
+    prefix, suffix = reverse("budget:report_new", args=[987654321]).split("987654321")
+    staff = is_budget_staff(user)
+    department = user.department_id if user.is_authenticated and user.is_officer else None
+    for r in rows:
+        may = r["state"] == ProjectState.FUNDED and (staff or (department and r["department_id"] == department))
+        r["report_url"] = f"{prefix}{r['pk']}{suffix}" if may else ""
+
+
 def cycle(request, slug: str):
     cycle = _cycle_or_404(request, slug)
     today = timezone.localdate()
     rows = selectors.funded_projects(cycle, today)
     project_links(rows)
+    report_links(rows, request.user)
     by_field = selectors.money_by(rows, "field__slug", "field")
     by_district = selectors.money_by(rows, "district", "district_label")
     decided_label, spent_label = _("decided"), _("spent")

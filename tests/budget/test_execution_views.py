@@ -225,3 +225,16 @@ def test_the_addresses_are_under_budget_and_a_title_is_escaped_in_the_table(clie
     projects[0].save()
     html = client.get(reverse("budget:cycle", args=[cycle.slug])).content.decode()
     assert "&lt;b&gt;벤치&lt;/b&gt;" in html and "<b>벤치</b>" not in html
+
+
+@pytest.mark.parametrize("role, links", [("anonymous", 0), ("citizen", 0), ("officer-own", 1), ("officer-other", 0),
+                                         ("staff", 2)])
+def test_the_cycle_page_offers_the_report_form_to_those_who_may_report(client, role, links):
+    cycle, projects, _vote = funded_cycle()
+    user = actor(role, projects[0])
+    if user is not None:
+        client.force_login(user)
+    html = client.get(reverse("budget:cycle", args=[cycle.slug])).content.decode()
+    assert html.count('data-testid="report-link"') == links
+    if links:
+        assert reverse("budget:report_new", args=[projects[0].pk]) in html
