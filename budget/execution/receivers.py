@@ -8,7 +8,6 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from budget.models import BudgetCycle
-from budget.states import CycleStage
 from proposals.models import FollowUp
 from voting.models import Vote
 from voting.states import VoteKind, VoteState
@@ -24,8 +23,7 @@ def vote_tallied(sender, instance: Vote, created: bool, **kwargs) -> None:
     and the sweep (tasks.sync_tallied_cycles) does it again."""
     if instance.state != VoteState.TALLIED or instance.kind != VoteKind.BUDGET:
         return
-    cycle_id = (BudgetCycle.objects.filter(vote_id=instance.pk, stage__in=[CycleStage.VOTE, CycleStage.EXECUTION])
-                .values_list("pk", flat=True).first())
+    cycle_id = BudgetCycle.objects.filter(vote_id=instance.pk).values_list("pk", flat=True).first()
     if cycle_id is None:
         return
     try:
