@@ -9,3 +9,8 @@ class BudgetConfig(AppConfig):
 
     def ready(self) -> None:
         from budget import receivers  # noqa: F401 - connects signal receivers and registers extensions
+        from budget.execution.api import router as execution_router
+        from governance.api.api import api
+
+        # The open-data API's budget operations (/api/v1/budget-cycles...): added before the URL conf is built.
+        api.add_router("/", execution_router)

@@ -2,3 +2,4 @@
 them (Celery autodiscovers this module)."""
 
 from budget.cycles.tasks import advance_due_cycles  # noqa: F401 (registers it)
+from budget.execution.tasks import sync_tallied_cycles  # noqa: F401 (registers it)

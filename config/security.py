@@ -26,9 +26,23 @@ POLICY = {
 }
 
 
+def tile_source(url: str) -> str:
+    """The img-src source of a map tile server's URL template (settings.BUDGET_MAP_TILE_URL): its scheme and
+    host, a ``{s}`` subdomain as a wildcard ("https://{s}.tile.example.org/{z}/{x}/{y}.png" ->
+    "https://*.tile.example.org"); empty when none is set."""
+    if not url or "://" not in url:
+        return ""
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}" if host and "{" not in host else ""
+
+
 def policy_for(host: str) -> str:
     websockets = f"ws://{host} wss://{host}" if host else ""
-    policy = getattr(settings, "CONTENT_SECURITY_POLICY", POLICY)
+    policy = dict(getattr(settings, "CONTENT_SECURITY_POLICY", POLICY))
+    tiles = tile_source(getattr(settings, "BUDGET_MAP_TILE_URL", ""))
+    if tiles and "img-src" in policy:  # the budget cycle page's map (budget/execution)
+        policy["img-src"] = f"{policy['img-src']} {tiles}"
     return "; ".join(f"{name} {value.format(websockets=websockets)}".strip() for name, value in policy.items())
 
 

@@ -314,7 +314,7 @@ CELERY_BEAT_SCHEDULE = {
 # EMBEDDED_SWEEP_SECONDS (1 s, so a round ends within a second of its deadline there too).
 EMBEDDED_SWEEPS = ["proposals.tasks.sweep_deadlines", "deliberation.tasks.sweep_rounds", "voting.tasks.sweep_votes",
                    "governance.dashboard.tasks.sweep_tallies", "governance.committees.tasks.close_due_calls",
-                   "budget.cycles.tasks.advance_due_cycles"]
+                   "budget.cycles.tasks.advance_due_cycles", "budget.execution.tasks.sync_tallied_cycles"]
 EMBEDDED_SWEEP_SECONDS = float(os.environ.get("EMBEDDED_SWEEP_SECONDS", "1"))
 
 # How room events reach sockets (deliberation/rooms/realtime/fanout.py, docs/architecture.md "Fan-out"): "local", one
@@ -378,6 +378,14 @@ CELERY_BEAT_SCHEDULE["overdue-committee-minutes"] = {
 CELERY_BEAT_SCHEDULE["close-due-open-calls"] = {"task": "governance.committees.tasks.close_due_calls", "schedule": 60.0}
 # A budget cycle's call opens, call closes and review ends on their dates (budget.cycles.tasks).
 CELERY_BEAT_SCHEDULE["advance-due-budget-cycles"] = {"task": "budget.cycles.tasks.advance_due_cycles", "schedule": 60.0}
+# The budget cycle page's map (budget/execution): a tile server's URL template ("https://{s}.tile.example.org/{z}/{x}/
+# {y}.png") and the attribution its licence asks for. Empty (the default): no map, the page lists the funded
+# projects' places. Its host is added to the CSP's img-src (config/security.py).
+BUDGET_MAP_TILE_URL = os.environ.get("BUDGET_MAP_TILE_URL", "")
+BUDGET_MAP_ATTRIBUTION = os.environ.get("BUDGET_MAP_ATTRIBUTION", "")
+# A budget cycle whose vote is tallied funds its projects and moves to execution (budget.execution.tasks).
+CELERY_BEAT_SCHEDULE["sync-tallied-budget-cycles"] = {"task": "budget.execution.tasks.sync_tallied_cycles",
+                                                      "schedule": 60.0}
 # A task queued at a commit while the broker was away is dropped (config.celery.queue_on_commit): emails
 # are found again in the database (the notifications' by sweep-deadlines, the invitations' here).
 CELERY_BEAT_SCHEDULE["resend-lost-invitation-emails"] = {
