@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils.translation import gettext
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
@@ -283,4 +284,5 @@ def test_two_shortlisted_projects_with_the_same_title_each_get_their_own_option(
     for project in BudgetProject.objects.filter(pk__in=linked).select_related("option"):
         assert project.option.cost == project.reviewed_cost
         twin = project.pk in (w.p1.pk, w.p3.pk)  # told apart on the ballot by their numbers
-        assert project.option.label == (f"{project.title} (no. {project.number})" if twin else project.title)
+        numbered = gettext("%(title)s (no. %(number)s)") % {"title": project.title, "number": project.number}
+        assert project.option.label == (numbered if twin else project.title)
