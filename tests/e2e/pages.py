@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from budget.models import BudgetCycle, BudgetProject
 from deliberation.deliberative_polls.models import DeliberativePoll
 from deliberation.juries.models import Jury
 from deliberation.panels.models import Draw
@@ -120,6 +121,25 @@ def _report() -> str:
     return reverse("meetings:document", args=[doc.committee.slug, doc.year, doc.kind])
 
 
+def _budget_cycle(name: str, stage: str, *rest) -> Callable[[], str]:
+    def path() -> str:
+        return reverse(name, args=[BudgetCycle.objects.get(stage=stage).slug, *rest])
+
+    return path
+
+
+def _budget_cycle_project() -> str:
+    """The demo's funded project under way, reviewed by the demo officer's department (parks: climate)."""
+    project = BudgetProject.objects.filter(state="funded", execution_stage="under_way").first()
+    return reverse("budget:project", args=[project.pk])
+
+
+def _budget_review() -> str:
+    project = BudgetProject.objects.filter(state="submitted", department__code="climate").first() or \
+        BudgetProject.objects.filter(state="submitted").first()
+    return reverse("budget:review", args=[project.pk])
+
+
 EVERYONE = ROLES
 SIGNED_IN = tuple(PEOPLE)
 
@@ -173,6 +193,18 @@ PAGES = (
     Page("monitoring", _url("monitoring:overview"), (ANONYMOUS, "citizen")),
     Page("monitoring-mine", _url("monitoring:mine"), ("citizen",)),
     Page("monitored-item", _monitored_item, (ANONYMOUS, "officer")),
+    Page("budget-cycles", _url("budget:list"), (ANONYMOUS,)),
+    Page("budget-cycle", _budget_cycle("budget:cycle", "execution"), (ANONYMOUS, "citizen")),
+    Page("budget-cycle-projects", _budget_cycle("budget:projects", "execution"), (ANONYMOUS,)),
+    Page("budget-cycle-project", _budget_cycle_project, (ANONYMOUS, "officer")),
+    Page("budget-project-new", _budget_cycle("budget:project_new", "call"), ("citizen",)),
+    Page("budget-my-projects", _url("budget:my_projects"), ("citizen",)),
+    Page("budget-review-queue", _url("budget:review_queue"), ("officer",)),
+    Page("budget-review", _budget_review, ("staff",)),
+    Page("budget-sub-committees", _budget_cycle("budget:sub_committees", "execution"), (ANONYMOUS,)),
+    Page("budget-sub-committee", _budget_cycle("budget:sub_committee", "execution", "parks"), (ANONYMOUS,)),
+    Page("budget-school", _budget_cycle("budget:school", "execution"), ("staff",)),
+    Page("budget-manage", _budget_cycle("budget:manage", "call"), ("staff",)),
     Page("api-docs", _url("api:docs"), (ANONYMOUS,)),
     Page("privacy", _url("privacy"), (ANONYMOUS,)),
     Page("terms", _url("terms"), (ANONYMOUS,)),

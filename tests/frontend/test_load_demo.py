@@ -19,6 +19,28 @@ def test_the_demo_loads_on_postgresql_and_redis():
     citizen = User.objects.get(email="citizen@demo.seoul.example")
     # its people filled optional fields: they hold the consents that allow it, as a sign-up would record
     assert set(citizen.consents.values_list("kind", flat=True)) == {"privacy", "terms", "optional_profile"}
+    _the_budget_demo_has_a_cycle_in_execution_and_one_in_its_call()
+
+
+def _the_budget_demo_has_a_cycle_in_execution_and_one_in_its_call():
+    """budget/demo.py: one cycle carried from the call to execution through the services, one in its call."""
+    from budget.models import BudgetCycle, ExecutionReport
+    from budget.states import CycleStage, ProjectState
+
+    finished, open_call = BudgetCycle.objects.order_by("year")
+    assert (finished.stage, open_call.stage) == (CycleStage.EXECUTION, CycleStage.CALL)
+    states = list(finished.projects.values_list("state", flat=True))
+    assert {ProjectState.INELIGIBLE, ProjectState.NOT_SHORTLISTED, ProjectState.NOT_FUNDED, ProjectState.FUNDED,
+            ProjectState.COMPLETED} <= set(states)
+    funded = finished.projects.filter(state__in=[ProjectState.FUNDED, ProjectState.COMPLETED])
+    selected = set(finished.vote.result["selected"])
+    assert {p.option.position for p in funded.select_related("option")} == selected
+    assert not funded.filter(follow_up=None).exists()
+    assert ExecutionReport.objects.filter(project__cycle=finished).count() == len(selected) - 1  # one not started
+    assert finished.projects.filter(answer__kind="clarify", state=ProjectState.INELIGIBLE).exists()
+    assert open_call.projects.filter(state=ProjectState.DRAFT, author=User.objects.get(
+        email="citizen@demo.seoul.example")).exists()
+    assert open_call.projects.filter(state=ProjectState.SUBMITTED).count() == 2
 
 
 def test_the_demo_loads_on_a_fresh_database_beside_a_redis_that_kept_an_earlier_demos_counters():

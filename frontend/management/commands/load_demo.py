@@ -21,6 +21,7 @@ from accounts.models import Department, Role, User
 from accounts.ratelimit import rate_limits_bypassed
 from deliberation.rooms import services as room_services
 from deliberation.demo import load_demo_jury, load_demo_poll
+from budget.demo import load_demo_budget
 from governance.demo import load_demo_governance
 from proposals import services
 from proposals.models import Category, Proposal
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         load_demo_jury(admin=people["admin"], facilitator=people["facilitator"], residents=residents,
                        category=categories["transport"])
         load_demo_governance(departments=departments, people=people, residents=residents)
+        load_demo_budget(departments=departments, people=people, residents=residents)
 
     def _user(self, key, role, name, verified, department) -> User:
         email = f"{key}@{DOMAIN}"
