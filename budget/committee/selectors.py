@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from budget.models import BudgetCycle, BudgetProject, ProjectScore, SchoolAttendance, SubCommittee
-from budget.states import ProjectState
+from budget.states import CycleStage, ProjectState
 from deliberation.panels.models import PoolMember
 from governance.models import Member
 
@@ -172,17 +172,28 @@ def vote_blockers(cycle: BudgetCycle) -> list[str]:
 
 # --- The sub-committee's live room (registered with rooms.extensions) ---------------------------------
 
+SHORTLIST_STATES = (ProjectState.ELIGIBLE, ProjectState.SHORTLISTED, ProjectState.NOT_SHORTLISTED)
+
+
 def room_page_context(room) -> dict:
     """A sub-committee's room shows its field's projects and, to its members, the scoring form."""
     sub_committee = (SubCommittee.objects.filter(room=room).select_related("cycle", "field").first()
                      if room.pk else None)
     if sub_committee is None:
         return {"budget_sub_committee": None}
+    projects = list(field_projects(sub_committee))
     return {
         "budget_sub_committee": sub_committee,
-        "budget_projects": list(field_projects(sub_committee)),
+        "budget_projects": projects,
+        "budget_candidates": [p for p in projects if p.state in SHORTLIST_STATES],
         "budget_member_user_ids": set(current_members(sub_committee).exclude(user=None)
                                       .values_list("user_id", flat=True)),
         "budget_score_range": range(sub_committee.cycle.score_min, sub_committee.cycle.score_max + 1),
+        # The chair (or staff) publishes the shortlist from the room too, when the hearing ends.
+        "budget_chair_user_ids": set(current_members(sub_committee).filter(is_chair=True).exclude(user=None)
+                                     .values_list("user_id", flat=True)),
+        "budget_shortlist_open": (sub_committee.cycle.vote_id is None
+                                  and sub_committee.cycle.stage == CycleStage.DELIBERATION),
+        "budget_ticked": default_shortlist(sub_committee),
         "room_page_includes": ["budget/committee/_room_panel.html"],
     }

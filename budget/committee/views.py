@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -184,6 +185,16 @@ def sub_committee_members(request, slug: str, field_slug: str):
 
 # --- Scores and the shortlist ------------------------------------------------------------------------
 
+def _back(request, default: str) -> str:
+    """Where a form posted from the room page or the sub-committee page returns: ``next`` when it is a path of
+    this site (not "//elsewhere"), else ``default``."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return back
+    return default
+
+
 @require_POST
 @login_required
 def score(request, pk: int):
@@ -196,9 +207,7 @@ def score(request, pk: int):
         value = int(request.POST.get("score", ""))
     except ValueError:
         value = None
-    back = request.POST.get("next") or reverse("budget:sub_committee", args=[project.cycle.slug, project.field.slug])
-    if not back.startswith("/"):
-        back = reverse("budget:sub_committee", args=[project.cycle.slug, project.field.slug])
+    back = _back(request, reverse("budget:sub_committee", args=[project.cycle.slug, project.field.slug]))
     try:
         services.score_project(project=project, sub_committee=sc, user=request.user, score=value,
                                note=request.POST.get("note", ""))
@@ -228,7 +237,7 @@ def shortlist(request, slug: str, field_slug: str):
             add_service_errors(form, error)
         else:
             messages.success(request, _("The shortlist is published."))
-            return redirect("budget:sub_committee", sc.cycle.slug, sc.field.slug)
+            return redirect(_back(request, reverse("budget:sub_committee", args=[sc.cycle.slug, sc.field.slug])))
     return sub_committee(request, slug, field_slug, shortlist_form=form, status=400)
 
 

@@ -198,3 +198,32 @@ def test_the_published_shortlist_and_its_reasons_are_public(setup):
     assert 'data-testid="published-shortlist"' in body and "가장 시급한 사업" in body and "통학로 안전" in body
     assert "9.00" in body and "40,000,000" in body
     assert 'data-testid="shortlist-form"' not in body and 'data-testid="score-form"' not in body
+
+
+def test_the_chair_publishes_the_shortlist_from_the_live_room_and_comes_back_to_it(setup):
+    w, _people = setup
+    room = room_services.open_room(room=w.sc1.room, actor=w.facilitator)
+    room_path = reverse("rooms:room", args=[room.pk])
+    member, chair = Client(), Client()
+    member.force_login(w.member1.user)
+    chair.force_login(w.chair.user)
+    assert 'data-testid="room-shortlist"' not in member.get(room_path).content.decode()  # members score only
+    body = chair.get(room_path).content.decode()
+    assert 'data-testid="room-shortlist"' in body and f'value="{w.p1.pk}"' in body
+    response = chair.post(reverse("budget:shortlist", args=[w.cycle.slug, w.field1.slug]),
+                          {"projects": [w.p1.pk], "reasons": "발표를 듣고 시급성을 따졌습니다.", "next": room_path})
+    assert response.status_code == 302 and response.url == room_path
+    w.p1.refresh_from_db()
+    w.p2.refresh_from_db()
+    assert (w.p1.state, w.p2.state) == (ProjectState.SHORTLISTED, ProjectState.NOT_SHORTLISTED)
+    assert 'data-testid="room-shortlist-published"' in chair.get(room_path).content.decode()
+
+
+def test_a_form_s_next_address_never_leads_off_the_site(setup):
+    w, _people = setup
+    member = Client()
+    member.force_login(w.member1.user)
+    for elsewhere in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        response = member.post(reverse("budget:score", args=[w.p1.pk]), {"score": 7, "next": elsewhere})
+        assert response.status_code == 302
+        assert response.url == reverse("budget:sub_committee", args=[w.cycle.slug, w.field1.slug])
