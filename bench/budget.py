@@ -9,7 +9,8 @@ in-process (django.test.Client, the whole middleware stack), like bench/governan
 Targets, interleaved request by request in each round: ``budget:cycle`` cold (the whole cache cleared before
 each request, outside the timing) and warm; ``budget:projects``, ``budget:project`` (a funded project with
 five years of reports) and the review queue ``/budget/review/?cycle=<slug>`` signed in as the officer of the
-busiest department, each measured when its URL resolves (they belong to other packages of budget/: before
+busiest department (its first tab, awaiting review, and page 3 of its
+reviewed tab: 50 rows), each measured when its URL resolves (they belong to other packages of budget/: before
 their merge the target is skipped with a note); the execution CSV and the API's cycle and projects.
 p50/p95 per round, the median over rounds. Saved in bench/results/budget-<label>.{json,md}.
 """
@@ -51,9 +52,11 @@ def targets() -> tuple[dict, list[str], object]:
     out["cycle cold"] = ("cold", reverse("budget:cycle", args=[cycle.slug]))
     out["cycle warm"] = ("warm", reverse("budget:cycle", args=[cycle.slug]))
     for name, args, query, kind in (("projects", [cycle.slug], "", "warm"), ("project", [project.pk], "", "warm"),
-                                    ("review_queue", [], f"?cycle={cycle.slug}", "officer")):
+                                    ("review_queue", [], f"?cycle={cycle.slug}", "officer"),
+                                    ("review_queue", [], f"?cycle={cycle.slug}&filter=reviewed&page=3", "officer")):
         try:
-            out[name.replace("_", " ")] = (kind, reverse(f"budget:{name}", args=args) + query)
+            key = name.replace("_", " ") + (" (reviewed, page 3)" if "filter=" in query else "")
+            out[key] = (kind, reverse(f"budget:{name}", args=args) + query)
         except NoReverseMatch:
             notes.append(f"budget:{name} does not resolve on this branch (another package's page): skipped")
     out["execution csv"] = ("warm", reverse("budget:execution_csv", args=[cycle.slug]))

@@ -124,7 +124,7 @@ def my_scores(member, sub_committee: SubCommittee) -> dict[int, int]:
 
 def default_shortlist(sub_committee: SubCommittee) -> set[int]:
     """The projects the published method ticks: once published, the shortlist as it is; before, every
-    scored eligible project whose mean reaches the middle of the score range (docs/budget-committee.md)."""
+    scored eligible project whose mean reaches the middle of the score range (docs/budget.md)."""
     projects = list(field_projects(sub_committee))
     if sub_committee.shortlist_published_at:
         return {p.pk for p in projects if p.state == ProjectState.SHORTLISTED}

@@ -1,4 +1,4 @@
-"""The cycle's downloads: its projects as a pabulib .pb file, its execution table as CSV (docs/budget-execution.md).
+"""The cycle's downloads: its projects as a pabulib .pb file, its execution table as CSV (docs/budget.md).
 
 The .pb file reuses voting's own export of the vote (``voting.services.formats.vote_to_pb``: ballots in a
 canonical order, votes per project, the official ``selected`` column once tallied) and adds what the cycle

@@ -2,7 +2,7 @@
 
 The cycle page reads a handful of queries whatever the cycle's size: the counts in one aggregate, the funded
 projects in one (money per field and district is added up from those rows in Python), nothing per project
-(docs/budget-execution.md "Speed").
+(docs/budget.md "Speed").
 """
 
 from dataclasses import dataclass

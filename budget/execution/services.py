@@ -4,7 +4,7 @@
   becomes FUNDED (linked to the follow-up item the vote's close handed on for its option), the others
   NOT_FUNDED, and the cycle moves from the vote to execution. Idempotent, safe to run twice or late: the
   Vote receiver runs it at the tally, ``sync_tallied_cycles`` (beat, the embedded sweeper) catches anything
-  missed (docs/budget-execution.md).
+  missed (docs/budget.md).
 - ``link_follow_up``: a follow-up item created for the cycle's vote after the tally links its project.
 - ``add_report``: an execution report; the project's running figures and its follow-up's progress.
 """
@@ -29,7 +29,7 @@ from voting.states import VoteState
 
 from . import rules
 
-# A running total above the reviewed cost by more than this share is refused (docs/budget-execution.md).
+# A running total above the reviewed cost by more than this share is refused (docs/budget.md).
 OVERSPEND_TOLERANCE = 0.10
 
 

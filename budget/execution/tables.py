@@ -1,7 +1,7 @@
 """The cycle page's table of funded projects, written in Python rather than by a template loop (as
 governance/dashboard/charts.py writes its bars): a few hundred rows of six cells made the loop (each variable
 resolved, localised and escaped, each label translated again) most of the page's time
-(docs/budget-execution.md "Speed"). Everything a person or staff typed is escaped here."""
+(docs/budget.md "Speed"). Everything a person or staff typed is escaped here."""
 
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe

@@ -11,7 +11,7 @@ from budget.rules import is_budget_staff, is_reviewing_officer
 from budget.states import AnswerKind, CycleStage, ProjectState
 
 # Early reviews: a department may review a project as soon as it is submitted, during the call, so that
-# proposers have time to answer before the committee deliberates (docs/budget-review.md).
+# proposers have time to answer before the committee deliberates (docs/budget.md).
 REVIEW_STAGES = (CycleStage.CALL, CycleStage.REVIEW)
 # A revision answers a proposer's clarification, which may come up to answer_days after the review: until the
 # sub-committees shortlist (their deliberation stage), while the project is still only eligible or not.
