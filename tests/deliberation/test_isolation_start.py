@@ -93,3 +93,16 @@ def test_a_draws_child_dies_with_the_process_that_started_it():
     for child in alive:  # do not leave it behind when the test fails
         os.kill(child, signal.SIGKILL)
     assert not alive
+
+
+def test_a_draws_child_whose_starter_died_before_it_asked_to_die_with_it_stops():
+    """The CI run of 2026-12-04 left the draw's child running: under load the starter was killed before
+    the child reached its request to die with its parent, and the child compared its parent with the
+    one it saw then (already the new one). It must compare with the process that started it."""
+    starter_that_is_gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    starter_that_is_gone.wait()
+    code = ("from deliberation.panels.sortition.isolation import _die_with_parent; "
+            f"_die_with_parent({starter_that_is_gone.pid}); print('still running')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"})
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", "")

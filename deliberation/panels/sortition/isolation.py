@@ -78,23 +78,27 @@ def peak_memory_kb() -> int:
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when the process that started it dies (the caller, or the tests'
-    forkserver): a worker killed during a long maximin, or a benchmark stopped by a signal, otherwise left
-    the solver running, orphaned, until it finished (an hour and more, found on this machine)."""
-    parent = os.getppid()
+def _die_with_parent(parent: int | None) -> None:
+    """Ask Linux to kill this child when ``parent``, the process that started it, dies (the caller, or the
+    tests' forkserver): a worker killed during a long maximin, or a benchmark stopped by a signal, otherwise
+    left the solver running, orphaned, until it finished (an hour and more, found on this machine)."""
+    expected = parent or os.getppid()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the parent's own timeout still stops the child
         return
-    if os.getppid() != parent:  # the parent died while the request was being made
+    # The parent died before the request was made (this child, starting under load, took longer than the
+    # parent lived): it is no longer the parent now. Compared with the pid the parent gave, not with the
+    # parent seen at this child's start, which may already be the new one. None (a forkserver's child):
+    # the forkserver, this child's parent, outlives the caller by design; the parent seen before the request.
+    if os.getppid() != expected:
         os._exit(1)
 
 
-def _child(connection, target: str, args: tuple) -> None:
+def _child(connection, parent: int, target: str, args: tuple) -> None:
     global _progress_connection
-    _die_with_parent()
+    _die_with_parent(parent)
     _progress_connection = connection
     # The solver (HiGHS) prints a banner from C: keep the caller's standard output for the result.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -118,7 +122,8 @@ def run_isolated(target: str, *args: Any, timeout: float | None = None,
     """
     context = multiprocessing.get_context(START_METHOD)
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, target, args), daemon=True)
+    parent = os.getpid() if START_METHOD == "spawn" else None  # a forkserver's children are the forkserver's
+    process = context.Process(target=_child, args=(sender, parent, target, args), daemon=True)
     started = time.perf_counter()
     # The library iterates over sets of ids, whose order follows str hashing: a fixed hash seed in the
     # child makes the maximin distribution (and so the panel) the same in every run.
