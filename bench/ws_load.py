@@ -5,7 +5,7 @@ Driven by bench/ws_run.py through stdin/stdout lines; it does not need Django. O
 
     python bench/ws_load.py --plan PLAN.json --out RESULT.json
 
-PLAN.json: {"url", "origin", "clients": [{"cookie": "sessionid=…" | null, "role": …}],
+PLAN.json: {"url", "origin", "clients": [{"cookie": "sessionid=…" | null, "role": …, "url"?, "origin"?}],
 "connect_concurrency", "open_timeout", "settle_quiet", "settle_max"}.
 
 Line protocol (driver → here / here → driver):
@@ -85,7 +85,9 @@ async def open_client(client: Client, plan: dict, stats: Stats, sem: asyncio.Sem
     async with sem:
         client.t_start = time.monotonic()
         try:
-            ws = await connect(plan["url"], origin=plan.get("origin"), additional_headers=headers,
+            # A client may name its own server (a room spread over several daphne processes).
+            ws = await connect(client.spec.get("url") or plan["url"], origin=client.spec.get("origin") or plan.get("origin"),
+                               additional_headers=headers,
                                compression=None, ping_interval=None, open_timeout=plan.get("open_timeout", 60),
                                max_queue=None, close_timeout=2)
             raw = await asyncio.wait_for(ws.recv(), timeout=plan.get("open_timeout", 60))

@@ -158,9 +158,13 @@ class Server:
         if mode == "baseline":
             cmd = [PY, "bench/ws_baseline.py", "--port", str(self.port)]
         else:
-            env["ROOM_FANOUT"] = mode
-            daphne = Path(PY).with_name("daphne")
-            cmd = [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), *daphne_args, "config.asgi:application"]
+            # "local" or "group" (ROOM_FANOUT); "-asgi" after it: every frame through ASGI (ROOM_DIRECT_SEND=0);
+            # "-x2": two processes (run_once starts them).
+            fanout, *flags = mode.split("-")
+            env["ROOM_FANOUT"], env["ROOM_DIRECT_SEND"] = fanout, "0" if "asgi" in flags else "1"
+            # The daphne command, plus the collector's pauses in the log (bench/ws_daphne.py).
+            cmd = [PY, "bench/ws_daphne.py", "-b", "127.0.0.1", "-p", str(self.port), *daphne_args,
+                   "config.asgi:application"]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -232,7 +236,9 @@ def run_once(args, seed: Seed | None, mode: str, n: int, label: str, shootout: b
     if mode != "baseline":
         room_id = seed.live_room(label)
         clear_rate_limits()
-    server = Server(mode, label, args.daphne_args.split())
+    # "-x2": the room spread over two daphne processes on one Redis, the clients dealt out in turn.
+    servers = [Server(mode, f"{label}-p{k}", args.daphne_args.split()) for k in range(2 if "-x2" in mode else 1)]
+    server = servers[0]
     path = "/" if mode == "baseline" else f"/ws/rooms/{room_id}/"
     base = {"url": f"ws://127.0.0.1:{server.port}{path}", "origin": f"http://127.0.0.1:{server.port}",
             "connect_concurrency": args.connect_concurrency, "settle_quiet": 1.5, "settle_max": args.settle_max,
@@ -240,6 +246,9 @@ def run_once(args, seed: Seed | None, mode: str, n: int, label: str, shootout: b
     users = [seed.facilitator, *seed.users[:n - 1]] if seed else [None] * n
     clients = [{"cookie": seed.cookies[u.pk] if u else None,
                 "role": "facilitator" if i == 0 else "listener"} for i, u in enumerate(users)]
+    for i, client in enumerate(clients):
+        port = servers[i % len(servers)].port
+        client.update(url=f"ws://127.0.0.1:{port}{path}", origin=f"http://127.0.0.1:{port}")
     phases, n_senders = phases_for(args, n, shootout)
     procs_n = 2 if n >= args.split_at else 1
     # Process 0 holds the facilitator and the senders (clients 0..n_senders); the rest are split evenly.
@@ -252,39 +261,68 @@ def run_once(args, seed: Seed | None, mode: str, n: int, label: str, shootout: b
         procs.append(LoadProc(plan, label, k))
     try:
         time.sleep(0.5)  # the load generators import and start their loops
-        cpu_server0, cpu_load0 = tree_cpu(server.proc.pid), sum(cpu_seconds(p.proc.pid) for p in procs)
+        cpu_server0, cpu_load0 = sum(tree_cpu(x.proc.pid) for x in servers), sum(cpu_seconds(p.proc.pid) for p in procs)
         t0 = time.monotonic()
         for p in procs:
             p.send(f"CONNECT {t0}")
         connected = [p.expect("CONNECTED") for p in procs]
         ready = [p.expect("READY") for p in procs]
-        cpu_server1, cpu_load1 = tree_cpu(server.proc.pid), sum(cpu_seconds(p.proc.pid) for p in procs)
+        cpu_server1, cpu_load1 = sum(tree_cpu(x.proc.pid) for x in servers), sum(cpu_seconds(p.proc.pid) for p in procs)
         t_ready = time.monotonic()
-        drains = {}
+        drains, windows = {}, {"connect": (t0, t_ready)}
         for phase in phases:  # one phase at a time, each from a quiet room
+            t_phase = time.monotonic()
             procs[0].send("PHASE " + json.dumps(phase))
             count = procs[0].expect("SENT")
             for p in procs:
                 p.send(f"QUIET 3 {args.drain_max} {phase['name']} {count}")
             drains[phase["name"]] = max(p.expect("QUIET") for p in procs)
+            windows[phase["name"]] = (t_phase, time.monotonic())
         for p in procs:
             p.send("FINISH")
         for p in procs:
             p.expect("DONE")
         t_end = time.monotonic()
-        cpu_server2, cpu_load2 = tree_cpu(server.proc.pid), sum(cpu_seconds(p.proc.pid) for p in procs)
+        cpu_server2, cpu_load2 = sum(tree_cpu(x.proc.pid) for x in servers), sum(cpu_seconds(p.proc.pid) for p in procs)
         parts = [p.result() for p in procs]
     finally:
         for p in procs:
             if p.proc.poll() is None:
                 p.proc.kill()
-        server.stop()
+        for x in servers:
+            x.stop()
     out = merge(parts, connected, ready, n, t0)
     out.update(mode=mode, n=n, label=label, drain_s=drains, room_id=room_id, load_procs=procs_n, senders=n_senders,
+               gc=gc_pauses([x.log_path for x in servers], windows),
                cpu_pct={"server_connect": pct(cpu_server1 - cpu_server0, t_ready - t0),
                         "load_connect": pct(cpu_load1 - cpu_load0, t_ready - t0),
                         "server_measure": pct(cpu_server2 - cpu_server1, t_end - t_ready),
                         "load_measure": pct(cpu_load2 - cpu_load1, t_end - t_ready)})
+    return out
+
+
+def gc_pauses(log_paths: list[Path], windows: dict[str, tuple[float, float]]) -> dict:
+    """The server's collector pauses (bench/ws_daphne.py's log lines) per window: count, total and longest
+    ms, and the full (generation 2) collections among them."""
+    out = {name: {"n": 0, "ms": 0.0, "max_ms": 0.0, "full": 0} for name in windows}
+    lines = []
+    for log_path in log_paths:
+        try:
+            lines += log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            pass
+    for line in lines:
+        words = line.split()
+        if len(words) < 4 or words[0] != "gc":
+            continue
+        at, gen, ms = float(words[1]), words[2], float(words[3])
+        for name, (start, end) in windows.items():
+            if start <= at <= end:
+                rec = out[name]
+                rec["n"] += 1
+                rec["ms"] = round(rec["ms"] + ms, 1)
+                rec["max_ms"] = max(rec["max_ms"], ms)
+                rec["full"] += gen == "gen2"
     return out
 
 
@@ -400,6 +438,8 @@ def summarize(runs: list[dict], modes: list[str], ns: list[int]) -> dict:
             for r in rs:
                 for k, v in r["errors"].items():
                     row["errors"][k] = row["errors"].get(k, 0) + v
+            row["gc_broadcast_full"] = med([r.get("gc", {}).get("broadcast", {}).get("full") for r in rs])
+            row["gc_broadcast_ms"] = med([r.get("gc", {}).get("broadcast", {}).get("ms") for r in rs])
             row["cpu_server_measure"] = med([r["cpu_pct"]["server_measure"] for r in rs])
             row["cpu_load_measure"] = med([r["cpu_pct"]["load_measure"] for r in rs])
             if mode != "baseline":
@@ -435,9 +475,9 @@ def markdown(table: dict, ladder: dict, info: dict, command: str, seconds: float
         f"(for delivered/s: mode / baseline, higher is better).", "",
         "| mode | N (connected, median) | connect s (errors, all reps) | settle s | broadcast p50 / p99 / max ms | chat p50 / p99 / max ms "
         "| chat delivered/s | burst delivered/s | lost | unserved | reordered | gaps | CPU % server / load gen "
-        "| ×p99 bcast | ×p99 chat | ×burst/s | ×connect |",
+        "| ×p99 bcast | ×p99 chat | ×burst/s | ×connect | server GC in broadcast: full collections / ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: |",
     ]
     for key, row in table.items():
         mode, n = key.split("/")
@@ -449,7 +489,8 @@ def markdown(table: dict, ladder: dict, info: dict, command: str, seconds: float
             f"{row['unserved']} | {row['reordered']} | {row['gap_seqs']} | "
             f"{fmt(row['cpu_server_measure'], 0)} / {fmt(row['cpu_load_measure'], 0)} | "
             f"{fmt(row.get('ratio_broadcast_p99'), 2)} | {fmt(row.get('ratio_chat_p99'), 2)} | "
-            f"{fmt(row.get('ratio_burst_delivered'), 2)} | {fmt(row.get('ratio_connect'), 2)} |")
+            f"{fmt(row.get('ratio_burst_delivered'), 2)} | {fmt(row.get('ratio_connect'), 2)} | "
+            f"{fmt(row.get('gc_broadcast_full'), 0)} / {fmt(row.get('gc_broadcast_ms'), 0)} |")
     errs = {k: r["errors"] for k, r in table.items() if r["errors"]}
     if errs:
         lines += ["", "Error frames received: " + "; ".join(f"{k}: {v}" for k, v in errs.items())]
@@ -468,7 +509,9 @@ def markdown(table: dict, ladder: dict, info: dict, command: str, seconds: float
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fanout", default="group,local", help="ROOM_FANOUT modes of the room server, comma-separated")
+    parser.add_argument("--fanout", default="local,local-asgi",
+                        help="room server modes, comma-separated: ROOM_FANOUT (local, group), '-asgi' after it "
+                             "to send every frame through ASGI (ROOM_DIRECT_SEND=0), '-x2' for two daphne processes")
     parser.add_argument("--n", default="100,1000,3000", help="clients per room, comma-separated")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--broadcasts", type=int, default=20, help="at most 20: the chat rate limit per 30 s")
@@ -543,7 +586,7 @@ def main(argv=None):
                 log(f"  connect {r['connect_s']} s ({r['connect_errors']} errors), settle {r['settle_s']} s, "
                     f"broadcast p99 {b.get('p99_ms')} ms, burst {r['phases'].get('burst', {}).get('delivered_per_s')}"
                     f"/s, lost {sum(p['lost'] for p in r['phases'].values())}, reordered {r['reordered']}, "
-                    f"gaps {r['gap_seqs']}, CPU {r['cpu_pct']}")
+                    f"gaps {r['gap_seqs']}, CPU {r['cpu_pct']}, gc {r['gc']}")
                 save()
 
     ladder: dict[str, list[dict]] = {}

@@ -8,6 +8,7 @@ session wrapper around every frame. A consumer that wants ``scope["user"]`` wrap
 ``channels.auth.AuthMiddlewareStack`` in its routing.
 """
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -21,11 +22,20 @@ from channels.sessions import CookieMiddleware  # noqa: E402
 from config.origin import OriginCheck  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from frontend.body_limits import BodyLimitASGI, install_daphne_guard  # noqa: E402
+from realtime.wire import defer_autobahn_debug_formatting  # noqa: E402
 
 # Request bodies over their path's cap are refused before they are read (frontend/body_limits.py).
 install_daphne_guard()
+# autobahn's debug lines are formatted only when written (realtime/wire.py).
+defer_autobahn_debug_formatting()
 
 application = ProtocolTypeRouter({
     "http": BodyLimitASGI(django_asgi_app),
     "websocket": OriginCheck(CookieMiddleware(URLRouter(websocket_urlpatterns))),
 })
+
+# What the process loaded to serve (Django, the apps, their modules, URL patterns and translations) lives
+# as long as the process: kept out of the collector's full passes, which otherwise walk it again each
+# time. A full pass over it took 200-260 ms in daphne and, landing in a broadcast, was the tail of a
+# 1,000-client room's latency in some runs and not others (docs/benchmarks.md "Speed at city scale").
+gc.freeze()

@@ -326,6 +326,9 @@ USER_MAX_SOCKETS = int(os.environ.get("USER_MAX_SOCKETS", "20"))
 ROOM_FANOUT = os.environ.get("ROOM_FANOUT", "local")
 if ROOM_FANOUT not in ("local", "group"):
     raise ImproperlyConfigured("ROOM_FANOUT must be 'local' or 'group'")
+# Under daphne, a room's events are written to its sockets as ready-made frames (realtime/wire.py); "0" sends
+# each through ASGI instead (the benchmark's comparison, and a way back should a daphne upgrade break it).
+ROOM_DIRECT_SEND = os.environ.get("ROOM_DIRECT_SEND", "1") == "1"
 # The rooms whose shared hello part (deliberation/rooms/services/rooms.py) a process keeps, the ones used last;
 # a part is reused for at most a second, so this only needs to cover the rooms connecting at one moment.
 ROOM_HELLO_CACHE_MAX = int(os.environ.get("ROOM_HELLO_CACHE_MAX", "256"))
@@ -340,6 +343,9 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ("ETag", "Retry-After")
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/m")  # per client address
 NINJA_NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0")) or None  # X-Forwarded-For hops trusted (ninja get_ident)
+# allauth's login-failure limit is per client address too: behind NUM_PROXIES proxies, the address those proxies
+# put in X-Forwarded-For (gunicorn, unlike daphne --proxy-headers, leaves REMOTE_ADDR the proxy's; deployment.md).
+ALLAUTH_TRUSTED_PROXY_COUNT = NINJA_NUM_PROXIES or 0
 BENCH_BASELINE = env_bool("BENCH_BASELINE", False)  # mounts /api/baseline/proposals/ (governance/api/baseline.py)
 
 # Per-user rate limits: action -> (max events, window seconds). Overridable in tests.

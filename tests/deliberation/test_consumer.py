@@ -255,6 +255,45 @@ def test_reconnecting_client_gets_exactly_the_missed_events_in_order():
     assert live["seq"] > seqs[-1] and live["data"]["body"] == "live again"
 
 
+def test_a_socket_resuming_just_behind_the_feed_is_served_from_memory_the_same_events(monkeypatch):
+    """While someone keeps the room's feed alive in this process, a reconnecting socket's missed events come
+    from the feed's memory (a crowd connecting at once does not query the log once each): the same frames
+    the log would give, in order."""
+    from deliberation.rooms.realtime import consumers
+
+    room = RoomFactory(stage="live")
+    citizen, other, keeper_user = UserFactory(), UserFactory(), UserFactory()
+    keeper, ws, talker = communicator(room.pk, keeper_user), communicator(room.pk, citizen), communicator(room.pk, other)
+    back = communicator(room.pk, citizen)
+
+    async def scenario():
+        await enter(keeper)
+        await enter(ws)
+        await ws.send_json_to({"type": "chat.send", "data": {"body": "before the tunnel"}})
+        last_applied = (await until(ws, "chat.message"))["seq"]
+        await ws.disconnect()
+        await enter(talker)
+        for body in ("one", "two", "three"):
+            await talker.send_json_to({"type": "chat.send", "data": {"body": body}})
+            await until(talker, "chat.message")
+        hello = await enter(back, resume=False)
+
+        def no_log(**kwargs):
+            raise AssertionError("the log was read")
+
+        monkeypatch.setattr(consumers, "events_after", no_log)
+        await back.send_json_to({"type": "resume", "data": {"last_seq": last_applied}})
+        missed = [await receive(back) for _ in range(hello["seq"] - last_applied)]
+        assert await back.receive_nothing(timeout=0.3)
+        for socket in (keeper, talker, back):
+            await socket.disconnect()
+        return last_applied, missed
+
+    last_applied, missed = async_to_sync(scenario)()
+    assert missed == events_after(room_id=room.pk, seq=last_applied)[:len(missed)]
+    assert [f["data"]["body"] for f in missed if f["type"] == "chat.message"] == ["one", "two", "three"]
+
+
 def test_second_resume_does_not_repeat_delivered_events():
     room = RoomFactory(stage="live")
 

@@ -193,7 +193,7 @@ class Sink:
     def __init__(self):
         self.seqs: list[int] = []
 
-    async def deliver(self, event, text, table_id):
+    async def deliver(self, event, out, table_id):
         self.seqs.append(event["seq"])
 
 

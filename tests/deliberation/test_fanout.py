@@ -18,9 +18,9 @@ class Sink:
     def __init__(self):
         self.seqs, self.texts = [], []
 
-    async def deliver(self, event, text, table_id):
+    async def deliver(self, event, out, table_id):
         self.seqs.append(event["seq"])
-        self.texts.append(text)
+        self.texts.append(out.text)
 
 
 def _broadcast(event: RoomEvent) -> dict:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from realtime.connection import scope_language
 from realtime.loops import PerLoop
+from realtime import wire
 from realtime.resilience import LayerGuard, LayerUnavailable
 
 from frontend.refusals import refusal
@@ -65,6 +66,7 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
     """
 
     joined = counted = synced = catching_up = False
+    wire = None  # daphne's protocol of this socket, when served by daphne (realtime/wire.py)
     last_sent = 0  # the highest seq handled on this connection; nothing at or below it is sent again
     readable: set | None = None  # table ids whose chat this person reads; None: every table (facilitator)
 
@@ -105,6 +107,8 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
         self.readable = None if arrival["readable"] is None else set(arrival["readable"])
         snapshot = arrival["snapshot"]
         await self.accept()
+        if settings.ROOM_DIRECT_SEND:  # daphne's socket, for the room's events (realtime/wire.py)
+            self.wire = wire.writer(self.base_send)
         await self.send_json({"type": "hello", "seq": snapshot["room"]["last_seq"], "data": snapshot})
         if arrival["pending"]:
             schedule_presence_flush(self.room_id)
@@ -207,16 +211,17 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
                 if any(m["user_id"] == self.user.pk for m in table["members"]):
                     self.readable.add(table["id"])
 
-    async def deliver(self, event: dict, text: str, table_id: int | None):
-        """The next event of the room (from the feed, in order): send it if this person may see it."""
+    async def deliver(self, event: dict, out, table_id: int | None):
+        """The next event of the room (from the feed, in order, ``out`` a fanout.Outgoing): send it if this
+        person may see it."""
         self.learn_tables(event)
         if self.synced:
             if self.catching_up:
-                self.held.append((event, text, table_id))
+                self.held.append((event, out, table_id))
             elif event["seq"] > self.last_sent:
                 self.last_sent = event["seq"]
                 if self.may_read(table_id):
-                    await self.base_send({"type": "websocket.send", "text": text})
+                    await self.send_out(out)
         if event["type"] == "member.removed" and event["data"]["user_id"] == self.user.pk:
             with translation.override(self.language):  # this person was removed: every tab of theirs closes
                 await self.send_error("forbidden", _("You were removed from this room."))
@@ -229,16 +234,35 @@ class RoomConsumer(LayerGuard, AsyncJsonWebsocketConsumer):
         try:
             # At or past what the process's feed has handed on, the feed brings all that follows.
             if self.feed.base is None or self.last_sent < self.feed.base:
-                await self.send_missed()
+                if not await self.replay_recent():
+                    await self.send_missed()
             while self.held:
                 held, self.held = self.held, []
-                for event, text, table_id in held:
+                for event, out, table_id in held:
                     if event["seq"] > self.last_sent:
                         self.last_sent = event["seq"]
                         if self.may_read(table_id):
-                            await self.base_send({"type": "websocket.send", "text": text})
+                            await self.send_out(out)
         finally:
             self.catching_up = False
+
+    async def replay_recent(self) -> bool:
+        """What the feed handed on after last_sent, from its memory; False when it no longer holds all of it."""
+        recent = self.feed.recent
+        if not recent or recent[0][0]["seq"] > self.last_sent + 1:
+            return False
+        for event, out, table_id in list(recent):
+            if event["seq"] > self.last_sent:
+                self.learn_tables(event)
+                self.last_sent = event["seq"]
+                if self.may_read(table_id):
+                    await self.send_out(out)
+        return True
+
+    async def send_out(self, out):
+        """One event of the feed: its ready frame straight to daphne's socket, else through ASGI."""
+        if self.wire is None or not wire.write(self.wire, out.frame):
+            await self.base_send({"type": "websocket.send", "text": out.text})
 
     async def send_missed(self):
         """Every logged event after last_sent that this person may see, in order, in pages."""

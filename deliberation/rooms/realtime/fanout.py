@@ -24,6 +24,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from realtime import fanout as shared
+from realtime import wire
 from realtime.resilience import LayerUnavailable
 
 from deliberation.rooms.realtime.events import events_after, group_name
@@ -32,6 +33,7 @@ from deliberation.rooms.models import Room
 log = logging.getLogger(__name__)
 
 CATCH_UP = {"type": "room.catch_up"}  # queued after a renewed subscription: fill from the log up to now
+RECENT_MAX = 256  # the events a feed keeps in memory for sockets resuming just behind it
 
 
 class RoomFeed(shared.Topic):
@@ -44,6 +46,9 @@ class RoomFeed(shared.Topic):
         self.early: list[dict] = []  # broadcasts that came before ``base`` was known
         self.inbox: asyncio.Queue | None = None
         self.worker: asyncio.Task | None = None
+        # The last events handed on, without a hole, up to ``base``: a socket resuming within them (one that
+        # connected while presence changed, the common case in a crowd) is served from here, not the log.
+        self.recent: collections.deque = collections.deque(maxlen=RECENT_MAX)
 
     def on_message(self, message: dict) -> None:
         """A message from the room's group: only broadcasts are queued."""
@@ -115,11 +120,28 @@ class RoomFeed(shared.Topic):
         event = message["event"]
         self.base = event["seq"]
         text = json.dumps(event, ensure_ascii=False)
+        out = Outgoing(text)
+        self.recent.append((event, out, message.get("table_id")))
         for sink in list(self.sinks):
             try:
-                await sink.deliver(event, text, message.get("table_id"))
+                await sink.deliver(event, out, message.get("table_id"))
             except Exception:  # one broken socket must not stop the room for the others
                 log.exception("room %s: delivery to a socket failed", self.room_id)
+
+
+class Outgoing:
+    """One event's text for every socket, and its WebSocket frame, built on first use (realtime.wire)."""
+
+    __slots__ = ("text", "_frame")
+
+    def __init__(self, text: str):
+        self.text, self._frame = text, None
+
+    @property
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = wire.text_frame(self.text)
+        return self._frame
 
 
 class GroupFanout:
