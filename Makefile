@@ -59,7 +59,7 @@ AXE_JS := $(AXE_DIR)/axe.min.js
 MSG_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 	--ignore=test-artifacts --ignore=bench/results
 
-.PHONY: help install run test-deps apt-deps test bench bench-ws bench-voting bench-imports messages screenshots clean distclean
+.PHONY: help install run test-deps apt-deps test bench bench-ws bench-http bench-voting bench-imports messages screenshots clean distclean
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
@@ -183,6 +183,13 @@ bench: test-deps
 bench-ws: test-deps
 	@echo "==> live-room WebSocket bench on throwaway PostgreSQL + Redis"
 	$(SERVICES) $(VPY) bench/ws_run.py $(BENCH_WS_ARGS)
+
+# Pages and ballots against the framework's floor (issue 17): CPU per request in-process against a minimal
+# page and a minimal insert, then requests/s per core served by daphne and by gunicorn, page and static file.
+# Options through BENCH_HTTP_ARGS, e.g. "--reps 5" or "--skip-served".
+bench-http: test-deps
+	@echo "==> pages and ballots bench on throwaway PostgreSQL + Redis"
+	$(SERVICES) $(VPY) bench/http_run.py $(BENCH_HTTP_ARGS)
 
 # The voting benchmarks (issue 4): tally times (core, web tally, MES against pabutools), then ballots
 # cast per second over HTTP against raw INSERTs. Options: BENCH_TALLY_ARGS (e.g. "--quick"), BENCH_CAST_ARGS.

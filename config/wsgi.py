@@ -1,4 +1,4 @@
-"""WSGI entry point, for tools that want one; production serves ASGI through daphne (see Procfile)."""
+"""WSGI entry point: production serves HTTP through gunicorn with it (the Procfile's `web`), WebSockets through daphne (`ws`, config/asgi.py)."""
 
 import os
 

@@ -25,7 +25,7 @@ def site(request):
 def _next_target(request) -> str:
     """Where signing in should lead back to: this page, or, on the account pages themselves (sign in, sign
     up, password reset ...), the ``next`` they were given, so the link never nests ?next= in ?next=."""
-    if not _is_account_page(request.path_info):
+    if not _is_current_account_page(request):
         return request.get_full_path()
     target = request.GET.get("next", "")
     for _depth in range(5):  # a link nested by an older page: unwrap to the page it was meant for
@@ -38,11 +38,22 @@ def _next_target(request) -> str:
     return target if target and safe else ""
 
 
+def _is_current_account_page(request) -> bool:
+    """Whether this request is for an account page: its own URL match when it has one (resolving the path
+    again cost every page a walk of the URLconf), else (an error page) the path resolved."""
+    match = getattr(request, "resolver_match", None)
+    return _is_account_match(match) if match is not None else _is_account_page(request.path_info)
+
+
 def _is_account_page(path: str) -> bool:
     try:
         match = resolve(path)
     except Resolver404:
         return False
+    return _is_account_match(match)
+
+
+def _is_account_match(match) -> bool:
     return not match.namespace and (match.url_name or "").startswith("account_")
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -223,6 +224,23 @@ def eligible_count(vote: Vote, *, now=None) -> int:
     if vote.districts:
         people = people.filter(district__in=vote.districts)
     return people.count()
+
+
+SHOWN_ELIGIBLE_SECONDS = 60
+
+
+def shown_eligible_count(vote: Vote, *, now=None) -> int:
+    """``eligible_count`` as a vote's page shows it (the turnout's denominator), kept for
+    SHOWN_ELIGIBLE_SECONDS in the cache under the vote's conditions (shared by votes with the same ones):
+    counting every verified resident on each view of a vote page cost PostgreSQL about 40 ms a page on
+    200,000 people (docs/benchmarks.md, "Pages and ballots"). The quorum at the close counts exactly."""
+    year = (now or timezone.now()).year if vote.min_age else 0
+    key = f"voting:eligible:{vote.min_age or 0}:{year}:{','.join(sorted(vote.districts or []))}"
+    count = cache.get(key)
+    if count is None:
+        count = eligible_count(vote, now=now)
+        cache.set(key, count, SHOWN_ELIGIBLE_SECONDS)
+    return count
 
 
 def has_voted(vote: Vote, user) -> bool:

@@ -1,4 +1,4 @@
-"""Presentation helpers shared by the page templates: time left, threshold meanings, badges."""
+"""Presentation helpers shared by the page templates: time left, threshold meanings, badges, shared fragments."""
 
 from datetime import datetime
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import attributes
+from frontend import fragments
 from proposals.states import EscalationLevel, FollowUpState, State, Verdict
 
 register = template.Library()
@@ -181,3 +182,29 @@ def header_badges(*parts) -> list[dict]:
         raise template.TemplateSyntaxError("header_badges takes (label, CSS class, test id) triples")
     triples = zip(parts[0::3], parts[1::3], parts[2::3])
     return [{"label": label, "css": css, "testid": testid} for label, css, testid in triples if label]
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, name, vary_on, nodelist, fingerprint):
+        self.name, self.vary_on, self.nodelist, self.fingerprint = name, vary_on, nodelist, fingerprint
+
+    def render(self, context):
+        values = tuple(value.resolve(context) for value in self.vary_on)
+        return fragments.render_one(kind=self.name, fingerprint=self.fingerprint, parts=values,
+                                    render=lambda: self.nodelist.render(context))
+
+
+@register.tag("shared_fragment")
+def shared_fragment(parser, token):
+    """``{% shared_fragment "name" value ... %}…{% endshared_fragment %}``: a part of a page that is the same
+    for every reader once the values named (and the language) are given, rendered once and kept in the cache
+    (frontend/fragments.py). Nothing of the viewer may be inside (a name, a count, a CSRF token): what
+    depends on anything but the named values belongs outside the tag."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("shared_fragment needs a name")
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return SharedFragmentNode(name, [parser.compile_filter(bit) for bit in bits[2:]], nodelist,
+                              fragments.source_fingerprint(parser.origin))

@@ -3,9 +3,12 @@
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.rooms import selectors as deliberation_selectors
+from frontend import fragments
 from voting import rules as voting_rules, selectors as voting_selectors
 
 from .. import rules, selectors
@@ -39,14 +42,42 @@ def proposal_list(request):
 
 
 def _prepare_comments(user, proposal, comments) -> list:
-    """Attach what the viewer may do to each comment, so the template asks no rules itself."""
+    """Attach what the viewer may do to each comment, so the template asks no rules itself, and the HTML of
+    the comments that show the viewer no form (frontend/fragments.py)."""
     comments = list(comments)
+    items = []
     for comment in comments:
         comment.replies_list = list(comment.replies.all())
         comment.may_reply = rules.refuse_comment(user, proposal, comment) is None
         for item in [comment, *comment.replies_list]:
             item.may_flag = rules.refuse_flag(user, comment=item) is None
+            items.append(item)
+    if rules.refuse_moderate(user) is not None:
+        _attach_shared_html([item for item in items if not item.may_flag])
     return comments
+
+
+COMMENT_TEMPLATE = "proposals/_comment.html"
+
+
+def _comment_content(comment) -> tuple:
+    """Every value proposals/_comment.html shows of a comment without its forms: its cache key."""
+    author = comment.author
+    return (comment.pk, author.public_name, author.profile_url, comment.created_at,
+            timezone.get_current_timezone_name(), comment.body_html, comment.is_hidden)
+
+
+def _attach_shared_html(comments) -> None:
+    """A comment without a report or moderation form (what a reader who is not signed in sees) is the same
+    for every such reader: rendered once per content, read from the cache in one round trip
+    (``comment.shared_html``). A comment that shows the viewer a form is rendered on each page (its CSRF token
+    is the viewer's)."""
+    template = get_template(COMMENT_TEMPLATE)
+    html = fragments.render_many(
+        comments, kind="comment", fingerprint=fragments.template_fingerprint(COMMENT_TEMPLATE),
+        content=_comment_content, render=lambda comment: template.render({"comment": comment, "may_moderate": False}))
+    for comment, fragment in zip(comments, html):
+        comment.shared_html = fragment
 
 
 def _follow_note(is_author: bool, has_supported: bool) -> str:

@@ -414,3 +414,32 @@ def test_the_text_comes_before_the_support_box_in_reading_order(client):
     page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert "<h3>Why</h3>" in page
     assert page.index('class="prose proposal-body"') < page.index('id="support"') < page.index('id="timeline"')
+
+
+# --- comments kept in the cache for readers who see no form of them (frontend/fragments.py) -----------
+
+
+def test_an_edited_comment_and_a_renamed_author_show_to_anonymous_readers_at_once(client, published):
+    comment = CommentFactory(proposal=published, body_html="<p>First words.</p>")
+    url = reverse("proposals:detail", args=[published.pk])
+    assert "First words." in client.get(url).text
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>Second words.</p>")
+    type(comment.author).objects.filter(pk=comment.author_id).update(display_name="Renamed Citizen")
+    text = client.get(url).text
+    assert "Second words." in text and "First words." not in text and "Renamed Citizen" in text
+
+
+def test_a_signed_in_reader_gets_the_report_form_and_their_own_token_after_anonymous_readers(client, published):
+    comment = CommentFactory(proposal=published)
+    url = reverse("proposals:detail", args=[published.pk])
+    anonymous = client.get(url).text
+    assert f'name="comment" value="{comment.pk}"' not in anonymous
+    reader = login(client, ResidentFactory())
+    response = reader.get(url)
+    assert f'id="flag-comment-{comment.pk}"' in response.text
+    token = response.cookies.get("csrftoken") or reader.cookies.get("csrftoken")
+    assert token is not None
+    # the anonymous page that followed is the same as before: no form, no one's token
+    client.logout()
+    again = client.get(url).text
+    assert f'id="flag-comment-{comment.pk}"' not in again and f'name="comment" value="{comment.pk}"' not in again

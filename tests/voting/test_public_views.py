@@ -210,6 +210,23 @@ def test_the_page_shows_eligibility_turnout_and_the_rule(client):
     assert "counting stops there" in page  # the greedy-stop rule in words
 
 
+def test_the_pages_eligible_count_is_kept_a_minute_per_condition_and_the_quorum_counts_exactly(client):
+    from django.core.cache import cache
+
+    from voting.selectors import eligible_count, shown_eligible_count
+
+    citywide, in_jung = _vote(), _vote(districts=["jung"])
+    for _ in range(2):
+        ResidentFactory(birth_year=1980, district="jung")
+    ResidentFactory(birth_year=1980, district="gangnam")
+    assert (shown_eligible_count(citywide), shown_eligible_count(in_jung)) == (3, 2)  # never shared
+    ResidentFactory(birth_year=1980, district="jung")  # verified a moment later
+    assert (shown_eligible_count(citywide), eligible_count(citywide)) == (3, 4)  # the page's, until it expires
+    assert "of 3 people who may vote" in client.get(reverse("voting:detail", args=[citywide.pk])).content.decode()
+    cache.clear()  # as after SHOWN_ELIGIBLE_SECONDS
+    assert shown_eligible_count(citywide) == 4
+
+
 # --- Results and receipts ----------------------------------------------------------------------------
 
 def _tallied(vote, choices_by_voter):

@@ -79,7 +79,7 @@ def _ballot_context(request, vote, *, chosen=None, error=None, ranks=None) -> di
     may_change = voted and vote.allow_change and not vote.secret
     refusal = rules.refuse_vote(user, vote, now)
     ballots = selectors.turnout(vote)
-    eligible = selectors.eligible_count(vote, now=now)
+    eligible = selectors.shown_eligible_count(vote, now=now)
     show_live = vote.state == VoteState.OPEN and vote.shows_live_counts  # a secret vote: the turnout only
     live_counts = selectors.live_counts(vote) if show_live else {}
     return {
