@@ -162,6 +162,8 @@ class Server:
             # "-x2": two processes (run_once starts them).
             fanout, *flags = mode.split("-")
             env["ROOM_FANOUT"], env["ROOM_DIRECT_SEND"] = fanout, "0" if "asgi" in flags else "1"
+            # "-gc<N>": the collector's third threshold (DAPHNE_GC_THRESHOLD2, config/asgi.py; 10 is Python's own)
+            env.update({"DAPHNE_GC_THRESHOLD2": f[2:] for f in flags if f.startswith("gc")})
             # The daphne command, plus the collector's pauses in the log (bench/ws_daphne.py).
             cmd = [PY, "bench/ws_daphne.py", "-b", "127.0.0.1", "-p", str(self.port), *daphne_args,
                    "config.asgi:application"]
@@ -511,7 +513,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fanout", default="local,local-asgi",
                         help="room server modes, comma-separated: ROOM_FANOUT (local, group), '-asgi' after it "
-                             "to send every frame through ASGI (ROOM_DIRECT_SEND=0), '-x2' for two daphne processes")
+                             "to send every frame through ASGI (ROOM_DIRECT_SEND=0), '-x2' for two daphne processes, '-gc<N>' for the collector's third threshold")
     parser.add_argument("--n", default="100,1000,3000", help="clients per room, comma-separated")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--broadcasts", type=int, default=20, help="at most 20: the chat rate limit per 30 s")

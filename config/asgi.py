@@ -34,8 +34,13 @@ application = ProtocolTypeRouter({
     "websocket": OriginCheck(CookieMiddleware(URLRouter(websocket_urlpatterns))),
 })
 
-# What the process loaded to serve (Django, the apps, their modules, URL patterns and translations) lives
-# as long as the process: kept out of the collector's full passes, which otherwise walk it again each
-# time. A full pass over it took 200-260 ms in daphne and, landing in a broadcast, was the tail of a
-# 1,000-client room's latency in some runs and not others (docs/benchmarks.md "Speed at city scale").
+# The collector's full passes were the tail of a crowded room's latency: a pass over a daphne process
+# holding 1,000-3,000 sockets took 200-280 ms, and landing in a broadcast it made that broadcast's p99
+# 300-400 ms in some runs and not others (docs/benchmarks.md "Speed at city scale"). What the process
+# loaded to serve (Django, the apps, URL patterns, translations) lives as long as the process: kept out
+# of the full passes. And a full pass runs after 1,000 collections of the middle generation instead of
+# 10 (about a hundred times rarer): none ran in a 3,000-client connect storm or its broadcasts, where
+# there had been six or seven. Garbage in reference cycles that reached the oldest generation waits
+# longer for it; everything else is freed as before, by reference counting and the young collections.
 gc.freeze()
+gc.set_threshold(*gc.get_threshold()[:2], int(os.environ.get("DAPHNE_GC_THRESHOLD2", "1000")))
