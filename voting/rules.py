@@ -23,6 +23,13 @@ def refuse_vote(user, vote, now: datetime) -> str | None:
         return _("This vote is not open yet.")
     if vote.state != VoteState.OPEN or now >= vote.closes_at:
         return _("This vote is closed.")
+    return refuse_voter(user, vote, now)
+
+
+def refuse_voter(user, vote, now: datetime) -> str | None:
+    """Why ``user`` is not among ``vote``'s voters (whatever its state); None when they are."""
+    if not user.is_authenticated:
+        return _("Please sign in to vote.")
     if not user.is_verified_resident:
         return _("Only verified residents can vote. Ask for verification on your profile page.")
     if vote.min_age:

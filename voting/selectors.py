@@ -201,8 +201,9 @@ def visible_vote(*, pk: int, viewer):
 
 
 def vote_for_casting(*, pk: int, viewer):
-    """The few fields casting needs, if ``viewer`` may see the vote (a cheaper read than visible_vote)."""
-    vote = Vote.objects.filter(pk=pk).only("id", "kind", "state", "created_by_id").first()
+    """The vote as casting needs it, if ``viewer`` may see it: read once, without visible_vote's joins (the
+    service reads the state and the close again under the lock the close waits for)."""
+    vote = Vote.objects.filter(pk=pk).first()
     if vote is None or (vote.state not in PUBLIC_STATES and not rules.may_manage(viewer)
                         and not _is_author(viewer, vote)):
         return None

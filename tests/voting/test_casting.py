@@ -116,6 +116,39 @@ def test_two_hundred_simultaneous_attempts_by_one_voter_store_exactly_one_ballot
     assert turnout(vote) == 1 and VoterRoll.objects.filter(vote=vote).count() == 1
 
 
+def test_the_state_and_close_come_from_the_database_not_from_the_callers_copy_of_the_vote():
+    """Casting no longer reads the whole vote a second time: the copy the caller read is trusted for who may
+    vote, and the state, opening and close are read with the roll's entry, under the close's lock."""
+    opened_since, closed_since, voter = _vote(state=VoteState.SCHEDULED), _vote(), ResidentFactory()
+    Vote.objects.filter(pk=opened_since.pk).update(state=VoteState.OPEN)  # the caller's copy says scheduled
+    Vote.objects.filter(pk=closed_since.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert cast_ballot(vote=opened_since, user=voter, choices=[1])[1]
+    with translation.override("en"), pytest.raises(PermissionDenied, match="This vote is closed."):
+        cast_ballot(vote=closed_since, user=voter, choices=[1])
+    assert turnout(opened_since) == 1 and turnout(closed_since) == 0
+    assert not VoterRoll.objects.filter(vote=closed_since).exists()  # refused before the roll, as before
+
+
+def test_a_closed_vote_is_refused_as_closed_to_someone_already_on_its_roll():
+    vote, voter = _vote(secret=False, allow_change=True), ResidentFactory()
+    cast_ballot(vote=vote, user=voter, choices=[1])
+    Vote.objects.filter(pk=vote.pk).update(state=VoteState.CLOSED)
+    with translation.override("en"), pytest.raises(PermissionDenied, match="This vote is closed."):
+        cast_ballot(vote=vote, user=voter, choices=[2])  # not a changed ballot after the close
+    assert Ballot.objects.get(vote=vote).choices == [1]
+
+
+def test_a_ballot_over_http_reads_the_vote_once(client, django_assert_num_queries):
+    """The session, the voter, the vote, its options, the roll's entry with the vote's state under its
+    lock, and the ballot: six queries (were eight: the vote read twice, the state again on its own), and the
+    savepoint and its release that the test's own transaction makes of the ballot's BEGIN and COMMIT."""
+    vote, voter = _vote(), ResidentFactory()
+    client.force_login(voter)
+    with django_assert_num_queries(6 + 2):
+        response = client.post(f"/votes/{vote.pk}/cast/", {"choice": "1"})
+    assert response.status_code == 302 and turnout(vote) == 1
+
+
 def test_an_open_vote_that_allows_changes_replaces_the_ballot_and_keeps_its_receipt():
     vote, voter = _vote(secret=False, allow_change=True), ResidentFactory()
     first, code = cast_ballot(vote=vote, user=voter, choices=[1])

@@ -5,7 +5,7 @@ import json
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,24 +72,27 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
     in one shuffled batch (docs/voting.md "Secrecy"); the Ballot returned is then not saved.
     """
     now = timezone.now()
-    with transaction.atomic():
-        vote = Vote.objects.get(pk=vote.pk)  # no lock: the roll's unique constraint keeps one ballot each
+    # ``vote`` as the caller read it (the view reads it once, without a second read here): who may vote is
+    # checked on it; its state and close, which a ballot races with, are read under the lock the close
+    # waits for (_enter_roll_while_open). A refusal reads the vote again, to say why as the page would.
+    if rules.refuse_voter(user, vote, now):
+        vote = Vote.objects.get(pk=vote.pk)
         refusal = rules.refuse_vote(user, vote, now)
         if refusal:
             raise PermissionDenied(refusal)
+    with transaction.atomic():
         options = {o.position: o for o in vote.options.all()}
         cleaned = clean_choices(vote, options, choices)
         # Runs only if this transaction commits, i.e. with a ballot stored (new or replaced).
         transaction.on_commit(lambda: live.ballot_cast(vote.pk), robust=True)
         code = secrets.token_urlsafe(12)
-        if not _enter_roll(vote.pk, user.pk, now):
+        if not _enter_roll_while_open(vote.pk, user, now):
             if vote.allow_change and not vote.secret:  # an open vote that allows changes: replace it
                 ballot = Ballot.objects.select_for_update().get(vote=vote, voter=user)
                 ballot.choices = cleaned
                 ballot.save(update_fields=["choices"])
                 return ballot, ""
             raise BallotError(_("You have already voted in this vote."), code="already_voted") from None
-        _still_open(vote.pk, user, now)
         ballot = Ballot(
             vote=vote, choices=cleaned, receipt_hash=receipt_hash(vote.pk, code), cast_on=timezone.localdate(now),
             voter=None if vote.secret else user, age_band=age_band(user.birth_year), gender=user.gender,
@@ -121,23 +124,6 @@ def _sealed_size(options: dict) -> int:
     return len(json.dumps(longest, separators=(",", ":")))
 
 
-def _still_open(vote_id: int, user, now) -> None:
-    """Re-read the vote's state under a lock the close must wait for (PostgreSQL's FOR KEY SHARE).
-
-    The close takes the vote row FOR UPDATE: a ballot that got here first commits before the close
-    unseals the ballots (so it is counted); one that comes after sees the vote closed and is refused
-    (so no sealed ballot is left behind uncounted). SQLite writes one transaction at a time.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT state, closes_at FROM {Vote._meta.db_table} WHERE id = %s FOR KEY SHARE", [vote_id])
-        state, closes_at = cursor.fetchone()
-    if state != VoteState.OPEN or closes_at <= now:
-        vote = Vote.objects.get(pk=vote_id)
-        raise PermissionDenied(rules.refuse_vote(user, vote, now) or _("This vote is closed."))
-
-
 def unseal_ballots(vote: Vote) -> int:
     """At the close, under the vote's lock: every sealed ballot becomes a ballot, in a random order.
 
@@ -152,25 +138,40 @@ def unseal_ballots(vote: Vote) -> int:
     return ballot_box.flush(SealedBallot.objects.filter(vote_id=vote.pk), context=_box(vote.pk), build=build)
 
 
-def _enter_roll(vote_id: int, user_id: int, now) -> bool:
-    """Put the voter on the roll; False if they are on it already (the unique constraint decides).
+def _enter_roll_while_open(vote_id: int, user, now) -> bool:
+    """Put the voter on the roll if the vote is still open; False if they are on it already.
 
-    One INSERT … ON CONFLICT DO NOTHING rather than a savepoint around a failing INSERT: the
-    same guarantee under concurrency, two round trips fewer (ballots per second, docs/benchmarks.md).
+    PostgreSQL, in one statement (ballots per second, docs/benchmarks.md): the vote's state, opening and
+    close are read again under a lock the close must wait for (FOR KEY SHARE; the close takes the row FOR
+    UPDATE), so a ballot that got here first commits before the close unseals the ballots (it is counted) and one
+    that comes after sees the vote closed and is refused (no sealed ballot is left behind uncounted); the
+    roll's unique constraint keeps one entry per person (INSERT … ON CONFLICT DO NOTHING rather than a
+    savepoint around a failing INSERT). A closed vote is refused before "already voted", as the page
+    would say. SQLite writes one transaction at a time: a plain read, then the insert.
     """
-    table = VoterRoll._meta.db_table
-    if connection.vendor not in ("postgresql", "sqlite"):  # pragma: no cover - the two databases used here
-        try:
-            with transaction.atomic():
-                VoterRoll.objects.create(vote_id=vote_id, user_id=user_id, voted_at=now)
-            return True
-        except IntegrityError:
-            return False
+    vote_table, roll_table = Vote._meta.db_table, VoterRoll._meta.db_table
+    when = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (vote_id, user_id, voted_at) VALUES (%s, %s, %s) "
-                       "ON CONFLICT (vote_id, user_id) DO NOTHING RETURNING id",
-                       [vote_id, user_id, connection.ops.adapt_datetimefield_value(now)])
-        return cursor.fetchone() is not None
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH v AS (SELECT state, opens_at, closes_at FROM {vote_table} WHERE id = %s FOR KEY SHARE), "
+                f"entered AS (INSERT INTO {roll_table} (vote_id, user_id, voted_at) "
+                "SELECT %s, %s, %s FROM v WHERE v.state = %s AND v.opens_at <= %s AND v.closes_at > %s "
+                "ON CONFLICT (vote_id, user_id) DO NOTHING RETURNING id) "
+                "SELECT v.state, v.opens_at, v.closes_at, EXISTS (SELECT 1 FROM entered) FROM v",
+                [vote_id, vote_id, user.pk, when, VoteState.OPEN, when, when])
+            state, opens_at, closes_at, entered = cursor.fetchone()
+        else:
+            state, opens_at, closes_at = Vote.objects.filter(pk=vote_id).values_list(
+                "state", "opens_at", "closes_at").get()
+            entered = False
+            if state == VoteState.OPEN and opens_at <= now < closes_at:
+                cursor.execute(f"INSERT INTO {roll_table} (vote_id, user_id, voted_at) VALUES (%s, %s, %s) "
+                               "ON CONFLICT (vote_id, user_id) DO NOTHING RETURNING id", [vote_id, user.pk, when])
+                entered = cursor.fetchone() is not None
+    if not (state == VoteState.OPEN and opens_at <= now < closes_at):
+        raise PermissionDenied(rules.refuse_vote(user, Vote.objects.get(pk=vote_id), now) or _("This vote is closed."))
+    return entered
 
 
 def receipt_hashes(vote: Vote) -> list[str]:

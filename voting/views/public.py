@@ -196,7 +196,7 @@ def cast(request, pk: int):
 
 
 def _refused(request, vote, chosen, ranks, message, *, status):
-    vote = _vote_or_404(request, vote.pk)  # the whole vote for the page (casting read only a few fields)
+    vote = _vote_or_404(request, vote.pk)  # with what the page shows beside it (proposal, department)
     context = _ballot_context(request, vote, chosen=chosen, error=message, ranks=ranks)
     return render(request, "voting/vote_detail.html", context, status=status)
 
