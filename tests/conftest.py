@@ -6,7 +6,42 @@ import pytest
 from django.core.cache import cache
 
 from config.celery import app as celery_app
+from tests import databases
 from tests.processes import broker  # noqa: F401 (a fixture for tests that start a real worker)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                    django_db_keepdb, django_db_createdb, django_db_modify_db_settings):
+    """pytest-django's, except in an xdist worker on PostgreSQL: a copy of one migrated template
+    (tests/databases.py), instead of every worker running every migration at once."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    if databases.clones(request, django_db_keepdb, django_db_use_migrations):
+        with django_db_blocker.unblock():
+            names = databases.clone_worker_database(verbosity)
+        yield
+        with django_db_blocker.unblock():
+            databases.drop_worker_database(*names)
+        return
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
+                                 serialized_aliases=serialized_aliases,
+                                 keepdb=django_db_keepdb and not django_db_createdb)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+
+
+def pytest_sessionfinish(session):
+    if databases.should_drop_template(session.config):
+        databases.drop_template()
 
 
 def pytest_collection_modifyitems(config, items):
