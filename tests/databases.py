@@ -90,8 +90,10 @@ def drop_worker_database(original: str, worker_db: str) -> None:
 
     connection.close()
     connection.settings_dict["NAME"] = settings.DATABASES["default"]["NAME"] = original
+    # FORCE: a server or thread a test started may still hold a session at the very end (pytest-django's own
+    # teardown only warns then, and leaves the database behind).
     with connection._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(worker_db)}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(worker_db)} WITH (FORCE)")
 
 
 def drop_template() -> None:
@@ -103,7 +105,7 @@ def drop_template() -> None:
     base = connection.settings_dict["TEST"].get("NAME") or f"test_{connection.settings_dict['NAME']}"
     try:
         with psycopg.connect(os.environ["DATABASE_URL"], dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{template_name(base)}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{template_name(base)}" WITH (FORCE)')
     except psycopg.Error as exc:  # a leftover template is harmless: no other code's run copies it
         print(f"\nNOTE: the test database template was not dropped: {exc!r}")
 
