@@ -2,9 +2,11 @@
 
 pytest-django builds every worker's database (``test_civic_gw0``...) by running every migration in it.
 Under ``make test`` that was the first test's setup in each of the four workers, all at the same moment on
-two cores: 74-90 s each (a run with ``--durations=0``, 2026-12-04). Here the first worker to get the lock migrates one
-template database while the others wait on the lock, idle; then each worker copies it with ``CREATE DATABASE
-… TEMPLATE`` (as Django's own parallel test runner clones its databases), about a second each.
+two cores: 74-90 s each (a run with ``--durations=0``, 2026-12-04). Here the first worker to get the lock
+migrates one template database while the others wait on the lock, idle; then each worker copies it with ``CREATE DATABASE
+… TEMPLATE`` (as Django's own parallel test runner clones its databases), which runs no migration (its
+own time was not measured apart: on ``tests/proposals -n 4`` every worker's first setup took 26-27 s, the
+template's migration included, against 41-43 s before).
 
 The template's name carries a digest of the migration files, so a run never copies a template migrated by
 other code (a developer's PostgreSQL that outlives a run, or a run killed before its end); the xdist
