@@ -3,6 +3,8 @@
 import hashlib
 import json
 import secrets
+import threading
+from collections import OrderedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.demographics import age_band
 
 from .. import ballot_box, live, rules
-from ..models import Ballot, SealedBallot, Vote, VoterRoll
+from ..models import Ballot, Option, SealedBallot, Vote, VoterRoll
 from ..states import VoteKind, VoteState
 
 
@@ -74,35 +76,68 @@ def cast_ballot(*, vote: Vote, user, choices) -> tuple[Ballot, str]:
     now = timezone.now()
     # ``vote`` as the caller read it (the view reads it once, without a second read here): who may vote is
     # checked on it; its state and close, which a ballot races with, are read under the lock the close
-    # waits for (_enter_roll_while_open). A refusal reads the vote again, to say why as the page would.
+    # waits for, in the statement that stores the ballot (_store_while_open). A refusal reads the vote
+    # again, to say why as the page would.
     if rules.refuse_voter(user, vote, now):
         vote = Vote.objects.get(pk=vote.pk)
         refusal = rules.refuse_vote(user, vote, now)
         if refusal:
             raise PermissionDenied(refusal)
-    with transaction.atomic():
-        options = {o.position: o for o in vote.options.all()}
-        cleaned = clean_choices(vote, options, choices)
-        # Runs only if this transaction commits, i.e. with a ballot stored (new or replaced).
+    options = ballot_options(vote)
+    cleaned = clean_choices(vote, options, choices)
+    code = secrets.token_urlsafe(12)
+    ballot = Ballot(
+        vote=vote, choices=cleaned, receipt_hash=receipt_hash(vote.pk, code), cast_on=timezone.localdate(now),
+        voter=None if vote.secret else user, age_band=age_band(user.birth_year), gender=user.gender,
+        district=user.district)
+    if vote.secret:  # sealed until the close, which unseals them all in one shuffled batch
+        row = SealedBallot(vote=vote, sealed=ballot_box.seal(_sealed_fields(ballot), context=_box(vote.pk),
+                                                             size=_sealed_size(options)))
+    else:
+        row = ballot
+    if _store_while_open(vote.pk, user, now, row):
+        # After the commit (at once outside a transaction): the live count moves only for a stored ballot.
         transaction.on_commit(lambda: live.ballot_cast(vote.pk), robust=True)
-        code = secrets.token_urlsafe(12)
-        if not _enter_roll_while_open(vote.pk, user, now):
-            if vote.allow_change and not vote.secret:  # an open vote that allows changes: replace it
-                ballot = Ballot.objects.select_for_update().get(vote=vote, voter=user)
-                ballot.choices = cleaned
-                ballot.save(update_fields=["choices"])
-                return ballot, ""
-            raise BallotError(_("You have already voted in this vote."), code="already_voted") from None
-        ballot = Ballot(
-            vote=vote, choices=cleaned, receipt_hash=receipt_hash(vote.pk, code), cast_on=timezone.localdate(now),
-            voter=None if vote.secret else user, age_band=age_band(user.birth_year), gender=user.gender,
-            district=user.district)
-        if vote.secret:  # sealed until the close, which unseals them all in one shuffled batch
-            sealed = ballot_box.seal(_sealed_fields(ballot), context=_box(vote.pk), size=_sealed_size(options))
-            SealedBallot.objects.create(vote=vote, sealed=sealed)
-        else:
-            ballot.save(force_insert=True)
-    return ballot, code
+        return ballot, code
+    if vote.allow_change and not vote.secret:  # an open vote that allows changes: replace it
+        with transaction.atomic():
+            _enter_roll_while_open(vote.pk, user, now)  # the close waits for this transaction; a closed vote is refused
+            ballot = Ballot.objects.select_for_update().get(vote=vote, voter=user)
+            ballot.choices = cleaned
+            ballot.save(update_fields=["choices"])
+            transaction.on_commit(lambda: live.ballot_cast(vote.pk), robust=True)
+        return ballot, ""
+    raise BallotError(_("You have already voted in this vote."), code="already_voted")
+
+
+_OPTIONS_KEPT = 256
+_options_memo: OrderedDict = OrderedDict()
+_options_lock = threading.Lock()
+
+
+def ballot_options(vote: Vote) -> dict[int, Option]:
+    """``vote``'s options by position, as casting checks a ballot against them.
+
+    An open vote's options never change (only a draft or a submitted vote is edited, and no state leads
+    back to those from open: voting/states.py), so a process keeps those of the last few hundred open votes
+    it saw, one query each, instead of reading them for every ballot (docs/voting.md "Casting"). The key
+    holds the opening too, so a vote id the database gave again (SQLite after a rollback) is not taken
+    for the old vote.
+    """
+    if vote.state != VoteState.OPEN:
+        return {o.position: o for o in vote.options.all()}
+    key = (vote.pk, vote.opens_at)
+    with _options_lock:
+        options = _options_memo.get(key)
+        if options is not None:
+            _options_memo.move_to_end(key)
+            return options
+    options = {o.position: o for o in vote.options.all()}
+    with _options_lock:
+        _options_memo[key] = options
+        while len(_options_memo) > _OPTIONS_KEPT:
+            _options_memo.popitem(last=False)
+    return options
 
 
 def _box(vote_id: int) -> str:
@@ -138,17 +173,48 @@ def unseal_ballots(vote: Vote) -> int:
     return ballot_box.flush(SealedBallot.objects.filter(vote_id=vote.pk), context=_box(vote.pk), build=build)
 
 
-def _enter_roll_while_open(vote_id: int, user, now) -> bool:
-    """Put the voter on the roll if the vote is still open; False if they are on it already.
+def _store_while_open(vote_id: int, user, now, row: Ballot | SealedBallot) -> bool:
+    """Put the voter on the roll and store ``row`` (their ballot, or its sealed copy) if the vote is still
+    open; False, with nothing stored, if they are on the roll already.
 
     PostgreSQL, in one statement (ballots per second, docs/benchmarks.md): the vote's state, opening and
     close are read again under a lock the close must wait for (FOR KEY SHARE; the close takes the row FOR
-    UPDATE), so a ballot that got here first commits before the close unseals the ballots (it is counted) and one
-    that comes after sees the vote closed and is refused (no sealed ballot is left behind uncounted); the
-    roll's unique constraint keeps one entry per person (INSERT … ON CONFLICT DO NOTHING rather than a
-    savepoint around a failing INSERT). A closed vote is refused before "already voted", as the page
-    would say. SQLite writes one transaction at a time: a plain read, then the insert.
+    UPDATE), so a ballot that got here first is stored before the close unseals the ballots (it is counted)
+    and one that comes after sees the vote closed and is refused (no sealed ballot is left behind
+    uncounted); the roll's unique constraint keeps one entry per person (INSERT … ON CONFLICT DO NOTHING),
+    and the ballot is inserted from the roll's new entry only, so the two are written together or not at
+    all, without a transaction around them. A closed vote is refused before "already voted", as the page
+    would say. SQLite: the same checks and inserts in one transaction (it writes one at a time).
     """
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            entered = _enter_roll_while_open(vote_id, user, now)
+            if entered:
+                row.save(force_insert=True)
+        return entered
+    vote_table, roll_table = Vote._meta.db_table, VoterRoll._meta.db_table
+    when = connection.ops.adapt_datetimefield_value(now)
+    fields = row._meta.concrete_fields  # every column, the random primary key included
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v AS (SELECT state, opens_at, closes_at FROM {vote_table} WHERE id = %s FOR KEY SHARE), "
+            f"entered AS (INSERT INTO {roll_table} (vote_id, user_id, voted_at) "
+            "SELECT %s, %s, %s FROM v WHERE v.state = %s AND v.opens_at <= %s AND v.closes_at > %s "
+            "ON CONFLICT (vote_id, user_id) DO NOTHING RETURNING id), "
+            f"stored AS (INSERT INTO {row._meta.db_table} ({columns}) "
+            f"SELECT {', '.join(['%s'] * len(values))} FROM entered RETURNING 1) "
+            "SELECT v.state, v.opens_at, v.closes_at, EXISTS (SELECT 1 FROM stored) FROM v",
+            [vote_id, vote_id, user.pk, when, VoteState.OPEN, when, when, *values])
+        state, opens_at, closes_at, stored = cursor.fetchone()
+    _refuse_unless_open(vote_id, user, now, state, opens_at, closes_at)
+    return stored
+
+
+def _enter_roll_while_open(vote_id: int, user, now) -> bool:
+    """Put the voter on the roll if the vote is still open; False if they are on it already. In a
+    transaction: the vote's row stays locked against the close (FOR KEY SHARE) until it ends."""
     vote_table, roll_table = Vote._meta.db_table, VoterRoll._meta.db_table
     when = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
@@ -169,9 +235,13 @@ def _enter_roll_while_open(vote_id: int, user, now) -> bool:
                 cursor.execute(f"INSERT INTO {roll_table} (vote_id, user_id, voted_at) VALUES (%s, %s, %s) "
                                "ON CONFLICT (vote_id, user_id) DO NOTHING RETURNING id", [vote_id, user.pk, when])
                 entered = cursor.fetchone() is not None
+    _refuse_unless_open(vote_id, user, now, state, opens_at, closes_at)
+    return entered
+
+
+def _refuse_unless_open(vote_id: int, user, now, state, opens_at, closes_at) -> None:
     if not (state == VoteState.OPEN and opens_at <= now < closes_at):
         raise PermissionDenied(rules.refuse_vote(user, Vote.objects.get(pk=vote_id), now) or _("This vote is closed."))
-    return entered
 
 
 def receipt_hashes(vote: Vote) -> list[str]:
