@@ -2,7 +2,14 @@
 
 import random
 
+import pytest
+
 from deliberation.panels.sortition import read_people, read_quotas
+
+
+# The tests that read the conftest's ``flanigan_by_person`` (one computation of the library's maximin): one xdist
+# worker runs them all (`--dist loadgroup`), so the session fixture runs once, not once per worker.
+ONE_FLANIGAN_BY_PERSON = pytest.mark.xdist_group("flanigan-by-person")
 
 
 def csv_of(rows, header):
@@ -25,11 +32,12 @@ def flanigan():
     return read(people, quotas)
 
 
-def three_attributes():
-    """300 people with three attributes, quotas for a panel of 24. (pool, quotas)."""
+def three_attributes(size: int = 300):
+    """``size`` people with three attributes (the first ``size`` of the same random sequence), quotas for a panel
+    of 24. (pool, quotas)."""
     generator = random.Random(2021)
     rows = [(f"c{i:03}", generator.choice(["female", "male"]), generator.choice(["18-39", "40-59", "60+"]),
-             generator.choice(["north", "south", "east", "west"])) for i in range(300)]
+             generator.choice(["north", "south", "east", "west"])) for i in range(size)]
     quotas = ("feature,value,min,max\ngender,female,11,13\ngender,male,11,13\n"
               "age,18-39,7,9\nage,40-59,7,9\nage,60+,6,9\n"
               "district,north,5,7\ndistrict,south,5,7\ndistrict,east,5,7\ndistrict,west,5,7\n")
