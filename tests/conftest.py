@@ -51,6 +51,26 @@ def pytest_collection_modifyitems(config, items):
     _one_worker_per_session_fixture_of_a_module(items)
     _fault_tests_one_after_another(items)
     _longest_first(items)
+    _groups_in_the_node_ids(config, items)
+
+
+def _groups_in_the_node_ids(config, items):
+    """Write each ``xdist_group`` into its test's node id (``…@group``), which is what ``--dist loadgroup`` reads.
+
+    pytest-xdist does it by setting ``item._nodeid``; pytest 9 reads a node's id from ``item._id`` instead, so the
+    marks were ignored and every group spread over the workers (the fault tests side by side, a Chromium per worker
+    for one module, tests/voting/test_known_answers.py's download once per worker). Nothing here when xdist does
+    not group.
+    """
+    if not config.getvalue("loadgroup") or not hasattr(items[0] if items else None, "_id"):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        if names and item.nodeid.rfind("@") <= item.nodeid.rfind("]"):
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 def _longest_first(items):
