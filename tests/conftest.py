@@ -62,7 +62,7 @@ def _groups_in_the_node_ids(config, items):
     for one module, tests/voting/test_known_answers.py's download once per worker). Nothing here when xdist does
     not group.
     """
-    if not config.getvalue("loadgroup") or not hasattr(items[0] if items else None, "_id"):
+    if not getattr(config.option, "loadgroup", False) or not hasattr(items[0] if items else None, "_id"):
         return
     from _pytest.nodeid import NodeId
 
