@@ -3,10 +3,8 @@
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from scipy import stats as scipy_stats
-
 from deliberation.deliberative_polls.survey.questions import Participant
-from deliberation.deliberative_polls.survey.stats import number
+from deliberation.deliberative_polls.survey.stats import scipy_stats, number
 
 SMALL_GROUP = 5  # as voting.selectors.SMALL_CELL: a subgroup of fewer participants is not published
 
@@ -73,7 +71,7 @@ def representativeness(participants: Sequence[Participant], margins: Mapping[str
         test = {"statistic": None, "df": None, "pvalue": None}
         if n and all(v in figures for v in observed):
             expected = [figures[v] / total * n for v in figures]
-            chi = scipy_stats.chisquare([observed.get(v, 0) for v in figures], expected)
+            chi = scipy_stats().chisquare([observed.get(v, 0) for v in figures], expected)
             test = {"statistic": number(chi.statistic), "df": len(figures) - 1, "pvalue": number(chi.pvalue)}
         result[attribute] = {"n": n, "values": rows, "chi_square": test}
     return result

@@ -23,15 +23,21 @@ import warnings
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats as scipy_stats
-from statsmodels.stats.contingency_tables import SquareTable, mcnemar
-from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from deliberation.deliberative_polls.survey.questions import NO, YES, Question
 from deliberation.deliberative_polls.survey.raking import design_effect, effective_n
 
 CONFIDENCE = 0.95
 EXACT_MCNEMAR_BELOW = 25  # discordant pairs: below this the exact binomial test
+
+
+# scipy.stats and statsmodels are imported where a report is computed, not with the module: the
+# module is loaded with the app (its receivers), and importing them costs every process that starts
+# (daphne, a worker, manage.py) about 3 s and 100 MB that most never use.
+def scipy_stats():
+    from scipy import stats
+
+    return stats
 
 
 def number(x) -> float | None:
@@ -74,6 +80,7 @@ def distribution(question: Question, answers: Sequence, weights: Sequence[float]
 
 def paired_change(before: Sequence[float], after: Sequence[float], weights: Sequence[float] | None = None) -> dict:
     """Mean change after - before with its CI, the paired t-test and Wilcoxon; weighted figures too."""
+    from statsmodels.stats.weightstats import DescrStatsW
     x1, x2 = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
     n = len(x1)
     result = {"n": n, "mean_t1": None, "mean_t2": None, "mean_change": None, "ci_low": None, "ci_high": None,
@@ -87,10 +94,10 @@ def paired_change(before: Sequence[float], after: Sequence[float], weights: Sequ
                   ci_low=number(low), ci_high=number(high))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all differences equal: no variance, NaN statistic
-        t = scipy_stats.ttest_rel(x2, x1)
+        t = scipy_stats().ttest_rel(x2, x1)
         result.update(t_statistic=number(t.statistic), t_pvalue=number(t.pvalue))
         if np.any(diff != 0):
-            w = scipy_stats.wilcoxon(x2, x1, method=wilcoxon_method(diff))
+            w = scipy_stats().wilcoxon(x2, x1, method=wilcoxon_method(diff))
             result.update(wilcoxon_statistic=number(w.statistic), wilcoxon_pvalue=number(w.pvalue))
     if weights is not None:
         result["weighted"] = weighted_change(x1, x2, weights)
@@ -111,6 +118,7 @@ def wilcoxon_method(diff: np.ndarray) -> str:
 
 def weighted_change(x1: np.ndarray, x2: np.ndarray, weights: Sequence[float]) -> dict:
     """Weighted means and mean change (DescrStatsW, Kish-rescaled weights), its CI and weighted t-test."""
+    from statsmodels.stats.weightstats import DescrStatsW
     w = kish_weights(weights)
     diff = DescrStatsW(x2 - x1, weights=w)
     low, high = diff.tconfint_mean(alpha=1 - CONFIDENCE)
@@ -125,6 +133,7 @@ def weighted_change(x1: np.ndarray, x2: np.ndarray, weights: Sequence[float]) ->
 
 def yesno_change(before: Sequence[str], after: Sequence[str]) -> dict:
     """The 2x2 table T1 x T2 (yes first) and McNemar's test: exact below EXACT_MCNEMAR_BELOW changes."""
+    from statsmodels.stats.contingency_tables import mcnemar
     table = paired_table((YES, NO), before, after)
     discordant = table[0][1] + table[1][0]
     result = {"n": len(before), "table": table, "yes_to_no": table[0][1], "no_to_yes": table[1][0],
@@ -139,6 +148,7 @@ def yesno_change(before: Sequence[str], after: Sequence[str]) -> dict:
 
 def choice_change(question: Question, before: Sequence[str], after: Sequence[str]) -> dict:
     """Shares at T1 and T2 among the paired, their shift, and the Stuart-Maxwell test of the T1 x T2 table."""
+    from statsmodels.stats.contingency_tables import SquareTable
     values = question.values()
     table = paired_table(values, before, after)
     n = len(before)
@@ -179,6 +189,7 @@ def difference_in_differences(d_delib: Sequence[float], d_control: Sequence[floa
     variances: statsmodels ``CompareMeans`` with ``usevar="unequal"`` (Welch-Satterthwaite degrees
     of freedom). Weighted when both weight lists are given (each group's weights Kish-rescaled).
     """
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
     result = {"n_deliberation": len(d_delib), "n_control": len(d_control), "difference": None, "ci_low": None,
               "ci_high": None, "t_statistic": None, "pvalue": None, "df": None}
     if len(d_delib) < 2 or len(d_control) < 2:
