@@ -13,9 +13,10 @@ from django.utils.safestring import mark_safe
 from accounts.legal import DOCUMENT_VERSIONS, GUARDIAN_CONSENT_AGE, ConsentKind
 from proposals import selectors
 
-from . import search as site_search
+from . import page_cache, search as site_search
 
 
+@page_cache.for_anonymous_readers
 def home(request):
     return render(request, "frontend/home.html", {
         "summary": selectors.home_summary(),

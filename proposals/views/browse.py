@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.rooms import selectors as deliberation_selectors
-from frontend import fragments
+from frontend import fragments, page_cache
 from voting import rules as voting_rules, selectors as voting_selectors
 
 from .. import rules, selectors
@@ -24,6 +24,7 @@ from .timeline import timeline_rows
 COMMENTS_PER_PAGE = 50
 
 
+@page_cache.for_anonymous_readers
 def proposal_list(request):
     form = ProposalFilterForm(request.GET or None)
     values = form.filter_values()
@@ -142,6 +143,7 @@ def detail_context(request, proposal, *, comment_form=None, reply_to=None, clari
     }
 
 
+@page_cache.for_anonymous_readers
 def proposal_detail(request, pk: int):
     proposal = visible_proposal(request, pk)
     return render(request, "proposals/proposal_detail.html", detail_context(request, proposal))

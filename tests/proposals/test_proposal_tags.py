@@ -32,14 +32,16 @@ def test_a_card_is_kept_in_the_cache_once_rendered(client, published):
     assert cached is not None and published.title in cached
 
 
-def test_a_new_support_shows_on_the_listing_at_once(client, published):
+def test_a_new_support_shows_on_the_listing_at_once(client, published, settings):
+    settings.ANONYMOUS_PAGE_SECONDS = 0  # the fragments at once, not the whole page kept a few seconds
     assert "<strong>0</strong>" in client.get(reverse("proposals:list")).text
     services.add_support(proposal=published, user=ResidentFactory())
     text = client.get(reverse("proposals:list")).text
     assert "<strong>1</strong>" in text and "<strong>0</strong>" not in text
 
 
-def test_an_edited_title_and_state_show_on_the_listing_at_once(client, published):
+def test_an_edited_title_and_state_show_on_the_listing_at_once(client, published, settings):
+    settings.ANONYMOUS_PAGE_SECONDS = 0  # the fragments at once, not the whole page kept a few seconds
     client.get(reverse("proposals:list"))
     Proposal.objects.filter(pk=published.pk).update(title="Shade trees on Sejong-daero",
                                                     support_count=F("support_count") + 0)
@@ -73,7 +75,8 @@ def test_one_readers_filters_never_show_in_anothers_form(client, published):
     assert f'<option value="{second.code}" selected>' not in plain
 
 
-def test_a_new_category_shows_in_the_filter_at_once(client, published):
+def test_a_new_category_shows_in_the_filter_at_once(client, published, settings):
+    settings.ANONYMOUS_PAGE_SECONDS = 0  # the fragments at once, not the whole page kept a few seconds
     client.get(reverse("proposals:list"))
     CategoryFactory(code="noise", name="Noise at night")
     assert "Noise at night" in client.get(reverse("proposals:list")).text

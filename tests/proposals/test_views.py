@@ -419,7 +419,8 @@ def test_the_text_comes_before_the_support_box_in_reading_order(client):
 # --- comments kept in the cache for readers who see no form of them (frontend/fragments.py) -----------
 
 
-def test_an_edited_comment_and_a_renamed_author_show_to_anonymous_readers_at_once(client, published):
+def test_an_edited_comment_and_a_renamed_author_show_to_anonymous_readers_at_once(client, published, settings):
+    settings.ANONYMOUS_PAGE_SECONDS = 0  # the fragments at once, not the whole page kept a few seconds
     comment = CommentFactory(proposal=published, body_html="<p>First words.</p>")
     url = reverse("proposals:detail", args=[published.pk])
     assert "First words." in client.get(url).text

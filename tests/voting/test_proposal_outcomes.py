@@ -98,7 +98,8 @@ def test_a_proposal_already_answered_keeps_its_state_and_the_result_is_on_its_ti
     assert _last_entry(proposal) == "Not adopted by a citizens' vote: 1 yes, 2 no, 0 abstentions."
 
 
-def test_opening_the_vote_is_on_the_proposal_timeline_and_its_page_links_the_vote(client):
+def test_opening_the_vote_is_on_the_proposal_timeline_and_its_page_links_the_vote(client, settings):
+    settings.ANONYMOUS_PAGE_SECONDS = 0  # the page read again at once, as a signed-in reader would see it
     proposal = ProposalFactory(published=True)
     vote = _yes_no(proposal, state=VoteState.SCHEDULED, opens_in=-1)
     services.sweep_votes()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.districts import District
 from accounts.models import Gender
 
+from frontend import page_cache
 from frontend.refusals import refusal_message
 
 from .. import rules, selectors, services
@@ -155,6 +156,7 @@ def _rule_text(vote) -> str:
     return _("The option with the most votes wins; a tie goes to the option listed first.")
 
 
+@page_cache.for_anonymous_readers
 def vote_detail(request, pk: int):
     vote = _vote_or_404(request, pk)
     context = _ballot_context(request, vote)
