@@ -13,7 +13,9 @@ Part A, in-process CPU per request: ``time.process_time()`` around each request 
 bench/http_baseline.py, which adds the two baselines to the site's URLs. Targets, interleaved request by
 request in each round: the minimal page and a typical anonymous proposal page, the most-supported
 proposal's page, the listing, a single-choice and a budget vote's page (all anonymous) against the minimal
-page; casting a single-choice and a budget ballot (each by a fresh signed-in voter) against the minimal
+page, each twice: as a reader without an account gets it (whole from the page cache,
+frontend/page_cache.py, but the first time in ANONYMOUS_PAGE_SECONDS) and "(rendered)", with the page
+cache off for that request, as a signed-in reader's page is rendered; casting a single-choice and a budget ballot (each by a fresh signed-in voter) against the minimal
 insert (the same kind of signed-in POST). Per target: the median over rounds of the per-round median CPU
 ms, the ratio to its baseline in the same round (median over rounds), the queries of one request, and the
 share of a profiled run (cProfile, ``--profile-requests`` per target) spent in template rendering; the
@@ -85,6 +87,7 @@ class Target:
 
 
 def in_process_targets(voters: list[int], cookies: dict[int, str], *, insert_user: int) -> list[Target]:
+    from django.conf import settings
     from django.test import Client
     from django.urls import reverse
 
@@ -99,8 +102,13 @@ def in_process_targets(voters: list[int], cookies: dict[int, str], *, insert_use
     fresh = {"single": iter(voters), "budget": iter(voters)}
     rng = random.Random(17)
 
-    def get(path):
+    kept_seconds = settings.ANONYMOUS_PAGE_SECONDS
+
+    def get(path, *, kept=True):
+        # kept: as a reader without an account gets it (the whole page from the cache but the first time in
+        # ANONYMOUS_PAGE_SECONDS); not kept: rendered for every request, as for a signed-in reader.
         def call():
+            settings.ANONYMOUS_PAGE_SECONDS = kept_seconds if kept else 0
             response = anon.get(path)
             if response.status_code != 200:
                 raise RuntimeError(f"GET {path} -> {response.status_code}")
@@ -127,21 +135,27 @@ def in_process_targets(voters: list[int], cookies: dict[int, str], *, insert_use
             post_as(user, path, [("choice", c) for c in choices_for(kind, rng)])
         return call
 
+    pages = [
+        ("proposal page", f"a typical open proposal, anonymous: GET /proposals/{facts['typical']}/",
+         reverse("proposals:detail", args=[facts["typical"]])),
+        ("proposal page (most supported)",
+         f"{facts['showcase_supports']:,} supports, {facts['showcase_comments']} comments, anonymous",
+         reverse("proposals:detail", args=[facts["showcase"]])),
+        ("proposal listing", f"GET {reverse('proposals:list')}, {facts['proposals']:,} proposals, anonymous",
+         reverse("proposals:list")),
+        ("vote page (single)", "an open single-choice vote of 5 options, anonymous",
+         reverse("voting:detail", args=[single])),
+        ("vote page (budget)", "an open budget vote of 30 projects, anonymous", reverse("voting:detail", args=[budget])),
+    ]
     return [
         Target("minimal page", "bench/http_baseline.py: a small template, anonymous", None,
                get("/_bench/minimal/")),
         Target("minimal insert", "bench/http_baseline.py: one ORM INSERT on POST, signed in, CSRF", None, insert),
-        Target("proposal page", f"a typical open proposal, anonymous: GET /proposals/{facts['typical']}/",
-               "minimal page", get(reverse("proposals:detail", args=[facts["typical"]]))),
-        Target("proposal page (most supported)",
-               f"{facts['showcase_supports']:,} supports, {facts['showcase_comments']} comments, anonymous",
-               "minimal page", get(reverse("proposals:detail", args=[facts["showcase"]]))),
-        Target("proposal listing", f"GET {reverse('proposals:list')}, {facts['proposals']:,} proposals, anonymous",
-               "minimal page", get(reverse("proposals:list"))),
-        Target("vote page (single)", "an open single-choice vote of 5 options, anonymous", "minimal page",
-               get(reverse("voting:detail", args=[single]))),
-        Target("vote page (budget)", "an open budget vote of 30 projects, anonymous", "minimal page",
-               get(reverse("voting:detail", args=[budget]))),
+        *[Target(name, description + ", from the page cache (frontend/page_cache.py)", "minimal page", get(path))
+          for name, description, path in pages],
+        *[Target(f"{name} (rendered)", description + ", rendered (ANONYMOUS_PAGE_SECONDS=0)", "minimal page",
+                 get(path, kept=False))
+          for name, description, path in pages],
         Target("cast single", "POST voting:cast, one of 5, a fresh voter each", "minimal insert",
                cast("single", single)),
         Target("cast budget", "POST voting:cast, 2-4 of 30 projects within the budget, a fresh voter each",

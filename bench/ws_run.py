@@ -7,7 +7,8 @@
 Needs DATABASE_URL (PostgreSQL; migrated here, bench users and rooms are added) and REDIS_URL (the
 channel layer, the cache that holds the chat rate limit). For each repetition, each N and each mode
 (``baseline`` = bench/ws_baseline.py, then one daphne process per ``--fanout`` mode, started with
-``ROOM_FANOUT=<mode>``) it:
+``ROOM_FANOUT=<mode>``; ``floor`` = daphne serving bench/ws_floor.py, the baseline's room as a bare ASGI
+application, to tell daphne's own cost from the site's) it:
 
 1. creates a fresh public room whose facilitator is a bench user, opens it and starts a 3,600 s
    discussion round (chat open), and clears the chat rate-limit keys in Redis;
@@ -147,6 +148,9 @@ def clear_rate_limits() -> int:
     return len(keys)
 
 
+BARE = ("baseline", "floor")  # no site behind them: no room to seed, no one signed in
+
+
 # --- servers ------------------------------------------------------------------------------------
 
 class Server:
@@ -157,6 +161,9 @@ class Server:
         env = dict(os.environ, PYTHONWARNINGS="ignore")
         if mode == "baseline":
             cmd = [PY, "bench/ws_baseline.py", "--port", str(self.port)]
+        elif mode == "floor":  # daphne with a bare ASGI room (bench/ws_floor.py): daphne's own cost
+            cmd = [PY, "bench/ws_daphne.py", "-b", "127.0.0.1", "-p", str(self.port), *daphne_args,
+                   "bench.ws_floor:application"]
         else:
             # "local" or "group" (ROOM_FANOUT); "-asgi" after it: every frame through ASGI (ROOM_DIRECT_SEND=0);
             # "-x2": two processes (run_once starts them).
@@ -235,13 +242,13 @@ def phases_for(args, n: int, shootout: bool) -> tuple[list[dict], int]:
 
 def run_once(args, seed: Seed | None, mode: str, n: int, label: str, shootout: bool = False) -> dict:
     room_id = None
-    if mode != "baseline":
+    if mode not in BARE:
         room_id = seed.live_room(label)
         clear_rate_limits()
     # "-x2": the room spread over two daphne processes on one Redis, the clients dealt out in turn.
     servers = [Server(mode, f"{label}-p{k}", args.daphne_args.split()) for k in range(2 if "-x2" in mode else 1)]
     server = servers[0]
-    path = "/" if mode == "baseline" else f"/ws/rooms/{room_id}/"
+    path = "/" if mode in BARE else f"/ws/rooms/{room_id}/"
     base = {"url": f"ws://127.0.0.1:{server.port}{path}", "origin": f"http://127.0.0.1:{server.port}",
             "connect_concurrency": args.connect_concurrency, "settle_quiet": 1.5, "settle_max": args.settle_max,
             "open_timeout": 60}
@@ -581,7 +588,7 @@ def main(argv=None):
             for mode in order:
                 label = f"{stamp}-{mode}-{n}-r{rep}"
                 log(f"ws_run: rep {rep}, N={n}, {mode}")
-                r = run_once(args, seed if mode != "baseline" else None, mode, n, label)
+                r = run_once(args, seed if mode not in BARE else None, mode, n, label)
                 r["rep"] = rep
                 runs.append(r)
                 b = r["phases"].get("broadcast", {})
@@ -597,7 +604,7 @@ def main(argv=None):
         for n in ladder_ns:
             label = f"{stamp}-{mode}-{n}-ladder"
             log(f"ws_run: shootout ladder, N={n}, {mode}")
-            r = run_once(args, seed if mode != "baseline" else None, mode, n, label, shootout=True)
+            r = run_once(args, seed if mode not in BARE else None, mode, n, label, shootout=True)
             r.update(rep=0, shootout=True)
             runs.append(r)
             save()
