@@ -23,7 +23,7 @@ import threading
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -36,7 +36,29 @@ _state_lock = threading.Lock()
 _down_until: dict[str, float] = {}  # per LOCATION, shared by the process's threads
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's client, but one ``redis.Redis`` per connection pool, made once: Django makes a new one
+    for every cache call, and building its table of response callbacks was about a quarter of the CPU
+    of a page served whole from the cache (frontend/page_cache.py; docs/benchmarks.md, issue 17). A
+    ``redis.Redis`` takes a connection from its pool for each command, so threads can share one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:  # two threads may both make one; the first kept is used from then on
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class _WindowedRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
+
     def incr_window(self, key, timeout: int, version=None) -> int:
         """Add one to a counter that lives ``timeout`` seconds from its first count, and return it: one
         round trip (SET NX EX and INCR in a pipeline), where ``add`` then ``incr`` cost two or three
