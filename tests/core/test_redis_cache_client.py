@@ -2,11 +2,10 @@
 per call as Django's own does (building one was about a quarter of a cached page's CPU; issue 17), and the
 one client serves every thread and every kind of call."""
 
-import threading
-
 from django.conf import settings
 
 from config.cache import DegradingRedisCache
+from tests.races import run_together
 
 
 def _cache() -> DegradingRedisCache:
@@ -23,20 +22,13 @@ def test_one_client_serves_every_call():
 
 
 def test_threads_share_the_client_and_each_gets_its_own_answers():
-    cache, seen, errors = _cache(), [], []
+    cache, seen = _cache(), []
 
     def work(i):
-        try:
-            for j in range(50):
-                cache.set(f"t{i}-{j}", (i, j), 30)
-                assert cache.get(f"t{i}-{j}") == (i, j)
-            seen.append(cache._cache.get_client())
-        except Exception as e:  # noqa: BLE001 -- reported to the main thread
-            errors.append(e)
+        for j in range(50):
+            cache.set(f"t{i}-{j}", (i, j), 30)
+            assert cache.get(f"t{i}-{j}") == (i, j)
+        seen.append(cache._cache.get_client())
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors and len({id(c) for c in seen}) == 1
+    assert run_together(*[lambda i=i: work(i) for i in range(8)]) == []
+    assert len({id(client) for client in seen}) == 1
