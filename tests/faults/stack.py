@@ -219,8 +219,11 @@ def restart_postgres() -> float:
         pytest.fail(f"no PostgreSQL cluster on port {port} (run under tests/services/with-services.sh)")
     connection.close()  # this process's connection dies with the server
     started = time.monotonic()
-    subprocess.run(["pg_ctlcluster", version, cluster, "restart", "-m", "fast"], check=True, timeout=60,
-                   stdout=subprocess.DEVNULL)
+    done = subprocess.run(["pg_ctlcluster", version, cluster, "restart", "-m", "fast"], timeout=60,
+                          capture_output=True, text=True)
+    # pg_ctlcluster exits 2 with "Cluster is not running." or "Cluster is already running." on stdout: say which.
+    assert done.returncode == 0, (f"pg_ctlcluster {version} {cluster} restart exited {done.returncode}: "
+                                  f"{done.stdout.strip()} {done.stderr.strip()}")
     return time.monotonic() - started
 
 
